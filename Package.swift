@@ -1,0 +1,46 @@
+// swift-tools-version:6.2
+// Holdout: measures what lifecycle-marketing journeys cause, using randomized holdouts.
+//
+// Targets follow the pipeline, and imports only point backwards along it:
+//   Statistics (leaf, numerics)   Assignment (leaf, hashing)   Ingest (leaf, bytes → rows)
+//   Measurement → Assignment, Ingest, Statistics
+//   Reports     → Measurement, Statistics
+//   Simulation  → Assignment, Ingest
+//   HoldoutCLI  → everything above; `holdout` is a thin executable over HoldoutCLI.
+// No package dependencies, by design.
+import PackageDescription
+
+let package = Package(
+  name: "Holdout",
+  products: [
+    .executable(name: "holdout", targets: ["holdout"]),
+    .library(name: "HoldoutKit", targets: ["HoldoutCLI"]),
+  ],
+  dependencies: [],
+  targets: [
+    .target(name: "Statistics"),
+    .target(name: "Assignment"),
+    .target(name: "Ingest"),
+    .target(name: "Measurement", dependencies: ["Assignment", "Ingest", "Statistics"]),
+    .target(name: "Reports", dependencies: ["Measurement", "Statistics"]),
+    .target(name: "Simulation", dependencies: ["Assignment", "Ingest"]),
+    .target(
+      name: "HoldoutCLI",
+      dependencies: ["Assignment", "Ingest", "Measurement", "Statistics", "Reports", "Simulation"]),
+    .executableTarget(name: "holdout", dependencies: ["HoldoutCLI"]),
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .testTarget(
+      name: "StatisticsTests", dependencies: ["Statistics", "TestSupport"]),
+    .testTarget(
+      name: "AssignmentTests", dependencies: ["Assignment", "TestSupport"],
+      exclude: ["Fixtures"]),
+    .testTarget(name: "IngestTests", dependencies: ["Ingest", "TestSupport"]),
+    .testTarget(
+      name: "MeasurementTests",
+      dependencies: ["Measurement", "Ingest", "Assignment", "TestSupport"]),
+    .testTarget(name: "ReportsTests", dependencies: ["Reports", "Measurement", "TestSupport"]),
+    .testTarget(
+      name: "HoldoutCLITests",
+      dependencies: ["HoldoutCLI", "Measurement", "Statistics", "TestSupport"]),
+  ]
+)

@@ -1,0 +1,132 @@
+/// Interns byte strings (user ids, event names) as dense integer ids 0, 1, 2, …
+///
+/// Open addressing with linear probing over an arena of key bytes; the hash is FNV-1a 64 of the
+/// bytes, fixed and process-independent (Swift's `Hasher` is seeded per process and must never
+/// influence results). Ids are assigned in insertion order, so they are deterministic for a given
+/// input order. Memory: the key bytes plus about 24 bytes per key.
+public struct ByteKeyTable: Sendable {
+  private var arena: [UInt8] = []
+  private var offsets: [Int] = [0]
+  private var hashes: [UInt64] = []
+  private var slots: [Int32]
+  private var mask: Int
+
+  /// An empty table sized for about `capacity` keys.
+  public init(capacity: Int = 1024) {
+    var size = 16
+    while size < capacity * 2 { size <<= 1 }
+    slots = Array(repeating: -1, count: size)
+    mask = size - 1
+  }
+
+  /// The number of distinct keys.
+  public var count: Int { hashes.count }
+
+  /// The id of `key`, or nil when absent.
+  public func find(_ key: UnsafeBufferPointer<UInt8>) -> Int32? {
+    let h = Self.hash(key)
+    var slot = Int(truncatingIfNeeded: h) & mask
+    while true {
+      let id = slots[slot]
+      if id < 0 { return nil }
+      if hashes[Int(id)] == h && equals(Int(id), key) { return id }
+      slot = (slot + 1) & mask
+    }
+  }
+
+  /// The id of `key`, inserting it when absent; `inserted` tells which.
+  public mutating func intern(_ key: UnsafeBufferPointer<UInt8>) -> (id: Int32, inserted: Bool) {
+    let h = Self.hash(key)
+    var slot = Int(truncatingIfNeeded: h) & mask
+    while true {
+      let id = slots[slot]
+      if id < 0 { break }
+      if hashes[Int(id)] == h && equals(Int(id), key) { return (id, false) }
+      slot = (slot + 1) & mask
+    }
+    let id = Int32(hashes.count)
+    hashes.append(h)
+    arena.append(contentsOf: key)
+    offsets.append(arena.count)
+    slots[slot] = id
+    if hashes.count * 2 > slots.count { grow() }
+    return (id, true)
+  }
+
+  /// Interns a String's UTF-8 bytes.
+  @discardableResult
+  public mutating func intern(_ key: String) -> Int32 {
+    var copy = key
+    return copy.withUTF8 { intern($0).id }
+  }
+
+  /// Looks up a String's UTF-8 bytes.
+  public func find(_ key: String) -> Int32? {
+    var copy = key
+    return copy.withUTF8 { find($0) }
+  }
+
+  /// The key bytes of `id`, decoded as UTF-8 (invalid sequences replaced).
+  public func string(_ id: Int32) -> String {
+    let range = offsets[Int(id)]..<offsets[Int(id) + 1]
+    return String(decoding: arena[range], as: UTF8.self)
+  }
+
+  /// Calls `body` with the key bytes of `id`.
+  public func withKey<R>(_ id: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+    let range = offsets[Int(id)]..<offsets[Int(id) + 1]
+    return try arena.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[range])) }
+  }
+
+  /// Lexicographic byte order of the keys of `a` and `b`.
+  public func precedes(_ a: Int32, _ b: Int32) -> Bool {
+    let ra = offsets[Int(a)]..<offsets[Int(a) + 1]
+    let rb = offsets[Int(b)]..<offsets[Int(b) + 1]
+    return arena.withUnsafeBufferPointer { buffer in
+      let x = buffer[ra], y = buffer[rb]
+      let n = min(x.count, y.count)
+      var i = 0
+      while i < n {
+        let cx = x[x.startIndex + i], cy = y[y.startIndex + i]
+        if cx != cy { return cx < cy }
+        i += 1
+      }
+      return x.count < y.count
+    }
+  }
+
+  private func equals(_ id: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+    let lower = offsets[id], upper = offsets[id + 1]
+    guard upper - lower == key.count else { return false }
+    return arena.withUnsafeBufferPointer { buffer in
+      var i = 0
+      while i < key.count {
+        if buffer[lower + i] != key[i] { return false }
+        i += 1
+      }
+      return true
+    }
+  }
+
+  private mutating func grow() {
+    let size = slots.count * 2
+    slots = Array(repeating: -1, count: size)
+    mask = size - 1
+    for (id, h) in hashes.enumerated() {
+      var slot = Int(truncatingIfNeeded: h) & mask
+      while slots[slot] >= 0 { slot = (slot + 1) & mask }
+      slots[slot] = Int32(id)
+    }
+  }
+
+  /// FNV-1a 64 of the bytes, with a final avalanche so linear probing sees well-mixed low bits.
+  @inline(__always)
+  static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in key { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+    h ^= h >> 33
+    h = h &* 0xff51_afd7_ed55_8ccd
+    h ^= h >> 33
+    return h
+  }
+}

@@ -1,0 +1,250 @@
+/// A streaming RFC 4180 CSV reader over bytes.
+///
+/// - Reads the source in blocks into one buffer; a record that straddles two blocks is moved to
+///   the front and completed, so memory stays bounded by the longest record (at most
+///   `recordLimit`, 16 MiB by default; beyond it the input is rejected as hostile or broken).
+/// - Accepts a UTF-8 byte-order mark, LF or CRLF line ends, quoted fields with embedded commas,
+///   newlines and doubled quotes, empty fields and a missing final newline. Blank lines are
+///   skipped (they are not rows).
+/// - A quoted field followed by stray characters, or a quote never closed, marks the row
+///   malformed instead of stopping the file; the caller counts it as rejected.
+/// - Works on bytes only: no String per row, no `split`.
+public struct CSVReader: ~Copyable {
+  /// The default limit on one record's size.
+  public static let defaultRecordLimit = 16 << 20
+
+  /// The path used in messages.
+  public var path: String { source.path }
+  /// The header's column names, trimmed, once `readHeader()` has run.
+  public private(set) var header: [String] = []
+
+  private let source: ByteSource
+  private let recordLimit: Int
+  private var buffer: UnsafeMutableBufferPointer<UInt8>
+  private var start = 0
+  private var filled = 0
+  private var atEnd = false
+  private var line = 1
+  private var ranges: [Range<Int>] = []
+  private var escaped: [Int] = []
+  private var checkedBOM = false
+
+  /// Opens `path` (`-` for standard input).
+  public init(path: String, blockSize: Int = 1 << 20, recordLimit: Int = defaultRecordLimit)
+    throws(IngestError)
+  {
+    source = try ByteSource(path: path)
+    self.recordLimit = max(recordLimit, 16)
+    buffer = .allocate(capacity: max(blockSize, 16))
+    ranges.reserveCapacity(16)
+  }
+
+  deinit { buffer.deallocate() }
+
+  /// Reads the header row. Throws `emptyFile` when the input has no rows at all.
+  public mutating func readHeader() throws(IngestError) -> [String] {
+    var names: [String] = []
+    let found: Bool
+    do {
+      found = try nextRecord { row in
+        for index in 0..<row.count {
+          let raw = String(decoding: row.field(index), as: UTF8.self)
+          names.append(Self.trimmed(raw))
+        }
+      }
+    } catch let error as IngestError {
+      throw error
+    } catch {
+      throw .unreadable(path: source.path, reason: "\(error)")
+    }
+    guard found else { throw .emptyFile(path: source.path) }
+    var seen: [String] = []
+    for name in names {
+      let key = name.lowercased()
+      if !key.isEmpty && seen.contains(key) { throw .duplicateColumn(path: source.path, column: name) }
+      seen.append(key)
+    }
+    header = names
+    return names
+  }
+
+  /// The index of the column named `name` (case-insensitive), or nil.
+  public func column(_ name: String) -> Int? {
+    let key = name.lowercased()
+    return header.firstIndex { $0.lowercased() == key }
+  }
+
+  /// The index of the column named `name`, or `missingColumn`.
+  public func requireColumn(_ name: String) throws(IngestError) -> Int {
+    guard let index = column(name) else {
+      throw .missingColumn(path: source.path, column: name, header: header)
+    }
+    return index
+  }
+
+  /// Calls `body` with every remaining record, in order.
+  public mutating func forEachRecord<E: Error>(_ body: (borrowing CSVRow) throws(E) -> Void) throws {
+    while try nextRecord(body) {}
+  }
+
+  private static func trimmed(_ s: String) -> String {
+    var scalars = Substring(s)
+    while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
+    while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
+    return String(scalars)
+  }
+
+  /// Parses the next non-blank record and passes it to `body`; false at end of input.
+  private mutating func nextRecord<E: Error>(_ body: (borrowing CSVRow) throws(E) -> Void) throws -> Bool {
+    while true {
+      if start >= filled {
+        if atEnd { return false }
+        try refill()
+        continue
+      }
+      if !checkedBOM {
+        if filled - start < 3 && !atEnd { try refill(); continue }
+        checkedBOM = true
+        if filled - start >= 3 && buffer[start] == 0xEF && buffer[start + 1] == 0xBB
+          && buffer[start + 2] == 0xBF
+        {
+          start += 3
+          continue
+        }
+      }
+      guard let (next, lines, malformed) = scanRecord(from: start) else {
+        if atEnd { return false }
+        try refill()
+        continue
+      }
+      let recordLine = line
+      line += lines
+      let isBlank = ranges.count == 1 && ranges[0].isEmpty && !malformed
+      start = next
+      if isBlank { continue }
+      unescapeQuotedFields()
+      let bytes = UnsafeBufferPointer(buffer)
+      try ranges.withUnsafeBufferPointer { rangeBuffer in
+        let row = CSVRow(line: recordLine, isMalformed: malformed, bytes: bytes, ranges: rangeBuffer)
+        try body(row)
+      }
+      return true
+    }
+  }
+
+  /// Moves the unparsed tail to the front and reads more input, growing the buffer for records
+  /// longer than it (up to `recordLimit`).
+  private mutating func refill() throws(IngestError) {
+    if start > 0 {
+      let remaining = filled - start
+      if remaining > 0 {
+        UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(
+          from: buffer.baseAddress! + start, byteCount: remaining)
+      }
+      filled = remaining
+      start = 0
+    }
+    if filled == buffer.count {
+      guard buffer.count < recordLimit else {
+        throw .recordTooLong(path: source.path, line: line, limit: recordLimit)
+      }
+      let larger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: min(buffer.count * 2, recordLimit))
+      _ = larger.initialize(fromContentsOf: buffer[0..<filled])
+      buffer.deallocate()
+      buffer = larger
+    }
+    let n = try source.read(into: buffer.baseAddress! + filled, count: buffer.count - filled)
+    if n == 0 { atEnd = true } else { filled += n }
+  }
+
+  /// Scans one record starting at `from`. Returns the index after it, the number of line breaks
+  /// it spans and whether it is malformed; nil when the record is incomplete and more input may
+  /// follow. Fills `ranges` (and `escaped` with fields holding doubled quotes).
+  private mutating func scanRecord(from: Int) -> (Int, Int, Bool)? {
+    ranges.removeAll(keepingCapacity: true)
+    escaped.removeAll(keepingCapacity: true)
+    let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), newline = UInt8(ascii: "\n")
+    let cr = UInt8(ascii: "\r")
+    let end = filled
+    var i = from
+    var lines = 0
+    var malformed = false
+    while true {
+      if i < end && buffer[i] == quote {
+        i += 1
+        let fieldStart = i
+        var hasDoubled = false
+        var closed = false
+        while i < end {
+          let c = buffer[i]
+          if c == quote {
+            if i + 1 < end && buffer[i + 1] == quote {
+              hasDoubled = true
+              i += 2
+              continue
+            }
+            if i + 1 >= end && !atEnd { return nil }
+            closed = true
+            break
+          }
+          if c == newline { lines += 1 }
+          i += 1
+        }
+        if !closed {
+          if !atEnd { return nil }
+          malformed = true
+          ranges.append(fieldStart..<i)
+          return (i, lines, malformed)
+        }
+        ranges.append(fieldStart..<i)
+        if hasDoubled { escaped.append(ranges.count - 1) }
+        i += 1
+        // After a closing quote only a delimiter or the line end may follow.
+        while i < end {
+          let c = buffer[i]
+          if c == comma || c == newline || c == cr { break }
+          malformed = true
+          i += 1
+        }
+        if i >= end && !atEnd { return nil }
+      } else {
+        let fieldStart = i
+        while i < end {
+          let c = buffer[i]
+          if c == comma || c == newline || c == cr { break }
+          i += 1
+        }
+        if i >= end && !atEnd { return nil }
+        ranges.append(fieldStart..<i)
+      }
+      if i >= end { return (i, lines, malformed) }
+      let c = buffer[i]
+      if c == comma {
+        i += 1
+        continue
+      }
+      if c == cr {
+        if i + 1 >= end && !atEnd { return nil }
+        if i + 1 < end && buffer[i + 1] == newline { i += 1 }
+      }
+      return (i + 1, lines + 1, malformed)
+    }
+  }
+
+  /// Rewrites fields with doubled quotes in place (`""` → `"`), shrinking their ranges.
+  private mutating func unescapeQuotedFields() {
+    let quote = UInt8(ascii: "\"")
+    for index in escaped {
+      let range = ranges[index]
+      var write = range.lowerBound
+      var read = range.lowerBound
+      while read < range.upperBound {
+        let c = buffer[read]
+        buffer[write] = c
+        write += 1
+        read += (c == quote && read + 1 < range.upperBound && buffer[read + 1] == quote) ? 2 : 1
+      }
+      ranges[index] = range.lowerBound..<write
+    }
+  }
+}

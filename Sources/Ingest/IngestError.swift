@@ -1,0 +1,45 @@
+/// Everything that can go wrong reading an input file, with where it happened and how to fix it.
+///
+/// Row-level problems (a bad timestamp in one row) are not errors: they are counted as rejected
+/// rows with a `RejectReason`. These cases stop the run, and map to sysexits codes in the CLI.
+public enum IngestError: Error, Equatable, CustomStringConvertible {
+  /// The file does not exist.
+  case fileNotFound(path: String)
+  /// The file exists but could not be opened or read.
+  case unreadable(path: String, reason: String)
+  /// The file has no header row.
+  case emptyFile(path: String)
+  /// A required column is missing from the header.
+  case missingColumn(path: String, column: String, header: [String])
+  /// The header names a column twice.
+  case duplicateColumn(path: String, column: String)
+  /// A record exceeds the size limit (usually an unterminated quote swallowing the file).
+  case recordTooLong(path: String, line: Int, limit: Int)
+  /// A row was rejected and `--strict` was given.
+  case strictRejection(path: String, line: Int, reason: String)
+  /// A JSON document is malformed.
+  case invalidJSON(path: String, line: Int, column: Int, message: String)
+
+  public var description: String {
+    switch self {
+    case .fileNotFound(let path):
+      return "\(path): no such file; check the path (paths in an experiment file are relative to it)"
+    case .unreadable(let path, let reason):
+      return "\(path): cannot be read (\(reason)); check its permissions"
+    case .emptyFile(let path):
+      return "\(path): the file is empty; a CSV input needs a header row and data rows"
+    case .missingColumn(let path, let column, let header):
+      let found = header.isEmpty ? "no columns" : header.joined(separator: ",")
+      return "\(path):1: missing column '\(column)' (header has: \(found)); add it or rename the column"
+    case .duplicateColumn(let path, let column):
+      return "\(path):1: column '\(column)' appears twice in the header; rename one of them"
+    case .recordTooLong(let path, let line, let limit):
+      return
+        "\(path):\(line): a record is longer than \(limit) bytes; this usually means a quote is never closed"
+    case .strictRejection(let path, let line, let reason):
+      return "\(path):\(line): \(reason) (--strict stops at the first rejected row; drop --strict to count and skip such rows)"
+    case .invalidJSON(let path, let line, let column, let message):
+      return "\(path):\(line):\(column): invalid JSON: \(message)"
+    }
+  }
+}

@@ -1,0 +1,222 @@
+/// Instants as microseconds since 1970-01-01T00:00:00Z, parsed from bytes.
+///
+/// Accepted forms (all instants are UTC internally):
+/// - ISO-8601: `2026-10-03T14:22:05Z`, with a fraction (`.123`, up to 9 digits, truncated to
+///   microseconds), with an offset (`+02:00`, `+0200`, `+02`, `Z`), with a space instead of `T`,
+///   a space before the offset (`2026-10-03 14:22:05 +00:00`, Iterable) or a ` UTC` suffix;
+///   no offset means UTC. Minutes-only (`14:22`) and date-only (`2026-10-03`, midnight) forms too.
+/// - Unix epoch seconds or milliseconds, optionally with a fraction, told apart by magnitude:
+///   an integer part of at least 10¹¹ is milliseconds (10¹¹ s is the year 5138; 10¹¹ ms is 1973).
+public enum Timestamp {
+  /// Microseconds per second.
+  public static let microsecondsPerSecond: Int64 = 1_000_000
+  /// Microseconds per day.
+  public static let microsecondsPerDay: Int64 = 86_400 * 1_000_000
+
+  /// Parses `bytes`; nil when they are not one of the accepted forms or not a valid date.
+  public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+    var p = Parser(bytes: bytes)
+    return p.parse()
+  }
+
+  /// Parses a String (convenience for configuration values and tests).
+  public static func parse(_ string: String) -> Int64? {
+    var copy = string
+    return copy.withUTF8 { parse($0) }
+  }
+
+  /// Days since 1970-01-01 of the proleptic Gregorian date y-m-d (Hinnant's algorithm).
+  public static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
+    let y = month <= 2 ? year - 1 : year
+    let era = (y >= 0 ? y : y - 399) / 400
+    let yoe = y - era * 400
+    let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+    return era * 146_097 + doe - 719_468
+  }
+
+  /// The civil date of a day count since 1970-01-01.
+  public static func civil(days z0: Int64) -> (year: Int64, month: Int64, day: Int64) {
+    let z = z0 + 719_468
+    let era = (z >= 0 ? z : z - 146_096) / 146_097
+    let doe = z - era * 146_097
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+    let mp = (5 * doy + 2) / 153
+    let d = doy - (153 * mp + 2) / 5 + 1
+    let m = mp < 10 ? mp + 3 : mp - 9
+    return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+  }
+
+  /// ISO-8601 in UTC: `2026-10-03T14:22:05Z`, with `.ffffff` only when the fraction is non-zero.
+  public static func format(_ micros: Int64) -> String {
+    var days = micros / microsecondsPerDay
+    var rest = micros % microsecondsPerDay
+    if rest < 0 {
+      rest += microsecondsPerDay
+      days -= 1
+    }
+    let (y, m, d) = civil(days: days)
+    let seconds = rest / microsecondsPerSecond
+    let fraction = rest % microsecondsPerSecond
+    var text =
+      "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2))"
+    if fraction != 0 { text += "." + pad(fraction, 6) }
+    return text + "Z"
+  }
+
+  /// The date part only: `2026-10-03`.
+  public static func formatDate(_ micros: Int64) -> String {
+    String(format(micros).prefix(10))
+  }
+
+  private static func pad(_ value: Int64, _ width: Int) -> String {
+    let digits = String(value)
+    return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+  }
+
+  private static func daysInMonth(_ year: Int64, _ month: Int64) -> Int64 {
+    switch month {
+    case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+    case 4, 6, 9, 11: return 30
+    default: return 31
+    }
+  }
+
+  private struct Parser {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var i = 0
+
+    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    var atEnd: Bool { i >= bytes.count }
+
+    func peek(_ offset: Int = 0) -> UInt8? {
+      i + offset < bytes.count ? bytes[i + offset] : nil
+    }
+
+    /// Exactly `count` decimal digits.
+    mutating func digits(_ count: Int) -> Int64? {
+      guard i + count <= bytes.count else { return nil }
+      var value: Int64 = 0
+      for k in 0..<count {
+        let c = bytes[i + k]
+        guard c >= 0x30 && c <= 0x39 else { return nil }
+        value = value * 10 + Int64(c - 0x30)
+      }
+      i += count
+      return value
+    }
+
+    mutating func expect(_ ascii: Character) -> Bool {
+      guard let c = peek(), c == UInt8(ascii: ascii.unicodeScalars.first!) else { return false }
+      i += 1
+      return true
+    }
+
+    mutating func parse() -> Int64? {
+      guard !bytes.isEmpty else { return nil }
+      if bytes.count > 4 && bytes[4] == UInt8(ascii: "-") { return parseISO() }
+      return parseEpoch()
+    }
+
+    mutating func parseEpoch() -> Int64? {
+      var integer: Int64 = 0
+      var integerDigits = 0
+      while let c = peek(), c >= 0x30 && c <= 0x39 {
+        guard integerDigits < 16 else { return nil }
+        integer = integer * 10 + Int64(c - 0x30)
+        integerDigits += 1
+        i += 1
+      }
+      guard integerDigits > 0 else { return nil }
+      var fraction: Int64 = 0
+      var scale: Int64 = 1
+      if expect(".") {
+        var fractionDigits = 0
+        while let c = peek(), c >= 0x30 && c <= 0x39 {
+          if fractionDigits < 9 {
+            fraction = fraction * 10 + Int64(c - 0x30)
+            scale *= 10
+          }
+          fractionDigits += 1
+          i += 1
+        }
+        guard fractionDigits > 0 else { return nil }
+      }
+      guard atEnd else { return nil }
+      if integer >= 100_000_000_000 {
+        // Milliseconds.
+        return integer * 1_000 + fraction * 1_000 / scale
+      }
+      return integer * microsecondsPerSecond + fraction * microsecondsPerSecond / scale
+    }
+
+    mutating func parseISO() -> Int64? {
+      guard let year = digits(4), expect("-"), let month = digits(2), expect("-"),
+        let day = digits(2)
+      else { return nil }
+      guard month >= 1 && month <= 12, day >= 1, day <= Timestamp.daysInMonth(year, month) else {
+        return nil
+      }
+      var micros = Timestamp.days(year: year, month: month, day: day) * Timestamp.microsecondsPerDay
+      if atEnd { return micros }
+      guard let separator = peek(),
+        separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t") || separator == 0x20
+      else { return nil }
+      i += 1
+      guard let hour = digits(2), hour <= 23, expect(":"), let minute = digits(2), minute <= 59
+      else { return nil }
+      var second: Int64 = 0
+      var fraction: Int64 = 0
+      if expect(":") {
+        guard let s = digits(2), s <= 60 else { return nil }
+        second = s
+        if expect(".") || expect(",") {
+          var count = 0
+          var scale: Int64 = 1
+          while let c = peek(), c >= 0x30 && c <= 0x39 {
+            if count < 6 {
+              fraction = fraction * 10 + Int64(c - 0x30)
+              scale *= 10
+            }
+            count += 1
+            i += 1
+          }
+          guard count > 0 else { return nil }
+          fraction = fraction * (Timestamp.microsecondsPerSecond / scale)
+        }
+      }
+      micros += ((hour * 60 + minute) * 60 + second) * Timestamp.microsecondsPerSecond + fraction
+      guard let offset = parseZone() else { return nil }
+      return micros - offset
+    }
+
+    /// The zone suffix as an offset in microseconds (local − UTC); nil when malformed.
+    mutating func parseZone() -> Int64? {
+      if atEnd { return 0 }
+      if peek() == 0x20 { i += 1 }
+      guard let c = peek() else { return nil }
+      if c == UInt8(ascii: "Z") || c == UInt8(ascii: "z") {
+        i += 1
+        return atEnd ? 0 : nil
+      }
+      if c == UInt8(ascii: "U") {
+        guard expect("U"), expect("T"), expect("C"), atEnd else { return nil }
+        return 0
+      }
+      guard c == UInt8(ascii: "+") || c == UInt8(ascii: "-") else { return nil }
+      i += 1
+      guard let hours = digits(2), hours <= 18 else { return nil }
+      var minutes: Int64 = 0
+      if !atEnd {
+        _ = expect(":")
+        guard let m = digits(2), m <= 59 else { return nil }
+        minutes = m
+      }
+      guard atEnd else { return nil }
+      let offset = (hours * 60 + minutes) * 60 * Timestamp.microsecondsPerSecond
+      return c == UInt8(ascii: "-") ? -offset : offset
+    }
+  }
+}

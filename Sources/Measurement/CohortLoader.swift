@@ -1,0 +1,123 @@
+import Assignment
+import Ingest
+
+/// Reads the cohort file: `user_id,entered_at[,arm][,<segment columns>]`.
+///
+/// Each user's arm is the recorded `arm` when the column exists, else the experiment's hash. A user
+/// listed twice keeps the first row (the second is counted as a duplicate); users who entered at
+/// or after `as_of` and users outside coverage are kept in the table, unanalysed, so that their
+/// events are accounted as "user not analysed" rather than "not in cohort".
+struct CohortLoader {
+  let experiment: ExperimentDefinition
+  let asOf: Int64
+  let strict: Bool
+
+  func load(path: String) throws(MeasurementError) -> (CohortTable, Reconciliation, SplitCheck) {
+    do {
+      return try read(path: path)
+    } catch let error as MeasurementError {
+      throw error
+    } catch let error as IngestError {
+      throw .input(error)
+    } catch {
+      throw .input(.unreadable(path: path, reason: "\(error)"))
+    }
+  }
+
+  private func read(path: String) throws -> (CohortTable, Reconciliation, SplitCheck) {
+    var reader = try CSVReader(path: path)
+    let header = try reader.readHeader()
+    let userColumn = try reader.requireColumn("user_id")
+    let entryColumn = try reader.requireColumn("entered_at")
+    let armColumn = reader.column("arm")
+    var segmentColumns: [Int] = []
+    for segment in experiment.segments {
+      guard let index = reader.column(segment) else {
+        throw IngestError.missingColumn(path: path, column: segment, header: header)
+      }
+      segmentColumns.append(index)
+    }
+
+    var table = CohortTable(segmentColumns: segmentColumns.count)
+    var ledger = Reconciliation(role: "cohort", path: path)
+    var split = SplitCheck()
+    split.isRecorded = armColumn != nil
+    var armNames = ByteKeyTable(capacity: 16)
+    for arm in experiment.arms { armNames.intern(arm.name) }
+    let excludedName: Int32 = armNames.intern("excluded")
+    let splitter = experiment.splitter
+    let fieldCount = header.count
+    var codes = [Int32](repeating: 0, count: segmentColumns.count)
+
+    try reader.forEachRecord { (row: borrowing CSVRow) throws(IngestError) in
+      func reject(_ reason: Reconciliation.Reason, _ detail: String) throws(IngestError) {
+        ledger.reject(reason, line: row.line, detail: detail)
+        if strict { throw .strictRejection(path: path, line: row.line, reason: detail) }
+      }
+      if row.isMalformed {
+        return try reject(.malformedQuotes, "a quoted field is not closed properly")
+      }
+      guard row.count == fieldCount else {
+        return try reject(.wrongFieldCount, "expected \(fieldCount) fields, found \(row.count)")
+      }
+      if row.isEmpty(userColumn) { return try reject(.emptyUserID, "user_id is empty") }
+      guard let t0 = Timestamp.parse(row.field(entryColumn)) else {
+        return try reject(
+          .badTimestamp, "entered_at \(Self.quoted(row.field(entryColumn))) is not a timestamp")
+      }
+      var recorded: Int32? = nil
+      if let armColumn {
+        guard let id = armNames.find(row.field(armColumn)) else {
+          return try reject(
+            .unknownArm,
+            "arm \(Self.quoted(row.field(armColumn))) is not one of the experiment's arms")
+        }
+        recorded = id
+      }
+      for (k, column) in segmentColumns.enumerated() {
+        guard String(validating: row.field(column), as: UTF8.self) != nil else {
+          return try reject(.invalidUTF8, "segment column '\(experiment.segments[k])' is not valid UTF-8")
+        }
+        codes[k] = table.segmentValues[k].intern(row.field(column)).id
+      }
+      let (user, inserted) = table.ids.intern(row.field(userColumn))
+      guard inserted else { return ledger.record(.duplicateUser) }
+      table.entry.append(t0)
+      for k in 0..<codes.count { table.segmentCodes[k].append(codes[k]) }
+
+      let hashed = splitter.assign(bytes: row.field(userColumn)).arm
+      var arm: Int? = hashed
+      if let recorded {
+        arm = recorded == excludedName ? nil : Int(recorded)
+        if arm == hashed {
+          split.agreements += 1
+        } else {
+          split.disagreements += 1
+          if split.examples.count < 3 {
+            let id = table.ids.string(user)
+            let said = hashed.map { experiment.arms[$0].name } ?? "excluded"
+            let was = arm.map { experiment.arms[$0].name } ?? "excluded"
+            split.examples.append("user \(id): recorded \(was), hash gives \(said)")
+          }
+        }
+      }
+      if t0 >= asOf {
+        table.arm.append(CohortTable.notAnalysed)
+        ledger.record(.enteredAfterAsOf)
+      } else if let arm {
+        table.arm.append(Int8(arm))
+        ledger.record(.used)
+      } else {
+        table.arm.append(CohortTable.notAnalysed)
+        ledger.record(.outsideCoverage)
+      }
+    }
+    return (table, ledger, split)
+  }
+
+  /// A field for a message: quoted, at most 40 bytes, invalid UTF-8 replaced.
+  static func quoted(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    let text = String(decoding: bytes.prefix(40), as: UTF8.self)
+    return "'\(text)\(bytes.count > 40 ? "…" : "")'"
+  }
+}

@@ -1,0 +1,219 @@
+import Ingest
+
+/// Streams a messages or events CSV and folds every row into the per-user outcomes.
+///
+/// - messages: `user_id,event,timestamp[,channel][,campaign][,message_id]`; de-duplicated on
+///   (message_id, event) when message_id is present; exposure events at or after entry set the
+///   user's first exposure (channel from the `channel` column, else the event name's prefix
+///   before `_`).
+/// - events: `user_id,event,timestamp[,value][,event_id]`; de-duplicated on event_id when
+///   present.
+/// Every metric's events are matched in both files. Each row gets exactly one fate in the
+/// file's `Reconciliation`, checked in this order: rejected (unreadable), duplicate, after
+/// `as_of`, user not in cohort, user not analysed, event not measured, outside every window,
+/// used.
+struct EventJoiner {
+  enum Role: String {
+    case messages
+    case events
+  }
+
+  let experiment: ExperimentDefinition
+  let asOf: Int64
+  let strict: Bool
+
+  /// What each known event name means: the metrics it feeds and whether it is an exposure.
+  struct EventMeaning {
+    var metrics: [Int] = []
+    var isExposure = false
+  }
+
+  func join(
+    path: String, role: Role, cohort: CohortTable, outcomes: inout UserOutcomes,
+    channels: inout ChannelTable, findings: inout JoinFindings
+  ) throws(MeasurementError) -> Reconciliation {
+    do {
+      return try read(
+        path: path, role: role, cohort: cohort, outcomes: &outcomes, channels: &channels,
+        findings: &findings)
+    } catch let error as MeasurementError {
+      throw error
+    } catch let error as IngestError {
+      throw .input(error)
+    } catch {
+      throw .input(.unreadable(path: path, reason: "\(error)"))
+    }
+  }
+
+  private func read(
+    path: String, role: Role, cohort: CohortTable, outcomes: inout UserOutcomes,
+    channels: inout ChannelTable, findings: inout JoinFindings
+  ) throws -> Reconciliation {
+    var reader = try CSVReader(path: path)
+    let header = try reader.readHeader()
+    let userColumn = try reader.requireColumn("user_id")
+    let eventColumn = try reader.requireColumn("event")
+    let timeColumn = try reader.requireColumn("timestamp")
+    let valueColumn = role == .events ? reader.column("value") : nil
+    let idColumn = reader.column(role == .events ? "event_id" : "message_id")
+    let channelColumn = role == .messages ? reader.column("channel") : nil
+    let fieldCount = header.count
+
+    var names = ByteKeyTable(capacity: 64)
+    var meanings: [EventMeaning] = []
+    func meaning(_ name: String) -> Int {
+      let id = Int(names.intern(name))
+      if id == meanings.count { meanings.append(EventMeaning()) }
+      return id
+    }
+    for (index, metric) in experiment.metrics.enumerated() {
+      for event in metric.events { meanings[meaning(event)].metrics.append(index) }
+    }
+    if role == .messages {
+      for event in experiment.exposure { meanings[meaning(event)].isExposure = true }
+    }
+    let metrics = experiment.metrics
+    let revenueMetrics = Set(metrics.indices.filter { metrics[$0].kind == .revenue })
+    var seen = ByteKeyTable(capacity: 1 << 12)
+    var dedupKey: [UInt8] = []
+    var ledger = Reconciliation(role: role.rawValue, path: path)
+
+    try reader.forEachRecord { (row: borrowing CSVRow) throws(IngestError) in
+      func reject(_ reason: Reconciliation.Reason, _ detail: String) throws(IngestError) {
+        ledger.reject(reason, line: row.line, detail: detail)
+        if strict { throw .strictRejection(path: path, line: row.line, reason: detail) }
+      }
+      if row.isMalformed {
+        return try reject(.malformedQuotes, "a quoted field is not closed properly")
+      }
+      guard row.count == fieldCount else {
+        return try reject(.wrongFieldCount, "expected \(fieldCount) fields, found \(row.count)")
+      }
+      if row.isEmpty(userColumn) { return try reject(.emptyUserID, "user_id is empty") }
+      if row.isEmpty(eventColumn) { return try reject(.emptyEvent, "event is empty") }
+      guard let time = Timestamp.parse(row.field(timeColumn)) else {
+        return try reject(
+          .badTimestamp, "timestamp \(CohortLoader.quoted(row.field(timeColumn))) is not a timestamp")
+      }
+      var value: Int64? = nil
+      if let valueColumn, !row.isEmpty(valueColumn) {
+        guard let micros = Decimal.parseMicros(row.field(valueColumn)) else {
+          return try reject(.badNumber, "value \(CohortLoader.quoted(row.field(valueColumn))) is not a number")
+        }
+        value = micros
+      }
+      if let idColumn, !row.isEmpty(idColumn) {
+        dedupKey.removeAll(keepingCapacity: true)
+        dedupKey.append(contentsOf: row.field(idColumn))
+        if role == .messages {
+          dedupKey.append(0x1F)
+          dedupKey.append(contentsOf: row.field(eventColumn))
+        }
+        let inserted = dedupKey.withUnsafeBufferPointer { seen.intern($0).inserted }
+        if !inserted { return ledger.record(.duplicate) }
+      }
+      if time >= asOf { return ledger.record(.afterAsOf) }
+      guard let user = cohort.ids.find(row.field(userColumn)) else {
+        return ledger.record(.userNotInCohort)
+      }
+      let u = Int(user)
+      if cohort.arm[u] == CohortTable.notAnalysed { return ledger.record(.userNotAnalysed) }
+      guard let name = names.find(row.field(eventColumn)) else {
+        return ledger.record(.eventNotMeasured)
+      }
+      let meaning = meanings[Int(name)]
+      let offset = time - cohort.entry[u]
+      var used = false
+      if meaning.isExposure && offset >= 0 {
+        used = true
+        var channel: Int32
+        if let channelColumn, !row.isEmpty(channelColumn) {
+          channel = channels.code(row.field(channelColumn))
+        } else {
+          channel = channels.code(prefixOf: row.field(eventColumn))
+        }
+        let current = outcomes.firstExposure[u]
+        if time < current
+          || (time == current && channels.precedes(channel, outcomes.exposureChannel[u]))
+        {
+          outcomes.firstExposure[u] = time
+          outcomes.exposureChannel[u] = channel
+        }
+      } else if meaning.isExposure {
+        findings.exposuresBeforeEntry += 1
+      }
+      for m in meaning.metrics {
+        let metric = metrics[m]
+        let increment: Int64
+        switch metric.kind {
+        case .conversion, .retention, .count: increment = Decimal.scale
+        case .revenue: increment = value ?? 0
+        }
+        if offset >= metric.windowStart && offset < metric.windowEnd {
+          used = true
+          Self.apply(increment, kind: metric.kind, to: &outcomes.post[m][u])
+        } else if offset < 0 && offset >= -metric.windowLength {
+          used = true
+          Self.apply(increment, kind: metric.kind, to: &outcomes.pre[m][u])
+        } else {
+          continue
+        }
+        if revenueMetrics.contains(m) && value == nil { findings.revenueRowsWithoutValue += 1 }
+      }
+      ledger.record(used ? .used : .outsideWindows)
+    }
+    return ledger
+  }
+
+  @inline(__always)
+  private static func apply(_ increment: Int64, kind: MetricDefinition.Kind, to value: inout Int64) {
+    switch kind {
+    case .conversion, .retention: value = Decimal.scale
+    case .count, .revenue: value += increment
+    }
+  }
+}
+
+/// Data-quality observations made during the join, reported beside the reconciliation.
+public struct JoinFindings: Sendable, Equatable {
+  /// Exposure events (message deliveries) dated before the user entered the journey.
+  public var exposuresBeforeEntry = 0
+  /// Rows feeding a revenue metric that had no `value` (counted as 0 revenue).
+  public var revenueRowsWithoutValue = 0
+
+  /// No findings.
+  public init() {}
+}
+
+/// Interned channel names (`sms`, `email`, …) with a deterministic order for ties.
+public struct ChannelTable: Sendable {
+  private var table = ByteKeyTable(capacity: 16)
+
+  /// An empty table.
+  public init() {}
+
+  /// The number of channels.
+  public var count: Int { table.count }
+
+  /// The code of the channel spelled by `bytes`.
+  mutating func code(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+    table.intern(bytes).id
+  }
+
+  /// The code of the channel named by an event's prefix (`sms_delivered` → `sms`).
+  mutating func code(prefixOf event: UnsafeBufferPointer<UInt8>) -> Int32 {
+    var end = event.count
+    if let underscore = event.firstIndex(of: UInt8(ascii: "_")), underscore > 0 { end = underscore }
+    return table.intern(UnsafeBufferPointer(rebasing: event[0..<end])).id
+  }
+
+  /// True when channel `a` sorts before `b` by name; any channel precedes none (−1).
+  func precedes(_ a: Int32, _ b: Int32) -> Bool {
+    if b < 0 { return true }
+    if a < 0 { return false }
+    return table.precedes(a, b)
+  }
+
+  /// The channel's name.
+  public func name(_ code: Int32) -> String { table.string(code) }
+}

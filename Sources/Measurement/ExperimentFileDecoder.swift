@@ -1,0 +1,246 @@
+import Assignment
+import Ingest
+
+/// Reads and validates an experiment file.
+///
+/// Strict by design: an unknown key (a typo such as `windows_days`), a missing key, weights that
+/// do not sum to 1 within 1e-9, zero or several control arms, a duplicate name, a metric without
+/// an event: each is an error naming the key, the file and the line, never a silent default.
+public enum ExperimentFileDecoder {
+  /// What the caller needs from the file.
+  public enum Purpose: Sendable {
+    /// Assignment only: key, salt, arms, coverage and hash version.
+    case assignment
+    /// A full report: inputs, exposure and metrics as well.
+    case report
+  }
+
+  /// Reads and decodes the experiment file at `path`.
+  public static func load(path: String, for purpose: Purpose) throws(MeasurementError)
+    -> ExperimentDefinition
+  {
+    let bytes: [UInt8]
+    let root: JSONNode
+    do {
+      bytes = try ByteSource(path: path).readAll()
+      root = try JSONNode.parse(bytes, path: path)
+    } catch {
+      throw .input(error)
+    }
+    return try decode(root, path: path, for: purpose)
+  }
+
+  /// Decodes an already parsed experiment document.
+  public static func decode(_ root: JSONNode, path: String, for purpose: Purpose)
+    throws(MeasurementError) -> ExperimentDefinition
+  {
+    var object = try ObjectReader(root, path: path, keyPath: "")
+    let key = try object.string("key")
+    guard !key.isEmpty else { throw object.invalid("key", "must not be empty") }
+    let salt = try object.optionalString("salt") ?? key
+    let coverage = try object.optionalNumber("coverage") ?? 1
+    guard coverage >= 0 && coverage <= 1 else {
+      throw object.invalid("coverage", "must be between 0 and 1, got \(coverage)")
+    }
+    let version = try hashVersion(&object)
+    let arms = try decodeArms(&object)
+
+    var definition = ExperimentDefinition(
+      path: path, key: key, salt: salt, arms: arms, coverage: coverage, hashVersion: version)
+    definition.inputs = try decodeInputs(&object, path: path)
+    if let asOf = try object.optionalString("as_of") {
+      guard let instant = Timestamp.parse(asOf) else {
+        throw object.invalid(
+          "as_of", "'\(asOf)' is not a timestamp; use ISO-8601 such as 2026-11-16T00:00:00Z")
+      }
+      definition.asOf = instant
+    }
+    definition.exposure = try object.optionalStringList("exposure") ?? []
+    definition.metrics = try decodeMetrics(&object)
+    definition.segments = try object.optionalStringList("segments") ?? []
+    definition.analysis = try decodeAnalysis(&object)
+    try object.rejectUnknownKeys()
+
+    if purpose == .report {
+      guard definition.inputs != nil else {
+        throw .missingForCommand(path: path, key: "inputs", command: "report")
+      }
+      guard !definition.metrics.isEmpty else {
+        throw .missingForCommand(path: path, key: "metrics", command: "report")
+      }
+      if definition.inputs?.messages != nil && definition.exposure.isEmpty {
+        throw .missingForCommand(path: path, key: "exposure", command: "report")
+      }
+    }
+    return definition
+  }
+
+  private static func hashVersion(_ object: inout ObjectReader) throws(MeasurementError)
+    -> GrowthBookHash.Version
+  {
+    guard let raw = try object.optionalNumber("hash_version") else { return .v2 }
+    guard let version = GrowthBookHash.Version(rawValue: Int(raw)), Double(Int(raw)) == raw else {
+      throw object.invalid("hash_version", "must be 2 (default) or 1 (GrowthBook's legacy hash), got \(raw)")
+    }
+    return version
+  }
+
+  private static func decodeArms(_ object: inout ObjectReader) throws(MeasurementError)
+    -> [ExperimentDefinition.Arm]
+  {
+    let nodes = try object.array("arms")
+    guard nodes.count >= 2 else {
+      throw object.invalid("arms", "needs at least two arms (a control and a treatment)")
+    }
+    var arms: [ExperimentDefinition.Arm] = []
+    for (index, node) in nodes.enumerated() {
+      var arm = try ObjectReader(node, path: object.path, keyPath: "arms[\(index)]")
+      let name = try arm.string("name")
+      guard !name.isEmpty, name != "excluded" else {
+        throw arm.invalid("name", "must be non-empty and not 'excluded' (reserved for users outside coverage)")
+      }
+      guard !arms.contains(where: { $0.name == name }) else {
+        throw arm.invalid("name", "arm '\(name)' is listed twice")
+      }
+      let weight = try arm.number("weight")
+      guard weight > 0 && weight <= 1 else {
+        throw arm.invalid("weight", "must be in (0, 1], got \(weight)")
+      }
+      let control = try arm.optionalBool("control") ?? false
+      try arm.rejectUnknownKeys()
+      arms.append(.init(name: name, weight: weight, isControl: control))
+    }
+    let total = arms.reduce(0.0) { $0 + $1.weight }
+    guard abs(total - 1) <= 1e-9 else {
+      throw object.invalid("arms", "weights sum to \(total); they must sum to 1 (within 1e-9)")
+    }
+    let controls = arms.filter(\.isControl).count
+    guard controls == 1 else {
+      throw object.invalid(
+        "arms", "exactly one arm needs \"control\": true (the holdout); found \(controls)")
+    }
+    return arms
+  }
+
+  private static func decodeInputs(_ object: inout ObjectReader, path: String)
+    throws(MeasurementError) -> ExperimentDefinition.Inputs?
+  {
+    guard let node = try object.optionalNode("inputs") else { return nil }
+    var inputs = try ObjectReader(node, path: path, keyPath: "inputs")
+    let cohort = try inputs.string("cohort")
+    let messages = try inputs.optionalString("messages")
+    let events = try inputs.string("events")
+    try inputs.rejectUnknownKeys()
+    return .init(
+      cohort: resolve(cohort, relativeTo: path), messages: messages.map { resolve($0, relativeTo: path) },
+      events: resolve(events, relativeTo: path))
+  }
+
+  private static func decodeMetrics(_ object: inout ObjectReader) throws(MeasurementError)
+    -> [MetricDefinition]
+  {
+    guard let nodes = try object.optionalArray("metrics") else { return [] }
+    var metrics: [MetricDefinition] = []
+    for (index, node) in nodes.enumerated() {
+      var metric = try ObjectReader(node, path: object.path, keyPath: "metrics[\(index)]")
+      let name = try metric.string("name")
+      guard !name.isEmpty else { throw metric.invalid("name", "must not be empty") }
+      guard !metrics.contains(where: { $0.name == name }) else {
+        throw metric.invalid("name", "metric '\(name)' is defined twice")
+      }
+      let kindText = try metric.string("kind")
+      guard let kind = MetricDefinition.Kind(rawValue: kindText) else {
+        throw metric.invalid("kind", "unknown kind '\(kindText)'; use conversion, count, revenue or retention")
+      }
+      var events = try metric.optionalStringList("events") ?? []
+      if let single = try metric.optionalString("event") {
+        guard events.isEmpty else {
+          throw metric.invalid("event", "give either 'event' or 'events', not both")
+        }
+        events = [single]
+      }
+      guard !events.isEmpty, !events.contains("") else {
+        throw metric.invalid("event", "metric '\(name)' needs an event: \"event\": \"order\" or \"events\": [...]")
+      }
+      let window: Double
+      if kind == .retention {
+        window = try metric.optionalNumber("window_days") ?? 7
+      } else {
+        window = try metric.number("window_days")
+      }
+      guard window > 0 && window <= 3650 else {
+        throw metric.invalid("window_days", "must be a positive number of days up to 3650, got \(window)")
+      }
+      var day = 0.0
+      if kind == .retention {
+        day = try metric.number("day")
+        guard day >= 0 && day <= 3650 else {
+          throw metric.invalid("day", "must be between 0 and 3650 days, got \(day)")
+        }
+      }
+      let roleText = try metric.optionalString("role") ?? "primary"
+      guard let role = MetricDefinition.Role(rawValue: roleText) else {
+        throw metric.invalid("role", "unknown role '\(roleText)'; use primary, secondary or guardrail")
+      }
+      var harmful: MetricDefinition.HarmfulDirection?
+      if let text = try metric.optionalString("harmful") {
+        guard let direction = MetricDefinition.HarmfulDirection(rawValue: text) else {
+          throw metric.invalid("harmful", "use 'increase' or 'decrease', got '\(text)'")
+        }
+        harmful = direction
+      }
+      if role == .guardrail && harmful == nil {
+        throw metric.invalid(
+          "harmful", "a guardrail must say which direction is harmful: \"harmful\": \"increase\" or \"decrease\"")
+      }
+      if role != .guardrail && harmful != nil {
+        throw metric.invalid("harmful", "only guardrail metrics take 'harmful'")
+      }
+      let cap = try metric.optionalNumber("cap")
+      if let cap, !(cap > 0) {
+        throw metric.invalid("cap", "must be positive, got \(cap)")
+      }
+      if cap != nil && kind.isBinary {
+        throw metric.invalid("cap", "a \(kind.rawValue) metric is 0/1 and cannot be capped")
+      }
+      if kind != .retention && metric.has("day") {
+        throw metric.invalid("day", "only retention metrics take 'day'")
+      }
+      try metric.rejectUnknownKeys()
+      metrics.append(
+        MetricDefinition(
+          name: name, kind: kind, events: events, windowDays: window, day: day, role: role,
+          harmful: harmful, cap: cap))
+    }
+    return metrics
+  }
+
+  private static func decodeAnalysis(_ object: inout ObjectReader) throws(MeasurementError)
+    -> ExperimentDefinition.Analysis
+  {
+    var analysis = ExperimentDefinition.Analysis()
+    guard let node = try object.optionalNode("analysis") else { return analysis }
+    var reader = try ObjectReader(node, path: object.path, keyPath: "analysis")
+    if let alpha = try reader.optionalNumber("alpha") {
+      guard alpha > 0 && alpha < 0.5 else {
+        throw reader.invalid("alpha", "must be between 0 and 0.5 (e.g. 0.05 for 95% intervals), got \(alpha)")
+      }
+      analysis.alpha = alpha
+    }
+    if let threshold = try reader.optionalNumber("srm_threshold") {
+      guard threshold > 0 && threshold < 1 else {
+        throw reader.invalid("srm_threshold", "must be between 0 and 1, got \(threshold)")
+      }
+      analysis.srmThreshold = threshold
+    }
+    try reader.rejectUnknownKeys()
+    return analysis
+  }
+
+  /// `path` relative to the directory of `file`, unless it is absolute.
+  public static func resolve(_ path: String, relativeTo file: String) -> String {
+    if path.hasPrefix("/") || path == "-" { return path }
+    guard let slash = file.lastIndex(of: "/") else { return path }
+    return String(file[...slash]) + path
+  }
+}

@@ -1,0 +1,68 @@
+import Statistics
+
+/// The output of the measurement stage: per-arm (and per-segment) sufficient statistics of every
+/// metric, exposure, and the full accounting of the input rows.
+///
+/// This is the seam where a warehouse query could supply the same numbers: everything after it
+/// (statistics, reports) needs only `Moments` per arm.
+public struct Measurement: Sendable {
+  /// One metric's statistics.
+  public struct Metric: Sendable {
+    /// The metric's definition.
+    public let definition: MetricDefinition
+    /// Per arm (experiment order): the sufficient statistics over included users.
+    public let arms: [Moments]
+    /// Per arm: analysed users left out or incomplete because their window has not elapsed by
+    /// `as_of` (excluded for retention; included with a partial window otherwise).
+    public let openWindows: [Int]
+  }
+
+  /// One value of a segment column.
+  public struct SegmentValue: Sendable {
+    /// The value as written in the cohort.
+    public let value: String
+    /// Users per arm.
+    public let users: [Int]
+    /// Per metric, per arm.
+    public let metrics: [[Moments]]
+  }
+
+  /// The breakdown by one segment column.
+  public struct Segment: Sendable {
+    /// The cohort column.
+    public let column: String
+    /// Its values, sorted.
+    public let values: [SegmentValue]
+  }
+
+  /// Who was reached.
+  public struct Exposure: Sendable {
+    /// True when a messages file was given.
+    public let isMeasured: Bool
+    /// Per arm: users with an exposure at or after entry.
+    public let exposed: [Int]
+    /// Per channel of first exposure (sorted by name): users per arm.
+    public let channels: [(name: String, users: [Int])]
+  }
+
+  /// The experiment.
+  public let experiment: ExperimentDefinition
+  /// The analysis cutoff.
+  public let asOf: Int64
+  /// Analysed users per arm.
+  public let users: [Int]
+  /// The earliest and latest entry among analysed users.
+  public let entryRange: (first: Int64, last: Int64)?
+  /// Metrics in experiment order.
+  public let metrics: [Metric]
+  /// Segment breakdowns in experiment order.
+  public let segments: [Segment]
+  /// Exposure.
+  public let exposure: Exposure
+  /// The accounting of every input file, in the order cohort, messages, events.
+  public let files: [Reconciliation]
+  /// Recorded versus hashed split.
+  public let split: SplitCheck
+  /// Data-quality observations from the join.
+  public let findings: JoinFindings
+}

@@ -1,0 +1,25 @@
+/// The comparison of a recorded split (an `arm` column in the cohort, as the messaging platform
+/// recorded it) with the split the experiment's hash implies.
+///
+/// When the cohort carries an `arm` column, that recorded arm is used for analysis (it is what
+/// actually happened); every user whose recorded arm differs from the hash is counted here, so a
+/// platform that split differently than configured is visible in the report.
+public struct SplitCheck: Sendable, Equatable {
+  /// True when the cohort has an `arm` column.
+  public var isRecorded = false
+  /// Users whose recorded arm equals the hashed arm.
+  public var agreements = 0
+  /// Users whose recorded arm differs from the hashed arm.
+  public var disagreements = 0
+  /// The first examples of disagreement.
+  public var examples: [String] = []
+
+  /// Creates an empty check.
+  public init() {}
+
+  /// The share of compared users who disagree, or nil with no users compared.
+  public var disagreementRate: Double? {
+    let total = agreements + disagreements
+    return total > 0 ? Double(disagreements) / Double(total) : nil
+  }
+}

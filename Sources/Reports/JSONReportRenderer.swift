@@ -1,0 +1,184 @@
+import Ingest
+import Measurement
+import Statistics
+
+/// Renders `report.json`: every number the Markdown report shows, in the documented shape
+/// (docs/report-json.md). Effects that cannot be computed carry `null` numbers and a
+/// `not_computable` reason.
+public enum JSONReportRenderer {
+  /// The JSON text of `report`.
+  public static func render(_ report: ExperimentReport) -> String {
+    document(report).serialized()
+  }
+
+  /// The JSON document of `report`.
+  public static func document(_ report: ExperimentReport) -> JSONValue {
+    let experiment = report.experiment
+    let measurement = report.measurement
+    var root: [(String, JSONValue)] = [
+      ("experiment", .string(experiment.key)),
+      ("as_of", .string(Timestamp.format(report.asOf))),
+      ("alpha", .number(report.alpha)),
+      ("hash", .object([
+        ("salt", .string(experiment.salt)), ("version", .int(experiment.hashVersion.rawValue)),
+        ("coverage", .number(experiment.coverage)),
+      ])),
+    ]
+    if let range = measurement.entryRange {
+      root.append(("entries", .object([
+        ("first", .string(Timestamp.format(range.first))),
+        ("last", .string(Timestamp.format(range.last))),
+      ])))
+    }
+    root.append(("arms", .array(report.arms.map(arm))))
+    root.append(("srm", srm(report.srm)))
+    root.append(("metrics", .array(report.metrics.map(metric))))
+    root.append(("segments", .array(report.segments.map { segment($0, report: report) })))
+    root.append(("exposure", exposure(measurement)))
+    root.append(("split", split(measurement.split)))
+    root.append(("data", data(measurement)))
+    return .object(root)
+  }
+
+  private static func arm(_ row: ExperimentReport.ArmRow) -> JSONValue {
+    var members: [(String, JSONValue)] = [
+      ("name", .string(row.name)), ("control", .bool(row.isControl)),
+      ("weight", .number(row.weight)), ("users", .int(row.users)),
+    ]
+    if let exposed = row.exposed {
+      members.append(("exposed", .int(exposed)))
+      members.append(
+        ("exposure_rate", row.users > 0 ? .number(Double(exposed) / Double(row.users)) : .null))
+    }
+    return .object(members)
+  }
+
+  private static func srm(_ test: SampleRatioTest) -> JSONValue {
+    .object([
+      ("chi_square", .number(test.chiSquare)), ("df", .int(test.degreesOfFreedom)),
+      ("p_value", .number(test.pValue)), ("ok", .bool(test.verdict != .mismatch)),
+      ("verdict", .string(test.verdict.rawValue)),
+      ("expected", .array(test.expected.map { .number($0) })),
+    ])
+  }
+
+  private static func metric(_ result: ExperimentReport.MetricResult) -> JSONValue {
+    let definition = result.definition
+    var members: [(String, JSONValue)] = [
+      ("name", .string(definition.name)), ("kind", .string(definition.kind.rawValue)),
+      ("role", .string(definition.role.rawValue)),
+      ("events", .array(definition.events.map { .string($0) })),
+      ("window_days", .number(definition.windowDays)),
+    ]
+    if definition.kind == .retention { members.append(("day", .number(definition.day))) }
+    if let harmful = definition.harmful { members.append(("harmful", .string(harmful.rawValue))) }
+    if let cap = definition.cap { members.append(("cap", .number(cap))) }
+    members.append(("arms", .array(result.arms.map { arm in
+      .object([
+        ("arm", .string(arm.arm)), ("n", .int(arm.moments.count)),
+        ("mean", arm.moments.count > 0 ? .number(arm.moments.mean) : .null),
+        ("sum", .number(arm.moments.sum)),
+        ("sum_squares", .number(arm.moments.sumOfSquares)),
+        ("pre_mean", arm.moments.count > 0 ? .number(arm.moments.preMean) : .null),
+        ("open_windows", .int(arm.openWindows)),
+      ])
+    })))
+    members.append(("comparisons", .array(result.comparisons.map { comparison($0, harmful: definition.harmful) })))
+    return .object(members)
+  }
+
+  static func comparison(_ c: Comparison, harmful: MetricDefinition.HarmfulDirection?) -> JSONValue {
+    var members: [(String, JSONValue)] = [
+      ("arm", .string(c.arm)), ("control", .string(c.control)),
+      ("absolute", effect(c.absolute, withP: true)),
+      ("relative", effect(c.relative, withP: true)),
+      ("incremental", effect(c.incremental, withP: false)),
+      ("reading", .string(c.reading.rawValue)),
+    ]
+    if harmful != nil { members.append(("harmful", .bool(c.isHarmful(harmful)))) }
+    return .object(members)
+  }
+
+  private static func effect(_ computed: Computed<Effect>, withP: Bool) -> JSONValue {
+    switch computed {
+    case .value(let e):
+      var members: [(String, JSONValue)] = [
+        ("estimate", .number(e.estimate)), ("ci_low", .number(e.lower)),
+        ("ci_high", .number(e.upper)), ("se", .number(e.standardError)),
+      ]
+      if withP {
+        members.append(("p_value", .number(e.pValue)))
+        members.append(("df", .number(e.degreesOfFreedom)))
+      }
+      return .object(members)
+    case .notComputable(let reason):
+      var members: [(String, JSONValue)] = [
+        ("estimate", .null), ("ci_low", .null), ("ci_high", .null), ("se", .null),
+      ]
+      if withP {
+        members.append(("p_value", .null))
+        members.append(("df", .null))
+      }
+      members.append(("not_computable", .string(reason)))
+      return .object(members)
+    }
+  }
+
+  private static func segment(_ row: ExperimentReport.SegmentRow, report: ExperimentReport) -> JSONValue {
+    .object([
+      ("column", .string(row.column)), ("value", .string(row.value)),
+      ("users", .array(row.users.map { .int($0) })),
+      ("metrics", .array(report.metrics.indices.map { m in
+        .object([
+          ("name", .string(report.metrics[m].definition.name)),
+          ("comparisons", .array(row.comparisons[m].map {
+            comparison($0, harmful: report.metrics[m].definition.harmful)
+          })),
+        ])
+      })),
+    ])
+  }
+
+  private static func exposure(_ measurement: Measurement) -> JSONValue {
+    guard measurement.exposure.isMeasured else { return .object([("measured", .bool(false))]) }
+    return .object([
+      ("measured", .bool(true)),
+      ("events", .array(measurement.experiment.exposure.map { .string($0) })),
+      ("exposed", .array(measurement.exposure.exposed.map { .int($0) })),
+      ("first_channel", .array(measurement.exposure.channels.map { channel in
+        .object([("channel", .string(channel.name)), ("users", .array(channel.users.map { .int($0) }))])
+      })),
+    ])
+  }
+
+  private static func split(_ check: SplitCheck) -> JSONValue {
+    .object([
+      ("recorded", .bool(check.isRecorded)), ("agreements", .int(check.agreements)),
+      ("disagreements", .int(check.disagreements)),
+      ("examples", .array(check.examples.map { .string($0) })),
+    ])
+  }
+
+  private static func data(_ measurement: Measurement) -> JSONValue {
+    let files: [JSONValue] = measurement.files.map { file in
+      let fates: [(String, JSONValue)] = Reconciliation.Fate.allCases.map { ($0.key, .int(file[$0])) }
+      let reasons: [(String, JSONValue)] = Reconciliation.Reason.allCases.compactMap { reason in
+        file[reason] > 0 ? (reason.key, .int(file[reason])) : nil
+      }
+      let examples: [JSONValue] = Reconciliation.Reason.allCases.flatMap { reason in
+        file.examples[reason.rawValue].map { JSONValue.string($0) }
+      }
+      return .object([
+        ("input", .string(file.role)), ("file", .string(Reconciliation.fileName(file.path))),
+        ("rows", .int(file.rowsRead)), ("fates", .object(fates)),
+        ("rejected_by_reason", .object(reasons)), ("examples", .array(examples)),
+        ("balanced", .bool(file.isBalanced)),
+      ])
+    }
+    return .object([
+      ("files", .array(files)),
+      ("exposures_before_entry", .int(measurement.findings.exposuresBeforeEntry)),
+      ("revenue_rows_without_value", .int(measurement.findings.revenueRowsWithoutValue)),
+    ])
+  }
+}

@@ -1,0 +1,107 @@
+/// A JSON document built in memory and written deterministically.
+///
+/// Object members keep the order they were added in (never Dictionary order); numbers are written
+/// with 12 significant digits, integers exactly; strings are escaped per RFC 8259. Non-finite
+/// numbers cannot be represented and are written as `null` (callers attach a reason instead).
+public indirect enum JSONValue: Sendable, Equatable {
+  case null
+  case bool(Bool)
+  case int(Int)
+  case number(Double)
+  case string(String)
+  case array([JSONValue])
+  case object([(String, JSONValue)])
+
+  public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    lhs.serialized() == rhs.serialized()
+  }
+
+  /// An optional number: `null` when nil.
+  public static func number(_ value: Double?) -> JSONValue {
+    guard let value, value.isFinite else { return .null }
+    return .number(value)
+  }
+
+  /// The document, pretty-printed with two-space indentation and a final newline.
+  public func serialized() -> String {
+    var out = ""
+    write(into: &out, indent: 0)
+    out.append("\n")
+    return out
+  }
+
+  private func write(into out: inout String, indent: Int) {
+    switch self {
+    case .null: out += "null"
+    case .bool(let value): out += value ? "true" : "false"
+    case .int(let value): out += String(value)
+    case .number(let value): out += NumberFormat.significant(value)
+    case .string(let value): Self.writeString(value, into: &out)
+    case .array(let values):
+      if values.isEmpty {
+        out += "[]"
+        return
+      }
+      if values.allSatisfy(\.isScalar) && values.count <= 8 {
+        out += "["
+        for (index, value) in values.enumerated() {
+          if index > 0 { out += ", " }
+          value.write(into: &out, indent: indent)
+        }
+        out += "]"
+        return
+      }
+      out += "[\n"
+      for (index, value) in values.enumerated() {
+        out += String(repeating: " ", count: indent + 2)
+        value.write(into: &out, indent: indent + 2)
+        out += index + 1 < values.count ? ",\n" : "\n"
+      }
+      out += String(repeating: " ", count: indent) + "]"
+    case .object(let members):
+      if members.isEmpty {
+        out += "{}"
+        return
+      }
+      out += "{\n"
+      for (index, (key, value)) in members.enumerated() {
+        out += String(repeating: " ", count: indent + 2)
+        Self.writeString(key, into: &out)
+        out += ": "
+        value.write(into: &out, indent: indent + 2)
+        out += index + 1 < members.count ? ",\n" : "\n"
+      }
+      out += String(repeating: " ", count: indent) + "}"
+    }
+  }
+
+  private var isScalar: Bool {
+    switch self {
+    case .array, .object: return false
+    default: return true
+    }
+  }
+
+  private static func writeString(_ value: String, into out: inout String) {
+    out += "\""
+    for scalar in value.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      case "\u{2028}": out += "\\u2028"
+      case "\u{2029}": out += "\\u2029"
+      default:
+        if scalar.value < 0x20 {
+          let hex = String(scalar.value, radix: 16)
+          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        } else {
+          out.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    out += "\""
+  }
+}

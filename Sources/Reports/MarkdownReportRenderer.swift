@@ -1,0 +1,282 @@
+import Ingest
+import Measurement
+import Statistics
+
+/// Renders `report.md`: a GitHub-flavoured Markdown report, deterministic byte for byte.
+///
+/// Sections: summary (a sentence per primary metric and arm, causal words only for these
+/// randomized comparisons), arms and sample ratio, each metric, segments, exposure and the data
+/// reconciliation of every input file.
+public enum MarkdownReportRenderer {
+  /// The Markdown text of `report`.
+  public static func render(_ report: ExperimentReport) -> String {
+    var out = ""
+    header(report, into: &out)
+    summary(report, into: &out)
+    arms(report, into: &out)
+    metrics(report, into: &out)
+    segments(report, into: &out)
+    exposure(report, into: &out)
+    data(report, into: &out)
+    return out
+  }
+
+  private static func header(_ report: ExperimentReport, into out: inout String) {
+    let experiment = report.experiment
+    out += "# Holdout report: \(MarkdownText.code(experiment.key))\n\n"
+    out += "- As of: \(Timestamp.format(report.asOf)) (events at or after it are ignored)\n"
+    if let range = report.measurement.entryRange {
+      out += "- Entries analysed: \(Timestamp.format(range.first)) to \(Timestamp.format(range.last))\n"
+    }
+    let total = report.arms.reduce(0) { $0 + $1.users }
+    out += "- Users analysed: \(NumberFormat.grouped(total))\n"
+    out += "- Intervals: \(report.confidenceLabel) two-sided, Welch t (fixed horizon)\n"
+    out += "- Assignment: GrowthBook hash v\(experiment.hashVersion.rawValue), salt \(MarkdownText.code(experiment.salt)), coverage \(NumberFormat.percent(experiment.coverage, 0))\n\n"
+  }
+
+  private static func summary(_ report: ExperimentReport, into out: inout String) {
+    out += "## Summary\n\n"
+    if report.srm.verdict == .mismatch {
+      out += "> **Warning: sample ratio mismatch** (p = \(NumberFormat.pValue(report.srm.pValue))). The arms' sizes do not match the configured weights, so the split may be broken; treat every result below with suspicion until the cause is found.\n\n"
+    }
+    let primaries = report.metrics.filter { $0.definition.role == .primary }
+    for metric in primaries {
+      for c in metric.comparisons { out += "- " + sentence(metric, c, report) + "\n" }
+    }
+    let guardrails = report.metrics.filter { $0.definition.role == .guardrail }
+    for metric in guardrails {
+      for c in metric.comparisons {
+        let name = MarkdownText.code(metric.definition.name)
+        let arm = MarkdownText.code(c.arm)
+        switch c.reading {
+        case .notComputable:
+          out += "- Guardrail \(name), \(arm): not computable: \(c.absolute.reason ?? "")\n"
+        default:
+          let relative = c.relative.value.map { " (\(NumberFormat.signedPercent($0.estimate)))" } ?? ""
+          let verdict = c.isHarmful(metric.definition.harmful) ? "**harm detected**" : "no harm detected"
+          out += "- Guardrail \(name), \(arm): \(verdict)\(relative), p = \(NumberFormat.pValue(c.absolute.value?.pValue ?? 1))\n"
+        }
+      }
+    }
+    out += "\n"
+  }
+
+  /// "`sms`: +12.4% `conversion_14d` (95% CI +3.1% to +21.7%), 124 incremental conversions …"
+  static func sentence(_ metric: ExperimentReport.MetricResult, _ c: Comparison, _ report: ExperimentReport)
+    -> String
+  {
+    let name = MarkdownText.code(metric.definition.name)
+    let arm = MarkdownText.code(c.arm)
+    guard let absolute = c.absolute.value, let incremental = c.incremental.value else {
+      return "\(arm) vs \(MarkdownText.code(c.control)), \(name): not computable: \(c.absolute.reason ?? "")"
+    }
+    let level = report.confidenceLabel
+    var text = "\(arm) vs \(MarkdownText.code(c.control)), \(name): "
+    if let relative = c.relative.value {
+      text += "\(NumberFormat.signedPercent(relative.estimate)) (\(level) CI \(NumberFormat.signedPercent(relative.lower)) to \(NumberFormat.signedPercent(relative.upper)))"
+    } else {
+      text += "\(NumberFormat.difference(absolute.estimate, isRate: metric.definition.kind.isBinary)) per user (relative lift not computable: \(c.relative.reason ?? ""))"
+    }
+    let unit = incrementalUnit(metric.definition.kind)
+    let decimals = metric.definition.kind == .revenue ? 2 : 0
+    switch c.reading {
+    case .higher, .lower:
+      text += ", p = \(NumberFormat.pValue(absolute.pValue)). The journey caused \(NumberFormat.signedGrouped(incremental.estimate, decimals)) \(unit) among \(NumberFormat.grouped(c.treatmentUsers)) users (\(level) CI \(NumberFormat.signedGrouped(incremental.lower, decimals)) to \(NumberFormat.signedGrouped(incremental.upper, decimals)))."
+    default:
+      text += ", p = \(NumberFormat.pValue(absolute.pValue)). **Not yet conclusive**: the interval includes no effect (incremental \(unit): \(NumberFormat.signedGrouped(incremental.lower, decimals)) to \(NumberFormat.signedGrouped(incremental.upper, decimals)))."
+    }
+    return text
+  }
+
+  private static func incrementalUnit(_ kind: MetricDefinition.Kind) -> String {
+    switch kind {
+    case .conversion: return "conversions"
+    case .retention: return "retained users"
+    case .count: return "events"
+    case .revenue: return "revenue"
+    }
+  }
+
+  private static func arms(_ report: ExperimentReport, into out: inout String) {
+    out += "## Arms and sample ratio\n\n"
+    let total = max(report.arms.reduce(0) { $0 + $1.users }, 1)
+    let rows = report.arms.enumerated().map { index, arm in
+      [
+        MarkdownText.code(arm.name), arm.isControl ? "control (holdout)" : "treatment",
+        NumberFormat.percent(arm.weight, 1), NumberFormat.grouped(arm.users),
+        NumberFormat.percent(Double(arm.users) / Double(total), 2),
+        NumberFormat.grouped(report.srm.expected[index], 1),
+      ]
+    }
+    out += MarkdownText.table(
+      ["arm", "role", "weight", "users", "observed share", "expected users"], rows,
+      alignRight: [2, 3, 4, 5])
+    let srm = report.srm
+    let verdict: String
+    switch srm.verdict {
+    case .ok: verdict = "no mismatch"
+    case .mismatch: verdict = "**MISMATCH**: the split is not what was configured"
+    case .notEnoughData: verdict = "not enough data (fewer than 8 users in an arm)"
+    }
+    out += "\nSRM check: χ² = \(NumberFormat.fixed(srm.chiSquare, 3)), df = \(srm.degreesOfFreedom), p = \(NumberFormat.pValue(srm.pValue)) → \(verdict) (flagged below p = \(NumberFormat.significant(report.experiment.analysis.srmThreshold, 3))).\n\n"
+  }
+
+  private static func metrics(_ report: ExperimentReport, into out: inout String) {
+    out += "## Metrics\n\n"
+    for metric in report.metrics {
+      let d = metric.definition
+      let events = d.events.map(MarkdownText.code).joined(separator: ", ")
+      out += "### \(MarkdownText.code(d.name))\n\n"
+      var line = "\(d.kind.rawValue), \(d.role.rawValue)"
+      if let harmful = d.harmful { line += " (harmful if it \(harmful == .increase ? "increases" : "decreases"))" }
+      line += "; events \(events); window \(d.windowDescription)"
+      if let cap = d.cap { line += "; per-user values capped at \(NumberFormat.significant(cap, 6))" }
+      if d.kind == .retention { line += "; mature users only (window elapsed by as_of)" }
+      out += line + ".\n\n"
+      let isRate = d.kind.isBinary
+      let armRows = metric.arms.map { arm in
+        [
+          MarkdownText.code(arm.arm), NumberFormat.grouped(arm.moments.count),
+          arm.moments.count > 0 ? NumberFormat.mean(arm.moments.mean, isRate: isRate) : "n/a",
+          NumberFormat.grouped(arm.moments.sum, d.kind == .revenue ? 2 : 0),
+          arm.moments.count > 0 ? NumberFormat.mean(arm.moments.preMean, isRate: isRate) : "n/a",
+          NumberFormat.grouped(arm.openWindows),
+        ]
+      }
+      out += MarkdownText.table(
+        ["arm", "users", isRate ? "rate" : "mean per user", "total", "pre-period mean", d.kind == .retention ? "not yet mature" : "window still open"],
+        armRows, alignRight: [1, 2, 3, 4, 5])
+      out += "\n"
+      out += comparisonTable(metric.comparisons, kind: d.kind, harmful: d.harmful, level: report.confidenceLabel)
+      out += "\n"
+    }
+  }
+
+  static func comparisonTable(
+    _ comparisons: [Comparison], kind: MetricDefinition.Kind, harmful: MetricDefinition.HarmfulDirection?,
+    level: String
+  ) -> String {
+    let isRate = kind.isBinary
+    let decimals = kind == .revenue ? 2 : 0
+    let rows: [[String]] = comparisons.map { c in
+      let arm = "\(MarkdownText.code(c.arm)) vs \(MarkdownText.code(c.control))"
+      guard let a = c.absolute.value, let inc = c.incremental.value else {
+        return [arm, "not computable: \(MarkdownText.plain(c.absolute.reason ?? ""))", "", "", "", ""]
+      }
+      let absolute = "\(NumberFormat.difference(a.estimate, isRate: isRate)) (\(NumberFormat.difference(a.lower, isRate: isRate)) to \(NumberFormat.difference(a.upper, isRate: isRate)))"
+      let relative: String
+      switch c.relative {
+      case .value(let r):
+        relative = "\(NumberFormat.signedPercent(r.estimate)) (\(NumberFormat.signedPercent(r.lower)) to \(NumberFormat.signedPercent(r.upper)))"
+      case .notComputable(let reason):
+        relative = "not computable: \(MarkdownText.plain(reason))"
+      }
+      let incremental = "\(NumberFormat.signedGrouped(inc.estimate, decimals)) (\(NumberFormat.signedGrouped(inc.lower, decimals)) to \(NumberFormat.signedGrouped(inc.upper, decimals)))"
+      var reading: String
+      switch c.reading {
+      case .higher: reading = "higher"
+      case .lower: reading = "lower"
+      case .inconclusive: reading = "not yet conclusive"
+      case .notComputable: reading = "not computable"
+      }
+      if harmful != nil { reading = c.isHarmful(harmful) ? "**harmful**" : (c.reading == .inconclusive ? "no harm detected" : reading) }
+      return [arm, absolute, relative, NumberFormat.pValue(a.pValue), incremental, reading]
+    }
+    return MarkdownText.table(
+      ["comparison", "absolute (\(level) CI)", "relative (\(level) CI)", "p", "incremental (\(level) CI)", "reading"],
+      rows, alignRight: [3])
+  }
+
+  private static func segments(_ report: ExperimentReport, into out: inout String) {
+    guard !report.segments.isEmpty else { return }
+    out += "## Segments\n\n"
+    out += "Each segment is a randomized comparison within the segment (the split is independent of the segment). Intervals are not adjusted for the number of segments: expect about one in twenty to exclude zero by chance.\n\n"
+    for (m, metric) in report.metrics.enumerated() where metric.definition.role != .secondary {
+      let d = metric.definition
+      out += "### \(MarkdownText.code(d.name)) by segment\n\n"
+      let rows: [[String]] = report.segments.flatMap { row in
+        row.comparisons[m].map { c -> [String] in
+          let segment = "\(MarkdownText.code(row.column)) = \(MarkdownText.code(row.value))"
+          let arm = MarkdownText.code(c.arm)
+          let users = NumberFormat.grouped(row.users.reduce(0, +))
+          guard let a = c.absolute.value else {
+            return [segment, arm, users, "not computable: \(MarkdownText.plain(c.absolute.reason ?? ""))", "", ""]
+          }
+          let relative = c.relative.value.map {
+            "\(NumberFormat.signedPercent($0.estimate)) (\(NumberFormat.signedPercent($0.lower)) to \(NumberFormat.signedPercent($0.upper)))"
+          } ?? "not computable"
+          let absolute = "\(NumberFormat.difference(a.estimate, isRate: d.kind.isBinary)) (\(NumberFormat.difference(a.lower, isRate: d.kind.isBinary)) to \(NumberFormat.difference(a.upper, isRate: d.kind.isBinary)))"
+          return [segment, arm, users, absolute, relative, NumberFormat.pValue(a.pValue)]
+        }
+      }
+      out += MarkdownText.table(
+        ["segment", "arm", "users", "absolute (\(report.confidenceLabel) CI)", "relative (\(report.confidenceLabel) CI)", "p"],
+        rows, alignRight: [2, 5])
+      out += "\n"
+    }
+  }
+
+  private static func exposure(_ report: ExperimentReport, into out: inout String) {
+    out += "## Exposure\n\n"
+    let exposure = report.measurement.exposure
+    guard exposure.isMeasured else {
+      out += "No messages file was given, so exposure is not measured.\n\n"
+      return
+    }
+    let events = report.experiment.exposure.map(MarkdownText.code).joined(separator: ", ")
+    out += "A user counts as reached at their first \(events) at or after entry. Holdout users should not be reached; any that were are counted here (contamination).\n\n"
+    let rows = report.arms.map { arm in
+      [
+        MarkdownText.code(arm.name), NumberFormat.grouped(arm.users), NumberFormat.grouped(arm.exposed ?? 0),
+        arm.users > 0 ? NumberFormat.percent(Double(arm.exposed ?? 0) / Double(arm.users), 1) : "n/a",
+      ]
+    }
+    out += MarkdownText.table(["arm", "users", "reached", "reach rate"], rows, alignRight: [1, 2, 3])
+    if !exposure.channels.isEmpty {
+      out += "\nFirst channel that reached each user (descriptive, not randomized):\n\n"
+      let channelRows = exposure.channels.map { channel in
+        [MarkdownText.code(channel.name)] + channel.users.map(NumberFormat.grouped)
+      }
+      out += MarkdownText.table(
+        ["channel"] + report.arms.map { MarkdownText.code($0.name) }, channelRows,
+        alignRight: Set(1...report.arms.count))
+    }
+    out += "\n"
+  }
+
+  private static func data(_ report: ExperimentReport, into out: inout String) {
+    out += "## Data\n\n"
+    out += "Every row of every input is accounted for; each file's fates add up to the rows read.\n\n"
+    for file in report.measurement.files {
+      let name = MarkdownText.code(Reconciliation.fileName(file.path))
+      out += "### \(file.role): \(name)\n\n"
+      var rows = Reconciliation.Fate.allCases.filter { file[$0] > 0 || $0 == .used }.map { fate in
+        [fate.label, NumberFormat.grouped(file[fate])]
+      }
+      for reason in Reconciliation.Reason.allCases where file[reason] > 0 {
+        rows.append(["  rejected: \(reason.label)", NumberFormat.grouped(file[reason])])
+      }
+      rows.append(["**rows read**", "**\(NumberFormat.grouped(file.rowsRead))**"])
+      out += MarkdownText.table(["fate", "rows"], rows, alignRight: [1])
+      let examples = file.examples.flatMap { $0 }
+      if !examples.isEmpty {
+        out += "\nFirst rejected rows:\n\n"
+        for example in examples { out += "- \(MarkdownText.plain(example))\n" }
+      }
+      out += "\n"
+    }
+    let split = report.measurement.split
+    if split.isRecorded {
+      out += "Recorded split: the cohort's `arm` column was used. It agrees with the hash for \(NumberFormat.grouped(split.agreements)) users and disagrees for \(NumberFormat.grouped(split.disagreements)).\n"
+      for example in split.examples { out += "- \(MarkdownText.plain(example))\n" }
+      out += "\n"
+    }
+    let findings = report.measurement.findings
+    if findings.exposuresBeforeEntry > 0 {
+      out += "- \(NumberFormat.grouped(findings.exposuresBeforeEntry)) exposure events are dated before the user entered the journey (not counted as exposure).\n"
+    }
+    if findings.revenueRowsWithoutValue > 0 {
+      out += "- \(NumberFormat.grouped(findings.revenueRowsWithoutValue)) revenue-metric events had no value and counted as 0 revenue.\n"
+    }
+  }
+}
