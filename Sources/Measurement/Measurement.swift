@@ -12,8 +12,8 @@ public struct Measurement: Sendable {
     public let definition: MetricDefinition
     /// Per arm (experiment order): the sufficient statistics over included users.
     public let arms: [Moments]
-    /// Per arm: analysed users left out or incomplete because their window has not elapsed by
-    /// `as_of` (excluded for retention; included with a partial window otherwise).
+    /// Per arm: analysed users left out because their window has not fully elapsed by `as_of`
+    /// (only the mature cohort is measured, so a "14-day" rate always means 14 full days).
     public let openWindows: [Int]
   }
 

@@ -94,7 +94,7 @@ public struct Measurer: Sendable {
         let windowClosed = t0 + metrics[m].windowEnd <= asOf
         if !windowClosed {
           open[m][arm] += 1
-          if metrics[m].kind == .retention { continue }
+          continue
         }
         var x = outcomes.post[m][u]
         var pre = outcomes.pre[m][u]

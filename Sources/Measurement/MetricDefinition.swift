@@ -2,8 +2,10 @@
 /// user's entry time t0, and how it is read.
 ///
 /// Windows are half-open. For `conversion`, `count` and `revenue` the window is
-/// [t0, t0 + window); for `retention` it is [t0 + day, t0 + day + window) and only users whose
-/// whole window has elapsed by `as_of` (the mature cohort) are counted. The pre-period value,
+/// [t0, t0 + window); for `retention` it is [t0 + day, t0 + day + window). For every kind only
+/// users whose whole window has elapsed by `as_of` (the mature cohort) are counted, so a
+/// "14-day conversion" never mixes in users observed for 3 days; the others are reported as
+/// "not yet mature". The pre-period value,
 /// CUPED's covariate, is the same measurement over the same-length window just before entry,
 /// [t0 − window, t0).
 public struct MetricDefinition: Sendable, Equatable {

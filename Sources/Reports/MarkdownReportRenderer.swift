@@ -37,7 +37,7 @@ public enum MarkdownReportRenderer {
   private static func summary(_ report: ExperimentReport, into out: inout String) {
     out += "## Summary\n\n"
     if report.srm.verdict == .mismatch {
-      out += "> **Warning: sample ratio mismatch** (p = \(NumberFormat.pValue(report.srm.pValue))). The arms' sizes do not match the configured weights, so the split may be broken; treat every result below with suspicion until the cause is found.\n\n"
+      out += "> **Warning: sample ratio mismatch** (\(NumberFormat.pEquals(report.srm.pValue))). The arms' sizes do not match the configured weights, so the split may be broken; treat every result below with suspicion until the cause is found.\n\n"
     }
     let primaries = report.metrics.filter { $0.definition.role == .primary }
     for metric in primaries {
@@ -54,7 +54,7 @@ public enum MarkdownReportRenderer {
         default:
           let relative = c.relative.value.map { " (\(NumberFormat.signedPercent($0.estimate)))" } ?? ""
           let verdict = c.isHarmful(metric.definition.harmful) ? "**harm detected**" : "no harm detected"
-          out += "- Guardrail \(name), \(arm): \(verdict)\(relative), p = \(NumberFormat.pValue(c.absolute.value?.pValue ?? 1))\n"
+          out += "- Guardrail \(name), \(arm): \(verdict)\(relative), \(NumberFormat.pEquals(c.absolute.value?.pValue ?? 1))\n"
         }
       }
     }
@@ -81,9 +81,9 @@ public enum MarkdownReportRenderer {
     let decimals = metric.definition.kind == .revenue ? 2 : 0
     switch c.reading {
     case .higher, .lower:
-      text += ", p = \(NumberFormat.pValue(absolute.pValue)). The journey caused \(NumberFormat.signedGrouped(incremental.estimate, decimals)) \(unit) among \(NumberFormat.grouped(c.treatmentUsers)) users (\(level) CI \(NumberFormat.signedGrouped(incremental.lower, decimals)) to \(NumberFormat.signedGrouped(incremental.upper, decimals)))."
+      text += ", \(NumberFormat.pEquals(absolute.pValue)). The journey caused \(NumberFormat.signedGrouped(incremental.estimate, decimals)) \(unit) among \(NumberFormat.grouped(c.treatmentUsers)) users (\(level) CI \(NumberFormat.signedGrouped(incremental.lower, decimals)) to \(NumberFormat.signedGrouped(incremental.upper, decimals)))."
     default:
-      text += ", p = \(NumberFormat.pValue(absolute.pValue)). **Not yet conclusive**: the interval includes no effect (incremental \(unit): \(NumberFormat.signedGrouped(incremental.lower, decimals)) to \(NumberFormat.signedGrouped(incremental.upper, decimals)))."
+      text += ", \(NumberFormat.pEquals(absolute.pValue)). **Not yet conclusive**: the interval includes no effect (incremental \(unit): \(NumberFormat.signedGrouped(incremental.lower, decimals)) to \(NumberFormat.signedGrouped(incremental.upper, decimals)))."
     }
     return text
   }
@@ -118,7 +118,7 @@ public enum MarkdownReportRenderer {
     case .mismatch: verdict = "**MISMATCH**: the split is not what was configured"
     case .notEnoughData: verdict = "not enough data (fewer than 8 users in an arm)"
     }
-    out += "\nSRM check: χ² = \(NumberFormat.fixed(srm.chiSquare, 3)), df = \(srm.degreesOfFreedom), p = \(NumberFormat.pValue(srm.pValue)) → \(verdict) (flagged below p = \(NumberFormat.significant(report.experiment.analysis.srmThreshold, 3))).\n\n"
+    out += "\nSRM check: χ² = \(NumberFormat.fixed(srm.chiSquare, 3)), df = \(srm.degreesOfFreedom), \(NumberFormat.pEquals(srm.pValue)) → \(verdict) (flagged below p = \(NumberFormat.significant(report.experiment.analysis.srmThreshold, 3))).\n\n"
   }
 
   private static func metrics(_ report: ExperimentReport, into out: inout String) {
@@ -131,7 +131,7 @@ public enum MarkdownReportRenderer {
       if let harmful = d.harmful { line += " (harmful if it \(harmful == .increase ? "increases" : "decreases"))" }
       line += "; events \(events); window \(d.windowDescription)"
       if let cap = d.cap { line += "; per-user values capped at \(NumberFormat.significant(cap, 6))" }
-      if d.kind == .retention { line += "; mature users only (window elapsed by as_of)" }
+      line += "; mature users only (window elapsed by as_of)"
       out += line + ".\n\n"
       let isRate = d.kind.isBinary
       let armRows = metric.arms.map { arm in
@@ -144,7 +144,7 @@ public enum MarkdownReportRenderer {
         ]
       }
       out += MarkdownText.table(
-        ["arm", "users", isRate ? "rate" : "mean per user", "total", "pre-period mean", d.kind == .retention ? "not yet mature" : "window still open"],
+        ["arm", "users", isRate ? "rate" : "mean per user", "total", "pre-period mean", "not yet mature"],
         armRows, alignRight: [1, 2, 3, 4, 5])
       out += "\n"
       out += comparisonTable(metric.comparisons, kind: d.kind, harmful: d.harmful, level: report.confidenceLabel)
@@ -210,7 +210,7 @@ public enum MarkdownReportRenderer {
         }
       }
       out += MarkdownText.table(
-        ["segment", "arm", "users", "absolute (\(report.confidenceLabel) CI)", "relative (\(report.confidenceLabel) CI)", "p"],
+        ["segment", "arm", "users (all arms)", "absolute (\(report.confidenceLabel) CI)", "relative (\(report.confidenceLabel) CI)", "p"],
         rows, alignRight: [2, 5])
       out += "\n"
     }

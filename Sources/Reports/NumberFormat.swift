@@ -77,6 +77,12 @@ public enum NumberFormat {
     return p < 0.0001 ? "< 0.0001" : fixed(p, 4)
   }
 
+  /// "p = 0.0448" or "p < 0.0001".
+  public static func pEquals(_ p: Double) -> String {
+    guard p.isFinite else { return "p n/a" }
+    return p < 0.0001 ? "p < 0.0001" : "p = " + fixed(p, 4)
+  }
+
   /// A metric mean, in the metric's natural unit: a rate as a percentage, else 2–4 decimals.
   public static func mean(_ value: Double, isRate: Bool) -> String {
     if isRate { return percent(value, 2) }

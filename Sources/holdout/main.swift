@@ -1,1 +1,7 @@
-print("holdout")
+import HoldoutCLI
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+exit(Holdout.main(arguments: Array(CommandLine.arguments.dropFirst())))

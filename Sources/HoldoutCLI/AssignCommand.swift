@@ -1,0 +1,127 @@
+import Assignment
+import Ingest
+import Measurement
+import Reports
+
+/// `holdout assign EXPERIMENT (--id ID | --users FILE [--out FILE | --split DIR])`.
+///
+/// Needs only the experiment's key, salt, arms, coverage and hash version. Exported lists are
+/// CSV `user_id,arm,bucket` with the bucket (the hash value) to 4 decimals for v2 and 3 for v1 —
+/// exactly its precision. Ids are written so spreadsheets cannot execute them (see `CSVField`).
+enum AssignCommand {
+  static func run(_ arguments: [String], console: Console) throws -> Int32 {
+    var args = try Arguments(arguments, flags: [])
+    let id = args.value("id")
+    let usersPath = args.value("users")
+    let outPath = args.value("out")
+    let splitDir = args.value("split")
+    try args.rejectUnknown()
+    guard args.positional.count == 1 else {
+      throw CLIError.usage("assign needs exactly one experiment file")
+    }
+    guard (id == nil) != (usersPath == nil) else {
+      throw CLIError.usage("assign needs either --id ID or --users FILE")
+    }
+    if outPath != nil && splitDir != nil { throw CLIError.usage("give --out or --split, not both") }
+    if id != nil && (outPath != nil || splitDir != nil) {
+      throw CLIError.usage("--out and --split go with --users, not --id")
+    }
+    let experiment = try ExperimentFileDecoder.load(path: args.positional[0], for: .assignment)
+    let splitter = experiment.splitter
+    let decimals = experiment.hashVersion == .v2 ? 4 : 3
+    func armName(_ index: Int?) -> String { index.map { experiment.arms[$0].name } ?? "excluded" }
+
+    if let id {
+      let assignment = splitter.assign(id)
+      console.out("\(armName(assignment.arm))\n")
+      return 0
+    }
+    guard let usersPath else { return 64 }
+    var reader = try CSVReader(path: usersPath)
+    let header = try reader.readHeader()
+    let column: Int
+    if let index = reader.column("user_id") {
+      column = index
+    } else if header.count == 1 {
+      column = 0
+    } else {
+      throw IngestError.missingColumn(path: usersPath, column: "user_id", header: header)
+    }
+
+    let names = experiment.arms.map(\.name) + ["excluded"]
+    var lines = [[String]](repeating: [], count: names.count)
+    var order: [(arm: Int, line: String)] = []
+    var seen = ByteKeyTable(capacity: 1 << 12)
+    var counts = [Int](repeating: 0, count: names.count)
+    var skipped = 0
+    var duplicates = 0
+    try reader.forEachRecord { (row: borrowing CSVRow) throws(IngestError) in
+      guard column < row.count, !row.isEmpty(column), !row.isMalformed,
+        let id = row.string(column)
+      else {
+        skipped += 1
+        return
+      }
+      guard seen.intern(row.field(column)).inserted else {
+        duplicates += 1
+        return
+      }
+      let assignment = splitter.assign(bytes: row.field(column))
+      let arm = assignment.arm ?? names.count - 1
+      counts[arm] += 1
+      let line = "\(CSVField.escape(id)),\(CSVField.escape(names[arm])),\(NumberFormat.fixed(assignment.bucket, decimals))\n"
+      if splitDir != nil { lines[arm].append(line) } else { order.append((arm, line)) }
+    }
+
+    let outputHeader = "user_id,arm,bucket\n"
+    do {
+      if let splitDir {
+        try ByteSink.makeDirectory(splitDir)
+        for (arm, name) in names.enumerated() {
+          try ByteSink.write(outputHeader + lines[arm].joined(), to: splitDir + "/" + CSVField.fileName(name) + ".csv")
+        }
+      } else if let outPath {
+        try ByteSink.write(outputHeader + order.map(\.line).joined(), to: outPath)
+      } else {
+        console.out(outputHeader + order.map(\.line).joined())
+      }
+    } catch {
+      throw CLIError.output("cannot write the assignment: \(error.description)")
+    }
+    let summary = names.enumerated().map { "\($1) \(NumberFormat.grouped(counts[$0]))" }.joined(separator: ", ")
+    var message = "assigned \(NumberFormat.grouped(counts.reduce(0, +))) users: \(summary)"
+    if duplicates > 0 { message += "; \(NumberFormat.grouped(duplicates)) duplicate ids written once" }
+    if skipped > 0 { message += "; \(NumberFormat.grouped(skipped)) rows skipped (empty, malformed or invalid UTF-8 id)" }
+    console.err(message + "\n")
+    return 0
+  }
+}
+
+/// CSV output fields that are safe to open in a spreadsheet.
+enum CSVField {
+  /// Quotes fields with commas, quotes or line breaks (RFC 4180), and neutralises formula
+  /// prefixes: a field starting with `=`, `@`, tab or carriage return, or with `+`/`-` not
+  /// followed by a plain number, is prefixed with `'` (OWASP CSV injection guidance; phone-number
+  /// ids like `+15551234567` stay intact).
+  static func escape(_ field: String) -> String {
+    var value = field
+    if let first = value.unicodeScalars.first {
+      let rest = value.unicodeScalars.dropFirst()
+      let isNumber = !rest.isEmpty && rest.allSatisfy { ("0"..."9").contains($0) || $0 == "." }
+      switch first {
+      case "=", "@", "\t", "\r": value = "'" + value
+      case "+", "-": if !isNumber { value = "'" + value }
+      default: break
+      }
+    }
+    if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
+      value = "\"" + String(value.flatMap { $0 == "\"" ? ["\"", "\""] : [$0] }) + "\""
+    }
+    return value
+  }
+
+  /// An arm name as a safe file name.
+  static func fileName(_ name: String) -> String {
+    String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
+  }
+}

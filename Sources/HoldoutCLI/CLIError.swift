@@ -1,0 +1,43 @@
+import Ingest
+import Measurement
+
+/// Errors of the command line, each mapped to a sysexits code.
+///
+/// 64 (EX_USAGE) bad arguments; 65 (EX_DATAERR) invalid experiment file or input data;
+/// 66 (EX_NOINPUT) an input that does not exist or cannot be opened; 74 (EX_IOERR) a failed write.
+public enum CLIError: Error, CustomStringConvertible {
+  /// The command line is wrong.
+  case usage(String)
+  /// A measurement-stage error.
+  case measurement(MeasurementError)
+  /// An input error outside measurement.
+  case input(IngestError)
+  /// Writing output failed.
+  case output(String)
+
+  /// The process exit code.
+  public var exitCode: Int32 {
+    switch self {
+    case .usage: return 64
+    case .output: return 74
+    case .measurement(.input(let error)), .input(let error): return Self.code(error)
+    case .measurement: return 65
+    }
+  }
+
+  private static func code(_ error: IngestError) -> Int32 {
+    switch error {
+    case .fileNotFound, .unreadable: return 66
+    default: return 65
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .usage(let message): return message + " (run 'holdout help' for usage)"
+    case .measurement(let error): return error.description
+    case .input(let error): return error.description
+    case .output(let message): return message
+    }
+  }
+}

@@ -1,0 +1,44 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Where commands write: standard output and standard error, injectable for tests.
+public struct Console: Sendable {
+  /// Writes to standard output.
+  public let out: @Sendable (String) -> Void
+  /// Writes to standard error.
+  public let err: @Sendable (String) -> Void
+
+  /// A console with custom sinks.
+  public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void) {
+    self.out = out
+    self.err = err
+  }
+
+  /// The process's real standard output and error.
+  public static let standard = Console(
+    out: { text in
+      writeAll(1, text)
+    },
+    err: { text in
+      writeAll(2, text)
+    })
+}
+
+/// Writes all of `text` to file descriptor `fd`, retrying short writes.
+private func writeAll(_ fd: Int32, _ text: String) {
+  let bytes = Array(text.utf8)
+  bytes.withUnsafeBytes { raw in
+    var offset = 0
+    while offset < raw.count {
+      let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+      if n < 0 {
+        if errno == EINTR { continue }
+        return
+      }
+      offset += n
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import Ingest
+import Measurement
+
+/// The `holdout` command line: parses arguments, runs a command and maps errors to exit codes.
+///
+/// Testable in process: `Holdout.main(arguments:console:)` takes the arguments (without the
+/// program name) and an injectable console, and returns the exit code.
+public enum Holdout {
+  /// The version printed by `holdout --version`.
+  public static let version = "0.1.0"
+
+  /// Runs the command line and returns the process exit code.
+  public static func main(arguments: [String], console: Console = .standard) -> Int32 {
+    guard let command = arguments.first else {
+      console.err(usage)
+      return 64
+    }
+    let rest = Array(arguments.dropFirst())
+    do {
+      switch command {
+      case "report": return try ReportCommand.run(rest, console: console)
+      case "assign": return try AssignCommand.run(rest, console: console)
+      case "simulate": return try SimulateCommand.run(rest, console: console)
+      case "help", "--help", "-h":
+        console.out(usage)
+        return 0
+      case "--version", "version":
+        console.out("holdout \(version)\n")
+        return 0
+      default:
+        throw CLIError.usage("unknown command '\(command)'")
+      }
+    } catch let error as CLIError {
+      console.err("error: \(error.description)\n")
+      return error.exitCode
+    } catch let error as MeasurementError {
+      let wrapped = CLIError.measurement(error)
+      console.err("error: \(wrapped.description)\n")
+      return wrapped.exitCode
+    } catch let error as IngestError {
+      let wrapped = CLIError.input(error)
+      console.err("error: \(wrapped.description)\n")
+      return wrapped.exitCode
+    } catch {
+      console.err("error: \(error)\n")
+      return 70
+    }
+  }
+
+  /// The usage text.
+  public static let usage = """
+    holdout: measure what a lifecycle-marketing journey caused, with a randomized holdout.
+
+    Usage:
+      holdout report EXPERIMENT [--as-of T] [--out DIR] [--format md,json] [--check] [--strict]
+          Measure the experiment and write report.md and report.json into DIR (Markdown to
+          standard output without --out). --check compares with the files in DIR instead and
+          exits 1 with a line diff when they differ. --strict stops at the first bad row.
+      holdout assign EXPERIMENT --id ID
+          Print the arm of one user id.
+      holdout assign EXPERIMENT --users FILE [--out FILE | --split DIR]
+          Write user_id,arm,bucket for every id in FILE (a CSV with a user_id column), to
+          standard output, to FILE, or one file per arm into DIR.
+      holdout simulate --users N --seed S [--lift L] [--as-of T] --out DIR
+          Write a synthetic win-back experiment with planted effects (--lift 0: an A/A test).
+      holdout help | --version
+
+    Exit codes: 0 ok, 1 check failed, 64 usage, 65 bad data or configuration, 66 missing input,
+    74 I/O error. See README.md and docs/.
+
+    """
+}

@@ -1,0 +1,83 @@
+import Ingest
+import Measurement
+import Reports
+
+/// `holdout report EXPERIMENT [--as-of T] [--out DIR] [--format md,json] [--check] [--strict]`.
+enum ReportCommand {
+  /// The report formats and their file names.
+  static let formats = [("md", "report.md"), ("json", "report.json")]
+
+  static func run(_ arguments: [String], console: Console) throws -> Int32 {
+    var args = try Arguments(arguments, flags: ["check", "strict"])
+    let asOfText = args.value("as-of")
+    let out = args.value("out")
+    let formatText = args.value("format") ?? "md,json"
+    let check = args.flag("check")
+    let strict = args.flag("strict")
+    try args.rejectUnknown()
+    guard args.positional.count == 1 else {
+      throw CLIError.usage("report needs exactly one experiment file, got \(args.positional.count)")
+    }
+    let selected = formatText.split(separator: ",").map(String.init)
+    for format in selected where !formats.contains(where: { $0.0 == format }) {
+      throw CLIError.usage("unknown format '\(format)'; use md, json or md,json")
+    }
+    if check && out == nil { throw CLIError.usage("--check needs --out DIR, the committed report") }
+
+    let experiment = try ExperimentFileDecoder.load(path: args.positional[0], for: .report)
+    var asOf = experiment.asOf
+    if let asOfText {
+      guard let parsed = Timestamp.parse(asOfText) else {
+        throw CLIError.usage("--as-of '\(asOfText)' is not a timestamp; use e.g. 2026-11-16 or 2026-11-16T00:00:00Z")
+      }
+      asOf = parsed
+    }
+    guard let asOf else {
+      throw CLIError.measurement(.missingForCommand(path: experiment.path, key: "as_of", command: "report (or pass --as-of)"))
+    }
+    let measurement = try Measurer(experiment: experiment, asOf: asOf, strict: strict).measure()
+    let report = ExperimentReport(measurement: measurement)
+    var documents: [(file: String, text: String)] = []
+    for (format, file) in formats where selected.contains(format) {
+      let text = format == "md" ? MarkdownReportRenderer.render(report) : JSONReportRenderer.render(report)
+      documents.append((file, text))
+    }
+
+    guard let out else {
+      for document in documents { console.out(document.text) }
+      return 0
+    }
+    if check { return try compare(documents, in: out, console: console) }
+    do {
+      try ByteSink.makeDirectory(out)
+      for document in documents { try ByteSink.write(document.text, to: out + "/" + document.file) }
+    } catch {
+      throw CLIError.output("cannot write the report into \(out): \(error.description)")
+    }
+    let files = documents.map { out + "/" + $0.file }.joined(separator: ", ")
+    console.err("wrote \(files)\n")
+    return 0
+  }
+
+  private static func compare(_ documents: [(file: String, text: String)], in out: String, console: Console) throws -> Int32 {
+    var failures = 0
+    for document in documents {
+      let path = out + "/" + document.file
+      guard let committed = try ByteSink.read(path) else {
+        console.err("check: \(path) does not exist; run without --check to write it\n")
+        failures += 1
+        continue
+      }
+      if let diff = LineDiff.diff(expected: committed, actual: document.text) {
+        console.err("check: \(path) differs from the regenerated report (- committed, + regenerated):\n\(diff)\n")
+        failures += 1
+      }
+    }
+    if failures > 0 {
+      console.err("check failed: regenerate with the same command without --check and commit the result if the change is intended\n")
+      return 1
+    }
+    console.err("check: \(documents.map { out + "/" + $0.file }.joined(separator: ", ")) up to date\n")
+    return 0
+  }
+}

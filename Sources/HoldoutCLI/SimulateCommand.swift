@@ -1,0 +1,40 @@
+import Ingest
+import Simulation
+
+/// `holdout simulate --users N --seed S [--lift L] [--as-of T] --out DIR`.
+enum SimulateCommand {
+  static func run(_ arguments: [String], console: Console) throws -> Int32 {
+    var args = try Arguments(arguments, flags: [])
+    let usersText = args.value("users")
+    let seedText = args.value("seed")
+    let liftText = args.value("lift") ?? "0.15"
+    let asOfText = args.value("as-of")
+    let out = args.value("out")
+    try args.rejectUnknown()
+    guard args.positional.isEmpty else { throw CLIError.usage("simulate takes no positional arguments") }
+    guard let usersText, let users = Int(usersText), users > 0, users <= 50_000_000 else {
+      throw CLIError.usage("--users N is required: a positive number of users up to 50,000,000")
+    }
+    guard let seedText, let seed = UInt64(seedText) else {
+      throw CLIError.usage("--seed S is required: a non-negative integer")
+    }
+    guard let lift = Double(liftText), lift.isFinite, lift > -1, lift <= 10 else {
+      throw CLIError.usage("--lift must be a number above -1 (0.15 means +15% orders in sms_email)")
+    }
+    guard let out else { throw CLIError.usage("--out DIR is required") }
+    var asOf: Int64? = nil
+    if let asOfText {
+      guard let parsed = Timestamp.parse(asOfText) else {
+        throw CLIError.usage("--as-of '\(asOfText)' is not a timestamp")
+      }
+      asOf = parsed
+    }
+    do {
+      try Simulator(users: users, seed: seed, lift: lift, asOf: asOf).write(to: out)
+    } catch {
+      throw CLIError.output("cannot write the simulated experiment into \(out): \(error.description)")
+    }
+    console.err("wrote \(out)/experiment.json, cohort.csv, messages.csv, events.csv, truth.json\n")
+    return 0
+  }
+}
