@@ -1,0 +1,51 @@
+import Testing
+
+/// Shared helpers for Holdout's tests: paths to committed fixtures, approximate comparison of
+/// floating-point results against reference values, and golden-text checks with a line diff.
+public enum TestPaths {
+  /// The repository root, found from this file's location (`Tests/TestSupport/…`).
+  public static func root(_ file: String = #filePath) -> String {
+    var components = file.split(separator: "/", omittingEmptySubsequences: false)
+    while let last = components.last, last != "Tests" { components.removeLast() }
+    components.removeLast()
+    return components.joined(separator: "/")
+  }
+
+  /// A path under the repository root.
+  public static func repository(_ relative: String) -> String { root() + "/" + relative }
+}
+
+/// Records an issue unless `actual` is within `relative` relative (or `absolute` absolute)
+/// tolerance of `expected`.
+public func expectClose(
+  _ actual: Double, _ expected: Double, relative: Double = 1e-12, absolute: Double = 0,
+  _ comment: String = "", sourceLocation: SourceLocation = #_sourceLocation
+) {
+  let difference = abs(actual - expected)
+  let tolerance = max(absolute, relative * abs(expected))
+  if !(difference <= tolerance) {
+    Issue.record(
+      "\(comment.isEmpty ? "" : comment + ": ")\(actual) is not within \(tolerance) of \(expected) (difference \(difference))",
+      sourceLocation: sourceLocation)
+  }
+}
+
+/// Records an issue with a readable line diff when `actual` differs from `expected`.
+public func expectSameText(
+  _ actual: String, _ expected: String, _ name: String = "text",
+  sourceLocation: SourceLocation = #_sourceLocation
+) {
+  guard actual != expected else { return }
+  let old = expected.split(separator: "\n", omittingEmptySubsequences: false)
+  let new = actual.split(separator: "\n", omittingEmptySubsequences: false)
+  var lines: [String] = []
+  for change in new.difference(from: old) {
+    switch change {
+    case .remove(let offset, let element, _): lines.append("-\(offset + 1): \(element)")
+    case .insert(let offset, let element, _): lines.append("+\(offset + 1): \(element)")
+    }
+  }
+  Issue.record(
+    "\(name) differs (- expected, + actual):\n\(lines.prefix(40).joined(separator: "\n"))",
+    sourceLocation: sourceLocation)
+}
