@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 /// Shared helpers for Holdout's tests: paths to committed fixtures, approximate comparison of
@@ -48,4 +49,38 @@ public func expectSameText(
   Issue.record(
     "\(name) differs (- expected, + actual):\n\(lines.prefix(40).joined(separator: "\n"))",
     sourceLocation: sourceLocation)
+}
+
+/// A fresh temporary directory for one test, with helpers to write files into it.
+public struct Scratch: Sendable {
+  /// The directory's path.
+  public let path: String
+
+  /// Creates a unique directory under the system temporary directory.
+  public init(_ name: String = "holdout-test") {
+    let base = FileManager.default.temporaryDirectory.path
+    path = base + "/" + name + "-" + UUID().uuidString
+    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+  }
+
+  /// Writes `contents` (bytes as given) to `name` and returns its path.
+  @discardableResult
+  public func write(_ name: String, _ contents: String) -> String {
+    let file = path + "/" + name
+    FileManager.default.createFile(atPath: file, contents: Data(contents.utf8))
+    return file
+  }
+
+  /// Writes raw bytes to `name` and returns its path.
+  @discardableResult
+  public func write(_ name: String, bytes: [UInt8]) -> String {
+    let file = path + "/" + name
+    FileManager.default.createFile(atPath: file, contents: Data(bytes))
+    return file
+  }
+
+  /// Reads a file back as text.
+  public func read(_ name: String) -> String? {
+    FileManager.default.contents(atPath: path + "/" + name).map { String(decoding: $0, as: UTF8.self) }
+  }
 }

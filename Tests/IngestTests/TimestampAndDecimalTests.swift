@@ -1,0 +1,75 @@
+import Ingest
+import Testing
+
+@Suite struct TimestampTests {
+  /// 2026-10-03T14:22:05Z in microseconds since the epoch.
+  static let instant: Int64 = 1_791_037_325_000_000
+
+  @Test(arguments: [
+    "2026-10-03T14:22:05Z", "2026-10-03T14:22:05z", "2026-10-03 14:22:05", "2026-10-03T14:22:05",
+    "2026-10-03T16:22:05+02:00", "2026-10-03T16:22:05+0200", "2026-10-03T16:22:05+02",
+    "2026-10-03T09:22:05-05:00", "2026-10-03 14:22:05 +00:00", "2026-10-03 14:22:05 UTC",
+    "1791037325", "1791037325000", "2026-10-03T14:22:05.000Z",
+  ])
+  func everyFormReadsTheSameInstant(text: String) {
+    #expect(Timestamp.parse(text) == Self.instant, "\(text)")
+  }
+
+  @Test func fractionsAndPrecision() {
+    #expect(Timestamp.parse("2026-10-03T14:22:05.5Z") == Self.instant + 500_000)
+    #expect(Timestamp.parse("2026-10-03 14:22:05.123456") == Self.instant + 123_456)
+    #expect(Timestamp.parse("2026-10-03T14:22:05.123456789Z") == Self.instant + 123_456)
+    #expect(Timestamp.parse("1791037325.25") == Self.instant + 250_000)
+    #expect(Timestamp.parse("1791037325250") == Self.instant + 250_000)
+    #expect(Timestamp.parse("2026-10-03") == Self.instant - (14 * 3600 + 22 * 60 + 5) * 1_000_000)
+    #expect(Timestamp.parse("2026-10-03T14:22Z") == Self.instant - 5_000_000)
+  }
+
+  @Test(arguments: [
+    "", "yesterday", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-10-03T24:00:00Z",
+    "2026-10-03T14:22:05+25:00", "2026-10-03T14:22:05Zjunk", "12.5.3", "-5", "2026-10-03T14:22:05.Z",
+  ])
+  func rejectsInvalidForms(text: String) {
+    #expect(Timestamp.parse(text) == nil, "\(text)")
+  }
+
+  @Test func leapYearsAndFormatting() {
+    #expect(Timestamp.parse("2024-02-29T00:00:00Z") != nil)
+    #expect(Timestamp.parse("2026-02-29T00:00:00Z") == nil)
+    #expect(Timestamp.format(Self.instant) == "2026-10-03T14:22:05Z")
+    #expect(Timestamp.format(Self.instant + 1) == "2026-10-03T14:22:05.000001Z")
+    #expect(Timestamp.format(0) == "1970-01-01T00:00:00Z")
+    for days: Int64 in [-800_000, -1, 0, 59, 365 * 400, 2_000_000] {
+      let (y, m, d) = Timestamp.civil(days: days)
+      #expect(Timestamp.days(year: y, month: m, day: d) == days)
+    }
+  }
+}
+
+@Suite struct DecimalTests {
+  @Test(arguments: [
+    ("12.99", 12_990_000), ("0", 0), ("-3.5", -3_500_000), ("+7", 7_000_000), (".25", 250_000),
+    ("5.", 5_000_000), ("1.0000005", 1_000_001), ("1.00000049", 1_000_000), ("1e3", 1_000_000_000),
+    ("2.5E-1", 250_000),
+  ] as [(String, Int64)])
+  func parsesToMicroUnits(text: String, expected: Int64) {
+    #expect(Decimal.parseMicros(text) == expected, "\(text)")
+  }
+
+  @Test(arguments: ["", "abc", "12;99", "1,5", "nan", "inf", "1e400", "-", ".", "1e", "9999999999999"])
+  func rejectsNonNumbers(text: String) {
+    #expect(Decimal.parseMicros(text) == nil, "\(text)")
+  }
+}
+
+@Suite struct ByteKeyTableTests {
+  @Test func internsDenselyAndFindsAfterGrowth() {
+    var table = ByteKeyTable(capacity: 2)
+    for i in 0..<10_000 { #expect(table.intern("user-\(i)") == Int32(i)) }
+    #expect(table.count == 10_000)
+    #expect(table.find("user-9999") == 9_999)
+    #expect(table.find("user-10000") == nil)
+    #expect(table.string(42) == "user-42")
+    #expect(table.precedes(table.find("user-10")!, table.find("user-2")!))
+  }
+}
