@@ -41,6 +41,8 @@ let package = Package(
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "Measurement", "TestSupport"]),
     .testTarget(
       name: "HoldoutCLITests",
-      dependencies: ["HoldoutCLI", "Measurement", "Statistics", "TestSupport"]),
+      dependencies: [
+        "HoldoutCLI", "Measurement", "Statistics", "Reports", "Simulation", "Ingest", "TestSupport",
+      ]),
   ]
 )

@@ -163,7 +163,7 @@ public struct Simulator: Sendable {
     // Events of users outside the cohort (another journey's users in the same export).
     for k in 0..<(count * 3 / 100) {
       let time = asOf - Int64(rng.uniform() * 90 * Double(Timestamp.microsecondsPerDay))
-      events.append("visitor_\(k % 997),session,\(Timestamp.format(time)),,ev_x\(k)")
+      events.append("visitor_\(k % 997),session,\(Timestamp.format(time)),,visitor-ev-\(k)")
     }
     // Repeated deliveries of the same event (at-least-once export).
     for _ in 0..<(count * 3 / 1000) where count > 0 { events.append(events[rng.index(count)]) }

@@ -1,0 +1,85 @@
+import HoldoutCLI
+import TestSupport
+import Testing
+
+/// Bad input gets `error: <what, where, how to fix>` and a sysexits code, never a crash.
+@Suite struct ErrorTests {
+  static let valid = """
+    {"key": "x", "arms": [{"name": "holdout", "weight": 0.1, "control": true}, {"name": "sms", "weight": 0.9}],
+     "inputs": {"cohort": "cohort.csv", "events": "events.csv"}, "as_of": "2026-03-01",
+     "metrics": [{"name": "conv", "kind": "conversion", "event": "order", "window_days": 14}]}
+    """
+
+  static func run(config: String, extra: [String] = []) -> CapturedRun {
+    let scratch = Scratch()
+    let path = scratch.write("experiment.json", config)
+    scratch.write("cohort.csv", "user_id,entered_at\nu1,2026-01-01\nu2,bad\n")
+    scratch.write("events.csv", "user_id,event,timestamp\nu1,order,2026-01-02\n")
+    return CapturedRun(["report", path] + extra)
+  }
+
+  @Test(arguments: [
+    ("\"window_days\": 14}", "\"window_days\": 14, \"windows\": 3}", "'metrics[0].windows': unknown key"),
+    ("\"weight\": 0.9}", "\"weight\": 0.8}", "'arms': weights sum to 0.9"),
+    ("\"control\": true}", "\"control\": false}", "exactly one arm needs \"control\": true"),
+    ("\"kind\": \"conversion\"", "\"kind\": \"conv\"", "unknown kind 'conv'"),
+    ("\"event\": \"order\", ", "", "needs an event"),
+    ("\"key\": \"x\", ", "", "'key': missing required key"),
+    ("{\"name\": \"sms\", \"weight\": 0.9}", "{\"name\": \"holdout\", \"weight\": 0.9}", "listed twice"),
+    ("\"as_of\": \"2026-03-01\"", "\"as_of\": \"soon\"", "'as_of': 'soon' is not a timestamp"),
+  ])
+  func invalidExperimentFilesExit65NamingKeyAndFile(find: String, replace: String, message: String) {
+    let config = Self.valid.replacingOccurrences(of: find, with: replace)
+    #expect(config != Self.valid)
+    let run = Self.run(config: config)
+    #expect(run.status == 65, "\(run.err)")
+    #expect(run.err.hasPrefix("error: "))
+    #expect(run.err.contains("experiment.json:"), "\(run.err)")
+    #expect(run.err.contains(message), "\(run.err)")
+  }
+
+  @Test func malformedJSONSaysWhere() {
+    let run = Self.run(config: "{\"key\": \"x\",\n  \"arms\": [}")
+    #expect(run.status == 65)
+    #expect(run.err.contains("experiment.json:2:"), "\(run.err)")
+  }
+
+  @Test func missingInputsExit66() {
+    let run = CapturedRun(["report", "/nonexistent/experiment.json"])
+    #expect(run.status == 66)
+    #expect(run.err.contains("/nonexistent/experiment.json: no such file"))
+    let scratch = Scratch()
+    let path = scratch.write("experiment.json", Self.valid)
+    let missingCohort = CapturedRun(["report", path])
+    #expect(missingCohort.status == 66)
+    #expect(missingCohort.err.contains("cohort.csv: no such file"))
+  }
+
+  @Test func usageErrorsExit64() {
+    #expect(CapturedRun([]).status == 64)
+    #expect(CapturedRun(["frobnicate"]).status == 64)
+    #expect(CapturedRun(["report"]).status == 64)
+    #expect(CapturedRun(["report", "x.json", "--bogus", "1"]).status == 64)
+    #expect(CapturedRun(["report", "x.json", "--format", "pdf"]).status == 64)
+    #expect(CapturedRun(["simulate", "--users", "-3", "--seed", "1", "--out", "/tmp/x"]).status == 64)
+    #expect(CapturedRun(["assign", "x.json"]).status == 64)
+  }
+
+  @Test func strictMakesTheFirstBadRowFatalWithFileAndLine() {
+    let lenient = Self.run(config: Self.valid)
+    #expect(lenient.status == 0, "\(lenient.err)")
+    let strict = Self.run(config: Self.valid, extra: ["--strict"])
+    #expect(strict.status == 65)
+    #expect(strict.err.contains("cohort.csv:3: entered_at 'bad' is not a timestamp"), "\(strict.err)")
+  }
+
+  @Test func missingColumnNamesFileAndHeader() {
+    let scratch = Scratch()
+    let path = scratch.write("experiment.json", Self.valid)
+    scratch.write("cohort.csv", "id,entered_at\nu1,2026-01-01\n")
+    scratch.write("events.csv", "user_id,event,timestamp\n")
+    let run = CapturedRun(["report", path])
+    #expect(run.status == 65)
+    #expect(run.err.contains("cohort.csv:1: missing column 'user_id' (header has: id,entered_at)"), "\(run.err)")
+  }
+}
