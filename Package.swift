@@ -22,13 +22,13 @@ let package = Package(
     .target(name: "Assignment"),
     .target(name: "Ingest"),
     .target(name: "Measurement", dependencies: ["Assignment", "Ingest", "Statistics"]),
-    .target(name: "Reports", dependencies: ["Measurement", "Statistics"]),
+    .target(name: "Reports", dependencies: ["Measurement", "Statistics", "Ingest"]),
     .target(name: "Simulation", dependencies: ["Assignment", "Ingest"]),
     .target(
       name: "HoldoutCLI",
       dependencies: ["Assignment", "Ingest", "Measurement", "Statistics", "Reports", "Simulation"]),
     .executableTarget(name: "holdout", dependencies: ["HoldoutCLI"]),
-    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .target(name: "TestSupport", dependencies: ["Reports"], path: "Tests/TestSupport"),
     .testTarget(
       name: "StatisticsTests", dependencies: ["Statistics", "TestSupport"]),
     .testTarget(

@@ -13,14 +13,8 @@ struct CohortLoader {
   let strict: Bool
 
   func load(path: String) throws(MeasurementError) -> (CohortTable, Reconciliation, SplitCheck) {
-    do {
-      return try read(path: path)
-    } catch let error as MeasurementError {
-      throw error
-    } catch let error as IngestError {
-      throw .input(error)
-    } catch {
-      throw .input(.unreadable(path: path, reason: "\(error)"))
+    return try readingInput(path: path) {
+      try read(path: path)
     }
   }
 

@@ -32,16 +32,10 @@ struct EventJoiner {
     path: String, role: Role, cohort: CohortTable, outcomes: inout UserOutcomes,
     channels: inout ChannelTable, findings: inout JoinFindings
   ) throws(MeasurementError) -> Reconciliation {
-    do {
-      return try read(
+    return try readingInput(path: path) {
+      try read(
         path: path, role: role, cohort: cohort, outcomes: &outcomes, channels: &channels,
         findings: &findings)
-    } catch let error as MeasurementError {
-      throw error
-    } catch let error as IngestError {
-      throw .input(error)
-    } catch {
-      throw .input(.unreadable(path: path, reason: "\(error)"))
     }
   }
 

@@ -20,3 +20,17 @@ public enum MeasurementError: Error, Equatable, CustomStringConvertible {
     }
   }
 }
+
+/// Runs `body`, which reads the input at `path`, and reports any failure as a `MeasurementError`
+/// (an `IngestError` becomes `.input`; anything else is an unreadable input).
+func readingInput<T>(path: String, _ body: () throws -> T) throws(MeasurementError) -> T {
+  do {
+    return try body()
+  } catch let error as MeasurementError {
+    throw error
+  } catch let error as IngestError {
+    throw .input(error)
+  } catch {
+    throw .input(.unreadable(path: path, reason: "\(error)"))
+  }
+}

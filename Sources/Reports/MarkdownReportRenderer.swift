@@ -73,7 +73,7 @@ public enum MarkdownReportRenderer {
     let level = report.confidenceLabel
     var text = "\(arm) vs \(MarkdownText.code(c.control)), \(name): "
     if let relative = c.relative.value {
-      text += "\(NumberFormat.signedPercent(relative.estimate)) (\(level) CI \(NumberFormat.signedPercent(relative.lower)) to \(NumberFormat.signedPercent(relative.upper)))"
+      text += interval(relative, label: "\(level) CI ") { NumberFormat.signedPercent($0) }
     } else {
       text += "\(NumberFormat.difference(absolute.estimate, isRate: metric.definition.kind.isBinary)) per user (relative lift not computable: \(c.relative.reason ?? ""))"
     }
@@ -86,6 +86,11 @@ public enum MarkdownReportRenderer {
       text += ", \(NumberFormat.pEquals(absolute.pValue)). **Not yet conclusive**: the interval includes no effect (incremental \(unit): \(NumberFormat.signedGrouped(incremental.lower, decimals)) to \(NumberFormat.signedGrouped(incremental.upper, decimals)))."
     }
     return text
+  }
+
+  /// "estimate (label lower to upper)", each number formatted by `format`.
+  static func interval(_ effect: Effect, label: String = "", _ format: (Double) -> String) -> String {
+    "\(format(effect.estimate)) (\(label)\(format(effect.lower)) to \(format(effect.upper)))"
   }
 
   private static func incrementalUnit(_ kind: MetricDefinition.Kind) -> String {
@@ -163,15 +168,15 @@ public enum MarkdownReportRenderer {
       guard let a = c.absolute.value, let inc = c.incremental.value else {
         return [arm, "not computable: \(MarkdownText.plain(c.absolute.reason ?? ""))", "", "", "", ""]
       }
-      let absolute = "\(NumberFormat.difference(a.estimate, isRate: isRate)) (\(NumberFormat.difference(a.lower, isRate: isRate)) to \(NumberFormat.difference(a.upper, isRate: isRate)))"
+      let absolute = interval(a) { NumberFormat.difference($0, isRate: isRate) }
       let relative: String
       switch c.relative {
       case .value(let r):
-        relative = "\(NumberFormat.signedPercent(r.estimate)) (\(NumberFormat.signedPercent(r.lower)) to \(NumberFormat.signedPercent(r.upper)))"
+        relative = interval(r) { NumberFormat.signedPercent($0) }
       case .notComputable(let reason):
         relative = "not computable: \(MarkdownText.plain(reason))"
       }
-      let incremental = "\(NumberFormat.signedGrouped(inc.estimate, decimals)) (\(NumberFormat.signedGrouped(inc.lower, decimals)) to \(NumberFormat.signedGrouped(inc.upper, decimals)))"
+      let incremental = interval(inc) { NumberFormat.signedGrouped($0, decimals) }
       var reading: String
       switch c.reading {
       case .higher: reading = "higher"
@@ -202,10 +207,8 @@ public enum MarkdownReportRenderer {
           guard let a = c.absolute.value else {
             return [segment, arm, users, "not computable: \(MarkdownText.plain(c.absolute.reason ?? ""))", "", ""]
           }
-          let relative = c.relative.value.map {
-            "\(NumberFormat.signedPercent($0.estimate)) (\(NumberFormat.signedPercent($0.lower)) to \(NumberFormat.signedPercent($0.upper)))"
-          } ?? "not computable"
-          let absolute = "\(NumberFormat.difference(a.estimate, isRate: d.kind.isBinary)) (\(NumberFormat.difference(a.lower, isRate: d.kind.isBinary)) to \(NumberFormat.difference(a.upper, isRate: d.kind.isBinary)))"
+          let relative = c.relative.value.map { interval($0) { NumberFormat.signedPercent($0) } } ?? "not computable"
+          let absolute = interval(a) { NumberFormat.difference($0, isRate: d.kind.isBinary) }
           return [segment, arm, users, absolute, relative, NumberFormat.pValue(a.pValue)]
         }
       }

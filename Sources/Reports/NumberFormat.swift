@@ -33,7 +33,7 @@ public enum NumberFormat {
   public static func signedPercent(_ value: Double, _ decimals: Int = 1) -> String {
     guard value.isFinite else { return "n/a" }
     let text = fixed(value * 100, decimals)
-    return (text.hasPrefix("-") || isZero(text) ? text : "+" + text) + "%"
+    return signed(text) + "%"
   }
 
   /// A percentage: 0.0412 → "4.12%".
@@ -43,8 +43,7 @@ public enum NumberFormat {
 
   /// A signed number with thousands separators: 1240.3 → "+1,240".
   public static func signedGrouped(_ value: Double, _ decimals: Int = 0) -> String {
-    let text = grouped(value, decimals)
-    return text.hasPrefix("-") || isZero(text) ? text : "+" + text
+    signed(grouped(value, decimals))
   }
 
   /// A number with thousands separators: 1240.3 → "1,240".
@@ -92,11 +91,14 @@ public enum NumberFormat {
   /// A difference of means, signed, in the metric's unit (percentage points for rates).
   public static func difference(_ value: Double, isRate: Bool) -> String {
     if isRate {
-      let text = fixed(value * 100, 2)
-      return (text.hasPrefix("-") || isZero(text) ? text : "+" + text) + " pp"
+      return signed(fixed(value * 100, 2)) + " pp"
     }
-    let text = abs(value) >= 100 ? grouped(value, 2) : fixed(value, 4)
-    return text.hasPrefix("-") || isZero(text) ? text : "+" + text
+    return signed(abs(value) >= 100 ? grouped(value, 2) : fixed(value, 4))
+  }
+
+  /// Prefixes `+` to a formatted number unless it is negative or prints as zero.
+  private static func signed(_ text: String) -> String {
+    text.hasPrefix("-") || isZero(text) ? text : "+" + text
   }
 
   private static func isZero(_ text: String) -> Bool {

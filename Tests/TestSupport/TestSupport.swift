@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 import Testing
 
 /// Shared helpers for Holdout's tests: paths to committed fixtures, approximate comparison of
@@ -36,19 +37,8 @@ public func expectSameText(
   _ actual: String, _ expected: String, _ name: String = "text",
   sourceLocation: SourceLocation = #_sourceLocation
 ) {
-  guard actual != expected else { return }
-  let old = expected.split(separator: "\n", omittingEmptySubsequences: false)
-  let new = actual.split(separator: "\n", omittingEmptySubsequences: false)
-  var lines: [String] = []
-  for change in new.difference(from: old) {
-    switch change {
-    case .remove(let offset, let element, _): lines.append("-\(offset + 1): \(element)")
-    case .insert(let offset, let element, _): lines.append("+\(offset + 1): \(element)")
-    }
-  }
-  Issue.record(
-    "\(name) differs (- expected, + actual):\n\(lines.prefix(40).joined(separator: "\n"))",
-    sourceLocation: sourceLocation)
+  guard let diff = LineDiff.diff(expected: expected, actual: actual) else { return }
+  Issue.record("\(name) differs (- expected, + actual):\n\(diff)", sourceLocation: sourceLocation)
 }
 
 /// A fresh temporary directory for one test, with helpers to write files into it.
