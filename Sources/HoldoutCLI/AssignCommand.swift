@@ -74,6 +74,13 @@ enum AssignCommand {
     }
 
     let outputHeader = "user_id,arm,bucket\n"
+    if splitDir != nil {
+      let files = names.map { CSVField.fileName($0).lowercased() }
+      if let clash = files.indices.first(where: { i in files[..<i].contains(files[i]) }) {
+        throw CLIError.usage(
+          "--split would write two arms to the same file '\(files[clash]).csv' (arm names differ only in characters a file name cannot keep, or in case); rename an arm or use --out")
+      }
+    }
     do {
       if let splitDir {
         try ByteSink.makeDirectory(splitDir)

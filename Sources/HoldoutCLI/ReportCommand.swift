@@ -18,7 +18,7 @@ enum ReportCommand {
     guard args.positional.count == 1 else {
       throw CLIError.usage("report needs exactly one experiment file, got \(args.positional.count)")
     }
-    let selected = formatText.split(separator: ",").map(String.init)
+    let selected = formatText.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
     for format in selected where !formats.contains(where: { $0.0 == format }) {
       throw CLIError.usage("unknown format '\(format)'; use md, json or md,json")
     }

@@ -24,26 +24,14 @@ public struct ByteKeyTable: Sendable {
 
   /// The id of `key`, or nil when absent.
   public func find(_ key: UnsafeBufferPointer<UInt8>) -> Int32? {
-    let h = Self.hash(key)
-    var slot = Int(truncatingIfNeeded: h) & mask
-    while true {
-      let id = slots[slot]
-      if id < 0 { return nil }
-      if hashes[Int(id)] == h && equals(Int(id), key) { return id }
-      slot = (slot + 1) & mask
-    }
+    probe(key, hash: Self.hash(key)).id
   }
 
   /// The id of `key`, inserting it when absent; `inserted` tells which.
   public mutating func intern(_ key: UnsafeBufferPointer<UInt8>) -> (id: Int32, inserted: Bool) {
     let h = Self.hash(key)
-    var slot = Int(truncatingIfNeeded: h) & mask
-    while true {
-      let id = slots[slot]
-      if id < 0 { break }
-      if hashes[Int(id)] == h && equals(Int(id), key) { return (id, false) }
-      slot = (slot + 1) & mask
-    }
+    let (slot, found) = probe(key, hash: h)
+    if let found { return (found, false) }
     let id = Int32(hashes.count)
     hashes.append(h)
     arena.append(contentsOf: key)
@@ -51,6 +39,19 @@ public struct ByteKeyTable: Sendable {
     slots[slot] = id
     if hashes.count * 2 > slots.count { grow() }
     return (id, true)
+  }
+
+  /// Linear probing from the key's home slot: the key's id when present, else nil and the empty
+  /// slot where it would go.
+  @inline(__always)
+  private func probe(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> (slot: Int, id: Int32?) {
+    var slot = Int(truncatingIfNeeded: h) & mask
+    while true {
+      let id = slots[slot]
+      if id < 0 { return (slot, nil) }
+      if hashes[Int(id)] == h && equals(Int(id), key) { return (slot, id) }
+      slot = (slot + 1) & mask
+    }
   }
 
   /// Interns a String's UTF-8 bytes.
@@ -121,7 +122,7 @@ public struct ByteKeyTable: Sendable {
 
   /// FNV-1a 64 of the bytes, with a final avalanche so linear probing sees well-mixed low bits.
   @inline(__always)
-  static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+  public static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
     for byte in key { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
     h ^= h >> 33

@@ -41,7 +41,6 @@ struct CohortLoader {
     let excludedName: Int32 = armNames.intern("excluded")
     let splitter = experiment.splitter
     let fieldCount = header.count
-    var codes = [Int32](repeating: 0, count: segmentColumns.count)
 
     try reader.forEachRecord { (row: borrowing CSVRow) throws(IngestError) in
       func reject(_ reason: Reconciliation.Reason, _ detail: String) throws(IngestError) {
@@ -72,12 +71,19 @@ struct CohortLoader {
         guard String(validating: row.field(column), as: UTF8.self) != nil else {
           return try reject(.invalidUTF8, "segment column '\(experiment.segments[k])' is not valid UTF-8")
         }
-        codes[k] = table.segmentValues[k].intern(row.field(column)).id
+      }
+      guard table.count < CohortTable.maximumUsers else {
+        return try reject(
+          .tooManyUsers, "the cohort lists more than \(CohortTable.maximumUsers) users")
       }
       let (user, inserted) = table.ids.intern(row.field(userColumn))
       guard inserted else { return ledger.record(.duplicateUser) }
       table.entry.append(t0)
-      for k in 0..<codes.count { table.segmentCodes[k].append(codes[k]) }
+      // Segment values are interned only for kept rows, so a value seen only on a duplicate or
+      // rejected row never becomes an empty segment.
+      for (k, column) in segmentColumns.enumerated() {
+        table.segmentCodes[k].append(table.segmentValues[k].intern(row.field(column)).id)
+      }
 
       let hashed = splitter.assign(bytes: row.field(userColumn)).arm
       var arm: Int? = hashed

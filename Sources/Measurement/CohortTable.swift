@@ -8,6 +8,10 @@ public struct CohortTable: Sendable {
   /// Arm value for users who are listed but not analysed.
   public static let notAnalysed: Int8 = -1
 
+  /// The most users a cohort may list. With per-user values bounded by
+  /// `UserOutcomes.maximumMagnitude`, 128-bit per-arm sums of squares cannot overflow below it.
+  public static let maximumUsers = 100_000_000
+
   /// The interned user ids; user number = interned id.
   public internal(set) var ids = ByteKeyTable(capacity: 1 << 12)
   /// Entry time t0 per user, microseconds since the epoch.

@@ -67,8 +67,12 @@ struct EventJoiner {
       for event in experiment.exposure { meanings[meaning(event)].isExposure = true }
     }
     let metrics = experiment.metrics
-    let revenueMetrics = Set(metrics.indices.filter { metrics[$0].kind == .revenue })
+    // The de-duplication table grows with the number of distinct event ids (about 40 bytes
+    // each), the one part of the join's memory that is per event rather than per user.
     var seen = ByteKeyTable(capacity: 1 << 12)
+    var fingerprints: [UInt64] = []
+    var firstLines: [Int] = []
+    let idColumnName = role == .events ? "event_id" : "message_id"
     var dedupKey: [UInt8] = []
     var ledger = Reconciliation(role: role.rawValue, path: path)
 
@@ -94,6 +98,11 @@ struct EventJoiner {
         guard let micros = Decimal.parseMicros(row.field(valueColumn)) else {
           return try reject(.badNumber, "value \(CohortLoader.quoted(row.field(valueColumn))) is not a number")
         }
+        guard micros.magnitude <= UserOutcomes.maximumMagnitude else {
+          return try reject(
+            .valueOutOfRange,
+            "value \(CohortLoader.quoted(row.field(valueColumn))) is beyond ±\(UserOutcomes.maximumUnits)")
+        }
         value = micros
       }
       if let idColumn, !row.isEmpty(idColumn) {
@@ -103,8 +112,19 @@ struct EventJoiner {
           dedupKey.append(0x1F)
           dedupKey.append(contentsOf: row.field(eventColumn))
         }
-        let inserted = dedupKey.withUnsafeBufferPointer { seen.intern($0).inserted }
-        if !inserted { return ledger.record(.duplicate) }
+        let (id, inserted) = dedupKey.withUnsafeBufferPointer { seen.intern($0) }
+        let print = Self.fingerprint(
+          user: row.field(userColumn), event: row.field(eventColumn), time: time, value: value)
+        if !inserted {
+          if fingerprints[Int(id)] != print {
+            findings.recordConflict(
+              "\(Reconciliation.fileName(path)):\(row.line): \(idColumnName) \(CohortLoader.quoted(row.field(idColumn))) "
+                + "repeats line \(firstLines[Int(id)]) with a different user, event, time or value")
+          }
+          return ledger.record(.duplicate)
+        }
+        fingerprints.append(print)
+        firstLines.append(row.line)
       }
       if time >= asOf { return ledger.record(.afterAsOf) }
       guard let user = cohort.ids.find(row.field(userColumn)) else {
@@ -117,6 +137,26 @@ struct EventJoiner {
       }
       let meaning = meanings[Int(name)]
       let offset = time - cohort.entry[u]
+      // Which metric windows the row falls in (post or pre-period), checked before anything is
+      // applied so that a row whose value would overflow a user's total is rejected whole.
+      // (No array is built: this runs once per row.)
+      func window(_ m: Int) -> Bool? {
+        let metric = metrics[m]
+        if offset >= metric.windowStart && offset < metric.windowEnd { return true }
+        if offset < 0 && offset >= -metric.windowLength { return false }
+        return nil
+      }
+      for m in meaning.metrics where metrics[m].kind == .count || metrics[m].kind == .revenue {
+        guard let isPost = window(m) else { continue }
+        let current = isPost ? outcomes.post[m][u] : outcomes.pre[m][u]
+        let increment = metrics[m].kind == .count ? Decimal.scale : (value ?? 0)
+        let (total, overflow) = current.addingReportingOverflow(increment)
+        if overflow || total.magnitude > UserOutcomes.maximumMagnitude {
+          return try reject(
+            .valueOutOfRange,
+            "user \(CohortLoader.quoted(row.field(userColumn)))'s total for '\(metrics[m].name)' would pass ±\(UserOutcomes.maximumUnits)")
+        }
+      }
       var used = false
       if meaning.isExposure && offset >= 0 {
         used = true
@@ -136,27 +176,36 @@ struct EventJoiner {
       } else if meaning.isExposure {
         findings.exposuresBeforeEntry += 1
       }
+      var lacksValue = false
       for m in meaning.metrics {
-        let metric = metrics[m]
-        let increment: Int64
-        switch metric.kind {
-        case .conversion, .retention, .count: increment = Decimal.scale
-        case .revenue: increment = value ?? 0
-        }
-        if offset >= metric.windowStart && offset < metric.windowEnd {
-          used = true
-          Self.apply(increment, kind: metric.kind, to: &outcomes.post[m][u])
-        } else if offset < 0 && offset >= -metric.windowLength {
-          used = true
-          Self.apply(increment, kind: metric.kind, to: &outcomes.pre[m][u])
+        guard let isPost = window(m) else { continue }
+        used = true
+        let kind = metrics[m].kind
+        let increment = kind == .revenue ? (value ?? 0) : Decimal.scale
+        if kind == .revenue && value == nil { lacksValue = true }
+        if isPost {
+          Self.apply(increment, kind: kind, to: &outcomes.post[m][u])
         } else {
-          continue
+          Self.apply(increment, kind: kind, to: &outcomes.pre[m][u])
         }
-        if revenueMetrics.contains(m) && value == nil { findings.revenueRowsWithoutValue += 1 }
       }
+      if lacksValue { findings.revenueRowsWithoutValue += 1 }
       ledger.record(used ? .used : .outsideWindows)
     }
     return ledger
+  }
+
+  /// A 64-bit digest of what a row says (user, event, time, value), to tell a true duplicate from
+  /// a different row that reuses an id.
+  private static func fingerprint(
+    user: UnsafeBufferPointer<UInt8>, event: UnsafeBufferPointer<UInt8>, time: Int64, value: Int64?
+  ) -> UInt64 {
+    let prime: UInt64 = 0x0000_0100_0000_01B3
+    var h = ByteKeyTable.hash(user)
+    h = (h ^ ByteKeyTable.hash(event)) &* prime
+    h = (h ^ UInt64(bitPattern: time)) &* prime
+    h = (h ^ UInt64(bitPattern: value ?? Int64.min)) &* prime
+    return h
   }
 
   @inline(__always)
@@ -172,8 +221,19 @@ struct EventJoiner {
 public struct JoinFindings: Sendable, Equatable {
   /// Exposure events (message deliveries) dated before the user entered the journey.
   public var exposuresBeforeEntry = 0
-  /// Rows feeding a revenue metric that had no `value` (counted as 0 revenue).
+  /// Rows feeding a revenue metric that had no `value` (counted as 0 revenue), once per row.
   public var revenueRowsWithoutValue = 0
+  /// Rows that reuse an earlier row's event id but differ from it in user, event, time or value.
+  /// The first row in file order is kept, so the result depends on the export's order: a data
+  /// problem to fix at the source.
+  public private(set) var conflictingDuplicates = 0
+  /// The first examples, as `file:line: detail`.
+  public private(set) var conflictExamples: [String] = []
+
+  mutating func recordConflict(_ example: String) {
+    conflictingDuplicates += 1
+    if conflictExamples.count < Reconciliation.exampleLimit { conflictExamples.append(example) }
+  }
 
   /// No findings.
   public init() {}

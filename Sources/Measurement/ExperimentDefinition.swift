@@ -51,6 +51,9 @@ public struct ExperimentDefinition: Sendable, Equatable {
     public init() {}
   }
 
+  /// The most arms an experiment may have (arms are stored per user in one byte).
+  public static let maximumArms = 100
+
   /// The path of the experiment file (as given), for messages.
   public var path: String
   /// The experiment key.

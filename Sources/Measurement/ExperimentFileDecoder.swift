@@ -79,7 +79,8 @@ public enum ExperimentFileDecoder {
     -> GrowthBookHash.Version
   {
     guard let raw = try object.optionalNumber("hash_version") else { return .v2 }
-    guard let version = GrowthBookHash.Version(rawValue: Int(raw)), Double(Int(raw)) == raw else {
+    guard raw == raw.rounded(), abs(raw) < 1e6, let version = GrowthBookHash.Version(rawValue: Int(raw))
+    else {
       throw object.invalid("hash_version", "must be 2 (default) or 1 (GrowthBook's legacy hash), got \(raw)")
     }
     return version
@@ -91,6 +92,10 @@ public enum ExperimentFileDecoder {
     let nodes = try object.array("arms")
     guard nodes.count >= 2 else {
       throw object.invalid("arms", "needs at least two arms (a control and a treatment)")
+    }
+    guard nodes.count <= ExperimentDefinition.maximumArms else {
+      throw object.invalid(
+        "arms", "has \(nodes.count) arms; at most \(ExperimentDefinition.maximumArms) are supported")
     }
     var arms: [ExperimentDefinition.Arm] = []
     for (index, node) in nodes.enumerated() {

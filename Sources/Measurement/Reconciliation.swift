@@ -73,6 +73,8 @@ public struct Reconciliation: Sendable, Equatable {
     case badNumber
     case unknownArm
     case invalidUTF8
+    case valueOutOfRange
+    case tooManyUsers
 
     /// The key used in report.json.
     public var key: String {
@@ -85,6 +87,8 @@ public struct Reconciliation: Sendable, Equatable {
       case .badNumber: return "bad_number"
       case .unknownArm: return "unknown_arm"
       case .invalidUTF8: return "invalid_utf8"
+      case .valueOutOfRange: return "value_out_of_range"
+      case .tooManyUsers: return "too_many_users"
       }
     }
 
@@ -99,6 +103,8 @@ public struct Reconciliation: Sendable, Equatable {
       case .badNumber: return "bad number"
       case .unknownArm: return "unknown arm"
       case .invalidUTF8: return "invalid UTF-8"
+      case .valueOutOfRange: return "value out of range"
+      case .tooManyUsers: return "too many users"
       }
     }
   }

@@ -4,6 +4,13 @@
 /// event count n is n·10⁶, revenue is its exact micro-unit sum. Exposure keeps the earliest
 /// exposure at or after entry and its channel.
 public struct UserOutcomes: Sendable {
+  /// The largest per-user magnitude, in micro-units: ±10⁹ units (10¹⁵ micro-units). Rows that
+  /// would pass it are rejected; it keeps n·x² inside the 128-bit per-arm sums for up to
+  /// `CohortTable.maximumUsers` users.
+  public static let maximumMagnitude: UInt64 = 1_000_000_000_000_000
+  /// `maximumMagnitude` in units, for messages.
+  static let maximumUnits = "1,000,000,000"
+
   /// No exposure.
   public static let never = Int64.max
 

@@ -179,6 +179,8 @@ public enum JSONReportRenderer {
       ("files", .array(files)),
       ("exposures_before_entry", .int(measurement.findings.exposuresBeforeEntry)),
       ("revenue_rows_without_value", .int(measurement.findings.revenueRowsWithoutValue)),
+      ("conflicting_duplicates", .int(measurement.findings.conflictingDuplicates)),
+      ("conflict_examples", .array(measurement.findings.conflictExamples.map { .string($0) })),
     ])
   }
 }

@@ -278,6 +278,10 @@ public enum MarkdownReportRenderer {
     if findings.exposuresBeforeEntry > 0 {
       out += "- \(NumberFormat.grouped(findings.exposuresBeforeEntry)) exposure events are dated before the user entered the journey (not counted as exposure).\n"
     }
+    if findings.conflictingDuplicates > 0 {
+      out += "- \(NumberFormat.grouped(findings.conflictingDuplicates)) rows reuse an earlier row's id with different content; the first row in file order was kept, so fix the export:\n"
+      for example in findings.conflictExamples { out += "  - \(MarkdownText.plain(example))\n" }
+    }
     if findings.revenueRowsWithoutValue > 0 {
       out += "- \(NumberFormat.grouped(findings.revenueRowsWithoutValue)) revenue-metric events had no value and counted as 0 revenue.\n"
     }

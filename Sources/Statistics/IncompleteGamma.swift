@@ -8,8 +8,10 @@
 ///
 /// For x < a + 1 the series P = e^{−x} x^a / Γ(a + 1) · Σₙ xⁿ / ((a + 1)…(a + n)) converges
 /// fast; otherwise Q is evaluated by its continued fraction with the modified Lentz method
-/// (*Numerical Recipes* `gser`/`gcf`). Each tail is computed directly, never as 1 − the other,
-/// so tiny upper tails (SRM p-values of 1e-20) keep their digits.
+/// (*Numerical Recipes* `gser`/`gcf`). In each region the function that converges there is
+/// computed directly and the other tail is its complement. A small upper tail Q only occurs for
+/// x > a + 1, where Q itself comes from the continued fraction, so tiny p-values (SRM p = 1e-20)
+/// keep their relative precision; a small P only occurs for x < a + 1, where P is the series.
 enum IncompleteGamma {
   /// P(a, x), the lower regularized incomplete gamma. Requires a > 0.
   static func lower(a: Double, x: Double) -> Double {

@@ -69,7 +69,7 @@ public struct WelchComparison: Sendable, Equatable {
   private static func degenerateReason(control: ArmStatistic, treatment: ArmStatistic) -> String? {
     if control.count < 2 || treatment.count < 2 {
       let arm = control.count < 2 ? "the control arm" : "the treatment arm"
-      let count = min(control.count, treatment.count)
+      let count = control.count < 2 ? control.count : treatment.count
       return "\(arm) has \(count) user\(count == 1 ? "" : "s"); at least 2 per arm are needed"
     }
     if control.varianceOfMean + treatment.varianceOfMean <= 0 {

@@ -83,3 +83,40 @@ import Testing
     #expect(run.err.contains("cohort.csv:1: missing column 'user_id' (header has: id,entered_at)"), "\(run.err)")
   }
 }
+
+/// Numbers and names that used to crash or pass silently.
+@Suite struct HardeningTests {
+  @Test func absurdHashVersionIsADataError() {
+    let config = ErrorTests.valid.replacingOccurrences(of: "\"key\": \"x\",", with: "\"key\": \"x\", \"hash_version\": 1e30,")
+    let run = ErrorTests.run(config: config)
+    #expect(run.status == 65, "\(run.err)")
+    #expect(run.err.contains("'hash_version': must be 2"), "\(run.err)")
+  }
+
+  @Test func tooManyArmsIsADataError() {
+    let arms = (0..<101).map { "{\"name\": \"a\($0)\", \"weight\": \(1.0 / 101)\($0 == 0 ? ", \"control\": true" : "")}" }
+    let config = ErrorTests.valid.replacingOccurrences(
+      of: "[{\"name\": \"holdout\", \"weight\": 0.1, \"control\": true}, {\"name\": \"sms\", \"weight\": 0.9}]",
+      with: "[" + arms.joined(separator: ",") + "]")
+    let run = ErrorTests.run(config: config)
+    #expect(run.status == 65, "\(run.err)")
+    #expect(run.err.contains("at most 100 are supported"), "\(run.err)")
+  }
+
+  @Test func emptyFormatIsAUsageError() {
+    let run = ErrorTests.run(config: ErrorTests.valid, extra: ["--check", "--out", "/tmp", "--format", ""])
+    #expect(run.status == 64, "\(run.err)")
+    #expect(run.err.contains("unknown format ''"), "\(run.err)")
+  }
+
+  @Test func splitFilesThatWouldCollideAreRefused() {
+    let scratch = Scratch()
+    let path = scratch.write(
+      "experiment.json",
+      "{\"key\": \"x\", \"arms\": [{\"name\": \"a b\", \"weight\": 0.5, \"control\": true}, {\"name\": \"a/b\", \"weight\": 0.5}]}")
+    let users = scratch.write("users.csv", "user_id\nu1\n")
+    let run = CapturedRun(["assign", path, "--users", users, "--split", scratch.path + "/out"])
+    #expect(run.status == 64, "\(run.err)")
+    #expect(run.err.contains("same file 'a_b.csv'"), "\(run.err)")
+  }
+}
