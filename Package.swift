@@ -30,7 +30,8 @@ let package = Package(
     .executableTarget(name: "holdout", dependencies: ["HoldoutCLI"]),
     .target(name: "TestSupport", dependencies: ["Reports"], path: "Tests/TestSupport"),
     .testTarget(
-      name: "StatisticsTests", dependencies: ["Statistics", "TestSupport"]),
+      name: "StatisticsTests", dependencies: ["Statistics", "TestSupport"],
+      exclude: ["Fixtures"]),
     .testTarget(
       name: "AssignmentTests", dependencies: ["Assignment", "TestSupport"],
       exclude: ["Fixtures"]),

@@ -14,12 +14,15 @@ public enum CLIError: Error, CustomStringConvertible {
   case input(IngestError)
   /// Writing output failed.
   case output(String)
+  /// Invalid input data outside measurement, already saying where (`file:line: …`).
+  case data(String)
 
   /// The process exit code.
   public var exitCode: Int32 {
     switch self {
     case .usage: return 64
     case .output: return 74
+    case .data: return 65
     case .measurement(.input(let error)), .input(let error): return Self.code(error)
     case .measurement: return 65
     }
@@ -38,6 +41,7 @@ public enum CLIError: Error, CustomStringConvertible {
     case .measurement(let error): return error.description
     case .input(let error): return error.description
     case .output(let message): return message
+    case .data(let message): return message
     }
   }
 }

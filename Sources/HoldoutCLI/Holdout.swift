@@ -21,6 +21,8 @@ public enum Holdout {
       case "report": return try ReportCommand.run(rest, console: console)
       case "assign": return try AssignCommand.run(rest, console: console)
       case "simulate": return try SimulateCommand.run(rest, console: console)
+      case "stats": return try StatsCommand.run(rest, console: console)
+      case "plan": return try PlanCommand.run(rest, console: console)
       case "help", "--help", "-h":
         console.out(usage)
         return 0
@@ -63,6 +65,14 @@ public enum Holdout {
           standard output, to FILE, or one file per arm into DIR.
       holdout simulate --users N --seed S [--lift L] [--as-of T] --out DIR
           Write a synthetic win-back experiment with planted effects (--lift 0: an A/A test).
+      holdout stats FILE.csv --control ARM [--format md|json] [--alpha A] [--sequential]
+                [--tuning N] [--correction holm|benjamini_hochberg|none]
+          Compare arms from per-arm sums (metric,kind,arm,n,sum,sum_squares[,pre_sum,
+          pre_sum_squares,sum_product]), the form a warehouse query returns.
+      holdout plan --baseline P --mde R --holdout H [--arms K] [--alpha A] [--power B]
+      holdout plan --mean M --sd S --mde R --holdout H [...]
+      holdout plan (--baseline P | --mean M --sd S) --users N --holdout H [...]
+          Users needed to detect a relative effect R (or, with --users, the detectable effect).
       holdout help | --version
 
     Exit codes: 0 ok, 1 check failed, 64 usage, 65 bad data or configuration, 66 missing input,

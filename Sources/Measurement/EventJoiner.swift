@@ -26,6 +26,7 @@ struct EventJoiner {
   struct EventMeaning {
     var metrics: [Int] = []
     var isExposure = false
+    var isReturn = false
   }
 
   func join(
@@ -65,6 +66,18 @@ struct EventJoiner {
     }
     if role == .messages {
       for event in experiment.exposure { meanings[meaning(event)].isExposure = true }
+    }
+    for event in experiment.returnEvents { meanings[meaning(event)].isReturn = true }
+    let survivalWindow = MetricDefinition.micros(days: experiment.analysis.survivalDays)
+    // Cost per delivered message by channel code, filled as channels appear.
+    var channelCosts: [Int64] = []
+    func cost(of channel: Int32) -> Int64 {
+      while channelCosts.count <= Int(channel) {
+        let name = channels.name(Int32(channelCosts.count))
+        let cost = experiment.costs.first { $0.channel == name }?.cost ?? 0
+        channelCosts.append(Int64((cost * Double(Decimal.scale)).rounded()))
+      }
+      return channelCosts[Int(channel)]
     }
     let metrics = experiment.metrics
     // The de-duplication table grows with the number of distinct event ids (about 40 bytes
@@ -146,6 +159,22 @@ struct EventJoiner {
         if offset < 0 && offset >= -metric.windowLength { return false }
         return nil
       }
+      var channel: Int32 = -1
+      var messageCost: Int64 = 0
+      if meaning.isExposure && offset >= 0 {
+        if let channelColumn, !row.isEmpty(channelColumn) {
+          channel = channels.code(row.field(channelColumn))
+        } else {
+          channel = channels.code(prefixOf: row.field(eventColumn))
+        }
+        messageCost = cost(of: channel)
+        let (total, overflow) = outcomes.spend[u].addingReportingOverflow(messageCost)
+        if overflow || total.magnitude > UserOutcomes.maximumMagnitude {
+          return try reject(
+            .valueOutOfRange,
+            "user \(CohortLoader.quoted(row.field(userColumn)))'s message cost would pass ±\(UserOutcomes.maximumUnits)")
+        }
+      }
       for m in meaning.metrics where metrics[m].kind == .count || metrics[m].kind == .revenue {
         guard let isPost = window(m) else { continue }
         let current = isPost ? outcomes.post[m][u] : outcomes.pre[m][u]
@@ -160,12 +189,7 @@ struct EventJoiner {
       var used = false
       if meaning.isExposure && offset >= 0 {
         used = true
-        var channel: Int32
-        if let channelColumn, !row.isEmpty(channelColumn) {
-          channel = channels.code(row.field(channelColumn))
-        } else {
-          channel = channels.code(prefixOf: row.field(eventColumn))
-        }
+        outcomes.spend[u] += messageCost
         let current = outcomes.firstExposure[u]
         if time < current
           || (time == current && channels.precedes(channel, outcomes.exposureChannel[u]))
@@ -190,6 +214,10 @@ struct EventJoiner {
         }
       }
       if lacksValue { findings.revenueRowsWithoutValue += 1 }
+      if meaning.isReturn && offset >= 0 && offset < survivalWindow {
+        used = true
+        outcomes.firstReturn[u] = min(outcomes.firstReturn[u], time)
+      }
       ledger.record(used ? .used : .outsideWindows)
     }
     return ledger

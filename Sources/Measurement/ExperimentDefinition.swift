@@ -1,4 +1,5 @@
 import Assignment
+import Statistics
 
 /// An experiment as described by its JSON file (see docs/experiment-file.md).
 ///
@@ -40,15 +41,51 @@ public struct ExperimentDefinition: Sendable, Equatable {
     }
   }
 
-  /// Statistical settings.
+  /// Statistical settings (the `analysis` object; docs/experiment-file.md).
   public struct Analysis: Sendable, Equatable {
     /// The two-sided significance level; confidence intervals are at 1 − alpha.
     public var alpha: Double = 0.05
     /// The SRM p-value threshold.
     public var srmThreshold: Double = 0.001
+    /// Always-valid intervals (GrowthBook's asymptotic confidence sequence): on by default,
+    /// because weekly reports are read every week.
+    public var sequential = true
+    /// The confidence sequence's tuning N*: the total users of two compared arms at which the
+    /// interval is tightest.
+    public var sequentialTuning = 5000.0
+    /// CUPED adjustment with the metric's pre-period value, when there is pre-period data.
+    public var cuped = true
+    /// Correction across primary metrics × treatment arms; nil = none.
+    public var correction: MultipleTesting? = .holm
+    /// Correction across segment values × treatment arms, per metric; nil = none.
+    public var segmentCorrection: MultipleTesting? = .benjaminiHochberg
+    /// The Bayesian prior on the relative lift; nil = flat (improper).
+    public var prior: NormalPrior? = nil
+    /// The power at which the report states the minimum detectable effect.
+    public var power = 0.8
+    /// The events that count as a return for the Kaplan–Meier curves; empty = the events of the
+    /// first retention metric (no curves when there is none).
+    public var returnEvents: [String] = []
+    /// How many days after entry the return curves follow users.
+    public var survivalDays = 30.0
 
     /// Default settings.
     public init() {}
+  }
+
+  /// The cost of one delivered message on a channel, for cost per incremental conversion and
+  /// incremental ROAS.
+  public struct ChannelCost: Sendable, Equatable {
+    /// The channel name (`channel` column, or the exposure event's prefix: `sms_delivered` → `sms`).
+    public var channel: String
+    /// The cost per delivered message, in the revenue's currency.
+    public var cost: Double
+
+    /// Creates a channel cost.
+    public init(channel: String, cost: Double) {
+      self.channel = channel
+      self.cost = cost
+    }
   }
 
   /// The most arms an experiment may have (arms are stored per user in one byte).
@@ -78,6 +115,8 @@ public struct ExperimentDefinition: Sendable, Equatable {
   public var segments: [String]
   /// Statistical settings.
   public var analysis: Analysis
+  /// Message costs per channel, sorted by channel; empty when not configured.
+  public var costs: [ChannelCost] = []
 
   /// Creates a definition.
   public init(
@@ -98,6 +137,12 @@ public struct ExperimentDefinition: Sendable, Equatable {
     self.metrics = metrics
     self.segments = segments
     self.analysis = analysis
+  }
+
+  /// The events that count as a return for the survival curves.
+  public var returnEvents: [String] {
+    if !analysis.returnEvents.isEmpty { return analysis.returnEvents }
+    return metrics.first { $0.kind == .retention }?.events ?? []
   }
 
   /// The index of the control arm.

@@ -59,6 +59,7 @@ public enum ExperimentFileDecoder {
     definition.metrics = try decodeMetrics(&object)
     definition.segments = try object.optionalStringList("segments") ?? []
     definition.analysis = try decodeAnalysis(&object)
+    definition.costs = try decodeCosts(&object)
     try object.rejectUnknownKeys()
 
     if purpose == .report {
@@ -202,10 +203,18 @@ public enum ExperimentFileDecoder {
         throw metric.invalid("harmful", "only guardrail metrics take 'harmful'")
       }
       let cap = try metric.optionalNumber("cap")
-      if let cap, !(cap > 0) {
-        throw metric.invalid("cap", "must be positive, got \(cap)")
+      if let cap, !(cap > 0 && cap <= 1e9) {
+        throw metric.invalid("cap", "must be positive and at most 1e9, got \(cap)")
       }
-      if cap != nil && kind.isBinary {
+      let capPercentile = try metric.optionalNumber("cap_percentile")
+      if let capPercentile, !(capPercentile > 0 && capPercentile < 1) {
+        throw metric.invalid(
+          "cap_percentile", "must be strictly between 0 and 1 (e.g. 0.99), got \(capPercentile)")
+      }
+      if cap != nil && capPercentile != nil {
+        throw metric.invalid("cap_percentile", "give either 'cap' or 'cap_percentile', not both")
+      }
+      if (cap != nil || capPercentile != nil) && kind.isBinary {
         throw metric.invalid("cap", "a \(kind.rawValue) metric is 0/1 and cannot be capped")
       }
       if kind != .retention && metric.has("day") {
@@ -215,31 +224,9 @@ public enum ExperimentFileDecoder {
       metrics.append(
         MetricDefinition(
           name: name, kind: kind, events: events, windowDays: window, day: day, role: role,
-          harmful: harmful, cap: cap))
+          harmful: harmful, cap: cap, capPercentile: capPercentile))
     }
     return metrics
-  }
-
-  private static func decodeAnalysis(_ object: inout ObjectReader) throws(MeasurementError)
-    -> ExperimentDefinition.Analysis
-  {
-    var analysis = ExperimentDefinition.Analysis()
-    guard let node = try object.optionalNode("analysis") else { return analysis }
-    var reader = try ObjectReader(node, path: object.path, keyPath: "analysis")
-    if let alpha = try reader.optionalNumber("alpha") {
-      guard alpha > 0 && alpha < 0.5 else {
-        throw reader.invalid("alpha", "must be between 0 and 0.5 (e.g. 0.05 for 95% intervals), got \(alpha)")
-      }
-      analysis.alpha = alpha
-    }
-    if let threshold = try reader.optionalNumber("srm_threshold") {
-      guard threshold > 0 && threshold < 1 else {
-        throw reader.invalid("srm_threshold", "must be between 0 and 1, got \(threshold)")
-      }
-      analysis.srmThreshold = threshold
-    }
-    try reader.rejectUnknownKeys()
-    return analysis
   }
 
   /// `path` relative to the directory of `file`, unless it is absolute.

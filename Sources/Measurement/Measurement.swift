@@ -15,6 +15,27 @@ public struct Measurement: Sendable {
     /// Per arm: analysed users left out because their window has not fully elapsed by `as_of`
     /// (only the mature cohort is measured, so a "14-day" rate always means 14 full days).
     public let openWindows: [Int]
+    /// Per arm: the statistics over the measured users who were reached (exposed), for the
+    /// effect per exposed user.
+    public let exposedArms: [Moments]
+    /// Per arm: the cost of the messages delivered to the measured users.
+    public let spend: [Double]
+    /// The cap applied to per-user values (fixed, or the pooled percentile), in units.
+    public let appliedCap: Double?
+  }
+
+  /// Days from entry to the first return event, per arm, for the Kaplan–Meier curves: a user
+  /// who returned within the follow-up has an event at that time; the others are censored at
+  /// their follow-up, min(as_of − entry, `days`).
+  public struct Survival: Sendable {
+    /// The events that count as a return.
+    public let events: [String]
+    /// The longest follow-up, in days.
+    public let days: Double
+    /// Per arm: each analysed user's time in days.
+    public let times: [[Double]]
+    /// Per arm, parallel to `times`: true when the return was observed.
+    public let returned: [[Bool]]
   }
 
   /// One value of a segment column.
@@ -51,6 +72,8 @@ public struct Measurement: Sendable {
   public let asOf: Int64
   /// Analysed users per arm.
   public let users: [Int]
+  /// Return times, when the experiment has return events.
+  public let survival: Survival?
   /// The earliest and latest entry among analysed users.
   public let entryRange: (first: Int64, last: Int64)?
   /// Metrics in experiment order.

@@ -52,7 +52,10 @@ public struct Measurer: Sendable {
   ) -> Measurement {
     let armCount = experiment.arms.count
     let metrics = experiment.metrics
-    let caps = metrics.map { metric in metric.cap.map { Int64(($0 * 1_000_000).rounded()) } }
+    let caps = metrics.indices.map { m in
+      metrics[m].cap.map { Int64(($0 * 1_000_000).rounded()) }
+        ?? metrics[m].capPercentile.map { percentileCap(m, level: $0, cohort: cohort, outcomes: outcomes) }
+    }
     var users = [Int](repeating: 0, count: armCount)
     var sums = [[ExactSums]](
       repeating: [ExactSums](repeating: ExactSums(), count: armCount), count: metrics.count)
@@ -68,6 +71,12 @@ public struct Measurer: Sendable {
           repeating: [ExactSums](repeating: ExactSums(), count: armCount), count: metrics.count),
         count: valueCounts[k])
     }
+    var exposedSums = sums
+    var spend = [[Int128]](repeating: [Int128](repeating: 0, count: armCount), count: metrics.count)
+    let survivalWindow = MetricDefinition.micros(days: experiment.analysis.survivalDays)
+    let measuresSurvival = !experiment.returnEvents.isEmpty
+    var survivalTimes = [[Double]](repeating: [], count: armCount)
+    var survivalEvents = [[Bool]](repeating: [], count: armCount)
     var exposed = [Int](repeating: 0, count: armCount)
     var channelUsers = [[Int]](
       repeating: [Int](repeating: 0, count: armCount), count: channels.count)
@@ -82,7 +91,15 @@ public struct Measurer: Sendable {
       let t0 = cohort.entry[u]
       firstEntry = min(firstEntry, t0)
       lastEntry = max(lastEntry, t0)
-      if outcomes.firstExposure[u] != UserOutcomes.never {
+      let isExposed = outcomes.firstExposure[u] != UserOutcomes.never
+      if measuresSurvival {
+        let followUp = min(asOf - t0, survivalWindow)
+        let returned = outcomes.firstReturn[u]
+        let isEvent = returned != UserOutcomes.never && returned - t0 <= followUp
+        survivalTimes[arm].append(Double(isEvent ? returned - t0 : followUp) / Self.microsPerDay)
+        survivalEvents[arm].append(isEvent)
+      }
+      if isExposed {
         exposed[arm] += 1
         let channel = outcomes.exposureChannel[u]
         if channel >= 0 { channelUsers[Int(channel)][arm] += 1 }
@@ -103,6 +120,8 @@ public struct Measurer: Sendable {
           pre = min(pre, cap)
         }
         sums[m][arm].add(x, pre: pre)
+        if isExposed { exposedSums[m][arm].add(x, pre: pre) }
+        spend[m][arm] += Int128(outcomes.spend[u])
         for k in 0..<segmentCount {
           segmentSums[k][Int(cohort.segmentCodes[k][u])][m][arm].add(x, pre: pre)
         }
@@ -111,7 +130,10 @@ public struct Measurer: Sendable {
 
     let measured = metrics.indices.map { m in
       Measurement.Metric(
-        definition: metrics[m], arms: sums[m].map { $0.moments() }, openWindows: open[m])
+        definition: metrics[m], arms: sums[m].map { $0.moments() }, openWindows: open[m],
+        exposedArms: exposedSums[m].map { $0.moments() },
+        spend: spend[m].map { Double($0) / Double(Decimal.scale) },
+        appliedCap: caps[m].map { Double($0) / Double(Decimal.scale) })
     }
     let segments = (0..<segmentCount).map { k in
       let values = (0..<valueCounts[k]).map { code in
@@ -127,9 +149,36 @@ public struct Measurer: Sendable {
     }.sorted { $0.name < $1.name }
     let exposure = Measurement.Exposure(
       isMeasured: experiment.inputs?.messages != nil, exposed: exposed, channels: channelList)
+    let survival = measuresSurvival
+      ? Measurement.Survival(
+        events: experiment.returnEvents, days: experiment.analysis.survivalDays,
+        times: survivalTimes, returned: survivalEvents)
+      : nil
     return Measurement(
-      experiment: experiment, asOf: asOf, users: users,
+      experiment: experiment, asOf: asOf, users: users, survival: survival,
       entryRange: firstEntry <= lastEntry ? (firstEntry, lastEntry) : nil, metrics: measured,
       segments: segments, exposure: exposure, files: files, split: split, findings: findings)
+  }
+
+  static let microsPerDay = 86_400_000_000.0
+
+  /// The per-user cap at percentile `level` of metric `m`'s values over the users it measures
+  /// (analysed, window elapsed), pooled across arms: linear interpolation between order
+  /// statistics (type 7, as SQL's PERCENTILE_CONT and numpy's default), rounded to a micro-unit.
+  /// Pooling keeps the cap blind to the arm, so capping cannot manufacture an effect.
+  func percentileCap(_ m: Int, level: Double, cohort: CohortTable, outcomes: UserOutcomes) -> Int64 {
+    let metric = experiment.metrics[m]
+    var values: [Int64] = []
+    for u in 0..<cohort.count where cohort.arm[u] >= 0 && cohort.entry[u] + metric.windowEnd <= asOf {
+      values.append(outcomes.post[m][u])
+    }
+    guard !values.isEmpty else { return Int64(UserOutcomes.maximumMagnitude) }
+    values.sort()
+    let position = level * Double(values.count - 1)
+    let lower = Int(position.rounded(.down))
+    let upper = min(lower + 1, values.count - 1)
+    let fraction = position - Double(lower)
+    let value = Double(values[lower]) + fraction * Double(values[upper] - values[lower])
+    return Int64(value.rounded())
   }
 }

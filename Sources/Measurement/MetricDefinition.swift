@@ -53,11 +53,15 @@ public struct MetricDefinition: Sendable, Equatable {
   public var harmful: HarmfulDirection?
   /// The optional cap: per-user values above it are winsorised to it.
   public var cap: Double?
+  /// The optional percentile cap in (0, 1): per-user values above that percentile of the
+  /// measured users' values, pooled across arms, are winsorised to it.
+  public var capPercentile: Double?
 
   /// Creates a metric definition.
   public init(
     name: String, kind: Kind, events: [String], windowDays: Double, day: Double = 0,
-    role: Role = .primary, harmful: HarmfulDirection? = nil, cap: Double? = nil
+    role: Role = .primary, harmful: HarmfulDirection? = nil, cap: Double? = nil,
+    capPercentile: Double? = nil
   ) {
     self.name = name
     self.kind = kind
@@ -67,6 +71,7 @@ public struct MetricDefinition: Sendable, Equatable {
     self.role = role
     self.harmful = harmful
     self.cap = cap
+    self.capPercentile = capPercentile
   }
 
   /// The window start after entry, in microseconds.

@@ -30,6 +30,9 @@ struct ObjectReader {
 
   func has(_ key: String) -> Bool { members.contains { $0.key == key } }
 
+  /// The object's keys in file order (for maps such as `costs`).
+  var keys: [String] { members.map(\.key) }
+
   mutating func optionalNode(_ key: String) throws(MeasurementError) -> JSONNode? {
     used.insert(key)
     guard let node = members.first(where: { $0.key == key })?.node else { return nil }

@@ -22,11 +22,17 @@ public struct UserOutcomes: Sendable {
   public internal(set) var firstExposure: [Int64]
   /// Per user: the channel code of the first exposure, or −1.
   public internal(set) var exposureChannel: [Int32]
+  /// Per user: the cost of the messages delivered at or after entry, in micro-units.
+  public internal(set) var spend: [Int64]
+  /// Per user: the first return event at or after entry (for the survival curves), or `never`.
+  public internal(set) var firstReturn: [Int64]
 
   init(users: Int, metrics: Int) {
     post = Array(repeating: Array(repeating: 0, count: users), count: metrics)
     pre = post
     firstExposure = Array(repeating: Self.never, count: users)
     exposureChannel = Array(repeating: -1, count: users)
+    spend = Array(repeating: 0, count: users)
+    firstReturn = Array(repeating: Self.never, count: users)
   }
 }

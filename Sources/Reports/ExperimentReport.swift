@@ -26,7 +26,9 @@ public struct ExperimentReport: Sendable {
   public struct MetricResult: Sendable {
     public let definition: MetricDefinition
     public let arms: [ArmMetric]
-    public let comparisons: [Comparison]
+    /// The cap applied to per-user values, in units (fixed or the pooled percentile).
+    public let appliedCap: Double?
+    public internal(set) var comparisons: [Comparison]
   }
 
   /// The results of one segment value.
@@ -35,7 +37,7 @@ public struct ExperimentReport: Sendable {
     public let value: String
     public let users: [Int]
     /// Per metric (experiment order), the comparisons of each treatment arm.
-    public let comparisons: [[Comparison]]
+    public internal(set) var comparisons: [[Comparison]]
   }
 
   /// The experiment.
@@ -54,6 +56,8 @@ public struct ExperimentReport: Sendable {
   public let segments: [SegmentRow]
   /// The measurement the report was built from (exposure, reconciliation, split, findings).
   public let measurement: Measurement
+  /// Return curves and tests, when the experiment has return events.
+  public let survival: SurvivalSummary?
 
   /// Computes the report from a measurement.
   public init(measurement: Measurement) {
@@ -72,26 +76,32 @@ public struct ExperimentReport: Sendable {
     srm = SampleRatioTest(
       observed: measurement.users, weights: experiment.arms.map(\.weight),
       threshold: experiment.analysis.srmThreshold)
-    let alpha = self.alpha
-    metrics = measurement.metrics.map { metric in
+    let exposureMeasured = measurement.exposure.isMeasured
+    var metrics = measurement.metrics.map { metric in
       let armMetrics = experiment.arms.indices.map { index in
         ArmMetric(
           arm: experiment.arms[index].name, moments: metric.arms[index],
           openWindows: metric.openWindows[index])
       }
       return MetricResult(
-        definition: metric.definition, arms: armMetrics,
+        definition: metric.definition, arms: armMetrics, appliedCap: metric.appliedCap,
         comparisons: Comparison.all(
-          metric.definition, arms: metric.arms, experiment: experiment, control: control,
-          alpha: alpha))
+          metric, definition: metric.definition, arms: metric.arms, experiment: experiment,
+          control: control, exposureMeasured: exposureMeasured))
     }
+    if let method = experiment.analysis.correction {
+      Self.adjust(
+        &metrics, where: { $0.definition.role == .primary }, method: method,
+        family: "primary metrics × treatment arms")
+    }
+    self.metrics = metrics
     var rows: [SegmentRow] = []
     for segment in measurement.segments {
       for value in segment.values {
         let comparisons = measurement.metrics.indices.map { m in
           Comparison.all(
-            measurement.metrics[m].definition, arms: value.metrics[m], experiment: experiment,
-            control: control, alpha: alpha)
+            nil, definition: measurement.metrics[m].definition, arms: value.metrics[m],
+            experiment: experiment, control: control, exposureMeasured: false)
         }
         rows.append(
           SegmentRow(
@@ -99,11 +109,64 @@ public struct ExperimentReport: Sendable {
             comparisons: comparisons))
       }
     }
+    if let method = experiment.analysis.segmentCorrection {
+      Self.adjustSegments(&rows, metricCount: measurement.metrics.count, method: method)
+    }
     segments = rows
+    survival = measurement.survival.map {
+      SurvivalSummary($0, arms: experiment.arms.map(\.name), control: control, alpha: experiment.analysis.alpha)
+    }
+  }
+
+  /// Adjusts the p-values of every comparison of the metrics selected by `isMember`, as one
+  /// family, in metric then arm order (the order does not change the adjusted values).
+  static func adjust(
+    _ metrics: inout [MetricResult], where isMember: (MetricResult) -> Bool,
+    method: MultipleTesting, family: String
+  ) {
+    var positions: [(Int, Int)] = []
+    var pValues: [Double] = []
+    for m in metrics.indices where isMember(metrics[m]) {
+      for c in metrics[m].comparisons.indices {
+        guard let p = metrics[m].comparisons[c].absolute.value?.pValue else { continue }
+        positions.append((m, c))
+        pValues.append(p)
+      }
+    }
+    let adjusted = method.adjust(pValues)
+    let name = "\(family), \(pValues.count) tests (\(method.label))"
+    for (k, (m, c)) in positions.enumerated() {
+      metrics[m].comparisons[c].adjustedPValue = adjusted[k]
+      metrics[m].comparisons[c].family = name
+    }
+  }
+
+  /// Per metric: one family of every segment value × treatment arm.
+  static func adjustSegments(_ rows: inout [SegmentRow], metricCount: Int, method: MultipleTesting) {
+    for m in 0..<metricCount {
+      var positions: [(Int, Int)] = []
+      var pValues: [Double] = []
+      for r in rows.indices {
+        for c in rows[r].comparisons[m].indices {
+          guard let p = rows[r].comparisons[m][c].absolute.value?.pValue else { continue }
+          positions.append((r, c))
+          pValues.append(p)
+        }
+      }
+      let adjusted = method.adjust(pValues)
+      let name = "segments × treatment arms, \(pValues.count) tests (\(method.label))"
+      for (k, (r, c)) in positions.enumerated() {
+        rows[r].comparisons[m][c].adjustedPValue = adjusted[k]
+        rows[r].comparisons[m][c].family = name
+      }
+    }
   }
 
   /// The confidence level as a percentage label, e.g. "95%".
-  public var confidenceLabel: String {
+  public var confidenceLabel: String { Self.confidenceLabel(alpha: alpha) }
+
+  /// "95%" for alpha 0.05.
+  static func confidenceLabel(alpha: Double) -> String {
     let level = (1 - alpha) * 100
     return (level == level.rounded() ? String(Int(level)) : NumberFormat.fixed(level, 1)) + "%"
   }

@@ -30,9 +30,11 @@ public enum JSONReportRenderer {
         ("last", .string(Timestamp.format(range.last))),
       ])))
     }
+    root.append(("analysis", analysis(experiment.analysis)))
     root.append(("arms", .array(report.arms.map(arm))))
     root.append(("srm", srm(report.srm)))
-    root.append(("metrics", .array(report.metrics.map(metric))))
+    root.append(("metrics", .array(report.metrics.map { metric($0) })))
+    root.append(("survival", report.survival.map(survival) ?? .null))
     root.append(("segments", .array(report.segments.map { segment($0, report: report) })))
     root.append(("exposure", exposure(measurement)))
     root.append(("split", split(measurement.split)))
@@ -62,10 +64,11 @@ public enum JSONReportRenderer {
     ])
   }
 
-  private static func metric(_ result: ExperimentReport.MetricResult) -> JSONValue {
+  /// One metric's object (also the shape `holdout stats` prints, with its own kind label).
+  static func metric(_ result: ExperimentReport.MetricResult, kindLabel: String? = nil) -> JSONValue {
     let definition = result.definition
     var members: [(String, JSONValue)] = [
-      ("name", .string(definition.name)), ("kind", .string(definition.kind.rawValue)),
+      ("name", .string(definition.name)), ("kind", .string(kindLabel ?? definition.kind.rawValue)),
       ("role", .string(definition.role.rawValue)),
       ("events", .array(definition.events.map { .string($0) })),
       ("window_days", .number(definition.windowDays)),
@@ -73,6 +76,8 @@ public enum JSONReportRenderer {
     if definition.kind == .retention { members.append(("day", .number(definition.day))) }
     if let harmful = definition.harmful { members.append(("harmful", .string(harmful.rawValue))) }
     if let cap = definition.cap { members.append(("cap", .number(cap))) }
+    if let level = definition.capPercentile { members.append(("cap_percentile", .number(level))) }
+    if let applied = result.appliedCap { members.append(("applied_cap", .number(applied))) }
     members.append(("arms", .array(result.arms.map { arm in
       .object([
         ("arm", .string(arm.arm)), ("n", .int(arm.moments.count)),
@@ -85,43 +90,6 @@ public enum JSONReportRenderer {
     })))
     members.append(("comparisons", .array(result.comparisons.map { comparison($0, harmful: definition.harmful) })))
     return .object(members)
-  }
-
-  static func comparison(_ c: Comparison, harmful: MetricDefinition.HarmfulDirection?) -> JSONValue {
-    var members: [(String, JSONValue)] = [
-      ("arm", .string(c.arm)), ("control", .string(c.control)),
-      ("absolute", effect(c.absolute, withP: true)),
-      ("relative", effect(c.relative, withP: true)),
-      ("incremental", effect(c.incremental, withP: false)),
-      ("reading", .string(c.reading.rawValue)),
-    ]
-    if harmful != nil { members.append(("harmful", .bool(c.isHarmful(harmful)))) }
-    return .object(members)
-  }
-
-  private static func effect(_ computed: Computed<Effect>, withP: Bool) -> JSONValue {
-    switch computed {
-    case .value(let e):
-      var members: [(String, JSONValue)] = [
-        ("estimate", .number(e.estimate)), ("ci_low", .number(e.lower)),
-        ("ci_high", .number(e.upper)), ("se", .number(e.standardError)),
-      ]
-      if withP {
-        members.append(("p_value", .number(e.pValue)))
-        members.append(("df", .number(e.degreesOfFreedom)))
-      }
-      return .object(members)
-    case .notComputable(let reason):
-      var members: [(String, JSONValue)] = [
-        ("estimate", .null), ("ci_low", .null), ("ci_high", .null), ("se", .null),
-      ]
-      if withP {
-        members.append(("p_value", .null))
-        members.append(("df", .null))
-      }
-      members.append(("not_computable", .string(reason)))
-      return .object(members)
-    }
   }
 
   private static func segment(_ row: ExperimentReport.SegmentRow, report: ExperimentReport) -> JSONValue {

@@ -15,6 +15,7 @@ public enum MarkdownReportRenderer {
     summary(report, into: &out)
     arms(report, into: &out)
     metrics(report, into: &out)
+    survival(report, into: &out)
     segments(report, into: &out)
     exposure(report, into: &out)
     data(report, into: &out)
@@ -30,7 +31,7 @@ public enum MarkdownReportRenderer {
     }
     let total = report.arms.reduce(0) { $0 + $1.users }
     out += "- Users analysed: \(NumberFormat.grouped(total))\n"
-    out += "- Intervals: \(report.confidenceLabel) two-sided, Welch t (fixed horizon)\n"
+    out += analysisLines(report)
     out += "- Assignment: GrowthBook hash v\(experiment.hashVersion.rawValue), salt \(MarkdownText.code(experiment.salt)), coverage \(NumberFormat.percent(experiment.coverage, 0))\n\n"
   }
 
@@ -81,9 +82,9 @@ public enum MarkdownReportRenderer {
     let decimals = metric.definition.kind == .revenue ? 2 : 0
     switch c.reading {
     case .higher, .lower:
-      text += ", \(NumberFormat.pEquals(absolute.pValue)). The journey caused \(NumberFormat.signedGrouped(incremental.estimate, decimals)) \(unit) among \(NumberFormat.grouped(c.treatmentUsers)) users (\(level) CI \(NumberFormat.signedGrouped(incremental.lower, decimals)) to \(NumberFormat.signedGrouped(incremental.upper, decimals)))."
+      text += ", \(pText(c, absolute)). The journey caused \(NumberFormat.signedGrouped(incremental.estimate, decimals)) \(unit) among \(NumberFormat.grouped(c.treatmentUsers)) users (\(level) CI \(NumberFormat.signedGrouped(incremental.lower, decimals)) to \(NumberFormat.signedGrouped(incremental.upper, decimals)))."
     default:
-      text += ", \(NumberFormat.pEquals(absolute.pValue)). **Not yet conclusive**: the interval includes no effect (incremental \(unit): \(NumberFormat.signedGrouped(incremental.lower, decimals)) to \(NumberFormat.signedGrouped(incremental.upper, decimals)))."
+      text += ", \(pText(c, absolute)). **Not yet conclusive**: the interval includes no effect (incremental \(unit): \(NumberFormat.signedGrouped(incremental.lower, decimals)) to \(NumberFormat.signedGrouped(incremental.upper, decimals)))."
     }
     return text
   }
@@ -136,6 +137,9 @@ public enum MarkdownReportRenderer {
       if let harmful = d.harmful { line += " (harmful if it \(harmful == .increase ? "increases" : "decreases"))" }
       line += "; events \(events); window \(d.windowDescription)"
       if let cap = d.cap { line += "; per-user values capped at \(NumberFormat.significant(cap, 6))" }
+      if let level = d.capPercentile, let cap = metric.appliedCap {
+        line += "; per-user values capped at the pooled \(NumberFormat.significant(level * 100, 4))th percentile, \(NumberFormat.significant(cap, 6))"
+      }
       line += "; mature users only (window elapsed by as_of)"
       out += line + ".\n\n"
       let isRate = d.kind.isBinary
@@ -154,6 +158,7 @@ public enum MarkdownReportRenderer {
       out += "\n"
       out += comparisonTable(metric.comparisons, kind: d.kind, harmful: d.harmful, level: report.confidenceLabel)
       out += "\n"
+      out += details(metric, analysis: report.experiment.analysis, level: report.confidenceLabel)
     }
   }
 
@@ -166,7 +171,7 @@ public enum MarkdownReportRenderer {
     let rows: [[String]] = comparisons.map { c in
       let arm = "\(MarkdownText.code(c.arm)) vs \(MarkdownText.code(c.control))"
       guard let a = c.absolute.value, let inc = c.incremental.value else {
-        return [arm, "not computable: \(MarkdownText.plain(c.absolute.reason ?? ""))", "", "", "", ""]
+        return [arm, "not computable: \(MarkdownText.plain(c.absolute.reason ?? ""))", "", "", "", "", ""]
       }
       let absolute = interval(a) { NumberFormat.difference($0, isRate: isRate) }
       let relative: String
@@ -185,17 +190,23 @@ public enum MarkdownReportRenderer {
       case .notComputable: reading = "not computable"
       }
       if harmful != nil { reading = c.isHarmful(harmful) ? "**harmful**" : (c.reading == .inconclusive ? "no harm detected" : reading) }
-      return [arm, absolute, relative, NumberFormat.pValue(a.pValue), incremental, reading]
+      return [
+        arm, absolute, relative, NumberFormat.pValue(a.pValue),
+        c.adjustedPValue.map(NumberFormat.pValue) ?? "–", incremental, reading,
+      ]
     }
     return MarkdownText.table(
-      ["comparison", "absolute (\(level) CI)", "relative (\(level) CI)", "p", "incremental (\(level) CI)", "reading"],
-      rows, alignRight: [3])
+      ["comparison", "absolute (\(level) CI)", "relative (\(level) CI)", "p", "adjusted p", "incremental (\(level) CI)", "reading"],
+      rows, alignRight: [3, 4])
   }
 
   private static func segments(_ report: ExperimentReport, into out: inout String) {
     guard !report.segments.isEmpty else { return }
     out += "## Segments\n\n"
-    out += "Each segment is a randomized comparison within the segment (the split is independent of the segment). Intervals are not adjusted for the number of segments: expect about one in twenty to exclude zero by chance.\n\n"
+    let correction = report.experiment.analysis.segmentCorrection.map {
+      "p-values are adjusted with \($0.label) across every segment value × treatment arm of a metric (the adjusted p column); read a segment as different only when its adjusted p is below \(NumberFormat.significant(report.alpha, 3))."
+    } ?? "p-values are not adjusted for the number of segments: expect about one in twenty to fall below 0.05 by chance."
+    out += "Each segment is a randomized comparison within the segment (the split is independent of the segment). \(correction) Segment intervals are not adjusted.\n\n"
     for (m, metric) in report.metrics.enumerated() where metric.definition.role != .secondary {
       let d = metric.definition
       out += "### \(MarkdownText.code(d.name)) by segment\n\n"
@@ -205,16 +216,19 @@ public enum MarkdownReportRenderer {
           let arm = MarkdownText.code(c.arm)
           let users = NumberFormat.grouped(row.users.reduce(0, +))
           guard let a = c.absolute.value else {
-            return [segment, arm, users, "not computable: \(MarkdownText.plain(c.absolute.reason ?? ""))", "", ""]
+            return [segment, arm, users, "not computable: \(MarkdownText.plain(c.absolute.reason ?? ""))", "", "", ""]
           }
           let relative = c.relative.value.map { interval($0) { NumberFormat.signedPercent($0) } } ?? "not computable"
           let absolute = interval(a) { NumberFormat.difference($0, isRate: d.kind.isBinary) }
-          return [segment, arm, users, absolute, relative, NumberFormat.pValue(a.pValue)]
+          return [
+            segment, arm, users, absolute, relative, NumberFormat.pValue(a.pValue),
+            c.adjustedPValue.map(NumberFormat.pValue) ?? "–",
+          ]
         }
       }
       out += MarkdownText.table(
-        ["segment", "arm", "users (all arms)", "absolute (\(report.confidenceLabel) CI)", "relative (\(report.confidenceLabel) CI)", "p"],
-        rows, alignRight: [2, 5])
+        ["segment", "arm", "users (all arms)", "absolute (\(report.confidenceLabel) CI)", "relative (\(report.confidenceLabel) CI)", "p", "adjusted p"],
+        rows, alignRight: [2, 5, 6])
       out += "\n"
     }
   }

@@ -211,6 +211,7 @@ public struct Simulator: Sendable {
         {"name": "unsubscribed_14d", "kind": "conversion", "events": ["sms_unsubscribed", "email_unsubscribed"], "window_days": 14, "role": "guardrail", "harmful": "increase"}
       ],
       "segments": ["segment"],
+      "costs": {"sms": 0.0075, "email": 0.001},
       "analysis": {"alpha": 0.05}
     }
 

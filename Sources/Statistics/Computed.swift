@@ -18,4 +18,20 @@ public enum Computed<Value: Sendable & Equatable>: Sendable, Equatable {
     if case .notComputable(let reason) = self { return reason }
     return nil
   }
+
+  /// The value transformed, or the same reason.
+  public func map<T: Sendable & Equatable>(_ transform: (Value) -> T) -> Computed<T> {
+    switch self {
+    case .value(let value): return .value(transform(value))
+    case .notComputable(let reason): return .notComputable(reason)
+    }
+  }
+
+  /// The value transformed into another computed result, or the same reason.
+  public func flatMap<T: Sendable & Equatable>(_ transform: (Value) -> Computed<T>) -> Computed<T> {
+    switch self {
+    case .value(let value): return transform(value)
+    case .notComputable(let reason): return .notComputable(reason)
+    }
+  }
 }

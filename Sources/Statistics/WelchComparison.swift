@@ -1,61 +1,83 @@
 /// Treatment-versus-control comparison of one metric: Welch's unequal-variance t with
-/// Welch–Satterthwaite degrees of freedom, and the relative lift by the delta method, following
-/// GrowthBook's frequentist engine (`gbstats` `TwoSidedTTest`).
+/// Welch–Satterthwaite degrees of freedom and the relative lift by the delta method, optionally
+/// CUPED-adjusted and with always-valid intervals, following GrowthBook's frequentist engine
+/// (`gbstats` `TwoSidedTTest`, `SequentialTwoSidedTTest`, `RegressionAdjustedStatistic`).
 ///
-/// With v_a = s_a²/n_a:
-/// - absolute Δ = ȳ_T − ȳ_C, SE = √(v_T + v_C),
-///   ν = (v_T + v_C)² / (v_T²/(n_T − 1) + v_C²/(n_C − 1)) (Welch 1947; Satterthwaite 1946),
-///   CI = Δ ± t_{1−α/2,ν}·SE, p = P(|T_ν| > |Δ/SE|);
-/// - relative L = (ȳ_T − ȳ_C)/|ȳ_C|, Var(L) = v_T/ȳ_C² + v_C·ȳ_T²/ȳ_C⁴ (delta method, arms
-///   independent), CI = L ± t_{1−α/2,ν}·SE(L) with the same ν, symmetric as in GrowthBook.
+/// With θ the CUPED coefficient (0 = no adjustment), per-arm adjusted means
+/// m_a = ȳ_a − θx̄_a and per-user variances s²_a = s²_{y,a} + θ²s²_{x,a} − 2θs_{xy,a}, and
+/// v_a = s²_a/n_a:
+/// - absolute Δ = m_T − m_C, SE = √(v_T + v_C),
+///   ν = (v_T + v_C)² / (v_T²/(n_T − 1) + v_C²/(n_C − 1)) (Welch 1947; Satterthwaite 1946);
+/// - relative L = Δ/|ȳ_C| (the unadjusted control mean), with the delta-method variance
+///   Var(L) = v_T/ȳ_C² + (s²_{y,C}·ȳ_T²/ȳ_C² − 2θ·s_{xy,C}·ȳ_T/ȳ_C + θ²s²_{x,C})/(n_C·ȳ_C²)
+///   (gbstats `frequentist_variance_relative_cuped`; with θ = 0 it is the familiar
+///   v_T/ȳ_C² + v_C·ȳ_T²/ȳ_C⁴), and the same ν;
+/// - fixed horizon: CI = est ± t_{1−α/2,ν}·SE, p = P(|T_ν| > |est/SE|);
+/// - always valid (`sequentialTuning` N* given): CI = est ± h_N and the always-valid p of
+///   `ConfidenceSequence`, N = n_T + n_C.
 ///
-/// Edge cases are explicit: an arm with fewer than 2 users, zero variance in both arms, or a
-/// zero control mean (for the relative lift) yield `.notComputable` with the reason.
+/// `fixedAbsolute`/`fixedRelative` always hold the fixed-horizon results, so a report can show
+/// what the always-valid interval costs. Edge cases are explicit, as in gbstats: an arm with
+/// fewer than 2 users, an arm with zero variance (everyone converted, nobody did, or one
+/// constant value), or a zero control mean (relative lift only) give `.notComputable` with the
+/// reason, never NaN.
 public struct WelchComparison: Sendable, Equatable {
-  /// The absolute difference treatment − control.
+  /// The absolute difference treatment − control, interval per the chosen mode.
   public let absolute: Computed<Effect>
-  /// The relative lift (treatment − control)/|control|.
+  /// The relative lift (treatment − control)/|control|, interval per the chosen mode.
   public let relative: Computed<Effect>
+  /// The absolute difference with its fixed-horizon interval.
+  public let fixedAbsolute: Computed<Effect>
+  /// The relative lift with its fixed-horizon interval.
+  public let fixedRelative: Computed<Effect>
+  /// The CUPED coefficient used (0 = unadjusted).
+  public let theta: Double
 
-  /// Compares `treatment` against `control` at significance level `alpha` (two-sided).
-  public init(control: ArmStatistic, treatment: ArmStatistic, alpha: Double = 0.05) {
-    if let reason = Self.degenerateReason(control: control, treatment: treatment) {
-      absolute = .notComputable(reason)
-      relative = .notComputable(reason)
+  /// Compares `treatment` against `control` at two-sided level `alpha`, adjusting with `theta`
+  /// and using always-valid intervals when `sequentialTuning` (N*) is given.
+  public init(
+    control: ArmStatistic, treatment: ArmStatistic, alpha: Double = 0.05, theta: Double = 0,
+    sequentialTuning: Double? = nil
+  ) {
+    self.theta = theta
+    let vT = treatment.adjustedVariance(theta: theta) / Double(max(treatment.count, 1))
+    let vC = control.adjustedVariance(theta: theta) / Double(max(control.count, 1))
+    if let reason = Self.degenerateReason(control: control, treatment: treatment, vT: vT, vC: vC) {
+      (absolute, relative, fixedAbsolute, fixedRelative) = (
+        .notComputable(reason), .notComputable(reason), .notComputable(reason), .notComputable(reason)
+      )
       return
     }
-    let vT = treatment.varianceOfMean
-    let vC = control.varianceOfMean
     let nu = Self.welchDegreesOfFreedom(vT: vT, nT: treatment.count, vC: vC, nC: control.count)
-    let distribution = StudentT(degreesOfFreedom: nu)
-    let critical = distribution.quantile(1 - alpha / 2)
+    let interval = Interval(
+      distribution: StudentT(degreesOfFreedom: nu), alpha: alpha, degreesOfFreedom: nu,
+      totalUsers: treatment.count + control.count, tuning: sequentialTuning)
 
-    let difference = treatment.mean - control.mean
+    let difference = treatment.adjustedMean(theta: theta) - control.adjustedMean(theta: theta)
     let se = (vT + vC).squareRoot()
-    absolute = .value(
-      Effect(
-        estimate: difference, standardError: se, lower: difference - critical * se,
-        upper: difference + critical * se, pValue: distribution.twoSidedTail(difference / se),
-        degreesOfFreedom: nu))
+    fixedAbsolute = .value(interval.fixed(difference, se))
+    absolute = .value(interval.chosen(difference, se))
 
-    if control.mean == 0 {
-      relative = .notComputable("the control mean is 0, so a relative lift is undefined")
+    guard control.mean != 0 else {
+      let reason = "the control mean is 0, so a relative lift is undefined"
+      (relative, fixedRelative) = (.notComputable(reason), .notComputable(reason))
       return
     }
-    let baseline = abs(control.mean)
-    let lift = difference / baseline
-    let c2 = control.mean * control.mean
-    let relativeVariance = vT / c2 + vC * treatment.mean * treatment.mean / (c2 * c2)
+    let c = control.mean
+    let ratio = treatment.mean / c
+    let controlTerm =
+      (control.variance * ratio * ratio - 2 * theta * control.covariance * ratio
+        + theta * theta * control.preVariance) / Double(control.count)
+    let relativeVariance = (vT + max(0, controlTerm)) / (c * c)
     let relativeSE = relativeVariance.squareRoot()
     guard relativeSE > 0, relativeSE.isFinite else {
-      relative = .notComputable("the relative lift has zero variance")
+      let reason = "the relative lift has zero variance"
+      (relative, fixedRelative) = (.notComputable(reason), .notComputable(reason))
       return
     }
-    relative = .value(
-      Effect(
-        estimate: lift, standardError: relativeSE, lower: lift - critical * relativeSE,
-        upper: lift + critical * relativeSE, pValue: distribution.twoSidedTail(lift / relativeSE),
-        degreesOfFreedom: nu))
+    let lift = difference / abs(c)
+    fixedRelative = .value(interval.fixed(lift, relativeSE))
+    relative = .value(interval.chosen(lift, relativeSE))
   }
 
   /// ν = (v_T + v_C)² / (v_T²/(n_T − 1) + v_C²/(n_C − 1)), the Welch–Satterthwaite degrees of
@@ -66,18 +88,53 @@ public struct WelchComparison: Sendable, Equatable {
     return numerator / denominator
   }
 
-  private static func degenerateReason(control: ArmStatistic, treatment: ArmStatistic) -> String? {
+  /// Builds fixed-horizon and always-valid effects for one estimate.
+  private struct Interval {
+    let distribution: StudentT
+    let alpha: Double
+    let degreesOfFreedom: Double
+    let totalUsers: Int
+    let tuning: Double?
+
+    func fixed(_ estimate: Double, _ se: Double) -> Effect {
+      let critical = distribution.quantile(1 - alpha / 2)
+      return Effect(
+        estimate: estimate, standardError: se, lower: estimate - critical * se,
+        upper: estimate + critical * se, pValue: distribution.twoSidedTail(estimate / se),
+        degreesOfFreedom: degreesOfFreedom)
+    }
+
+    func chosen(_ estimate: Double, _ se: Double) -> Effect {
+      guard let tuning else { return fixed(estimate, se) }
+      let half = ConfidenceSequence.halfWidth(
+        standardError: se, totalUsers: totalUsers, alpha: alpha, tuning: tuning)
+      let p = ConfidenceSequence.pValue(
+        estimate: estimate, standardError: se, totalUsers: totalUsers, alpha: alpha, tuning: tuning)
+      return Effect(
+        estimate: estimate, standardError: se, lower: estimate - half, upper: estimate + half,
+        pValue: p, degreesOfFreedom: degreesOfFreedom)
+    }
+  }
+
+  private static func degenerateReason(
+    control: ArmStatistic, treatment: ArmStatistic, vT: Double, vC: Double
+  ) -> String? {
     if control.count < 2 || treatment.count < 2 {
       let arm = control.count < 2 ? "the control arm" : "the treatment arm"
       let count = control.count < 2 ? control.count : treatment.count
       return "\(arm) has \(count) user\(count == 1 ? "" : "s"); at least 2 per arm are needed"
     }
-    if control.varianceOfMean + treatment.varianceOfMean <= 0 {
-      return "every user in both arms has the same value (zero variance)"
-    }
-    let values = [control.mean, treatment.mean, control.variance, treatment.variance]
+    let values = [control.mean, treatment.mean, vT, vC, control.preMean, treatment.preMean]
     if values.contains(where: { !$0.isFinite }) {
       return "a mean or variance is not finite"
+    }
+    if vT <= 0 && vC <= 0 {
+      return "every user in both arms has the same value (zero variance)"
+    }
+    if vC <= 0 || vT <= 0 {
+      let arm = vC <= 0 ? "control" : "treatment"
+      let value = vC <= 0 ? control.mean : treatment.mean
+      return "every user in the \(arm) arm has the same value (\(value == 0 ? "0" : value == 1 ? "1" : "a constant")), so its variance is 0 and the comparison has no valid interval"
     }
     return nil
   }

@@ -61,7 +61,12 @@ import Testing
     let flat = ArmStatistic(count: 50, mean: 0, variance: 0)
     let flatComparison = WelchComparison(control: flat, treatment: flat)
     #expect(flatComparison.absolute.reason?.contains("zero variance") == true)
-    let zeroBaseline = ArmStatistic(count: 50, mean: 0, variance: 0)
+    // Everyone converted (or nobody did) in one arm: zero variance, as gbstats refuses too.
+    let nobody = ArmStatistic(count: 50, mean: 0, variance: 0)
+    let oneSided = WelchComparison(control: nobody, treatment: many)
+    #expect(oneSided.absolute.reason?.contains("every user in the control arm has the same value (0)") == true)
+    // A zero mean with spread (gains and refunds): the difference exists, the lift does not.
+    let zeroBaseline = ArmStatistic(count: 50, mean: 0, variance: 4)
     let comparison = WelchComparison(control: zeroBaseline, treatment: many)
     #expect(comparison.absolute.value != nil)
     #expect(comparison.relative.reason?.contains("control mean is 0") == true)

@@ -57,7 +57,7 @@ public struct Scratch: Sendable {
   @discardableResult
   public func write(_ name: String, _ contents: String) -> String {
     let file = path + "/" + name
-    FileManager.default.createFile(atPath: file, contents: Data(contents.utf8))
+    _ = FileManager.default.createFile(atPath: file, contents: Data(contents.utf8))
     return file
   }
 
@@ -65,7 +65,7 @@ public struct Scratch: Sendable {
   @discardableResult
   public func write(_ name: String, bytes: [UInt8]) -> String {
     let file = path + "/" + name
-    FileManager.default.createFile(atPath: file, contents: Data(bytes))
+    _ = FileManager.default.createFile(atPath: file, contents: Data(bytes))
     return file
   }
 

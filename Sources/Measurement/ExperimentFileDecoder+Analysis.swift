@@ -1,0 +1,96 @@
+import Statistics
+
+/// The `analysis` and `costs` parts of the experiment file.
+extension ExperimentFileDecoder {
+  static func decodeAnalysis(_ object: inout ObjectReader) throws(MeasurementError)
+    -> ExperimentDefinition.Analysis
+  {
+    var analysis = ExperimentDefinition.Analysis()
+    guard let node = try object.optionalNode("analysis") else { return analysis }
+    var reader = try ObjectReader(node, path: object.path, keyPath: "analysis")
+    if let alpha = try reader.optionalNumber("alpha") {
+      guard alpha > 0 && alpha < 0.5 else {
+        throw reader.invalid("alpha", "must be between 0 and 0.5 (e.g. 0.05 for 95% intervals), got \(alpha)")
+      }
+      analysis.alpha = alpha
+    }
+    if let threshold = try reader.optionalNumber("srm_threshold") {
+      guard threshold > 0 && threshold < 1 else {
+        throw reader.invalid("srm_threshold", "must be between 0 and 1, got \(threshold)")
+      }
+      analysis.srmThreshold = threshold
+    }
+    if let sequential = try reader.optionalBool("sequential") { analysis.sequential = sequential }
+    if let tuning = try reader.optionalNumber("sequential_tuning") {
+      guard tuning >= 10 && tuning <= 1e12 else {
+        throw reader.invalid(
+          "sequential_tuning",
+          "must be between 10 and 1e12 users (the total of two arms at the decision week), got \(tuning)")
+      }
+      analysis.sequentialTuning = tuning
+    }
+    if let cuped = try reader.optionalBool("cuped") { analysis.cuped = cuped }
+    analysis.correction = try correction(&reader, "correction", default: .holm)
+    analysis.segmentCorrection = try correction(
+      &reader, "segment_correction", default: .benjaminiHochberg)
+    if let node = try reader.optionalNode("prior") {
+      var prior = try ObjectReader(node, path: object.path, keyPath: "analysis.prior")
+      let mean = try prior.number("mean")
+      let sd = try prior.number("sd")
+      guard abs(mean) <= 100, sd > 0 && sd <= 100 else {
+        throw prior.invalid(
+          "sd", "the prior on the relative lift needs |mean| ≤ 100 and 0 < sd ≤ 100 (e.g. mean 0, sd 0.3), got mean \(mean), sd \(sd)")
+      }
+      try prior.rejectUnknownKeys()
+      analysis.prior = NormalPrior(mean: mean, standardDeviation: sd)
+    }
+    if let power = try reader.optionalNumber("power") {
+      guard power > 0.5 && power < 1 else {
+        throw reader.invalid("power", "must be between 0.5 and 1 (e.g. 0.8), got \(power)")
+      }
+      analysis.power = power
+    }
+    if let events = try reader.optionalStringList("return_events") {
+      guard !events.isEmpty, !events.contains("") else {
+        throw reader.invalid("return_events", "must list at least one non-empty event name")
+      }
+      analysis.returnEvents = events
+    }
+    if let days = try reader.optionalNumber("survival_days") {
+      guard days >= 1 && days <= 3650 else {
+        throw reader.invalid("survival_days", "must be between 1 and 3650 days, got \(days)")
+      }
+      analysis.survivalDays = days
+    }
+    try reader.rejectUnknownKeys()
+    return analysis
+  }
+
+  private static func correction(
+    _ reader: inout ObjectReader, _ key: String, default value: MultipleTesting
+  ) throws(MeasurementError) -> MultipleTesting? {
+    guard let text = try reader.optionalString(key) else { return value }
+    if text == "none" { return nil }
+    guard let method = MultipleTesting(rawValue: text) else {
+      throw reader.invalid(key, "unknown correction '\(text)'; use holm, benjamini_hochberg or none")
+    }
+    return method
+  }
+
+  /// `"costs": {"sms": 0.0075, "email": 0.001}`: cost per delivered message by channel.
+  static func decodeCosts(_ object: inout ObjectReader) throws(MeasurementError)
+    -> [ExperimentDefinition.ChannelCost]
+  {
+    guard let node = try object.optionalNode("costs") else { return [] }
+    var reader = try ObjectReader(node, path: object.path, keyPath: "costs")
+    var costs: [ExperimentDefinition.ChannelCost] = []
+    for channel in reader.keys {
+      let cost = try reader.number(channel)
+      guard cost >= 0 && cost <= 1e6 else {
+        throw reader.invalid(channel, "a message cost must be between 0 and 1e6, got \(cost)")
+      }
+      costs.append(.init(channel: channel, cost: cost))
+    }
+    return costs.sorted { $0.channel < $1.channel }
+  }
+}
