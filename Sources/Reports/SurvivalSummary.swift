@@ -80,14 +80,13 @@ public struct SurvivalSummary: Sendable {
       guard returns > 0, !groups[0].times.isEmpty, !groups[1].times.isEmpty else {
         return (arms[a], .notComputable("no returns were observed in these two arms"))
       }
-      switch LogRankTest.compute(groups: groups) {
-      case .value(let test):
+      let test = LogRankTest(groups: groups)
+      switch (test.chiSquare, test.pValue) {
+      case (.value(let chiSquare), .value(let p)):
         return (
           arms[a],
-          .value(Test(
-            arm: arms[a], chiSquare: test.chiSquare, degreesOfFreedom: test.degreesOfFreedom,
-            pValue: test.pValue)))
-      case .notComputable(let reason):
+          .value(Test(arm: arms[a], chiSquare: chiSquare, degreesOfFreedom: test.degreesOfFreedom, pValue: p)))
+      case (.notComputable(let reason), _), (_, .notComputable(let reason)):
         return (arms[a], .notComputable(reason))
       }
     }
