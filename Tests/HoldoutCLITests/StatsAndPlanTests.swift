@@ -1,0 +1,79 @@
+import Foundation
+import HoldoutCLI
+import TestSupport
+import Testing
+
+/// `holdout plan` against statistics.md R9 and `holdout stats` against gbstats (R13).
+@Suite struct PlanCommandTests {
+  @Test func binaryAndContinuousSampleSizesMatchR9() {
+    // R9: binary_N_total_unpooled 211,300.56 → 211,301; continuous_N_total 218,024.44 → 218,025.
+    let binary = CapturedRun(["plan", "--baseline", "0.04", "--mde", "0.10", "--holdout", "0.10"])
+    #expect(binary.status == 0, "\(binary.err)")
+    #expect(binary.out.contains("Users needed: 211,301 in total: 21,131 in the holdout and 190,171 per treatment arm."), "\(binary.out)")
+    let continuous = CapturedRun(["plan", "--mean", "20", "--sd", "50", "--mde", "0.05", "--holdout", "0.10"])
+    #expect(continuous.out.contains("Users needed: 218,025 in total"), "\(continuous.out)")
+  }
+
+  @Test func usersGiveBackTheDetectableEffectAndPeekingCostsUsers() {
+    let mde = CapturedRun(["plan", "--baseline", "0.04", "--users", "211301", "--holdout", "0.10"])
+    #expect(mde.out.contains("smallest detectable effect is +10.0% relative"), "\(mde.out)")
+    let sequential = CapturedRun(["plan", "--baseline", "0.04", "--mde", "0.10", "--holdout", "0.10", "--sequential"])
+    let line = sequential.out.split(separator: "\n").first { $0.hasPrefix("Users needed: ") } ?? ""
+    let digits = line.dropFirst("Users needed: ".count).prefix { $0.isNumber || $0 == "," }.filter(\.isNumber)
+    let users = Int(String(digits)) ?? 0
+    // The always-valid half-width is 1.55–1.87 z-SEs, so roughly 2.4–3.6× the fixed-horizon users.
+    #expect(users > 2 * 211_301 && users < 4 * 211_301, "\(sequential.out)")
+  }
+
+  @Test func badPlansAreUsageErrors() {
+    #expect(CapturedRun(["plan", "--baseline", "0.04"]).status == 64)
+    #expect(CapturedRun(["plan", "--baseline", "1.5", "--mde", "0.1"]).status == 64)
+    #expect(CapturedRun(["plan", "--baseline", "0.6", "--mde", "1.0"]).status == 64)
+    #expect(CapturedRun(["plan", "--mean", "3", "--mde", "0.1"]).status == 64)
+  }
+}
+
+@Suite struct StatsCommandTests {
+  static func json(_ csv: String, _ extra: [String]) throws -> [String: Any] {
+    let scratch = Scratch()
+    let path = scratch.write("sums.csv", csv)
+    let run = CapturedRun(["stats", path, "--control", "holdout", "--format", "json"] + extra)
+    #expect(run.status == 0, "\(run.err)")
+    let data = Data(run.out.utf8)
+    return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+  }
+
+  static func absolute(_ root: [String: Any]) throws -> [String: Double] {
+    let metrics = try #require(root["metrics"] as? [[String: Any]])
+    let comparisons = try #require(metrics.first?["comparisons"] as? [[String: Any]])
+    let absolute = try #require(comparisons.first?["absolute"] as? [String: Any])
+    return absolute.compactMapValues { ($0 as? NSNumber)?.doubleValue }
+  }
+
+  static let strong = "metric,kind,arm,n,sum,sum_squares\nconv,conversion,holdout,10000,420,420\nconv,conversion,sms,90000,4500,4500\n"
+
+  /// R13 "strong" case (gbstats): fixed horizon and N* = 5,000. JSON carries 12 significant
+  /// digits, so the tolerance is 1e-11 relative.
+  @Test func aggregatesGiveGbstatsNumbers() throws {
+    let fixed = try Self.absolute(Self.json(Self.strong, []))
+    expectClose(fixed["ci_low"]!, 0.003818224640877537, relative: 1e-10)
+    expectClose(fixed["ci_high"]!, 0.012181775359122463, relative: 1e-10)
+    expectClose(fixed["p_value"]!, 0.0001776932929391517, relative: 1e-9)
+    let sequential = try Self.absolute(Self.json(Self.strong, ["--sequential", "--tuning", "5000"]))
+    expectClose(sequential["ci_low"]!, 0.0008811620440476228, relative: 1e-9)
+    expectClose(sequential["ci_high"]!, 0.015118837955952378, relative: 1e-10)
+    expectClose(sequential["p_value"]!, 0.011677419069029962, relative: 1e-9)
+  }
+
+  @Test func badRowsSayWhere() {
+    let scratch = Scratch()
+    let bad = scratch.write("bad.csv", "metric,kind,arm,n,sum,sum_squares\nconv,conversion,holdout,100,120,120\nconv,conversion,sms,100,5,5\n")
+    let run = CapturedRun(["stats", bad, "--control", "holdout"])
+    #expect(run.status == 65)
+    #expect(run.err.contains("bad.csv:2: a conversion sum counts converters"), "\(run.err)")
+    let noControl = scratch.write("nocontrol.csv", "metric,kind,arm,n,sum,sum_squares\nconv,mean,a,100,5,9\nconv,mean,b,100,5,9\n")
+    let missing = CapturedRun(["stats", noControl, "--control", "holdout"])
+    #expect(missing.status == 65)
+    #expect(missing.err.contains("no row for the control arm 'holdout'"), "\(missing.err)")
+  }
+}
