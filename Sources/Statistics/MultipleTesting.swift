@@ -16,7 +16,9 @@
 /// p-values are clamped to [0, 1] and a NaN p-value is treated as 1 (never significant), so the
 /// output is always in [0, 1].
 public enum MultipleTesting: String, Sendable, Equatable, CaseIterable {
+  /// Holm's step-down Bonferroni: family-wise error rate.
   case holm
+  /// Benjamini–Hochberg step-up: false discovery rate.
   case benjaminiHochberg = "benjamini_hochberg"
 
   /// The adjusted p-values of `pValues`, in the input order.
