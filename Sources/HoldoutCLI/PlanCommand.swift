@@ -82,9 +82,11 @@ enum PlanCommand {
       } else {
         // N = (z_{1−α/2} + z_power)²·(σ_C²/κ_C + σ_T²/κ_T)/δ², users over all arms.
         let t = treatment(mde)
-        let z = Normal.quantile(1 - alpha / 2) + Normal.quantile(power)
-        let delta = t.mean - control.mean
-        total = z * z * (control.sd * control.sd / shares.control + t.sd * t.sd / shares.treatment) / (delta * delta)
+        let plan = PowerPlan(alpha: alpha, power: power, holdoutFraction: holdout, arms: Int(arms))
+        guard case .value(let users) = plan.usersNeeded(
+          controlMean: control.mean, controlSD: control.sd, treatmentMean: t.mean, treatmentSD: t.sd)
+        else { throw CLIError.usage("these inputs cannot be planned (no effect or no variance)") }
+        total = Double(users)
       }
       guard total < 1e13 else { throw CLIError.usage("the effect is too small to detect with fewer than 1e13 users") }
       let perControl = (shares.control * total).rounded(.up)

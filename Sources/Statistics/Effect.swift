@@ -11,7 +11,7 @@ public struct Effect: Sendable, Equatable {
   public let upper: Double
   /// The two-sided p-value for "no effect".
   public let pValue: Double
-  /// The degrees of freedom of the reference t distribution.
+  /// The degrees of freedom of the reference t distribution; 0 means a normal (z) reference.
   public let degreesOfFreedom: Double
 
   /// Creates an effect from its parts.
