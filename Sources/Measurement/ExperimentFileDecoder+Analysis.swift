@@ -62,8 +62,31 @@ extension ExperimentFileDecoder {
       }
       analysis.survivalDays = days
     }
+    if let nodes = try reader.optionalArray("compare") {
+      for (index, node) in nodes.enumerated() {
+        var pair = try ObjectReader(node, path: object.path, keyPath: "analysis.compare[\(index)]")
+        let arm = try pair.string("arm")
+        let against = try pair.string("against")
+        guard arm != against else { throw pair.invalid("against", "an arm cannot be compared with itself") }
+        try pair.rejectUnknownKeys()
+        analysis.armComparisons.append((arm, against))
+      }
+    }
     try reader.rejectUnknownKeys()
     return analysis
+  }
+
+  /// Checks that `analysis.compare` names arms of the experiment.
+  static func validateArmComparisons(
+    _ definition: ExperimentDefinition, _ object: ObjectReader
+  ) throws(MeasurementError) {
+    let names = definition.arms.map(\.name)
+    for pair in definition.analysis.armComparisons {
+      for name in [pair.arm, pair.against] where !names.contains(name) {
+        throw object.invalid(
+          "analysis", "compare names arm '\(name)', which is not one of \(names.joined(separator: ", "))")
+      }
+    }
   }
 
   private static func correction(

@@ -59,6 +59,7 @@ public enum ExperimentFileDecoder {
     definition.metrics = try decodeMetrics(&object)
     definition.segments = try object.optionalStringList("segments") ?? []
     definition.analysis = try decodeAnalysis(&object)
+    try validateArmComparisons(definition, object)
     definition.costs = try decodeCosts(&object)
     try object.rejectUnknownKeys()
 

@@ -150,8 +150,28 @@ public struct Comparison: Sendable {
     return .value((critical + zPower) * se / abs(control.mean))
   }
 
-  /// Every treatment arm of `experiment` against its control, in arm order.
+  /// Every treatment arm of `experiment` against its control, in arm order, then the requested
+  /// arm-versus-arm comparisons (randomized too: both arms are random samples of the audience;
+  /// no effect per reached user or cost there, since both arms were messaged).
   static func all(
+    _ metric: Measurement.Metric?, definition: MetricDefinition, arms: [Moments],
+    experiment: ExperimentDefinition, control: Int, exposureMeasured: Bool
+  ) -> [Comparison] {
+    let names = experiment.arms.map(\.name)
+    let pairs = experiment.analysis.armComparisons.compactMap { pair -> Comparison? in
+      guard let a = names.firstIndex(of: pair.arm), let b = names.firstIndex(of: pair.against) else {
+        return nil
+      }
+      return Comparison(
+        arm: pair.arm, control: pair.against, treatment: arms[a], control: arms[b],
+        kind: definition.kind, analysis: experiment.analysis)
+    }
+    return versusControl(
+      metric, definition: definition, arms: arms, experiment: experiment, control: control,
+      exposureMeasured: exposureMeasured) + pairs
+  }
+
+  private static func versusControl(
     _ metric: Measurement.Metric?, definition: MetricDefinition, arms: [Moments],
     experiment: ExperimentDefinition, control: Int, exposureMeasured: Bool
   ) -> [Comparison] {

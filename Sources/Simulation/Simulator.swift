@@ -212,7 +212,7 @@ public struct Simulator: Sendable {
       ],
       "segments": ["segment"],
       "costs": {"sms": 0.0075, "email": 0.001},
-      "analysis": {"alpha": 0.05}
+      "analysis": {"alpha": 0.05, "compare": [{"arm": "sms_email", "against": "sms"}]}
     }
 
     """
