@@ -69,19 +69,22 @@ public struct ExperimentDefinition: Sendable, Equatable {
     /// How many days after entry the return curves follow users.
     public var survivalDays = 30.0
     /// Extra arm-versus-arm comparisons (e.g. SMS + email against SMS alone), by arm name.
-    public var armComparisons: [(arm: String, against: String)] = []
-
-    public static func == (a: Analysis, b: Analysis) -> Bool {
-      a.alpha == b.alpha && a.srmThreshold == b.srmThreshold && a.sequential == b.sequential
-        && a.sequentialTuning == b.sequentialTuning && a.cuped == b.cuped
-        && a.correction == b.correction && a.segmentCorrection == b.segmentCorrection
-        && a.prior == b.prior && a.power == b.power && a.returnEvents == b.returnEvents
-        && a.survivalDays == b.survivalDays
-        && a.armComparisons.elementsEqual(b.armComparisons) { $0.arm == $1.arm && $0.against == $1.against }
-    }
+    public var armComparisons: [ArmComparison] = []
 
     /// Default settings.
     public init() {}
+  }
+
+  /// One requested arm-versus-arm comparison: `arm` against `against`.
+  public struct ArmComparison: Sendable, Equatable {
+    public var arm: String
+    public var against: String
+
+    /// Creates a comparison request.
+    public init(arm: String, against: String) {
+      self.arm = arm
+      self.against = against
+    }
   }
 
   /// The cost of one delivered message on a channel, for cost per incremental conversion and

@@ -69,7 +69,7 @@ extension ExperimentFileDecoder {
         let against = try pair.string("against")
         guard arm != against else { throw pair.invalid("against", "an arm cannot be compared with itself") }
         try pair.rejectUnknownKeys()
-        analysis.armComparisons.append((arm, against))
+        analysis.armComparisons.append(.init(arm: arm, against: against))
       }
     }
     try reader.rejectUnknownKeys()
