@@ -4,15 +4,23 @@
   import Darwin
 #endif
 
-/// A readable stream of bytes: a file, or standard input for the path `-`.
+/// A readable stream of bytes: a file, a gzip-compressed file, or standard input for `-`.
 ///
 /// Reads go straight to `read(2)` into the caller's buffer, so a file of any size is processed in
-/// bounded memory.
+/// bounded memory. A file starting with the gzip magic bytes (`1f 8b`) is decompressed by a
+/// `gzip -dc` child process whose output is read through a pipe (every Linux has gzip; nothing
+/// is linked). Its exit status is checked at end of input, so a truncated or corrupt archive is an
+/// error, not a short file. Standard input cannot be sniffed without consuming it: compressed
+/// standard input is refused with the command that fixes it.
 public final class ByteSource {
   /// The path as given (`-` for standard input); used in messages.
   public let path: String
-  private let descriptor: Int32
+  /// True when the file is gzip-compressed and read through `gzip -dc`.
+  public let isCompressed: Bool
+  private var descriptor: Int32
   private let ownsDescriptor: Bool
+  private var child: pid_t = 0
+  private var checkedStandardInput: Bool
 
   /// Opens `path` for reading; `-` means standard input.
   public init(path: String) throws(IngestError) {
@@ -20,8 +28,11 @@ public final class ByteSource {
     if path == "-" {
       descriptor = 0
       ownsDescriptor = false
+      isCompressed = false
+      checkedStandardInput = false
       return
     }
+    checkedStandardInput = true
     let fd = open(path, O_RDONLY)
     if fd < 0 {
       let code = errno
@@ -33,22 +44,98 @@ public final class ByteSource {
       close(fd)
       throw .unreadable(path: path, reason: "it is a directory")
     }
+    var magic: (UInt8, UInt8) = (0, 0)
+    let sniffed = withUnsafeMutableBytes(of: &magic) { pread(fd, $0.baseAddress, 2, 0) }
+    if sniffed == 2 && magic == (0x1F, 0x8B) {
+      close(fd)
+      isCompressed = true
+      ownsDescriptor = true
+      descriptor = -1
+      (descriptor, child) = try Self.spawnGzip(path: path)
+      return
+    }
+    isCompressed = false
     descriptor = fd
     ownsDescriptor = true
   }
 
   deinit {
-    if ownsDescriptor { close(descriptor) }
+    if ownsDescriptor && descriptor >= 0 { close(descriptor) }
+    if child > 0 {
+      var status: Int32 = 0
+      _ = waitpid(child, &status, 0)
+    }
   }
 
   /// Reads up to `count` bytes into `buffer`; returns the number read, 0 at end of input.
   public func read(into buffer: UnsafeMutableRawPointer, count: Int) throws(IngestError) -> Int {
     while true {
       let n = Glibc.read(descriptor, buffer, count)
-      if n >= 0 { return n }
+      if n > 0 {
+        if !checkedStandardInput {
+          checkedStandardInput = true
+          if n >= 2 && buffer.load(as: UInt8.self) == 0x1F
+            && buffer.load(fromByteOffset: 1, as: UInt8.self) == 0x8B
+          {
+            throw .unreadable(
+              path: path,
+              reason: "standard input is gzip-compressed; pipe it through `gzip -dc` first")
+          }
+        }
+        return n
+      }
+      if n == 0 {
+        try finishChild()
+        return 0
+      }
       if errno == EINTR { continue }
       throw .unreadable(path: path, reason: String(cString: strerror(errno)))
     }
+  }
+
+  /// Waits for `gzip -dc` at end of input and turns a failure into an error.
+  private func finishChild() throws(IngestError) {
+    guard child > 0 else { return }
+    var status: Int32 = 0
+    var waited: pid_t
+    repeat { waited = waitpid(child, &status, 0) } while waited < 0 && errno == EINTR
+    child = 0
+    let exited = (status & 0x7F) == 0
+    let code = (status >> 8) & 0xFF
+    if waited < 0 || !exited || code != 0 {
+      throw .unreadable(
+        path: path,
+        reason: "`gzip -dc` failed (exit status \(exited ? code : -1)); the archive is truncated or corrupt")
+    }
+  }
+
+  /// Starts `gzip -dc -- path` with its standard output on a pipe; returns the read end and pid.
+  private static func spawnGzip(path: String) throws(IngestError) -> (Int32, pid_t) {
+    var fds: [Int32] = [-1, -1]
+    guard pipe(&fds) == 0 else {
+      throw .unreadable(path: path, reason: "cannot create a pipe: \(String(cString: strerror(errno)))")
+    }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+    posix_spawn_file_actions_addclose(&actions, fds[0])
+    posix_spawn_file_actions_addclose(&actions, fds[1])
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    let arguments = ["gzip", "-dc", "--", path]
+    var cArguments: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
+    cArguments.append(nil)
+    defer { for pointer in cArguments { free(pointer) } }
+    var pid: pid_t = 0
+    let result = posix_spawnp(&pid, "gzip", &actions, nil, cArguments, environ)
+    close(fds[1])
+    guard result == 0 else {
+      close(fds[0])
+      throw .unreadable(
+        path: path,
+        reason: "it is gzip-compressed and `gzip` could not be started (\(String(cString: strerror(result)))); install gzip or decompress it first")
+    }
+    return (fds[0], pid)
   }
 
   /// Reads the whole input into memory (for small inputs such as experiment files).

@@ -39,6 +39,12 @@ public struct JSONNode: Sendable, Equatable {
     }
   }
 
+  /// Parses one or more complete documents written one after another.
+  public static func parseSequence(_ bytes: [UInt8], path: String) throws(IngestError) -> [JSONNode] {
+    var parser = JSONTreeParser(bytes: bytes, path: path)
+    return try parser.parseSequence()
+  }
+
   /// Parses a complete JSON document; `path` is used in error messages.
   public static func parse(_ bytes: [UInt8], path: String) throws(IngestError) -> JSONNode {
     var parser = JSONTreeParser(bytes: bytes, path: path)

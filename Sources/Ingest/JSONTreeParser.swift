@@ -25,6 +25,19 @@ struct JSONTreeParser {
     return node
   }
 
+  /// Parses one or more documents written one after another (whitespace between them), such as
+  /// saved API pages concatenated into one file.
+  mutating func parseSequence() throws(IngestError) -> [JSONNode] {
+    var documents: [JSONNode] = []
+    skipWhitespace()
+    if i >= bytes.count { throw failure("the document is empty") }
+    while i < bytes.count {
+      documents.append(try parseValue())
+      skipWhitespace()
+    }
+    return documents
+  }
+
   private func failure(_ message: String) -> IngestError {
     .invalidJSON(path: path, line: line, column: i - lineStart + 1, message: message)
   }

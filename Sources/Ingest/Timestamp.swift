@@ -83,9 +83,13 @@ public enum Timestamp {
     }
   }
 
-  private struct Parser {
+  struct Parser {
     let bytes: UnsafeBufferPointer<UInt8>
     var i = 0
+    /// Set by `parseZone` when the text names a zone (`Z`, `UTC` or an offset).
+    var sawZone = false
+    /// Forces the unit of an epoch number; nil tells seconds from milliseconds by magnitude.
+    var epochUnit: Int64? = nil
 
     init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -145,6 +149,12 @@ public enum Timestamp {
         guard fractionDigits > 0 else { return nil }
       }
       guard atEnd else { return nil }
+      if let unit = epochUnit {
+        // Micro-units per unit: 1_000_000 (s), 1_000 (ms), 1 (µs).
+        let (whole, overflow) = integer.multipliedReportingOverflow(by: unit)
+        guard !overflow else { return nil }
+        return whole + fraction * unit / scale
+      }
       if integer >= 100_000_000_000 {
         // Milliseconds.
         return integer * 1_000 + fraction * 1_000 / scale
@@ -197,6 +207,7 @@ public enum Timestamp {
       if atEnd { return 0 }
       if peek() == 0x20 { i += 1 }
       guard let c = peek() else { return nil }
+      sawZone = true
       if c == UInt8(ascii: "Z") || c == UInt8(ascii: "z") {
         i += 1
         return atEnd ? 0 : nil

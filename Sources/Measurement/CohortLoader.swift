@@ -116,7 +116,7 @@ struct CohortLoader {
   }
 
   /// A field for a message: quoted, at most 40 bytes, invalid UTF-8 replaced.
-  static func quoted(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+  static func quoted<C: Collection<UInt8>>(_ bytes: C) -> String {
     let text = String(decoding: bytes.prefix(40), as: UTF8.self)
     return "'\(text)\(bytes.count > 40 ? "…" : "")'"
   }

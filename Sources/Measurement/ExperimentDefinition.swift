@@ -28,16 +28,29 @@ public struct ExperimentDefinition: Sendable, Equatable {
   public struct Inputs: Sendable, Equatable {
     /// The cohort CSV: who entered, when, optionally their recorded arm and segments.
     public var cohort: String
-    /// The message events CSV, or nil when exposure is not measured.
-    public var messages: String?
-    /// The behaviour events CSV.
-    public var events: String
+    /// The identities file resolving aliases (emails, device ids) to unit ids, if any.
+    public var identities: IdentitiesSpec?
+    /// The message-event sources (deliveries, opens, unsubscribes, holdout markers); empty when
+    /// exposure is not measured.
+    public var messages: [SourceSpec]
+    /// The behaviour-event sources (sessions, orders, revenue); at least one.
+    public var events: [SourceSpec]
 
     /// Creates the inputs.
-    public init(cohort: String, messages: String?, events: String) {
+    public init(
+      cohort: String, identities: IdentitiesSpec? = nil, messages: [SourceSpec], events: [SourceSpec]
+    ) {
       self.cohort = cohort
+      self.identities = identities
       self.messages = messages
       self.events = events
+    }
+
+    /// Holdout-format CSV inputs (the shape of the original generic files).
+    public init(cohort: String, messages: String?, events: String) {
+      self.init(
+        cohort: cohort, messages: messages.map { [SourceSpec(path: $0)] } ?? [],
+        events: [SourceSpec(path: events)])
     }
   }
 

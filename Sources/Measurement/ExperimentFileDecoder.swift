@@ -47,7 +47,7 @@ public enum ExperimentFileDecoder {
 
     var definition = ExperimentDefinition(
       path: path, key: key, salt: salt, arms: arms, coverage: coverage, hashVersion: version)
-    definition.inputs = try decodeInputs(&object, path: path)
+    definition.inputs = try Self.decodeInputs(&object, path: path)
     if let asOf = try object.optionalString("as_of") {
       guard let instant = Timestamp.parse(asOf) else {
         throw object.invalid(
@@ -70,7 +70,7 @@ public enum ExperimentFileDecoder {
       guard !definition.metrics.isEmpty else {
         throw .missingForCommand(path: path, key: "metrics", command: "report")
       }
-      if definition.inputs?.messages != nil && definition.exposure.isEmpty {
+      if definition.inputs?.messages.isEmpty == false && definition.exposure.isEmpty {
         throw .missingForCommand(path: path, key: "exposure", command: "report")
       }
     }
@@ -127,20 +127,6 @@ public enum ExperimentFileDecoder {
         "arms", "exactly one arm needs \"control\": true (the holdout); found \(controls)")
     }
     return arms
-  }
-
-  private static func decodeInputs(_ object: inout ObjectReader, path: String)
-    throws(MeasurementError) -> ExperimentDefinition.Inputs?
-  {
-    guard let node = try object.optionalNode("inputs") else { return nil }
-    var inputs = try ObjectReader(node, path: path, keyPath: "inputs")
-    let cohort = try inputs.string("cohort")
-    let messages = try inputs.optionalString("messages")
-    let events = try inputs.string("events")
-    try inputs.rejectUnknownKeys()
-    return .init(
-      cohort: resolve(cohort, relativeTo: path), messages: messages.map { resolve($0, relativeTo: path) },
-      events: resolve(events, relativeTo: path))
   }
 
   private static func decodeMetrics(_ object: inout ObjectReader) throws(MeasurementError)

@@ -8,6 +8,8 @@ public enum MeasurementError: Error, Equatable, CustomStringConvertible {
   case missingForCommand(path: String, key: String, command: String)
   /// An input file could not be read.
   case input(IngestError)
+  /// An input does not fit its description in the experiment file.
+  case invalidInput(path: String, message: String)
 
   public var description: String {
     switch self {
@@ -17,6 +19,8 @@ public enum MeasurementError: Error, Equatable, CustomStringConvertible {
       return "\(path): '\(key)' is required by '\(command)'; add it to the experiment file (see docs/experiment-file.md)"
     case .input(let error):
       return error.description
+    case .invalidInput(let path, let message):
+      return "\(path): \(message)"
     }
   }
 }

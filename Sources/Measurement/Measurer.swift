@@ -25,24 +25,48 @@ public struct Measurer: Sendable {
     }
     let loader = CohortLoader(experiment: experiment, asOf: asOf, strict: strict)
     let (cohort, cohortLedger, split) = try loader.load(path: inputs.cohort)
-    var outcomes = UserOutcomes(users: cohort.count, metrics: experiment.metrics.count)
-    var channels = ChannelTable()
-    var findings = JoinFindings()
-    let joiner = EventJoiner(experiment: experiment, asOf: asOf, strict: strict)
     var files = [cohortLedger]
-    if let messages = inputs.messages {
-      files.append(
-        try joiner.join(
-          path: messages, role: .messages, cohort: cohort, outcomes: &outcomes,
-          channels: &channels, findings: &findings))
+    var identities = IdentityTable()
+    var target = EventJoiner.Target(
+      outcomes: UserOutcomes(users: cohort.count, metrics: experiment.metrics.count))
+    if let spec = inputs.identities {
+      let (table, ledger) = try IdentityTable.load(spec, cohort: cohort, strict: strict)
+      identities = table
+      files.append(ledger)
+      target.findings.identityCollisions = table.collisions
+      target.findings.collisionExamples = table.collisionExamples
     }
-    files.append(
-      try joiner.join(
-        path: inputs.events, role: .events, cohort: cohort, outcomes: &outcomes,
-        channels: &channels, findings: &findings))
+    let joiner = EventJoiner(experiment: experiment, asOf: asOf, strict: strict)
+    for source in inputs.messages {
+      files.append(
+        try joiner.join(source: source, role: .messages, cohort: cohort, identities: identities, into: &target))
+    }
+    for source in inputs.events {
+      files.append(
+        try joiner.join(source: source, role: .events, cohort: cohort, identities: identities, into: &target))
+    }
+    target.findings.platformControl = platformControlCheck(cohort: cohort, outcomes: target.outcomes)
     return reduce(
-      cohort: cohort, outcomes: outcomes, channels: channels, files: files, split: split,
-      findings: findings)
+      cohort: cohort, outcomes: target.outcomes, channels: target.channels, files: files, split: split,
+      findings: target.findings)
+  }
+
+  /// Compares the platform's holdout markers with the analysed arms.
+  func platformControlCheck(cohort: CohortTable, outcomes: UserOutcomes) -> PlatformControlCheck {
+    var check = PlatformControlCheck()
+    let control = experiment.arms.firstIndex { $0.isControl } ?? 0
+    for u in 0..<cohort.count where outcomes.platformControl[u] && cohort.arm[u] >= 0 {
+      check.marked += 1
+      if Int(cohort.arm[u]) == control {
+        check.inControlArm += 1
+      } else {
+        check.inTreatmentArms += 1
+        if check.examples.count < Reconciliation.exampleLimit {
+          check.examples.append("\(cohort.ids.string(Int32(u))) (\(experiment.arms[Int(cohort.arm[u])].name))")
+        }
+      }
+    }
+    return check
   }
 
   /// Reduces per-user outcomes to sufficient statistics. Order-independent: sums are exact.
@@ -148,7 +172,7 @@ public struct Measurer: Sendable {
       (name: channels.name(Int32(c)), users: channelUsers[c])
     }.sorted { $0.name < $1.name }
     let exposure = Measurement.Exposure(
-      isMeasured: experiment.inputs?.messages != nil, exposed: exposed, channels: channelList)
+      isMeasured: experiment.inputs?.messages.isEmpty == false, exposed: exposed, channels: channelList)
     let survival = measuresSurvival
       ? Measurement.Survival(
         events: experiment.returnEvents, days: experiment.analysis.survivalDays,

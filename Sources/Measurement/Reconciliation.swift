@@ -25,6 +25,12 @@ public struct Reconciliation: Sendable, Equatable {
     case eventNotMeasured
     /// An event of a measured name that falls outside every window (including pre-periods).
     case outsideWindows
+    /// An event whose user aliases (email, device id) are not in the identities file.
+    case unresolvedIdentity
+    /// An event whose alias belongs to several units in the identities file.
+    case ambiguousIdentity
+    /// A record that is not an event (a Segment identify or page call).
+    case notAnEvent
     /// A row that could not be read; see `rejections`.
     case rejected
 
@@ -41,6 +47,9 @@ public struct Reconciliation: Sendable, Equatable {
       case .userNotAnalysed: return "user not analysed"
       case .eventNotMeasured: return "event not measured"
       case .outsideWindows: return "outside every window"
+      case .unresolvedIdentity: return "identity not resolved"
+      case .ambiguousIdentity: return "identity ambiguous"
+      case .notAnEvent: return "not an event"
       case .rejected: return "rejected"
       }
     }
@@ -58,6 +67,9 @@ public struct Reconciliation: Sendable, Equatable {
       case .userNotAnalysed: return "user_not_analysed"
       case .eventNotMeasured: return "event_not_measured"
       case .outsideWindows: return "outside_windows"
+      case .unresolvedIdentity: return "unresolved_identity"
+      case .ambiguousIdentity: return "ambiguous_identity"
+      case .notAnEvent: return "not_an_event"
       case .rejected: return "rejected"
       }
     }
@@ -75,6 +87,9 @@ public struct Reconciliation: Sendable, Equatable {
     case invalidUTF8
     case valueOutOfRange
     case tooManyUsers
+    case malformedJSON
+    case missingField
+    case wrongType
 
     /// The key used in report.json.
     public var key: String {
@@ -89,6 +104,9 @@ public struct Reconciliation: Sendable, Equatable {
       case .invalidUTF8: return "invalid_utf8"
       case .valueOutOfRange: return "value_out_of_range"
       case .tooManyUsers: return "too_many_users"
+      case .malformedJSON: return "malformed_json"
+      case .missingField: return "missing_field"
+      case .wrongType: return "wrong_type"
       }
     }
 
@@ -105,6 +123,9 @@ public struct Reconciliation: Sendable, Equatable {
       case .invalidUTF8: return "invalid UTF-8"
       case .valueOutOfRange: return "value out of range"
       case .tooManyUsers: return "too many users"
+      case .malformedJSON: return "malformed JSON"
+      case .missingField: return "missing field"
+      case .wrongType: return "wrong type"
       }
     }
   }

@@ -27,7 +27,11 @@ public struct UserOutcomes: Sendable {
   /// Per user: the first return event at or after entry (for the survival curves), or `never`.
   public internal(set) var firstReturn: [Int64]
 
+  /// Per user: true when a messaging source marked the user as held out.
+  public internal(set) var platformControl: [Bool]
+
   init(users: Int, metrics: Int) {
+    platformControl = Array(repeating: false, count: users)
     post = Array(repeating: Array(repeating: 0, count: users), count: metrics)
     pre = post
     firstExposure = Array(repeating: Self.never, count: users)

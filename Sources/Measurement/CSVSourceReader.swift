@@ -1,0 +1,105 @@
+import Ingest
+
+/// Reads CSV sources: Holdout's own files, generic mapped CSV, Iterable's CSV export, and
+/// Customer.io's delivery export (one row per delivery with a `<metric> At` time column per
+/// metric, each non-empty cell one record `<type>_<metric>`).
+///
+/// Header names match case-insensitively with spaces read as underscores (`Delivered At` =
+/// `delivered_at`). A row with broken quotes or the wrong number of fields is one rejection,
+/// however many records it would have held.
+struct CSVSourceReader {
+  let spec: SourceSpec
+  let layout: SourceLayout
+  let zone: TimeZoneRule?
+
+  static func normalized(_ name: String) -> String {
+    String(name.lowercased().map { $0 == " " ? "_" : $0 })
+  }
+
+  func forEachRecord(_ body: (inout SourceRecord, Extraction) throws -> Bool) throws {
+    var reader = try CSVReader(path: spec.path)
+    let header = try reader.readHeader().map(Self.normalized)
+    let fieldCount = header.count
+    func slot(_ name: String) -> Int { header.firstIndex(of: Self.normalized(name)) ?? -1 }
+    let extractor = RecordExtractor(layout: layout, zone: zone, slot: slot)
+    try requireColumns(header: header, reader: reader)
+
+    // Customer.io's wide export: one extractor per metric time column.
+    var wide: [RecordExtractor] = []
+    if spec.format == .customerioCSV {
+      let typeColumn = slot("type")
+      for (index, name) in header.enumerated() where name.hasSuffix("_at") && name != "created_at" {
+        wide.append(extractor.wide(eventField: typeColumn, suffix: String(name.dropLast(3)), timeSlot: index))
+      }
+    }
+    var record = SourceRecord()
+    try reader.forEachRecord { (row: borrowing CSVRow) throws in
+      let line = row.line
+      if row.isMalformed {
+        record.reset(line: line, idCount: 0)
+        _ = try body(&record, .rejected(.malformedQuotes, "a quoted field is not closed properly"))
+        return
+      }
+      guard row.count == fieldCount else {
+        record.reset(line: line, idCount: 0)
+        _ = try body(&record, .rejected(.wrongFieldCount, "expected \(fieldCount) fields, found \(row.count)"))
+        return
+      }
+      let fields = RowFields(row: row)
+      if wide.isEmpty {
+        _ = try body(&record, extractor.extract(fields, line: line, into: &record))
+        return
+      }
+      var any = false
+      for variant in wide where variant.hasTime(fields) {
+        any = true
+        _ = try body(&record, variant.extract(fields, line: line, into: &record))
+      }
+      if !any {
+        record.reset(line: line, idCount: 0)
+        _ = try body(&record, .notAnEvent)
+      }
+    }
+  }
+
+  /// The columns a file must have: the time, at least one id, and the event name unless it is
+  /// constant or derived.
+  private func requireColumns(header: [String], reader: borrowing CSVReader) throws(IngestError) {
+    func has(_ name: String) -> Bool { header.contains(Self.normalized(name)) }
+    func missing(_ name: String) -> IngestError {
+      .missingColumn(path: spec.path, column: name, header: reader.header)
+    }
+    if !layout.ids.contains(where: { has($0.field) }) {
+      throw missing(layout.ids.first?.field ?? "user_id")
+    }
+    if spec.format != .customerioCSV {
+      if let time = layout.times.first, !layout.times.contains(where: has) { throw missing(time) }
+      if case .field(let fields, let fallback) = layout.event, fallback == nil,
+        let first = fields.first, !fields.contains(where: has)
+      {
+        throw missing(first)
+      }
+    } else if !has("type") {
+      throw missing("Type")
+    }
+  }
+}
+
+extension RecordExtractor {
+  /// True when this wide variant's time cell is filled in `f`.
+  func hasTime<F: RecordFields>(_ f: F) -> Bool { f.kind(timeSlotOfWide) != .absent }
+}
+
+/// The fields of one CSV row: every non-empty field is a string.
+struct RowFields: RecordFields {
+  let row: CSVRow
+
+  func kind(_ slot: Int) -> JSONScanner.Field.Kind {
+    slot >= 0 && slot < row.count && !row.isEmpty(slot) ? .string : .absent
+  }
+
+  func appendText(_ slot: Int, to output: inout [UInt8]) {
+    guard slot >= 0 && slot < row.count else { return }
+    output.append(contentsOf: row.field(slot))
+  }
+}

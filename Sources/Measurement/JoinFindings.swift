@@ -1,0 +1,102 @@
+import Ingest
+
+/// Data-quality observations made during the join, reported beside the reconciliation.
+public struct JoinFindings: Sendable, Equatable {
+  /// Exposure events (message deliveries) dated before the user entered the journey.
+  public var exposuresBeforeEntry = 0
+  /// Rows feeding a revenue metric that had no `value` (counted as 0 revenue), once per row.
+  public var revenueRowsWithoutValue = 0
+  /// Rows that reuse an earlier row's event id but differ from it in user, event, time or value.
+  /// The first row in file order is kept, so the result depends on the export's order: a data
+  /// problem to fix at the source.
+  public private(set) var conflictingDuplicates = 0
+  /// The first examples, as `file:line: detail`.
+  public private(set) var conflictExamples: [String] = []
+
+  /// The first events whose aliases the identities file does not list, as `file:line: detail`
+  /// (their count is the `unresolved_identity` fate of each file).
+  public private(set) var unresolvedExamples: [String] = []
+  /// The first events whose alias belongs to several units (count: `ambiguous_identity`).
+  public private(set) var ambiguousExamples: [String] = []
+  /// Alias values the identities file lists for several units, and the first examples.
+  public internal(set) var identityCollisions = 0
+  /// The first collisions, as `file:line: detail`.
+  public internal(set) var collisionExamples: [String] = []
+  /// Holdout markers recorded by the messaging platform (Braze EnrollInControl / Canvas entry in
+  /// the control group, Iterable ExperimentHoldOut skips), compared with the analysed arms.
+  public internal(set) var platformControl = PlatformControlCheck()
+
+  mutating func recordConflict(_ example: String) {
+    conflictingDuplicates += 1
+    if conflictExamples.count < Reconciliation.exampleLimit { conflictExamples.append(example) }
+  }
+
+  /// True while examples of `fate` are still wanted.
+  func wantsExample(of fate: Reconciliation.Fate) -> Bool {
+    (fate == .ambiguousIdentity ? ambiguousExamples : unresolvedExamples).count < Reconciliation.exampleLimit
+  }
+
+  mutating func recordUnresolved(_ example: String) {
+    if unresolvedExamples.count < Reconciliation.exampleLimit { unresolvedExamples.append(example) }
+  }
+
+  mutating func recordAmbiguous(_ example: String) {
+    if ambiguousExamples.count < Reconciliation.exampleLimit { ambiguousExamples.append(example) }
+  }
+
+  /// No findings.
+  public init() {}
+}
+
+/// The messaging platform's own record of who was held out, checked against the analysed arms.
+///
+/// Holdout analyses users by the cohort's arm (the recorded `arm` column, else the hash). When a
+/// messaging source carries holdout markers, every marked user should be in the control arm; a
+/// marked user in a treatment arm means the platform and the experiment disagree about who was
+/// held out, which breaks the comparison.
+public struct PlatformControlCheck: Sendable, Equatable {
+  /// Analysed users the platform marked as held out.
+  public var marked = 0
+  /// Of them, users in the control arm.
+  public var inControlArm = 0
+  /// Of them, users in a treatment arm.
+  public var inTreatmentArms = 0
+  /// The first disagreements, as `user (arm)`.
+  public var examples: [String] = []
+
+  /// Creates an empty check.
+  public init() {}
+}
+
+/// Interned channel names (`sms`, `email`, …) with a deterministic order for ties.
+public struct ChannelTable: Sendable {
+  private var table = ByteKeyTable(capacity: 16)
+
+  /// An empty table.
+  public init() {}
+
+  /// The number of channels.
+  public var count: Int { table.count }
+
+  /// The code of the channel spelled by `bytes`.
+  mutating func code(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+    table.intern(bytes).id
+  }
+
+  /// The code of the channel named by an event's prefix (`sms_delivered` → `sms`).
+  mutating func code(prefixOf event: UnsafeBufferPointer<UInt8>) -> Int32 {
+    var end = event.count
+    if let underscore = event.firstIndex(of: UInt8(ascii: "_")), underscore > 0 { end = underscore }
+    return table.intern(UnsafeBufferPointer(rebasing: event[0..<end])).id
+  }
+
+  /// True when channel `a` sorts before `b` by name; any channel precedes none (−1).
+  func precedes(_ a: Int32, _ b: Int32) -> Bool {
+    if b < 0 { return true }
+    if a < 0 { return false }
+    return table.precedes(a, b)
+  }
+
+  /// The channel's name.
+  public func name(_ code: Int32) -> String { table.string(code) }
+}

@@ -1,0 +1,328 @@
+import Ingest
+
+/// A `SourceLayout` compiled against one file's fields (JSON paths or CSV columns): reads each
+/// record's parts into a `SourceRecord`, or says why the record cannot be used.
+///
+/// Checks, in order: not an event (Segment `type`), user ids (all absent → `empty_user_id`; an
+/// object/array/boolean id → `wrong_type`), event name, time (absent → `missing_field`,
+/// unparseable → `bad_timestamp`), value (non-numeric → `bad_number`, beyond ±1e9 units →
+/// `value_out_of_range`), then the de-duplication key, channel and holdout marker.
+struct RecordExtractor {
+  let layout: SourceLayout
+  private let idSlots: [Int]
+  private let eventSlots: [Int]
+  private var eventFallback: [UInt8]?
+  private var eventJoin: (Int, Int)?
+  private var eventConstant: [UInt8]?
+  private let timeSlots: [Int]
+  private let valueSlots: [Int]
+  private var productSlots: (Int, Int)?
+  private let dedupSlots: [[Int]]
+  private var dedupRequiresSlot: Int?
+  private var channelSlot = -1
+  private var controlSlots: [Int] = []
+  private var typeSlot = -1
+  private var typeValue: [UInt8] = []
+  private let zone: TimeZoneRule?
+
+  /// Compiles `layout`; `slot` returns a field's slot (−1 when the file cannot have it).
+  init(layout: SourceLayout, zone: TimeZoneRule?, slot: (String) -> Int) {
+    self.layout = layout
+    self.zone = zone
+    idSlots = layout.ids.map { slot($0.field) }
+    switch layout.event {
+    case .field(let fields, let fallback):
+      eventSlots = fields.map(slot)
+      eventFallback = fallback.map { Array($0.utf8) }
+    case .joined(let a, let b):
+      eventSlots = []
+      eventJoin = (slot(a), slot(b))
+    case .constant(let name):
+      eventSlots = []
+      eventConstant = Array(name.utf8)
+    }
+    timeSlots = layout.times.map(slot)
+    valueSlots = layout.values.map(slot)
+    productSlots = layout.valueProduct.map { (slot($0.0), slot($0.1)) }
+    dedupSlots = layout.dedup.map { $0.map(slot) }
+    dedupRequiresSlot = layout.dedupRequires.map(slot)
+    switch layout.channel {
+    case .field(let name), .fieldOrEventPrefix(let name): channelSlot = slot(name)
+    default: break
+    }
+    switch layout.control {
+    case .none: break
+    case .braze(let fields): controlSlots = fields.map(slot)
+    case .iterable(let fields): controlSlots = fields.map(slot)
+    }
+    if let only = layout.onlyType {
+      typeSlot = slot(only.field)
+      typeValue = Array(only.value.utf8)
+    }
+  }
+
+  /// A variant reading the event name as `<field>_<suffix>` and the time from `timeSlot`, for
+  /// wide exports with one time column per metric (Customer.io's delivery CSV).
+  func wide(eventField: Int, suffix: String, timeSlot: Int) -> RecordExtractor {
+    var copy = self
+    copy.eventJoin = (eventField, -2)
+    copy.wideSuffix = Array(suffix.utf8)
+    copy.wideTimeSlot = timeSlot
+    return copy
+  }
+  private var wideSuffix: [UInt8] = []
+  private var wideTimeSlot = -1
+  /// The time column of a wide variant.
+  var timeSlotOfWide: Int { wideTimeSlot }
+
+  /// True when field `slot` of `f` is present (not absent, null or empty).
+  private func present<F: RecordFields>(_ f: F, _ slot: Int) -> Bool {
+    let kind = f.kind(slot)
+    return kind != .absent && kind != .null
+  }
+
+  private func firstPresent<F: RecordFields>(_ f: F, _ slots: [Int]) -> Int? {
+    slots.first { present(f, $0) }
+  }
+
+  /// Appends field `slot` and returns its range in `r.text`.
+  private func append<F: RecordFields>(_ f: F, _ slot: Int, to r: inout SourceRecord) -> Range<Int> {
+    let start = r.text.count
+    f.appendText(slot, to: &r.text)
+    return start..<r.text.count
+  }
+
+  private func name(_ names: [String], _ slots: [Int], _ slot: Int) -> String {
+    slots.firstIndex(of: slot).map { names[$0] } ?? "?"
+  }
+
+  /// Reads record `f` (at `line`) into `r`.
+  func extract<F: RecordFields>(_ f: F, line: Int, into r: inout SourceRecord) -> Extraction {
+    r.reset(line: line, idCount: idSlots.count)
+    if typeSlot >= 0 && f.kind(typeSlot) == .string {
+      let range = append(f, typeSlot, to: &r)
+      if !r.text[range].elementsEqual(typeValue) { return .notAnEvent }
+      r.text.removeAll(keepingCapacity: true)
+    }
+    var anyID = false
+    for (k, slot) in idSlots.enumerated() {
+      switch f.kind(slot) {
+      case .absent, .null: continue
+      case .string, .number:
+        let range = append(f, slot, to: &r)
+        if !range.isEmpty {
+          r.ids[k] = range
+          anyID = true
+        }
+      case .bool, .object, .array:
+        return .rejected(.wrongType, "user id field '\(layout.ids[k].field)' is \(Self.describe(f.kind(slot)))")
+      }
+    }
+    guard anyID else {
+      if layout.ids.count == 1 { return .rejected(.emptyUserID, "\(layout.ids[0].field) is empty") }
+      return .rejected(
+        .emptyUserID, "no user id (looked in \(layout.ids.map(\.field).joined(separator: ", ")))")
+    }
+    if let rejection = readEvent(f, into: &r) { return rejection }
+    if let rejection = readTime(f, into: &r) { return rejection }
+    if let rejection = readValue(f, into: &r) { return rejection }
+    readDedup(f, into: &r)
+    readChannel(f, into: &r)
+    readControl(f, into: &r)
+    return .record
+  }
+
+  private func readEvent<F: RecordFields>(_ f: F, into r: inout SourceRecord) -> Extraction? {
+    let start = r.text.count
+    if let eventConstant {
+      r.text.append(contentsOf: eventConstant)
+    } else if let (a, b) = eventJoin {
+      guard f.kind(a) == .string else {
+        return f.kind(a) == .absent || f.kind(a) == .null
+          ? .rejected(.emptyEvent, "no event name")
+          : .rejected(.wrongType, "the event name is \(Self.describe(f.kind(a)))")
+      }
+      f.appendText(a, to: &r.text)
+      r.text.append(UInt8(ascii: "_"))
+      if b == -2 {
+        r.text.append(contentsOf: wideSuffix)
+      } else {
+        guard f.kind(b) == .string else { return .rejected(.emptyEvent, "no event name (metric missing)") }
+        f.appendText(b, to: &r.text)
+      }
+    } else if let slot = firstPresent(f, eventSlots) {
+      guard f.kind(slot) == .string else {
+        return .rejected(.wrongType, "the event name is \(Self.describe(f.kind(slot)))")
+      }
+      f.appendText(slot, to: &r.text)
+    } else if let eventFallback {
+      r.text.append(contentsOf: eventFallback)
+    }
+    r.event = start..<r.text.count
+    if r.event.isEmpty { return .rejected(.emptyEvent, "no event name") }
+    return nil
+  }
+
+  private func readTime<F: RecordFields>(_ f: F, into r: inout SourceRecord) -> Extraction? {
+    let slots = wideTimeSlot >= 0 ? [wideTimeSlot] : timeSlots
+    guard let slot = firstPresent(f, slots) else {
+      return .rejected(.missingField, "no time (looked in \(wideTimeSlot >= 0 ? "its column" : layout.times.joined(separator: ", ")))")
+    }
+    let kind = f.kind(slot)
+    guard kind == .string || kind == .number else {
+      return .rejected(.wrongType, "the time is \(Self.describe(kind))")
+    }
+    let range = append(f, slot, to: &r)
+    let reading = r.text.withUnsafeBufferPointer { layout.timeFormat.read(UnsafeBufferPointer(rebasing: $0[range])) }
+    guard let reading else {
+      let field = wideTimeSlot >= 0 ? "time" : layout.times[timeSlots.firstIndex(of: slot) ?? 0]
+      return .rejected(
+        .badTimestamp, "\(field) \(CohortLoader.quoted(r.text[range])) is not a timestamp (\(layout.timeFormat.example))")
+    }
+    r.time = reading.isZoned ? reading.micros : (zone?.utc(fromLocal: reading.micros) ?? reading.micros)
+    r.text.removeSubrange(range)
+    return nil
+  }
+
+  private func readValue<F: RecordFields>(_ f: F, into r: inout SourceRecord) -> Extraction? {
+    var failure: Extraction? = nil
+    func parse(_ slot: Int) -> Int64? {
+      let kind = f.kind(slot)
+      guard kind == .string || kind == .number else {
+        failure = .rejected(.wrongType, "the value is \(Self.describe(kind))")
+        return nil
+      }
+      let range = append(f, slot, to: &r)
+      defer { r.text.removeSubrange(range) }
+      let micros = r.text.withUnsafeBufferPointer { Decimal.parseMicros(UnsafeBufferPointer(rebasing: $0[range])) }
+      guard let micros else {
+        failure = .rejected(.badNumber, "value \(CohortLoader.quoted(r.text[range])) is not a number")
+        return nil
+      }
+      guard micros.magnitude <= UserOutcomes.maximumMagnitude else {
+        failure = .rejected(
+          .valueOutOfRange, "value \(CohortLoader.quoted(r.text[range])) is beyond ±\(UserOutcomes.maximumUnits)")
+        return nil
+      }
+      return micros
+    }
+    if let slot = firstPresent(f, valueSlots) {
+      guard let micros = parse(slot) else { return failure }
+      r.value = micros
+    } else if let (a, b) = productSlots, present(f, a), present(f, b) {
+      guard let price = parse(a), let quantity = parse(b) else { return failure }
+      let product = Int128(price) * Int128(quantity) / Int128(Decimal.scale)
+      guard product.magnitude <= UInt128(UserOutcomes.maximumMagnitude) else {
+        return .rejected(.valueOutOfRange, "price × quantity is beyond ±\(UserOutcomes.maximumUnits)")
+      }
+      r.value = Int64(product)
+    }
+    return nil
+  }
+
+  private func readDedup<F: RecordFields>(_ f: F, into r: inout SourceRecord) {
+    if let required = dedupRequiresSlot, !present(f, required) { return }
+    let start = r.text.count
+    var parts = 0
+    for alternatives in dedupSlots {
+      guard let slot = firstPresent(f, alternatives) else {
+        r.text.append(0x1E)
+        continue
+      }
+      f.appendText(slot, to: &r.text)
+      r.text.append(0x1F)
+      parts += 1
+    }
+    if !wideSuffix.isEmpty { r.text.append(contentsOf: wideSuffix) }
+    if parts == 0 {
+      r.text.removeSubrange(start...)
+      return
+    }
+    r.dedup = start..<r.text.count
+  }
+
+  private func readChannel<F: RecordFields>(_ f: F, into r: inout SourceRecord) {
+    let event = r.event
+    func set(_ bytes: ArraySlice<UInt8>) {
+      guard !bytes.isEmpty else { return }
+      let start = r.text.count
+      r.text.append(contentsOf: bytes)
+      r.channel = start..<r.text.count
+    }
+    switch layout.channel {
+    case .none: return
+    case .field, .fieldOrEventPrefix:
+      if channelSlot >= 0, f.kind(channelSlot) == .string {
+        let range = append(f, channelSlot, to: &r)
+        if range.isEmpty || r.text[range].elementsEqual("customer".utf8) {
+          r.text.removeSubrange(range)
+        } else {
+          r.channel = range
+          return
+        }
+      }
+      guard case .fieldOrEventPrefix = layout.channel else { return }
+      let name = r.text[event]
+      let end = name.firstIndex(of: UInt8(ascii: "_")) ?? name.endIndex
+      if end > name.startIndex { set(r.text[name.startIndex..<end]) }
+    case .brazeEventType:
+      let name = Array(r.text[event])
+      let prefix = Array("users.messages.".utf8)
+      guard name.starts(with: prefix) else { return }
+      let rest = name[prefix.count...]
+      let end = rest.firstIndex(of: UInt8(ascii: ".")) ?? rest.endIndex
+      set(rest[rest.startIndex..<end])
+    case .iterablePrefix:
+      let name = Array(r.text[event])
+      for channel in Self.iterableChannels where name.starts(with: channel) && name.count > channel.count {
+        let next = name[channel.count]
+        if next >= 0x41 && next <= 0x5A {
+          set(channel[...])
+          return
+        }
+      }
+    case .klaviyoMetric:
+      let name = Array(r.text[event])
+      if name.count > 6 && name.suffix(6).elementsEqual(" Email".utf8) { set(Array("email".utf8)[...]) }
+      else if name.count > 4 && name.suffix(4).elementsEqual(" SMS".utf8) { set(Array("sms".utf8)[...]) }
+      else if name.count > 5 && name.suffix(5).elementsEqual(" Push".utf8) { set(Array("push".utf8)[...]) }
+    }
+  }
+
+  private static let iterableChannels: [[UInt8]] = ["email", "sms", "push", "inApp", "webPush", "whatsApp"]
+    .map { Array($0.utf8) }
+
+  private func readControl<F: RecordFields>(_ f: F, into r: inout SourceRecord) {
+    let name = Array(r.text[r.event])
+    switch layout.control {
+    case .none: return
+    case .braze:
+      if name.elementsEqual("users.campaigns.EnrollInControl".utf8) {
+        r.control = true
+      } else if name.elementsEqual("users.canvas.Entry".utf8), let slot = firstPresent(f, controlSlots) {
+        var text: [UInt8] = []
+        f.appendText(slot, to: &text)
+        r.control = text.elementsEqual("true".utf8)
+      }
+    case .iterable:
+      guard name.count > 8, name.suffix(8).elementsEqual("SendSkip".utf8),
+        let slot = firstPresent(f, controlSlots)
+      else { return }
+      var text: [UInt8] = []
+      f.appendText(slot, to: &text)
+      r.control = text.elementsEqual("ExperimentHoldOut".utf8)
+    }
+  }
+
+  static func describe(_ kind: JSONScanner.Field.Kind) -> String {
+    switch kind {
+    case .absent: return "absent"
+    case .null: return "null"
+    case .bool: return "a boolean"
+    case .number: return "a number"
+    case .string: return "a string"
+    case .object: return "an object"
+    case .array: return "an array"
+    }
+  }
+}

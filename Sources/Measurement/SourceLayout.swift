@@ -1,0 +1,186 @@
+/// Where a format keeps each part of an event: the platform's defaults (docs/inputs.md) with the
+/// experiment file's overrides applied. Fields are dotted paths in JSON and column names in CSV.
+struct SourceLayout: Sendable, Equatable {
+  /// How the event name is formed.
+  enum EventRule: Sendable, Equatable {
+    /// The first present field of these; else the fallback name, when there is one.
+    case field([String], fallback: String?)
+    /// Two fields joined by `_` (Customer.io: `object_type` + `metric`).
+    case joined(String, String)
+    /// The same name for every record.
+    case constant(String)
+  }
+
+  /// How the channel (for costs and exposure) is found.
+  enum ChannelRule: Sendable, Equatable {
+    case none
+    /// A field's value (`customer`, a non-channel, is ignored).
+    case field(String)
+    /// A field's value, else the event name's part before the first `_` (Holdout's
+    /// `sms_delivered` → `sms`).
+    case fieldOrEventPrefix(String)
+    /// Braze: `users.messages.<channel>.<Verb>`.
+    case brazeEventType
+    /// Iterable: the camel-case prefix of a message event (`smsSend` → `sms`).
+    case iterablePrefix
+    /// Klaviyo: the metric name's last word (`Received Email` → `email`).
+    case klaviyoMetric
+  }
+
+  /// How holdout (control) markers are recognised.
+  enum ControlRule: Sendable, Equatable {
+    case none
+    /// Braze: `users.campaigns.EnrollInControl`, or `users.canvas.Entry` with this field true.
+    case braze(inControlGroup: [String])
+    /// Iterable: a `…SendSkip` event whose reason field says `ExperimentHoldOut`.
+    case iterable(reason: [String])
+  }
+
+  var ids: [SourceSpec.IdentityField]
+  var event: EventRule
+  var times: [String]
+  var timeFormat: TimeFormatChoice
+  var values: [String]
+  /// Amplitude: `$price × $quantity` when no revenue field is present.
+  var valueProduct: (String, String)? = nil
+  /// The parts of the de-duplication key, each the first present of its alternatives; absent
+  /// parts are skipped, and a record with no part present is not de-duplicated.
+  var dedup: [[String]]
+  /// Mixpanel: de-duplicate only when this field is present (`$insert_id`).
+  var dedupRequires: String? = nil
+  var channel: ChannelRule = .none
+  var control: ControlRule = .none
+  /// Segment: records whose `type` field is present and not this value are not events.
+  var onlyType: (field: String, value: String)? = nil
+  /// Braze's avro-tools JSON wraps nullable values in `{"type": value}`.
+  var unwrapsUnions = false
+
+  static func == (a: SourceLayout, b: SourceLayout) -> Bool {
+    a.ids == b.ids && a.event == b.event && a.times == b.times && a.values == b.values
+      && a.valueProduct?.0 == b.valueProduct?.0 && a.valueProduct?.1 == b.valueProduct?.1
+      && a.dedup == b.dedup && a.dedupRequires == b.dedupRequires && a.channel == b.channel
+      && a.control == b.control && a.onlyType?.field == b.onlyType?.field
+      && a.onlyType?.value == b.onlyType?.value && a.unwrapsUnions == b.unwrapsUnions
+      && a.timeFormat == b.timeFormat
+  }
+
+  typealias TimeFormatChoice = Ingest.TimeFormat
+
+  /// The layout of `spec`: its format's defaults, then its overrides.
+  init(_ spec: SourceSpec, role: EventJoiner.Role) {
+    func id(_ field: String, _ identity: String = SourceSpec.IdentityField.unit) -> SourceSpec.IdentityField {
+      .init(field: field, identity: identity)
+    }
+    timeFormat = spec.timeFormat
+    switch spec.format {
+    case .holdout:
+      ids = [id("user_id")]
+      event = .field(["event"], fallback: nil)
+      times = ["timestamp"]
+      values = role == .events ? ["value"] : []
+      dedup = role == .events ? [["event_id"]] : [["message_id"], ["event"]]
+      dedupRequires = role == .events ? "event_id" : "message_id"
+      channel = role == .messages ? .fieldOrEventPrefix("channel") : .none
+    case .csv, .jsonl:
+      ids = []
+      event = .field([], fallback: nil)
+      times = []
+      values = []
+      dedup = []
+    case .customerio:
+      ids = [
+        id("data.identifiers.id"), id("data.customer_id"), id("data.identifiers.email", "email"),
+        id("data.identifiers.cio_id", "cio_id"),
+      ]
+      event = .joined("object_type", "metric")
+      times = ["timestamp"]
+      values = []
+      dedup = [["event_id"]]
+      channel = .field("object_type")
+    case .customerioCSV:
+      ids = [id("customer_id"), id("email", "email")]
+      event = .field([], fallback: nil)  // one record per `<metric>_at` column; see MappedCSVReader
+      times = []
+      values = []
+      dedup = [["delivery_id"]]
+      channel = .field("type")
+    case .braze:
+      ids = [
+        id("external_user_id"), id("user.external_user_id"), id("user_id", "braze_id"),
+        id("user.user_id", "braze_id"), id("email_address", "email"),
+        id("properties.email_address", "email"),
+      ]
+      event = .field(["event_type"], fallback: nil)
+      times = ["time"]
+      values = ["price", "properties.price"]
+      dedup = [["id"]]
+      channel = .brazeEventType
+      control = .braze(inControlGroup: ["in_control_group", "properties.in_control_group"])
+      unwrapsUnions = true
+    case .iterable, .iterableCSV:
+      ids = [id("userId"), id("email", "email"), id("dataFields.email", "email")]
+      event = .field(["eventName"], fallback: nil)
+      times = spec.format == .iterable ? ["dataFields.createdAt", "createdAt"] : ["createdAt"]
+      values = spec.format == .iterable ? ["dataFields.total", "total"] : ["total"]
+      dedup =
+        spec.format == .iterable
+        ? [
+          ["eventName"], ["dataFields.messageId", "messageId"], ["userId"], ["email"],
+          ["dataFields.createdAt", "createdAt"], ["dataFields.url", "url"],
+        ]
+        : [["eventName"], ["messageId"], ["userId"], ["email"], ["createdAt"], ["url"]]
+      channel = .iterablePrefix
+      control = .iterable(reason: spec.format == .iterable ? ["dataFields.reason", "reason"] : ["reason"])
+    case .klaviyo:
+      ids = [
+        id("profile.external_id"), id("profile.email", "email"), id("profile.phone_number", "phone"),
+        id("profile.id", "klaviyo_id"),
+      ]
+      event = .field(["metric.name"], fallback: nil)
+      times = ["attributes.timestamp", "attributes.datetime"]
+      values = ["attributes.event_properties.$value", "attributes.event_properties.value"]
+      dedup = [["id"]]
+      channel = .klaviyoMetric
+    case .amplitude:
+      ids = [id("user_id"), id("amplitude_id", "amplitude_id"), id("device_id", "device_id")]
+      event = .field(["event_type"], fallback: nil)
+      times = ["event_time"]
+      values = ["event_properties.$revenue"]
+      valueProduct = ("event_properties.$price", "event_properties.$quantity")
+      dedup = [["uuid", "$insert_id"]]
+    case .mixpanel:
+      ids = [
+        id("properties.$user_id"), id("properties.distinct_id"), id("properties.$device_id", "device_id"),
+      ]
+      event = .field(["event"], fallback: nil)
+      times = ["properties.time"]
+      values = ["properties.revenue"]
+      dedup = [["event"], ["properties.distinct_id"], ["properties.time"], ["properties.$insert_id"]]
+      dedupRequires = "properties.$insert_id"
+    case .segment:
+      ids = [id("userId"), id("anonymousId", "anonymous_id")]
+      event = .field(["event"], fallback: nil)
+      times = ["timestamp"]
+      values = ["properties.revenue"]
+      dedup = [["messageId"]]
+      onlyType = ("type", "track")
+    }
+    if let ids = spec.ids { self.ids = ids }
+    if let field = spec.fields.event { event = .field([field], fallback: nil) }
+    if let name = spec.event, spec.fields.event == nil {
+      if case .field(let fields, _) = event, !fields.isEmpty {
+        // A platform's own name field wins when present; the constant fills in for files
+        // without it (Iterable CSV exports, Braze Currents files of one event type).
+        event = .field(fields, fallback: name)
+      } else {
+        event = .constant(name)
+      }
+    }
+    if let field = spec.fields.time { times = [field] }
+    if let field = spec.fields.value { values = [field]; valueProduct = nil }
+    if let fields = spec.fields.dedup { dedup = fields.map { [$0] }; dedupRequires = nil }
+    if let field = spec.fields.channel { channel = .field(field) }
+  }
+}
+
+import Ingest

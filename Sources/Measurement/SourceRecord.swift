@@ -1,0 +1,61 @@
+import Ingest
+
+/// One event as read from any source, before identity resolution and the join: the parts the
+/// join needs, copied into one reusable byte buffer (no String per record).
+struct SourceRecord {
+  /// The 1-based line where the record starts.
+  var line = 0
+  /// The bytes of the ids, event name, channel and de-duplication key.
+  var text: [UInt8] = []
+  /// Per identity field of the layout: its value's range in `text`, nil when absent or empty.
+  var ids: [Range<Int>?] = []
+  /// The event name's range (after renaming, resolved by the joiner).
+  var event = 0..<0
+  /// The channel's range, when the source names one.
+  var channel: Range<Int>? = nil
+  /// The de-duplication key's range, nil when the record has no key.
+  var dedup: Range<Int>? = nil
+  /// The instant, microseconds since the epoch, UTC.
+  var time: Int64 = 0
+  /// The value in micro-units, when present.
+  var value: Int64? = nil
+  /// True for a holdout marker (Braze EnrollInControl, Iterable ExperimentHoldOut skip).
+  var control = false
+
+  /// Clears the record for the next line.
+  mutating func reset(line: Int, idCount: Int) {
+    self.line = line
+    text.removeAll(keepingCapacity: true)
+    if ids.count != idCount { ids = Array(repeating: nil, count: idCount) }
+    for k in ids.indices { ids[k] = nil }
+    event = 0..<0
+    channel = nil
+    dedup = nil
+    time = 0
+    value = nil
+    control = false
+  }
+
+  /// The bytes of `range` as a String (for examples in messages).
+  func string(_ range: Range<Int>) -> String {
+    String(decoding: text[range], as: UTF8.self)
+  }
+}
+
+/// What reading one record produced.
+enum Extraction {
+  /// A record in `SourceRecord`.
+  case record
+  /// A record that cannot be used, with the reason and a detail for the example.
+  case rejected(Reconciliation.Reason, String)
+  /// Not an event at all (a Segment identify call), with a detail.
+  case notAnEvent
+}
+
+/// Access to the fields of one record by slot, whatever the file type.
+protocol RecordFields {
+  /// The JSON kind of the field in `slot` (CSV: `string`, or `absent` when empty); −1 is absent.
+  func kind(_ slot: Int) -> JSONScanner.Field.Kind
+  /// Appends the field's text (unescaped) to `output`.
+  func appendText(_ slot: Int, to output: inout [UInt8])
+}
