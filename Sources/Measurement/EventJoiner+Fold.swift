@@ -7,8 +7,7 @@ extension EventJoiner {
     let source: SourceSpec
     let role: Role
     let cohort: CohortTable
-    let identities: IdentityTable
-    let idColumns: [Int]
+    let resolver: IdentityResolver
     let idFields: [String]
     var ledger: Reconciliation
     private var names = ByteKeyTable(capacity: 64)
@@ -18,16 +17,15 @@ extension EventJoiner {
     private let file: String
 
     init(
-      joiner: EventJoiner, source: SourceSpec, role: Role, cohort: CohortTable, identities: IdentityTable,
-      idColumns: [Int], idFields: [String]
+      joiner: EventJoiner, source: SourceSpec, role: Role, cohort: CohortTable, resolver: IdentityResolver,
+      idFields: [String]
     ) {
       self.idFields = idFields
       self.joiner = joiner
       self.source = source
       self.role = role
       self.cohort = cohort
-      self.identities = identities
-      self.idColumns = idColumns
+      self.resolver = resolver
       ledger = Reconciliation(role: role.rawValue, path: source.path)
       file = Reconciliation.fileName(source.path)
       survivalWindow = MetricDefinition.micros(days: joiner.experiment.analysis.survivalDays)
@@ -97,15 +95,11 @@ extension EventJoiner {
         dedup.firstLines.append(Int32(r.line))
       }
       if r.time >= joiner.asOf { return ledger.record(.afterAsOf) }
-      let resolved = resolveUser(r, findings: &target.findings)
-      guard case .user(let user) = resolved else {
-        switch resolved {
-        case .ambiguous: return ledger.record(.ambiguousIdentity)
-        case .unknown: return ledger.record(.unresolvedIdentity)
-        default: return ledger.record(.userNotInCohort)
-        }
+      let u: Int
+      switch resolveUser(r, findings: &target.findings) {
+      case .success(let user): u = Int(user)
+      case .failure(let stop): return ledger.record(stop.fate)
       }
-      let u = Int(user)
       if cohort.arm[u] == CohortTable.notAnalysed { return ledger.record(.userNotAnalysed) }
       if r.control {
         target.outcomes.platformControl[u] = true
@@ -117,38 +111,37 @@ extension EventJoiner {
       try apply(r, meaning: meanings[Int(name)], user: u, target: &target)
     }
 
-    private func resolveUser(_ r: SourceRecord, findings: inout JoinFindings) -> IdentityTable.Resolution {
-      var lastAlias: (Int, Range<Int>)? = nil
-      for (k, range) in r.ids.enumerated() {
-        guard let range, idColumns[k] != -2 else { continue }
-        let resolution = r.text.withUnsafeBufferPointer { text -> IdentityTable.Resolution in
-          let bytes = UnsafeBufferPointer(rebasing: text[range])
-          if idColumns[k] == -1 {
-            return cohort.ids.find(bytes).map { .user($0) } ?? .notInCohort
-          }
-          return identities.resolve(bytes, column: idColumns[k])
-        }
-        switch resolution {
-        case .unknown:
-          lastAlias = (k, range)
-          continue
-        case .ambiguous:
-          guard findings.wantsExample(of: .ambiguousIdentity) else { return .ambiguous }
+    /// The cohort user of a record, or the fate that stops it.
+    private func resolveUser(_ r: SourceRecord, findings: inout JoinFindings) -> Result<Int32, FateError> {
+      switch resolver.resolve(r) {
+      case .direct(let range):
+        let user = r.text.withUnsafeBufferPointer { cohort.ids.find(UnsafeBufferPointer(rebasing: $0[range])) }
+        return user.map { .success($0) } ?? .failure(FateError(fate: .userNotInCohort))
+      case .alias(let unit):
+        return resolver.identities.user(ofUnit: unit).map { .success($0) } ?? .failure(FateError(fate: .userNotInCohort))
+      case .ambiguous(let k, let range):
+        if findings.wantsExample(of: .ambiguousIdentity) {
           findings.recordAmbiguous(
             "\(file):\(r.line): \(idField(k)) \(CohortLoader.quoted(r.text[range])) belongs to several units in the identities file")
-          return .ambiguous
-        default:
-          return resolution
         }
+        return .failure(FateError(fate: .ambiguousIdentity))
+      case .unresolved(let last):
+        if findings.wantsExample(of: .unresolvedIdentity) {
+          if let last {
+            findings.recordUnresolved(
+              "\(file):\(r.line): \(idField(last.field)) \(CohortLoader.quoted(r.text[last.range])) is not in the identities file")
+          } else {
+            findings.recordUnresolved(
+              "\(file):\(r.line): only alias ids, and no identities file column for them")
+          }
+        }
+        return .failure(FateError(fate: .unresolvedIdentity))
       }
-      guard findings.wantsExample(of: .unresolvedIdentity) else { return .unknown }
-      if let (k, range) = lastAlias {
-        findings.recordUnresolved(
-          "\(file):\(r.line): \(idField(k)) \(CohortLoader.quoted(r.text[range])) is not in the identities file")
-      } else {
-        findings.recordUnresolved("\(file):\(r.line): no id field this run can resolve (no identities file for its aliases)")
-      }
-      return .unknown
+    }
+
+    /// A fate that ends a record's fold early.
+    struct FateError: Error {
+      let fate: Reconciliation.Fate
     }
 
     private func idField(_ k: Int) -> String { idFields[k] }

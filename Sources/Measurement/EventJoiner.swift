@@ -54,44 +54,20 @@ struct EventJoiner {
     source: SourceSpec, role: Role, cohort: CohortTable, identities: IdentityTable, into target: inout Target
   ) throws(MeasurementError) -> Reconciliation {
     let reader = SourceReader(spec: source, role: role)
-    let idColumns = try identityColumns(reader.layout, source: source, identities: identities)
+    let resolver = try IdentityResolver(layout: reader.layout, source: source, identities: identities)
     return try readingInput(path: source.path) {
       let key = role.rawValue + "/" + source.format.rawValue
       var dedup = target.dedup[key] ?? DedupTable()
       defer { target.dedup[key] = dedup }
       var fold = Fold(
-        joiner: self, source: source, role: role, cohort: cohort, identities: identities,
-        idColumns: idColumns, idFields: reader.layout.ids.map(\.field))
+        joiner: self, source: source, role: role, cohort: cohort, resolver: resolver,
+        idFields: reader.layout.ids.map(\.field))
       try reader.forEachRecord { record, extraction in
         try fold.take(&record, extraction, target: &target, dedup: &dedup)
         return true
       }
       return fold.ledger
     }
-  }
-
-  /// Per id field: −1 for the unit id itself, an identities column, or −2 to skip (a default
-  /// alias the identities file does not have). An alias named explicitly must exist.
-  private func identityColumns(_ layout: SourceLayout, source: SourceSpec, identities: IdentityTable)
-    throws(MeasurementError) -> [Int]
-  {
-    var result: [Int] = []
-    for field in layout.ids {
-      if field.identity == SourceSpec.IdentityField.unit {
-        result.append(-1)
-      } else if let column = identities.column(field.identity) {
-        result.append(column)
-      } else if source.ids != nil {
-        throw .invalidInput(
-          path: source.path,
-          message:
-            "its id field '\(field.field)' names identity '\(field.identity)', but the identities file has no such column; add the column to the identities file or use 'unit'"
-        )
-      } else {
-        result.append(-2)
-      }
-    }
-    return result
   }
 
   /// A 64-bit digest of what a record says (user, event, time, value), to tell a true duplicate

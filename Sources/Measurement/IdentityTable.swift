@@ -29,15 +29,22 @@ struct IdentityTable {
 
   /// What an alias resolves to.
   enum Resolution {
-    /// A cohort user number.
-    case user(Int32)
-    /// A unit that is not in the cohort.
-    case notInCohort
+    /// A unit number of this table.
+    case unit(Int32)
     /// Several units.
     case ambiguous
     /// Not listed.
     case unknown
   }
+
+  /// The cohort user number of unit `unit`, or nil when the unit is not in the cohort.
+  func user(ofUnit unit: Int32) -> Int32? {
+    let user = unitUsers[Int(unit)]
+    return user == Self.notInCohort ? nil : user
+  }
+
+  /// The unit id of unit `unit`.
+  func unitName(_ unit: Int32) -> String { units.string(unit) }
 
   /// An empty table (no identities file).
   init() {}
@@ -49,13 +56,12 @@ struct IdentityTable {
   func resolve(_ alias: UnsafeBufferPointer<UInt8>, column: Int) -> Resolution {
     guard let id = aliases[column].find(alias) else { return .unknown }
     let owner = owners[column][Int(id)]
-    if owner == Self.ambiguous { return .ambiguous }
-    let user = unitUsers[Int(owner)]
-    return user == Self.notInCohort ? .notInCohort : .user(user)
+    return owner == Self.ambiguous ? .ambiguous : .unit(owner)
   }
 
-  /// Reads the identities CSV at `spec.path`, resolving units against `cohort`.
-  static func load(_ spec: IdentitiesSpec, cohort: CohortTable, strict: Bool) throws(MeasurementError)
+  /// Reads the identities CSV at `spec.path`, resolving units against `cohort` (none: every unit
+  /// counts as outside the cohort, for inspection).
+  static func load(_ spec: IdentitiesSpec, cohort: CohortTable?, strict: Bool) throws(MeasurementError)
     -> (IdentityTable, Reconciliation)
   {
     try readingInput(path: spec.path) {
@@ -90,7 +96,7 @@ struct IdentityTable {
         if row.isEmpty(unitColumn) { return try reject(.emptyUserID, "\(header[unitColumn]) is empty") }
         let (unit, newUnit) = table.units.intern(row.field(unitColumn))
         if newUnit {
-          table.unitUsers.append(cohort.ids.find(row.field(unitColumn)).map { Int32($0) } ?? Self.notInCohort)
+          table.unitUsers.append(cohort?.ids.find(row.field(unitColumn)).map { Int32($0) } ?? Self.notInCohort)
         }
         for (k, column) in aliasColumns.enumerated() where !row.isEmpty(column) {
           let (id, inserted) = table.aliases[k].intern(row.field(column))

@@ -1,0 +1,131 @@
+import Ingest
+
+/// One record of a source as Holdout reads it, for `holdout inspect` and the format tests: its
+/// fate before the join (record, duplicate, rejected, identity not resolved…) and its parts.
+public struct InspectedRecord: Sendable, Equatable {
+  /// What happened to the record.
+  public enum Status: Sendable, Equatable {
+    /// Read, resolved and not a duplicate.
+    case record
+    /// Repeats the de-duplication key of the record on this line.
+    case duplicate(of: Int)
+    /// Rejected: the reason's key (`bad_timestamp`) and a detail.
+    case rejected(String, String)
+    /// Its aliases are not in the identities file.
+    case unresolved
+    /// Its alias belongs to several units.
+    case ambiguous
+    /// Not an event (a Segment identify call, a delivery row without metric times).
+    case notAnEvent
+  }
+
+  /// The 1-based line where the record starts.
+  public var line: Int
+  /// What happened to it.
+  public var status: Status
+  /// The resolved unit id.
+  public var user: String? = nil
+  /// The event name (before renaming).
+  public var event: String? = nil
+  /// The instant in microseconds since the epoch, UTC.
+  public var time: Int64? = nil
+  /// The value in micro-units.
+  public var value: Int64? = nil
+  /// The channel.
+  public var channel: String? = nil
+  /// True for a holdout marker.
+  public var control = false
+}
+
+/// Reads a source without an experiment's cohort: what `holdout inspect` shows.
+public enum SourceInspector {
+  /// The records of `spec` in file order (the first `limit`, when given), with identities
+  /// resolved through `identities` when given. Duplicates are found with the source's own key.
+  public static func records(
+    of spec: SourceSpec, role: String = "events", identities: IdentitiesSpec? = nil, limit: Int? = nil
+  ) throws(MeasurementError) -> [InspectedRecord] {
+    let joinRole: EventJoiner.Role = role == "messages" ? .messages : .events
+    var table = IdentityTable()
+    if let identities { table = try IdentityTable.load(identities, cohort: nil, strict: false).0 }
+    let reader = SourceReader(spec: spec, role: joinRole)
+    let resolver = try IdentityResolver(layout: reader.layout, source: spec, identities: table)
+    var seen = ByteKeyTable(capacity: 256)
+    var firstLines: [Int] = []
+    var result: [InspectedRecord] = []
+    try readingInput(path: spec.path) {
+      try reader.forEachRecord { r, extraction in
+        var item = InspectedRecord(line: r.line, status: .record)
+        switch extraction {
+        case .rejected(let reason, let detail): item.status = .rejected(reason.key, detail)
+        case .notAnEvent: item.status = .notAnEvent
+        case .record:
+          item.event = r.string(r.event)
+          item.time = r.time
+          item.value = r.value
+          item.channel = r.channel.map(r.string)
+          item.control = r.control
+          if let key = r.dedup {
+            let (id, inserted) = r.text.withUnsafeBufferPointer { seen.intern(UnsafeBufferPointer(rebasing: $0[key])) }
+            if inserted { firstLines.append(r.line) } else { item.status = .duplicate(of: firstLines[Int(id)]) }
+          }
+          if item.status == .record {
+            switch resolver.resolve(r) {
+            case .direct(let range): item.user = r.string(range)
+            case .alias(let unit): item.user = table.unitName(unit)
+            case .ambiguous: item.status = .ambiguous
+            case .unresolved: item.status = .unresolved
+            }
+          }
+        }
+        result.append(item)
+        return limit.map { result.count < $0 } ?? true
+      }
+    }
+    return result
+  }
+
+  /// How `spec`'s records map to Holdout's parts, as (part, fields) lines for display.
+  public static func mapping(of spec: SourceSpec, role: String = "events") -> [(String, String)] {
+    let layout = SourceReader(spec: spec, role: role == "messages" ? .messages : .events).layout
+    var lines: [(String, String)] = []
+    lines.append(("user", layout.ids.map { "\($0.field) → \($0.identity)" }.joined(separator: ", ")))
+    switch layout.event {
+    case .field(let fields, let fallback):
+      lines.append(("event", (fields + (fallback.map { ["else '\($0)'"] } ?? [])).joined(separator: ", ")))
+    case .joined(let a, let b): lines.append(("event", "\(a) + \"_\" + \(b)"))
+    case .constant(let name): lines.append(("event", "'\(name)' (constant)"))
+    }
+    if spec.format == .customerioCSV {
+      lines[1] = ("event", "type + \"_\" + metric, one record per non-empty '<metric> At' column")
+      lines.append(("time", "the '<metric> At' cell"))
+    } else {
+      lines.append(("time", layout.times.joined(separator: ", ") + " (\(layout.timeFormat.rawValue)"
+        + (spec.timeZone.map { ", zone-less times in \($0))" } ?? ")")))
+    }
+    var value = layout.values.joined(separator: ", ")
+    if let (price, quantity) = layout.valueProduct { value += (value.isEmpty ? "" : ", else ") + "\(price) × \(quantity)" }
+    lines.append(("value", value.isEmpty ? "(none)" : value))
+    var dedup = layout.dedup.map { $0.joined(separator: " | ") }.joined(separator: ", ")
+    if let required = layout.dedupRequires { dedup += " (only when \(required) is present)" }
+    lines.append(("dedup", dedup.isEmpty ? "(none)" : dedup))
+    let channel: String
+    switch layout.channel {
+    case .none: channel = "(none)"
+    case .field(let field): channel = field
+    case .fieldOrEventPrefix(let field): channel = "\(field), else the event name before '_'"
+    case .brazeEventType: channel = "users.messages.<channel>.* in the event type"
+    case .iterablePrefix: channel = "the event name's prefix (emailSend → email)"
+    case .klaviyoMetric: channel = "the metric name's last word (Received Email → email)"
+    }
+    lines.append(("channel", channel))
+    switch layout.control {
+    case .none: break
+    case .braze(let fields):
+      lines.append(("holdout", "users.campaigns.EnrollInControl; users.canvas.Entry with \(fields[0]) = true"))
+    case .iterable(let fields):
+      lines.append(("holdout", "…SendSkip with \(fields[0]) = ExperimentHoldOut"))
+    }
+    if let only = layout.onlyType { lines.append(("only", "\(only.field) = \(only.value)")) }
+    return lines
+  }
+}
