@@ -23,6 +23,7 @@ public enum Holdout {
       case "simulate": return try SimulateCommand.run(rest, console: console)
       case "stats": return try StatsCommand.run(rest, console: console)
       case "plan": return try PlanCommand.run(rest, console: console)
+      case "inspect": return try InspectCommand.run(rest, console: console)
       case "help", "--help", "-h":
         console.out(usage)
         return 0
@@ -73,6 +74,13 @@ public enum Holdout {
       holdout plan --mean M --sd S --mde R --holdout H [...]
       holdout plan (--baseline P | --mean M --sd S) --users N --holdout H [...]
           Users needed to detect a relative effect R (or, with --users, the detectable effect).
+      holdout inspect FILE [--format F] [--rows N] [--identities FILE] [--role messages|events]
+                [--event NAME] [--timezone TZ]
+      holdout inspect --experiment EXPERIMENT [--rows N]
+          Show how Holdout reads an export: its format (guessed from the first record unless
+          given), the field mapping, and the first N records as parsed (default 10). Formats:
+          holdout, csv, jsonl, customerio, customerio_csv, braze, iterable, iterable_csv,
+          klaviyo, amplitude, mixpanel, segment. Files may be gzip-compressed; - is stdin.
       holdout help | --version
 
     Exit codes: 0 ok, 1 check failed, 64 usage, 65 bad data or configuration, 66 missing input,

@@ -77,9 +77,9 @@ public final class ByteSource {
           if n >= 2 && buffer.load(as: UInt8.self) == 0x1F
             && buffer.load(fromByteOffset: 1, as: UInt8.self) == 0x8B
           {
-            throw .unreadable(
+            throw .undecodable(
               path: path,
-              reason: "standard input is gzip-compressed; pipe it through `gzip -dc` first")
+              reason: "standard input is gzip-compressed; pipe it through `gzip -dc` first, or pass the file's path")
           }
         }
         return n
@@ -103,9 +103,9 @@ public final class ByteSource {
     let exited = (status & 0x7F) == 0
     let code = (status >> 8) & 0xFF
     if waited < 0 || !exited || code != 0 {
-      throw .unreadable(
+      throw .undecodable(
         path: path,
-        reason: "`gzip -dc` failed (exit status \(exited ? code : -1)); the archive is truncated or corrupt")
+        reason: "`gzip -dc` failed (exit status \(exited ? code : -1)): the archive is truncated or corrupt; re-download or re-export it")
     }
   }
 

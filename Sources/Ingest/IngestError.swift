@@ -11,12 +11,17 @@ public enum IngestError: Error, Equatable, CustomStringConvertible {
   case emptyFile(path: String)
   /// A required column is missing from the header.
   case missingColumn(path: String, column: String, header: [String])
+  /// A CSV export of one event type needs its name given (`"event"` in the source).
+  case missingEventName(path: String, column: String, hint: String)
   /// The header names a column twice.
   case duplicateColumn(path: String, column: String)
   /// A record exceeds the size limit (usually an unterminated quote swallowing the file).
   case recordTooLong(path: String, line: Int, limit: Int)
   /// A row was rejected and `--strict` was given.
   case strictRejection(path: String, line: Int, reason: String)
+  /// The bytes cannot be decoded (a truncated or corrupt gzip archive, compressed standard
+  /// input).
+  case undecodable(path: String, reason: String)
   /// A JSON document is malformed.
   case invalidJSON(path: String, line: Int, column: Int, message: String)
 
@@ -31,6 +36,8 @@ public enum IngestError: Error, Equatable, CustomStringConvertible {
     case .missingColumn(let path, let column, let header):
       let found = header.isEmpty ? "no columns" : header.joined(separator: ",")
       return "\(path):1: missing column '\(column)' (header has: \(found)); add it or rename the column"
+    case .missingEventName(let path, let column, let hint):
+      return "\(path):1: no '\(column)' column: \(hint)"
     case .duplicateColumn(let path, let column):
       return "\(path):1: column '\(column)' appears twice in the header; rename one of them"
     case .recordTooLong(let path, let line, let limit):
@@ -38,6 +45,8 @@ public enum IngestError: Error, Equatable, CustomStringConvertible {
         "\(path):\(line): a record is longer than \(limit) bytes; this usually means a quote is never closed"
     case .strictRejection(let path, let line, let reason):
       return "\(path):\(line): \(reason) (--strict stops at the first rejected row; drop --strict to count and skip such rows)"
+    case .undecodable(let path, let reason):
+      return "\(path): \(reason)"
     case .invalidJSON(let path, let line, let column, let message):
       return "\(path):\(line):\(column): invalid JSON: \(message)"
     }

@@ -33,31 +33,43 @@ struct CSVSourceReader {
       }
     }
     var record = SourceRecord()
+    do {
+      try forEachRow(&reader, fieldCount: fieldCount, extractor: extractor, wide: wide, record: &record, body)
+    } catch is StopReading {}
+  }
+
+  /// Thrown to stop reading when the caller has seen enough.
+  private struct StopReading: Error {}
+
+  private func forEachRow(
+    _ reader: inout CSVReader, fieldCount: Int, extractor: RecordExtractor, wide: [RecordExtractor],
+    record: inout SourceRecord, _ body: (inout SourceRecord, Extraction) throws -> Bool
+  ) throws {
+    func give(_ extraction: Extraction) throws {
+      if try !body(&record, extraction) { throw StopReading() }
+    }
     try reader.forEachRecord { (row: borrowing CSVRow) throws in
       let line = row.line
       if row.isMalformed {
         record.reset(line: line, idCount: 0)
-        _ = try body(&record, .rejected(.malformedQuotes, "a quoted field is not closed properly"))
-        return
+        return try give(.rejected(.malformedQuotes, "a quoted field is not closed properly"))
       }
       guard row.count == fieldCount else {
         record.reset(line: line, idCount: 0)
-        _ = try body(&record, .rejected(.wrongFieldCount, "expected \(fieldCount) fields, found \(row.count)"))
-        return
+        return try give(.rejected(.wrongFieldCount, "expected \(fieldCount) fields, found \(row.count)"))
       }
       let fields = RowFields(row: row)
       if wide.isEmpty {
-        _ = try body(&record, extractor.extract(fields, line: line, into: &record))
-        return
+        return try give(extractor.extract(fields, line: line, into: &record))
       }
       var any = false
       for variant in wide where variant.hasTime(fields) {
         any = true
-        _ = try body(&record, variant.extract(fields, line: line, into: &record))
+        try give(variant.extract(fields, line: line, into: &record))
       }
       if !any {
         record.reset(line: line, idCount: 0)
-        _ = try body(&record, .notAnEvent)
+        try give(.notAnEvent)
       }
     }
   }
@@ -77,6 +89,11 @@ struct CSVSourceReader {
       if case .field(let fields, let fallback) = layout.event, fallback == nil,
         let first = fields.first, !fields.contains(where: has)
       {
+        if spec.format == .iterableCSV {
+          throw IngestError.missingEventName(
+            path: spec.path, column: first,
+            hint: "an Iterable CSV export holds one event type and does not name it; set \"event\" to the export's dataTypeName (e.g. \"emailSend\") for this source, or --event with inspect")
+        }
         throw missing(first)
       }
     } else if !has("type") {

@@ -149,6 +149,29 @@ public enum JSONReportRenderer {
       ("revenue_rows_without_value", .int(measurement.findings.revenueRowsWithoutValue)),
       ("conflicting_duplicates", .int(measurement.findings.conflictingDuplicates)),
       ("conflict_examples", .array(measurement.findings.conflictExamples.map { .string($0) })),
+      ("identity", identity(measurement)),
+      ("platform_control", platformControl(measurement.findings.platformControl)),
+    ])
+  }
+
+  private static func identity(_ measurement: Measurement) -> JSONValue {
+    let findings = measurement.findings
+    func strings(_ list: [String]) -> JSONValue { .array(list.map { .string($0) }) }
+    return .object([
+      ("collisions", .int(findings.identityCollisions)),
+      ("collision_examples", strings(findings.collisionExamples)),
+      ("unresolved_events", .int(measurement.files.reduce(0) { $0 + $1[.unresolvedIdentity] })),
+      ("unresolved_examples", strings(findings.unresolvedExamples)),
+      ("ambiguous_events", .int(measurement.files.reduce(0) { $0 + $1[.ambiguousIdentity] })),
+      ("ambiguous_examples", strings(findings.ambiguousExamples)),
+    ])
+  }
+
+  private static func platformControl(_ check: PlatformControlCheck) -> JSONValue {
+    .object([
+      ("marked", .int(check.marked)), ("in_control_arm", .int(check.inControlArm)),
+      ("in_treatment_arms", .int(check.inTreatmentArms)),
+      ("examples", .array(check.examples.map { .string($0) })),
     ])
   }
 }
