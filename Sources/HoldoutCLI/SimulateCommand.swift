@@ -1,7 +1,8 @@
 import Ingest
 import Simulation
 
-/// `holdout simulate --users N --seed S [--lift L] [--as-of T] --out DIR`.
+/// `holdout simulate --users N --seed S [--lift L] [--as-of T] [--scenario winback|cart-recovery]
+/// --out DIR`.
 enum SimulateCommand {
   static func run(_ arguments: [String], console: Console) throws -> Int32 {
     var args = try Arguments(arguments, flags: [])
@@ -10,7 +11,11 @@ enum SimulateCommand {
     let liftText = args.value("lift") ?? "0.15"
     let asOfText = args.value("as-of")
     let out = args.value("out")
+    let scenario = args.value("scenario") ?? "winback"
     try args.rejectUnknown()
+    guard scenario == "winback" || scenario == "cart-recovery" else {
+      throw CLIError.usage("--scenario must be winback or cart-recovery, got '\(scenario)'")
+    }
     guard args.positional.isEmpty else { throw CLIError.usage("simulate takes no positional arguments") }
     guard let usersText, let users = Int(usersText), users > 0, users <= 50_000_000 else {
       throw CLIError.usage("--users N is required: a positive number of users up to 50,000,000")
@@ -30,6 +35,12 @@ enum SimulateCommand {
       asOf = parsed
     }
     do {
+      if scenario == "cart-recovery" {
+        try CartRecoverySimulator(users: users, seed: seed, asOf: asOf).write(to: out)
+        console.err(
+          "wrote \(out)/experiment.json, cohort.csv, identities.csv, messages.jsonl.gz, events.json.gz, truth.json\n")
+        return 0
+      }
       try Simulator(users: users, seed: seed, lift: lift, asOf: asOf).write(to: out)
     } catch {
       throw CLIError.output("cannot write the simulated experiment into \(out): \(error.description)")

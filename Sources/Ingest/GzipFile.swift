@@ -1,0 +1,85 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A buffered output stream compressed by a `gzip -n -c` child process into a file (`-n`: no
+/// name or time stamp in the header, so the same text always gives the same bytes with the same
+/// gzip). Nothing is linked: every Linux has gzip.
+public final class GzipFile {
+  private let path: String
+  private var descriptor: Int32
+  private var child: pid_t
+  private var buffer: [UInt8] = []
+
+  /// Starts `gzip -n -c > path`.
+  public init(path: String) throws(IngestError) {
+    self.path = path
+    var fds: [Int32] = [-1, -1]
+    guard pipe(&fds) == 0 else {
+      throw IngestError.unreadable(path: path, reason: "cannot create a pipe: \(String(cString: strerror(errno)))")
+    }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_adddup2(&actions, fds[0], 0)
+    posix_spawn_file_actions_addclose(&actions, fds[0])
+    posix_spawn_file_actions_addclose(&actions, fds[1])
+    posix_spawn_file_actions_addopen(&actions, 1, path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    let words: [String] = ["gzip", "-n", "-c", "-6"]
+    var arguments: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) }
+    arguments.append(nil)
+    defer { for pointer in arguments { free(pointer) } }
+    var pid: pid_t = 0
+    let result = posix_spawnp(&pid, "gzip", &actions, nil, arguments, environ)
+    Glibc.close(fds[0])
+    guard result == 0 else {
+      Glibc.close(fds[1])
+      throw .unreadable(path: path, reason: "cannot start gzip (\(String(cString: strerror(result))))")
+    }
+    descriptor = fds[1]
+    child = pid
+    buffer.reserveCapacity(1 << 16)
+  }
+
+  deinit {
+    if descriptor >= 0 { Glibc.close(descriptor) }
+    if child > 0 {
+      var status: Int32 = 0
+      _ = waitpid(child, &status, 0)
+    }
+  }
+
+  /// Appends `text`.
+  public func write(_ text: String) throws(IngestError) {
+    buffer.append(contentsOf: text.utf8)
+    if buffer.count >= 1 << 16 { try flush() }
+  }
+
+  private func flush() throws(IngestError) {
+    var offset = 0
+    while offset < buffer.count {
+      let n = buffer.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw .unreadable(path: path, reason: "write to gzip failed: \(String(cString: strerror(errno)))")
+      }
+      offset += n
+    }
+    buffer.removeAll(keepingCapacity: true)
+  }
+
+  /// Flushes, closes the pipe and waits for gzip; a failure is an error.
+  public func close() throws(IngestError) {
+    try flush()
+    Glibc.close(descriptor)
+    descriptor = -1
+    var status: Int32 = 0
+    let waited = waitpid(child, &status, 0)
+    child = 0
+    guard waited > 0, status == 0 else {
+      throw .unreadable(path: path, reason: "gzip failed writing it (status \(status))")
+    }
+  }
+}
