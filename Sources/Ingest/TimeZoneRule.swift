@@ -13,8 +13,8 @@
 /// POSIX TZ footer rule (`PST8PDT,M3.2.0,M11.1.0`), so DST is right in any year. Nothing depends on
 /// the machine's own time zone or on ICU.
 ///
-/// Local → UTC: `utc = local − offset(local − offset(local))`. In the hour a DST change skips,
-/// the earlier offset is used; in the hour it repeats, the first (daylight) reading wins.
+/// Local → UTC follows Python's `zoneinfo` with `fold=0`: in the hour a DST change skips, the
+/// offset before the change is used; in the hour it repeats, the first reading wins.
 public struct TimeZoneRule: Sendable, Equatable {
   /// The name as given.
   public let name: String
@@ -68,11 +68,28 @@ public struct TimeZoneRule: Sendable, Equatable {
   }
 
   /// Converts a local wall-clock instant (microseconds since the epoch, read as if UTC) to UTC.
+  ///
+  /// The offsets in effect 14 hours either side are the candidates (real zones change at most
+  /// once in such a window); a candidate is consistent when the zone has that offset at the
+  /// UTC instant it implies. One consistent candidate: it. Two (the repeated hour when clocks go
+  /// back): the earlier instant. None (the hour skipped when clocks go forward): the offset
+  /// before the change. This is Python's `zoneinfo` with `fold=0`.
   public func utc(fromLocal micros: Int64) -> Int64 {
+    if let fixedOffset { return micros - fixedOffset * 1_000_000 }
     let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
-    let first = offset(atUTC: seconds)
-    let second = offset(atUTC: seconds - first)
-    return micros - second * 1_000_000
+    let before = offset(atUTC: seconds - 14 * 3600)
+    let after = offset(atUTC: seconds + 14 * 3600)
+    let beforeFits = offset(atUTC: seconds - before) == before
+    let afterFits = offset(atUTC: seconds - after) == after
+    let chosen: Int64
+    if beforeFits && afterFits {
+      chosen = max(before, after)
+    } else if afterFits {
+      chosen = after
+    } else {
+      chosen = before
+    }
+    return micros - chosen * 1_000_000
   }
 
   /// `+hh`, `+hhmm` or `+hh:mm` (or `-`) → seconds east of UTC; nil otherwise.

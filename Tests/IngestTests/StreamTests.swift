@@ -1,0 +1,96 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+import Ingest
+import TestSupport
+import Testing
+
+/// Line-oriented streaming, transparent gzip through `gzip -dc`, and their failures.
+@Suite struct StreamTests {
+  static func lines(_ path: String, blockSize: Int = 5) throws -> [(Int, String)] {
+    var reader = try LineReader(path: path, blockSize: blockSize)
+    var result: [(Int, String)] = []
+    try reader.forEachLine { line, bytes in
+      result.append((line, String(decoding: bytes, as: UTF8.self)))
+      return true
+    }
+    return result
+  }
+
+  @Test(arguments: [1, 5, 1 << 16])
+  func linesKeepTheirNumbersAcrossBlanksCRLFAndABOM(blockSize: Int) throws {
+    let scratch = Scratch()
+    let path = scratch.write("a.jsonl", "\u{FEFF}{\"a\":1}\r\n\n   \n{\"b\":2}\n{\"c\":3}")
+    let result = try Self.lines(path, blockSize: blockSize)
+    #expect(result.map(\.0) == [1, 4, 5])
+    #expect(result.map(\.1) == ["{\"a\":1}", "{\"b\":2}", "{\"c\":3}"])
+  }
+
+  @Test func aLineLongerThanTheLimitStopsTheFile() throws {
+    let scratch = Scratch()
+    let path = scratch.write("long.jsonl", "{}\n" + String(repeating: "x", count: 100) + "\n")
+    var reader = try LineReader(path: path, blockSize: 16, lineLimit: 32)
+    #expect(throws: IngestError.recordTooLong(path: path, line: 2, limit: 32)) {
+      try reader.forEachLine { _, _ in true }
+    }
+  }
+
+  static func gzip(_ text: String, in scratch: Scratch, name: String) throws -> String {
+    let path = scratch.path + "/" + name
+    let file = try GzipFile(path: path)
+    try file.write(text)
+    try file.close()
+    return path
+  }
+
+  @Test func gzipFilesAreReadTransparentlyAndWrittenDeterministically() throws {
+    let scratch = Scratch()
+    let text = (1...2000).map { "{\"n\":\($0)}" }.joined(separator: "\n") + "\n"
+    let path = try Self.gzip(text, in: scratch, name: "a.jsonl.gz")
+    let raw = try ByteSource(path: path)
+    #expect(raw.isCompressed)
+    let result = try Self.lines(path, blockSize: 64)
+    #expect(result.count == 2000)
+    #expect(result.last?.1 == "{\"n\":2000}")
+    // The same text compresses to the same bytes (gzip -n: no name or time stamp).
+    let again = try Self.gzip(text, in: scratch, name: "b.jsonl.gz")
+    #expect(try ByteSource(path: path).readAll() == ByteSource(path: again).readAll())
+    let compressedA = scratch.read("a.jsonl.gz").map { Array($0.utf8) }
+    let compressedB = scratch.read("b.jsonl.gz").map { Array($0.utf8) }
+    #expect(compressedA == compressedB)
+  }
+
+  @Test func aTruncatedArchiveIsAnErrorNotAShortFile() throws {
+    let scratch = Scratch()
+    let text = (1...5000).map { "{\"n\":\($0),\"pad\":\"\($0 * 7919)\"}" }.joined(separator: "\n")
+    let path = try Self.gzip(text, in: scratch, name: "full.gz")
+    let bytes = try ByteSource(path: path).readAll()  // decompressed
+    #expect(bytes.count == text.utf8.count)
+    // Cut the compressed file in half.
+    let fd = open(path, O_RDONLY)
+    var info = stat()
+    fstat(fd, &info)
+    close(fd)
+    #expect(truncate(path, off_t(info.st_size / 2)) == 0)
+    #expect(throws: IngestError.self) { try Self.lines(path) }
+    do {
+      _ = try Self.lines(path)
+    } catch let error as IngestError {
+      guard case .undecodable(_, let reason) = error else {
+        Issue.record("expected undecodable, got \(error)")
+        return
+      }
+      #expect(reason.contains("truncated or corrupt"))
+    }
+  }
+
+  @Test func missingAndDirectoryInputsAreClearErrors() throws {
+    let scratch = Scratch()
+    #expect(throws: IngestError.fileNotFound(path: scratch.path + "/nope.jsonl")) {
+      _ = try LineReader(path: scratch.path + "/nope.jsonl")
+    }
+    #expect(throws: IngestError.unreadable(path: scratch.path, reason: "it is a directory")) {
+      _ = try LineReader(path: scratch.path)
+    }
+  }
+}
