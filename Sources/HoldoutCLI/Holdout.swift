@@ -76,12 +76,13 @@ public enum Holdout {
       holdout plan (--baseline P | --mean M --sd S) --users N --holdout H [...]
           Users needed to detect a relative effect R (or, with --users, the detectable effect).
       holdout inspect FILE [--format F] [--rows N] [--identities FILE] [--role messages|events]
-                [--event NAME] [--timezone TZ]
-      holdout inspect --experiment EXPERIMENT [--rows N]
+                [--event NAME] [--timezone TZ] [--summary]
+      holdout inspect --experiment EXPERIMENT [--rows N] [--summary]
           Show how Holdout reads an export: its format (guessed from the first record unless
           given), the field mapping, and the first N records as parsed (default 10). Formats:
           holdout, csv, jsonl, customerio, customerio_csv, braze, iterable, iterable_csv,
           klaviyo, amplitude, mixpanel, segment. Files may be gzip-compressed; - is stdin.
+          --summary also counts every record of the whole file by outcome.
       holdout help | --version
 
     Exit codes: 0 ok, 1 check failed, 64 usage, 65 bad data or configuration, 66 missing input,

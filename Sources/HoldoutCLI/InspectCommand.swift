@@ -2,13 +2,14 @@ import Ingest
 import Measurement
 
 /// `holdout inspect FILE [--format F] [--rows N] [--identities FILE] [--role messages|events]
-/// [--event NAME] [--timezone TZ]`
+/// [--event NAME] [--timezone TZ] [--summary]`
 /// and `holdout inspect --experiment EXPERIMENT [--rows N]`: shows how Holdout reads a file: the
 /// format (guessed from the first record, or given), the field mapping it would use, and the first
 /// records as parsed (user, event, UTC time, value, channel, holdout marker) or why each is not used.
 enum InspectCommand {
   static func run(_ arguments: [String], console: Console) throws -> Int32 {
-    var args = try Arguments(arguments, flags: [])
+    var args = try Arguments(arguments, flags: ["summary"])
+    let summary = args.flag("summary")
     var rows = 10
     if let text = args.value("rows") {
       guard let value = Int(text), value > 0, value <= 1_000_000 else {
@@ -27,7 +28,8 @@ enum InspectCommand {
       for (role, sources) in [("messages", inputs.messages), ("events", inputs.events)] {
         for source in sources {
           text += try describe(
-            source, role: role, reason: "as the experiment file says", identities: inputs.identities, rows: rows)
+            source, role: role, reason: "as the experiment file says", identities: inputs.identities, rows: rows,
+            summary: summary)
         }
       }
       console.out(text)
@@ -76,13 +78,14 @@ enum InspectCommand {
           + "see docs/inputs.md); then run: holdout inspect --experiment EXPERIMENT\n")
       return 0
     }
-    console.out(try describe(spec, role: role, reason: reason, identities: identities, rows: rows))
+    console.out(
+      try describe(spec, role: role, reason: reason, identities: identities, rows: rows, summary: summary))
     return 0
   }
 
   /// The mapping and first records of one source, as Markdown.
   static func describe(
-    _ spec: SourceSpec, role: String, reason: String, identities: IdentitiesSpec?, rows: Int
+    _ spec: SourceSpec, role: String, reason: String, identities: IdentitiesSpec?, rows: Int, summary: Bool
   ) throws -> String {
     var text = "file: \(spec.path)\nformat: \(spec.format.rawValue) (\(reason))\nrole: \(role)\n\nmapping:\n"
     for (part, fields) in SourceInspector.mapping(of: spec, role: role) {
@@ -90,6 +93,12 @@ enum InspectCommand {
     }
     if !spec.rename.isEmpty {
       text += "  rename  " + spec.rename.map { "\($0.from) → \($0.to)" }.joined(separator: ", ") + "\n"
+    }
+    if summary {
+      let counts = try SourceInspector.summary(of: spec, role: role, identities: identities)
+      text += "\nwhole file:\n\n| status | records |\n|---|---:|\n"
+      for (status, count) in counts { text += "| \(status) | \(count) |\n" }
+      text += "| **total** | **\(counts.reduce(0) { $0 + $1.count })** |\n"
     }
     let records = try SourceInspector.records(of: spec, role: role, identities: identities, limit: rows)
     text += "\nfirst \(records.count) record\(records.count == 1 ? "" : "s"):\n\n"

@@ -44,6 +44,40 @@ public enum SourceInspector {
   public static func records(
     of spec: SourceSpec, role: String = "events", identities: IdentitiesSpec? = nil, limit: Int? = nil
   ) throws(MeasurementError) -> [InspectedRecord] {
+    var result: [InspectedRecord] = []
+    try forEachRecord(of: spec, role: role, identities: identities) { item in
+      result.append(item)
+      return limit.map { result.count < $0 } ?? true
+    }
+    return result
+  }
+
+  /// How many records of the whole file end in each status (`record`, `duplicate`,
+  /// `rejected: <reason>`, …), in a fixed order: a file's health at a glance, in bounded memory.
+  public static func summary(
+    of spec: SourceSpec, role: String = "events", identities: IdentitiesSpec? = nil
+  ) throws(MeasurementError) -> [(status: String, count: Int)] {
+    var counts: [String: Int] = [:]
+    try forEachRecord(of: spec, role: role, identities: identities) { item in
+      let key: String
+      switch item.status {
+      case .record: key = "record"
+      case .duplicate: key = "duplicate"
+      case .rejected(let reason, _): key = "rejected: " + reason
+      case .unresolved: key = "identity not resolved"
+      case .ambiguous: key = "identity ambiguous"
+      case .notAnEvent: key = "not an event"
+      }
+      counts[key, default: 0] += 1
+      return true
+    }
+    return counts.sorted { $0.key < $1.key }.map { (status: $0.key, count: $0.value) }
+  }
+
+  /// Calls `body` with every record in file order until it returns false.
+  static func forEachRecord(
+    of spec: SourceSpec, role: String, identities: IdentitiesSpec?, _ body: (InspectedRecord) -> Bool
+  ) throws(MeasurementError) {
     let joinRole: EventJoiner.Role = role == "messages" ? .messages : .events
     var table = IdentityTable()
     if let identities { table = try IdentityTable.load(identities, cohort: nil, strict: false).0 }
@@ -51,7 +85,6 @@ public enum SourceInspector {
     let resolver = try IdentityResolver(layout: reader.layout, source: spec, identities: table)
     var seen = ByteKeyTable(capacity: 256)
     var firstLines: [Int] = []
-    var result: [InspectedRecord] = []
     try readingInput(path: spec.path) {
       try reader.forEachRecord { r, extraction in
         var item = InspectedRecord(line: r.line, status: .record)
@@ -77,11 +110,9 @@ public enum SourceInspector {
             }
           }
         }
-        result.append(item)
-        return limit.map { result.count < $0 } ?? true
+        return body(item)
       }
     }
-    return result
   }
 
   /// How `spec`'s records map to Holdout's parts, as (part, fields) lines for display.
