@@ -32,7 +32,7 @@ public enum IngestError: Error, Equatable, CustomStringConvertible {
     case .unreadable(let path, let reason):
       return "\(path): cannot be read (\(reason)); check its permissions"
     case .emptyFile(let path):
-      return "\(path): the file is empty; a CSV input needs a header row and data rows"
+      return "\(path): the file is empty (a CSV needs a header row, JSON lines at least one record); check the export"
     case .missingColumn(let path, let column, let header):
       let found = header.isEmpty ? "no columns" : header.joined(separator: ",")
       return "\(path):1: missing column '\(column)' (header has: \(found)); add it or rename the column"

@@ -59,7 +59,9 @@ struct SourceReader {
     var scanner = JSONScanner(paths: JSONFieldPaths(paths), unwrapsUnions: layout.unwrapsUnions)
     var reader = try LineReader(path: spec.path)
     var record = SourceRecord()
+    var sawLine = false
     try reader.forEachLine { (line, bytes) throws -> Bool in
+      sawLine = true
       do throws(JSONScanner.Failure) {
         try scanner.scan(bytes)
       } catch {
@@ -75,6 +77,7 @@ struct SourceReader {
       let outcome = extractor.extract(fields, line: line, into: &record)
       return try body(&record, outcome)
     }
+    if !sawLine { throw IngestError.emptyFile(path: spec.path) }
   }
 }
 

@@ -101,6 +101,23 @@ import Testing
     #expect(split.files.dropFirst(2).reduce(0) { $0 + $1[.rejected] } == 2)
   }
 
+  @Test func emptyAndMissingSourcesStopWithTheirPath() throws {
+    let empty = #"{"path": "empty.jsonl", "format": "segment"}"#
+    #expect {
+      try Self.measure(Self.experiment(events: empty), files: ["empty.jsonl": "\n  \n"])
+    } throws: { error in
+      guard case .input(.emptyFile(let path)) = error as? MeasurementError else { return false }
+      return path.hasSuffix("empty.jsonl")
+    }
+    let missing = #"{"path": "nowhere.json.gz", "format": "amplitude"}"#
+    #expect {
+      try Self.measure(Self.experiment(events: missing))
+    } throws: { error in
+      guard case .input(.fileNotFound(let path)) = error as? MeasurementError else { return false }
+      return path.hasSuffix("nowhere.json.gz")
+    }
+  }
+
   @Test func anIdentityColumnNamedExplicitlyMustExist() throws {
     let events = #"{"path": "\#(Self.sources)/amplitude/export.jsonl", "format": "amplitude", "id": ["user_id", "amplitude_id"], "identity": ["unit", "amplitude"]}"#
     #expect(throws: MeasurementError.self) { try Self.measure(Self.experiment(events: events)) }
