@@ -116,7 +116,7 @@ enum InspectCommand {
       }
       let cells = [
         "\(r.line)", status, r.user ?? "", r.event ?? "", r.time.map(Timestamp.format) ?? "",
-        r.value.map(Self.decimal) ?? "", r.channel ?? "", r.control ? "yes" : "",
+        r.value.map(Decimal.format) ?? "", r.channel ?? "", r.control ? "yes" : "",
       ]
       text += "| " + cells.map(Self.cell).joined(separator: " | ") + " |\n"
     }
@@ -125,18 +125,6 @@ enum InspectCommand {
 
   private static func cell(_ text: String) -> String {
     String(text.prefix(80)).replacingPipes()
-  }
-
-  static func decimal(_ micros: Int64) -> String {
-    let magnitude = micros.magnitude
-    var text = "\(magnitude / 1_000_000)"
-    var fraction = String(magnitude % 1_000_000)
-    if fraction != "0" {
-      fraction = String(repeating: "0", count: 6 - fraction.count) + fraction
-      while fraction.hasSuffix("0") { fraction.removeLast() }
-      text += "." + fraction
-    }
-    return (micros < 0 ? "-" : "") + text
   }
 }
 

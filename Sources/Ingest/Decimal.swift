@@ -75,4 +75,17 @@ public enum Decimal {
   /// Micro-units as a Double in units.
   @inline(__always)
   public static func units(_ micros: Int64) -> Double { Double(micros) / Double(scale) }
+
+  /// The exact decimal text of `micros` micro-units, without trailing zeros: `42.5`, `40`, `-0.000001`.
+  public static func format(_ micros: Int64) -> String {
+    let magnitude = micros.magnitude
+    var text = "\(magnitude / UInt64(scale))"
+    var fraction = String(magnitude % UInt64(scale))
+    if fraction != "0" {
+      fraction = String(repeating: "0", count: 6 - fraction.count) + fraction
+      while fraction.hasSuffix("0") { fraction.removeLast() }
+      text += "." + fraction
+    }
+    return (micros < 0 ? "-" : "") + text
+  }
 }

@@ -73,3 +73,11 @@ import Testing
     #expect(table.precedes(table.find("user-10")!, table.find("user-2")!))
   }
 }
+
+@Suite struct DecimalFormatTests {
+  @Test(arguments: [(42_500_000, "42.5"), (40_000_000, "40"), (-1, "-0.000001"), (0, "0"), (3_140_000, "3.14")])
+  func microUnitsPrintExactly(micros: Int64, text: String) {
+    #expect(Decimal.format(micros) == text)
+    #expect(Decimal.parseMicros(text) == micros)
+  }
+}

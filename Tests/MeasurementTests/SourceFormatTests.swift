@@ -32,7 +32,7 @@ import Testing
     records.map { r in
       switch r.status {
       case .record:
-        return "L\(r.line) record user=\(r.user ?? "-") event=\(r.event ?? "-") time=\(r.time.map(Timestamp.format) ?? "-") value=\(r.value.map(Self.decimal) ?? "null") channel=\(r.channel ?? "null") control=\(r.control)"
+        return "L\(r.line) record user=\(r.user ?? "-") event=\(r.event ?? "-") time=\(r.time.map(Timestamp.format) ?? "-") value=\(r.value.map(Decimal.format) ?? "null") channel=\(r.channel ?? "null") control=\(r.control)"
       case .duplicate(let of): return "L\(r.line) duplicate of \(of)"
       case .rejected(let reason, _): return "L\(r.line) rejected \(reason)"
       case .unresolved: return "L\(r.line) unresolved"
@@ -40,19 +40,6 @@ import Testing
       case .notAnEvent: return "L\(r.line) skipped"
       }
     }.sorted()
-  }
-
-  static func decimal(_ micros: Int64) -> String {
-    let sign = micros < 0 ? "-" : ""
-    let magnitude = micros.magnitude
-    var text = "\(magnitude / 1_000_000)"
-    var fraction = String(magnitude % 1_000_000)
-    if fraction != "0" {
-      fraction = String(repeating: "0", count: 6 - fraction.count) + fraction
-      while fraction.hasSuffix("0") { fraction.removeLast() }
-      text += "." + fraction
-    }
-    return sign + text
   }
 
   static func expectedLines(_ directory: String) throws -> [String] {
