@@ -27,6 +27,7 @@ extension EventJoiner {
       self.cohort = cohort
       self.resolver = resolver
       ledger = Reconciliation(role: role.rawValue, path: source.path)
+      ledger.format = source.format.rawValue
       file = Reconciliation.fileName(source.path)
       survivalWindow = MetricDefinition.micros(days: joiner.experiment.analysis.survivalDays)
       let experiment = joiner.experiment

@@ -137,6 +137,9 @@ public struct Reconciliation: Sendable, Equatable {
   public let role: String
   /// The file's path as given.
   public let path: String
+  /// The export format of an event source (`amplitude`, `holdout`…); nil for the cohort and
+  /// identities files.
+  public internal(set) var format: String? = nil
   /// Data rows read (the header and blank lines are not rows).
   public private(set) var rowsRead = 0
   /// Rows per fate, indexed by `Fate.rawValue`.

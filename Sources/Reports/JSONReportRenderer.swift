@@ -138,6 +138,7 @@ public enum JSONReportRenderer {
       }
       return .object([
         ("input", .string(file.role)), ("file", .string(Reconciliation.fileName(file.path))),
+        ("format", file.format.map { .string($0) } ?? .null),
         ("rows", .int(file.rowsRead)), ("fates", .object(fates)),
         ("rejected_by_reason", .object(reasons)), ("examples", .array(examples)),
         ("balanced", .bool(file.isBalanced)),
