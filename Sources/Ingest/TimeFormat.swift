@@ -1,8 +1,8 @@
 /// How a source writes its instants, for sources whose format is not fixed by the platform
 /// (`time_format` in an experiment file's generic inputs).
 public enum TimeFormat: String, Sendable, Equatable, CaseIterable {
-  /// Any form `Timestamp.parse` accepts: ISO-8601 variants, or epoch seconds / milliseconds told
-  /// apart by magnitude.
+  /// Any form `Timestamp.parse` accepts: ISO-8601 variants, or epoch seconds / milliseconds /
+  /// microseconds told apart by magnitude.
   case auto
   /// ISO-8601 date-times only (`T` or space, optional fraction and zone); numbers are refused.
   case iso8601
@@ -43,7 +43,7 @@ public enum TimeFormat: String, Sendable, Equatable, CaseIterable {
   /// What the format expects, for messages.
   public var example: String {
     switch self {
-    case .auto: return "ISO-8601 or Unix epoch seconds/milliseconds"
+    case .auto: return "ISO-8601 or Unix epoch seconds/milliseconds/microseconds"
     case .iso8601: return "ISO-8601 such as 2025-03-04T15:00:07Z"
     case .unixSeconds: return "Unix epoch seconds such as 1741100407"
     case .unixMilliseconds: return "Unix epoch milliseconds such as 1741100407000"

@@ -5,8 +5,9 @@
 ///   microseconds), with an offset (`+02:00`, `+0200`, `+02`, `Z`), with a space instead of `T`,
 ///   a space before the offset (`2026-10-03 14:22:05 +00:00`, Iterable) or a ` UTC` suffix;
 ///   no offset means UTC. Minutes-only (`14:22`) and date-only (`2026-10-03`, midnight) forms too.
-/// - Unix epoch seconds or milliseconds, optionally with a fraction, told apart by magnitude:
-///   an integer part of at least 10¹¹ is milliseconds (10¹¹ s is the year 5138; 10¹¹ ms is 1973).
+/// - Unix epoch seconds, milliseconds or microseconds, optionally with a fraction, told apart by
+///   magnitude: an integer part of at least 10¹¹ is milliseconds (10¹¹ s is the year 5138; 10¹¹
+///   ms is 1973), of at least 10¹⁴ microseconds (10¹⁴ ms is the year 5138 again).
 public enum Timestamp {
   /// Microseconds per second.
   public static let microsecondsPerSecond: Int64 = 1_000_000
@@ -128,7 +129,7 @@ public enum Timestamp {
       var integer: Int64 = 0
       var integerDigits = 0
       while let c = peek(), c >= 0x30 && c <= 0x39 {
-        guard integerDigits < 16 else { return nil }
+        guard integerDigits < 18 else { return nil }
         integer = integer * 10 + Int64(c - 0x30)
         integerDigits += 1
         i += 1
@@ -154,6 +155,10 @@ public enum Timestamp {
         let (whole, overflow) = integer.multipliedReportingOverflow(by: unit)
         guard !overflow else { return nil }
         return whole + fraction * unit / scale
+      }
+      if integer >= 100_000_000_000_000 {
+        // Microseconds.
+        return integer
       }
       if integer >= 100_000_000_000 {
         // Milliseconds.

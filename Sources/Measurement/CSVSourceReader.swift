@@ -28,7 +28,8 @@ struct CSVSourceReader {
     var wide: [RecordExtractor] = []
     if spec.format == .customerioCSV {
       let typeColumn = slot("type")
-      for (index, name) in header.enumerated() where name.hasSuffix("_at") && name != "created_at" {
+      for (index, name) in header.enumerated()
+      where name.hasSuffix("_at") && Self.customerioMetrics.contains(String(name.dropLast(3))) {
         wide.append(extractor.wide(eventField: typeColumn, suffix: String(name.dropLast(3)), timeSlot: index))
       }
     }
@@ -73,6 +74,13 @@ struct CSVSourceReader {
       }
     }
   }
+
+  /// The delivery metrics Customer.io reports (reporting-webhook metric names); other `_at`
+  /// columns (`created_at`, `updated_at`) are not events.
+  static let customerioMetrics: Set<String> = [
+    "drafted", "attempted", "sent", "delivered", "opened", "clicked", "converted", "unsubscribed", "bounced",
+    "dropped", "spammed", "failed", "undeliverable", "replied",
+  ]
 
   /// The columns a file must have: the time, at least one id, and the event name unless it is
   /// constant or derived.

@@ -86,14 +86,17 @@ extension EventJoiner {
         let print = EventJoiner.fingerprint(r)
         if !inserted {
           if dedup.fingerprints[Int(id)] != print {
+            let firstFile = dedup.files[Int(dedup.firstFiles[Int(id)])]
+            let place = firstFile == file ? "line \(dedup.firstLines[Int(id)])" : "\(firstFile):\(dedup.firstLines[Int(id)])"
             target.findings.recordConflict(
-              "\(file):\(r.line): \(dedupLabel(r.text[key])) "
-                + "repeats line \(dedup.firstLines[Int(id)]) with a different user, event, time or value")
+              "\(file):\(r.line): \(dedupLabel(r.text[key])) repeats \(place) with a different user, event, time or value")
           }
           return ledger.record(.duplicate)
         }
         dedup.fingerprints.append(print)
         dedup.firstLines.append(Int32(r.line))
+        if dedup.files.last != file { dedup.files.append(file) }
+        dedup.firstFiles.append(Int32(dedup.files.count - 1))
       }
       if r.time >= joiner.asOf { return ledger.record(.afterAsOf) }
       let u: Int

@@ -40,6 +40,9 @@ struct EventJoiner {
     var seen = ByteKeyTable(capacity: 1 << 12)
     var fingerprints: [UInt64] = []
     var firstLines: [Int32] = []
+    /// Per key: the index in `files` of the file where it was first seen.
+    var firstFiles: [Int32] = []
+    var files: [String] = []
   }
 
   /// The per-user state the join writes.
@@ -56,7 +59,10 @@ struct EventJoiner {
     let reader = SourceReader(spec: source, role: role)
     let resolver = try IdentityResolver(layout: reader.layout, source: source, identities: identities)
     return try readingInput(path: source.path) {
-      let key = role.rawValue + "/" + source.format.rawValue
+      // One table per id space: the same role, format and key fields (export windows of one
+      // platform de-duplicate across files; unrelated generic files do not).
+      let key = role.rawValue + "/" + source.format.rawValue + "/"
+        + reader.layout.dedup.map { $0.joined(separator: "|") }.joined(separator: ",")
       var dedup = target.dedup[key] ?? DedupTable()
       defer { target.dedup[key] = dedup }
       var fold = Fold(

@@ -41,8 +41,9 @@ struct IdentityResolver {
       } else if source.ids != nil {
         throw .invalidInput(
           path: source.path,
-          message:
-            "its id field '\(field.field)' names identity '\(field.identity)', but the identities file has no such column; add the column to the identities file or use 'unit'"
+          message: identities.columns.isEmpty
+            ? "its id field '\(field.field)' names identity '\(field.identity)', but the experiment has no identities file; add inputs.identities or use 'unit'"
+            : "its id field '\(field.field)' names identity '\(field.identity)', but the identities file has no such column; add the column to the identities file or use 'unit'"
         )
       } else {
         result.append(-2)

@@ -24,11 +24,13 @@ struct RecordExtractor {
   private var typeSlot = -1
   private var typeValue: [UInt8] = []
   private let zone: TimeZoneRule?
+  private let anonymousPrefix: [UInt8]
 
   /// Compiles `layout`; `slot` returns a field's slot (−1 when the file cannot have it).
   init(layout: SourceLayout, zone: TimeZoneRule?, slot: (String) -> Int) {
     self.layout = layout
     self.zone = zone
+    anonymousPrefix = Array((layout.anonymousPrefix ?? "").utf8)
     idSlots = layout.ids.map { slot($0.field) }
     switch layout.event {
     case .field(let fields, let fallback):
@@ -110,6 +112,11 @@ struct RecordExtractor {
       case .absent, .null: continue
       case .string, .number:
         let range = append(f, slot, to: &r)
+        if !anonymousPrefix.isEmpty && layout.ids[k].identity == SourceSpec.IdentityField.unit
+          && r.text[range].starts(with: anonymousPrefix)
+        {
+          continue  // Mixpanel's `$device:…` is an anonymous id, never a unit id
+        }
         if !range.isEmpty {
           r.ids[k] = range
           anyID = true
@@ -159,7 +166,9 @@ struct RecordExtractor {
       r.text.append(contentsOf: eventFallback)
     }
     r.event = start..<r.text.count
-    if r.event.isEmpty { return .rejected(.emptyEvent, "no event name") }
+    if r.event.isEmpty {
+      return .rejected(.emptyEvent, "no event name" + (layout.eventHint.map { " (\($0))" } ?? ""))
+    }
     return nil
   }
 

@@ -54,6 +54,11 @@ struct SourceLayout: Sendable, Equatable {
   var onlyType: (field: String, value: String)? = nil
   /// Braze's avro-tools JSON wraps nullable values in `{"type": value}`.
   var unwrapsUnions = false
+  /// Mixpanel: a `unit` id starting with this (`$device:`) is an anonymous id, not a unit id, and
+  /// is skipped so that the next id field (`$device_id`) can resolve the event.
+  var anonymousPrefix: String? = nil
+  /// A hint added to `empty_event` rejections (Iterable export lines carry no event name).
+  var eventHint: String? = nil
 
   static func == (a: SourceLayout, b: SourceLayout) -> Bool {
     a.ids == b.ids && a.event == b.event && a.times == b.times && a.values == b.values
@@ -61,7 +66,7 @@ struct SourceLayout: Sendable, Equatable {
       && a.dedup == b.dedup && a.dedupRequires == b.dedupRequires && a.channel == b.channel
       && a.control == b.control && a.onlyType?.field == b.onlyType?.field
       && a.onlyType?.value == b.onlyType?.value && a.unwrapsUnions == b.unwrapsUnions
-      && a.timeFormat == b.timeFormat
+      && a.timeFormat == b.timeFormat && a.anonymousPrefix == b.anonymousPrefix && a.eventHint == b.eventHint
   }
 
   typealias TimeFormatChoice = Ingest.TimeFormat
@@ -130,6 +135,7 @@ struct SourceLayout: Sendable, Equatable {
         ]
         : [["eventName"], ["messageId"], ["userId"], ["email"], ["createdAt"], ["url"]]
       channel = .iterablePrefix
+      eventHint = "Iterable export lines carry no event name: set \"event\" to the export's dataTypeName (e.g. \"emailSend\")"
       control = .iterable(reason: spec.format == .iterable ? ["dataFields.reason", "reason"] : ["reason"])
     case .klaviyo:
       ids = [
@@ -157,6 +163,7 @@ struct SourceLayout: Sendable, Equatable {
       values = ["properties.revenue"]
       dedup = [["event"], ["properties.distinct_id"], ["properties.time"], ["properties.$insert_id"]]
       dedupRequires = "properties.$insert_id"
+      anonymousPrefix = "$device:"
     case .segment:
       ids = [id("userId"), id("anonymousId", "anonymous_id")]
       event = .field(["event"], fallback: nil)
@@ -166,7 +173,7 @@ struct SourceLayout: Sendable, Equatable {
       onlyType = ("type", "track")
     }
     if let ids = spec.ids { self.ids = ids }
-    if let field = spec.fields.event { event = .field([field], fallback: nil) }
+    if let field = spec.fields.event { event = .field([field], fallback: spec.event) }
     if let name = spec.event, spec.fields.event == nil {
       if case .field(let fields, _) = event, !fields.isEmpty {
         // A platform's own name field wins when present; the constant fills in for files

@@ -81,7 +81,8 @@ public struct SourceSpec: Sendable, Equatable {
   public var ids: [IdentityField]?
   /// Field overrides (required for `csv` and `jsonl`).
   public var fields = Fields()
-  /// How times are written (generic sources; platforms have fixed formats).
+  /// How times are written. `auto` (the default) reads every platform's forms; a stricter
+  /// choice applies to any format and rejects times not in that form.
   public var timeFormat: TimeFormat = .auto
   /// The time zone of zone-less times (epoch numbers, ISO text without `Z` or offset): `UTC`,
   /// a fixed offset such as `+05:30`, or an IANA name such as `America/Los_Angeles`.

@@ -27,7 +27,7 @@ public struct UserOutcomes: Sendable {
   /// Per user: the first return event at or after entry (for the survival curves), or `never`.
   public internal(set) var firstReturn: [Int64]
 
-  /// Per user: true when a messaging source marked the user as held out.
+  /// Per user: true when a source marked the user as held out (Braze, Iterable markers).
   public internal(set) var platformControl: [Bool]
 
   init(users: Int, metrics: Int) {

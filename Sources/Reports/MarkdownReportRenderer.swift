@@ -312,15 +312,16 @@ public enum MarkdownReportRenderer {
       for example in examples { out += "  - \(MarkdownText.plain(example))\n" }
     }
     if findings.identityCollisions > 0 {
-      out += "- \(NumberFormat.grouped(findings.identityCollisions)) aliases in the identities file belong to several units; events carrying them are not merged into any unit:\n"
+      let n = findings.identityCollisions
+      out += "- \(NumberFormat.grouped(n)) \(n == 1 ? "alias" : "aliases") in the identities file \(n == 1 ? "belongs" : "belong") to several units; events carrying \(n == 1 ? "it are" : "them are") not merged into any unit:\n"
       list(findings.collisionExamples)
     }
     if unresolved > 0 {
-      out += "- \(NumberFormat.grouped(unresolved)) events could not be resolved to a unit (their aliases are not in the identities file):\n"
+      out += "- \(NumberFormat.grouped(unresolved)) \(unresolved == 1 ? "event" : "events") could not be resolved to a unit (aliases not in the identities file):\n"
       list(findings.unresolvedExamples)
     }
     if ambiguous > 0 {
-      out += "- \(NumberFormat.grouped(ambiguous)) events carry an alias that belongs to several units:\n"
+      out += "- \(NumberFormat.grouped(ambiguous)) \(ambiguous == 1 ? "event carries" : "events carry") an alias that belongs to several units:\n"
       list(findings.ambiguousExamples)
     }
     let marks = findings.platformControl

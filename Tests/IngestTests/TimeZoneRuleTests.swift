@@ -54,5 +54,8 @@ import Testing
     #expect(read(.iso8601, "2025-03-04 15:00:07.123456")?.isZoned == false)
     #expect(read(.iso8601, "2025-03-04 15:00:07.123456")?.micros == Timestamp.parse("2025-03-04T15:00:07.123456Z"))
     #expect(read(.auto, "1741100407")?.isZoned == false)
+    // Magnitude: seconds below 10¹¹, milliseconds below 10¹⁴, microseconds above.
+    #expect(read(.auto, "1741100407123456")?.micros == 1_741_100_407_123_456)
+    #expect(read(.auto, "99999999999999999999") == nil)
   }
 }

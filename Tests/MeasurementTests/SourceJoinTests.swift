@@ -118,6 +118,49 @@ import Testing
     }
   }
 
+  @Test func genericFilesWithDifferentKeysKeepSeparateDedupTablesAndConflictsNameTheFile() throws {
+    let a = "u,e,t,id\nuser-001,order,2025-03-05T00:00:00Z,1\n"
+    let b = "u,e,t,ref\nuser-002,order,2025-03-05T00:00:00Z,1\n"
+    let c = "u,e,t,id\nuser-003,order,2025-03-05T00:00:00Z,1\n"
+    func source(_ name: String, _ key: String) -> String {
+      #"{"path": "\#(name)", "format": "csv", "id": "u", "fields": {"event": "e", "time": "t", "dedup": ["\#(key)"]}}"#
+    }
+    let m = try Self.measure(
+      Self.experiment(events: "[\(source("a.csv", "id")), \(source("b.csv", "ref")), \(source("c.csv", "id"))]"),
+      files: ["a.csv": a, "b.csv": b, "c.csv": c])
+    // b.csv's ref 1 is another id space than a.csv's id 1; c.csv's id 1 repeats a.csv's.
+    #expect(m.files.map { $0[.duplicate] } == [0, 0, 0, 0, 1])  // cohort, identities, a, b, c
+    #expect(m.findings.conflictExamples == [
+      "c.csv:2: id '1' repeats a.csv:2 with a different user, event, time or value"
+    ])
+  }
+
+  @Test func iterableLinesWithoutAnEventNameSayHowToFixIt() throws {
+    let scratch = Scratch()
+    let path = scratch.write("export.jsonl", #"{"email":"ana@example.com","createdAt":"2025-03-04 15:00:00 +00:00"}"# + "\n")
+    let records = try SourceInspector.records(of: SourceSpec(path: path, format: .iterable))
+    guard case .rejected(let reason, let detail) = records.first?.status else {
+      Issue.record("not rejected: \(records)")
+      return
+    }
+    #expect(reason == "empty_event")
+    #expect(detail.contains("set \"event\" to the export's dataTypeName"))
+    var spec = SourceSpec(path: path, format: .iterable)
+    spec.event = "emailSend"
+    #expect(try SourceInspector.records(of: spec).first?.event == "emailSend")
+  }
+
+  @Test func anIdentityColumnNamedWithoutAnIdentitiesFileSaysSo() throws {
+    let withIdentities = Self.experiment(events: #"{"path": "e.jsonl", "format": "segment", "id": ["anonymousId"], "identity": ["anonymous_id"]}"#)
+    let experiment = withIdentities.split(separator: "\n")
+      .filter { !$0.contains("\"identities\"") }.joined(separator: "\n")
+    #expect {
+      try Self.measure(experiment, files: ["e.jsonl": "{}\n"])
+    } throws: { error in
+      "\(error)".contains("the experiment has no identities file")
+    }
+  }
+
   @Test func anIdentityColumnNamedExplicitlyMustExist() throws {
     let events = #"{"path": "\#(Self.sources)/amplitude/export.jsonl", "format": "amplitude", "id": ["user_id", "amplitude_id"], "identity": ["unit", "amplitude"]}"#
     #expect(throws: MeasurementError.self) { try Self.measure(Self.experiment(events: events)) }
