@@ -75,8 +75,8 @@ public enum Holdout {
       holdout plan --mean M --sd S --mde R --holdout H [...]
       holdout plan (--baseline P | --mean M --sd S) --users N --holdout H [...]
           Users needed to detect a relative effect R (or, with --users, the detectable effect).
-      holdout inspect FILE [--format F] [--rows N] [--identities FILE] [--role messages|events]
-                [--event NAME] [--timezone TZ] [--summary]
+      holdout inspect FILE [--format F] [--rows N] [--identities FILE [--unit COLUMN]]
+                [--role messages|events] [--event NAME] [--timezone TZ] [--summary]
       holdout inspect --experiment EXPERIMENT [--rows N] [--summary]
           Show how Holdout reads an export: its format (guessed from the first record unless
           given), the field mapping, and the first N records as parsed (default 10). Formats:

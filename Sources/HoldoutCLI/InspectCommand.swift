@@ -2,7 +2,7 @@ import Ingest
 import Measurement
 
 /// `holdout inspect FILE [--format F] [--rows N] [--identities FILE] [--role messages|events]
-/// [--event NAME] [--timezone TZ] [--summary]`
+/// [--unit COLUMN] [--event NAME] [--timezone TZ] [--summary]`
 /// and `holdout inspect --experiment EXPERIMENT [--rows N]`: shows how Holdout reads a file: the
 /// format (guessed from the first record, or given), the field mapping it would use, and the first
 /// records as parsed (user, event, UTC time, value, channel, holdout marker) or why each is not used.
@@ -43,7 +43,9 @@ enum InspectCommand {
     guard role == "events" || role == "messages" else {
       throw CLIError.usage("--role must be messages or events, got '\(role)'")
     }
-    let identities = args.value("identities").map { IdentitiesSpec(path: $0) }
+    let unit = args.value("unit")
+    let identities = args.value("identities").map { IdentitiesSpec(path: $0, unit: unit) }
+    if unit != nil && identities == nil { throw CLIError.usage("--unit names a column of --identities FILE") }
     let formatName = args.value("format")
     let eventName = args.value("event")
     let zone = args.value("timezone")

@@ -154,7 +154,11 @@ struct RecordExtractor {
       if b == -2 {
         r.text.append(contentsOf: wideSuffix)
       } else {
-        guard f.kind(b) == .string else { return .rejected(.emptyEvent, "no event name (metric missing)") }
+        guard f.kind(b) == .string else {
+          return f.kind(b) == .absent || f.kind(b) == .null
+            ? .rejected(.emptyEvent, "no event name (its second part is missing)")
+            : .rejected(.wrongType, "the event name's second part is \(Self.describe(f.kind(b)))")
+        }
         f.appendText(b, to: &r.text)
       }
     } else if let slot = firstPresent(f, eventSlots) {
