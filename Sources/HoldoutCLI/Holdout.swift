@@ -64,9 +64,11 @@ public enum Holdout {
       holdout assign EXPERIMENT --users FILE [--out FILE | --split DIR]
           Write user_id,arm,bucket for every id in FILE (a CSV with a user_id column), to
           standard output, to FILE, or one file per arm into DIR.
-      holdout simulate --users N --seed S [--lift L] [--as-of T] [--scenario S] --out DIR
+      holdout simulate --users N --seed S [--lift L] [--as-of T] [--scenario S]
+                [--activity A] [--sends] --out DIR
           Write a synthetic experiment with planted effects: winback (Holdout CSV; --lift 0:
           an A/A test) or cart-recovery (Customer.io webhooks + Amplitude export, gzipped).
+          --activity multiplies session rates, --sends adds *_sent message events (benchmarks).
       holdout stats FILE.csv --control ARM [--format md|json] [--alpha A] [--sequential]
                 [--tuning N] [--correction holm|benjamini_hochberg|none]
           Compare arms from per-arm sums (metric,kind,arm,n,sum,sum_squares[,pre_sum,

@@ -2,10 +2,13 @@ import Ingest
 import Simulation
 
 /// `holdout simulate --users N --seed S [--lift L] [--as-of T] [--scenario winback|cart-recovery]
-/// --out DIR`.
+/// [--activity A] [--sends] --out DIR`. `--activity` multiplies session rates and `--sends` adds
+/// `*_sent` message events (benchmark sizes); the defaults write the committed fixture.
 enum SimulateCommand {
   static func run(_ arguments: [String], console: Console) throws -> Int32 {
-    var args = try Arguments(arguments, flags: [])
+    var args = try Arguments(arguments, flags: ["sends"])
+    let sends = args.flag("sends")
+    let activityText = args.value("activity")
     let usersText = args.value("users")
     let seedText = args.value("seed")
     let liftText = args.value("lift") ?? "0.15"
@@ -34,6 +37,14 @@ enum SimulateCommand {
       }
       asOf = parsed
     }
+    var simulator = Simulator(users: users, seed: seed, lift: lift, asOf: asOf)
+    simulator.sends = sends
+    if let activityText {
+      guard let activity = Double(activityText), activity > 0, activity <= 1000 else {
+        throw CLIError.usage("--activity must be a positive number (session-rate multiplier), got '\(activityText)'")
+      }
+      simulator.activity = activity
+    }
     do {
       if scenario == "cart-recovery" {
         try CartRecoverySimulator(users: users, seed: seed, asOf: asOf).write(to: out)
@@ -41,7 +52,7 @@ enum SimulateCommand {
           "wrote \(out)/experiment.json, cohort.csv, identities.csv, messages.jsonl.gz, events.json.gz, truth.json\n")
         return 0
       }
-      try Simulator(users: users, seed: seed, lift: lift, asOf: asOf).write(to: out)
+      try simulator.write(to: out)
     } catch {
       throw CLIError.output("cannot write the simulated experiment into \(out): \(error.description)")
     }

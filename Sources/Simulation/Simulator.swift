@@ -24,6 +24,11 @@ public struct Simulator: Sendable {
   public let asOf: Int64
   /// Entries are spread uniformly over this many days before `asOf`.
   public let entryDays: Double
+  /// Session-rate multiplier (benchmarks: more behaviour events per user); 1 for the fixture.
+  public var activity = 1.0
+  /// When true, each message also has its `*_sent` event before delivery, as platform exports
+  /// do (benchmarks); false for the fixture.
+  public var sends = false
 
   /// A simulator; `asOf` defaults to 2026-11-16T00:00:00Z and entries span 84 days.
   public init(users: Int, seed: UInt64, lift: Double, asOf: Int64? = nil, entryDays: Double = 84) {
@@ -40,7 +45,7 @@ public struct Simulator: Sendable {
   /// Writes the experiment into directory `out`.
   public func write(to out: String) throws(IngestError) {
     try ByteSink.makeDirectory(out)
-    let model = WinbackModel(lift: lift)
+    let model = WinbackModel(lift: lift, activity: activity)
     var rng = SplitMix64(seed: seed)
     let splitter = Splitter(seed: Self.key, weights: WinbackModel.arms.map(\.weight))
     let day = Double(Timestamp.microsecondsPerDay)
@@ -86,7 +91,7 @@ public struct Simulator: Sendable {
 
       let g = rng.gamma(shape: WinbackModel.frailtyShape, scale: WinbackModel.frailtyScale)
       let orderRate = WinbackModel.orderRates[segment] * g
-      let sessionRate = WinbackModel.sessionRates[segment] * g
+      let sessionRate = WinbackModel.sessionRates[segment] * activity * g
       let effectEnd = t0 + Int64(WinbackModel.effectDays * day)
       // Pre-period: sessions in the 10 days before entry (lapsed users browse but do not buy).
       poisson(user, "session", rate: sessionRate, from: t0 - Int64(10 * day), to: t0, value: false)
@@ -101,6 +106,7 @@ public struct Simulator: Sendable {
         messageCounter += 1
         let sms = t0 + Int64(hour * (1 + rng.uniform() * 0.2))
         let delivered = rng.bernoulli(0.97)
+        if sends { messages.append("\(user),sms_sent,\(formatTime(sms, &rng)),sms,winback,msg_\(messageCounter)") }
         messages.append("\(user),\(delivered ? "sms_delivered" : "sms_failed"),\(formatTime(sms, &rng)),sms,winback,msg_\(messageCounter)")
         if delivered {
           unsubscribeRate += 0.004
@@ -112,6 +118,7 @@ public struct Simulator: Sendable {
       if arm == 2 {
         messageCounter += 1
         let email = t0 + Int64(hour * (20 + rng.uniform()))
+        if sends { messages.append("\(user),email_sent,\(formatTime(email, &rng)),email,winback,msg_\(messageCounter)") }
         if rng.bernoulli(0.95) {
           unsubscribeRate += 0.006
           messages.append("\(user),email_delivered,\(formatTime(email, &rng)),email,winback,msg_\(messageCounter)")

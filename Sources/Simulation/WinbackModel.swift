@@ -46,8 +46,14 @@ public struct WinbackModel: Sendable {
   /// The planted relative lift of the order rate in the `sms_email` arm.
   public let lift: Double
 
-  /// A model with planted `lift` (0 gives an A/A experiment).
-  public init(lift: Double) { self.lift = lift }
+  /// The session-rate multiplier (1 in the fixture; larger in benchmarks).
+  public let activity: Double
+
+  /// A model with planted `lift` (0 gives an A/A experiment) and session `activity`.
+  public init(lift: Double, activity: Double = 1) {
+    self.lift = lift
+    self.activity = activity
+  }
 
   /// The order-rate multiplier of arm `index` during the effect period.
   public func orderMultiplier(arm index: Int) -> Double { 1 + lift * Self.arms[index].liftShare }
@@ -69,9 +75,9 @@ public struct WinbackModel: Sendable {
       case "conversion_14d":
         value = Self.atLeastOne(rate: Self.orderRates[s] * orderMultiplier(arm: index), days: 14)
       case "retained_d7":
-        value = Self.atLeastOne(rate: Self.sessionRates[s] * sessionMultiplier(arm: index), days: 7)
+        value = Self.atLeastOne(rate: Self.sessionRates[s] * activity * sessionMultiplier(arm: index), days: 7)
       case "retained_d30":
-        value = Self.atLeastOne(rate: Self.sessionRates[s], days: 7)
+        value = Self.atLeastOne(rate: Self.sessionRates[s] * activity, days: 7)
       case "revenue_30d":
         value = 30 * Self.orderRates[s] * orderMultiplier(arm: index) * exp(Self.valueMu + Self.valueSigma * Self.valueSigma / 2)
       default:
