@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Interns byte strings (user ids, event names) as dense integer ids 0, 1, 2, …
 ///
 /// Open addressing with linear probing over an arena of key bytes; the hash is FNV-1a 64 of the
@@ -7,20 +13,23 @@
 public struct ByteKeyTable: Sendable {
   private var arena: [UInt8] = []
   private var offsets: [Int] = [0]
-  private var hashes: [UInt64] = []
-  private var slots: [Int32]
+  /// Open-addressing slots: 0 when empty, else the key's hash tag (high 32 bits of the hash) in
+  /// the high half and its id + 1 in the low half, so that most mismatches are rejected without
+  /// touching the key bytes (one cache line per probe).
+  private var slots: [UInt64]
   private var mask: Int
+  private var keyCount = 0
 
   /// An empty table sized for about `capacity` keys.
   public init(capacity: Int = 1024) {
     var size = 16
     while size < capacity * 2 { size <<= 1 }
-    slots = Array(repeating: -1, count: size)
+    slots = Array(repeating: 0, count: size)
     mask = size - 1
   }
 
   /// The number of distinct keys.
-  public var count: Int { hashes.count }
+  public var count: Int { keyCount }
 
   /// The id of `key`, or nil when absent.
   public func find(_ key: UnsafeBufferPointer<UInt8>) -> Int32? {
@@ -32,12 +41,12 @@ public struct ByteKeyTable: Sendable {
     let h = Self.hash(key)
     let (slot, found) = probe(key, hash: h)
     if let found { return (found, false) }
-    let id = Int32(hashes.count)
-    hashes.append(h)
+    let id = Int32(keyCount)
+    keyCount += 1
     arena.append(contentsOf: key)
     offsets.append(arena.count)
-    slots[slot] = id
-    if hashes.count * 2 > slots.count { grow() }
+    slots[slot] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(id) &+ 1)
+    if keyCount * 2 > slots.count { grow() }
     return (id, true)
   }
 
@@ -45,12 +54,18 @@ public struct ByteKeyTable: Sendable {
   /// slot where it would go.
   @inline(__always)
   private func probe(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> (slot: Int, id: Int32?) {
-    var slot = Int(truncatingIfNeeded: h) & mask
-    while true {
-      let id = slots[slot]
-      if id < 0 { return (slot, nil) }
-      if hashes[Int(id)] == h && equals(Int(id), key) { return (slot, id) }
-      slot = (slot + 1) & mask
+    let tag = h & 0xFFFF_FFFF_0000_0000
+    return slots.withUnsafeBufferPointer { table in
+      var slot = Int(truncatingIfNeeded: h) & mask
+      while true {
+        let entry = table[slot]
+        if entry == 0 { return (slot, nil) }
+        if entry & 0xFFFF_FFFF_0000_0000 == tag {
+          let id = Int32(truncatingIfNeeded: entry & 0xFFFF_FFFF) &- 1
+          if equals(Int(id), key) { return (slot, id) }
+        }
+        slot = (slot + 1) & mask
+      }
     }
   }
 
@@ -96,28 +111,34 @@ public struct ByteKeyTable: Sendable {
     }
   }
 
+  @inline(__always)
   private func equals(_ id: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
-    let lower = offsets[id], upper = offsets[id + 1]
+    let (lower, upper) = offsets.withUnsafeBufferPointer { ($0[id], $0[id + 1]) }
     guard upper - lower == key.count else { return false }
+    guard let base = key.baseAddress, key.count > 0 else { return true }
     return arena.withUnsafeBufferPointer { buffer in
-      var i = 0
-      while i < key.count {
-        if buffer[lower + i] != key[i] { return false }
-        i += 1
-      }
-      return true
+      memcmp(buffer.baseAddress! + lower, base, key.count) == 0
     }
   }
 
+  /// Doubles the slots, rehashing every key from its bytes (growth is rare: amortised O(1)).
   private mutating func grow() {
     let size = slots.count * 2
-    slots = Array(repeating: -1, count: size)
-    mask = size - 1
-    for (id, h) in hashes.enumerated() {
-      var slot = Int(truncatingIfNeeded: h) & mask
-      while slots[slot] >= 0 { slot = (slot + 1) & mask }
-      slots[slot] = Int32(id)
+    var fresh = [UInt64](repeating: 0, count: size)
+    let newMask = size - 1
+    arena.withUnsafeBufferPointer { bytes in
+      offsets.withUnsafeBufferPointer { offsets in
+        for id in 0..<keyCount {
+          let key = UnsafeBufferPointer(rebasing: bytes[offsets[id]..<offsets[id + 1]])
+          let h = Self.hash(key)
+          var slot = Int(truncatingIfNeeded: h) & newMask
+          while fresh[slot] != 0 { slot = (slot + 1) & newMask }
+          fresh[slot] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(id) &+ 1)
+        }
+      }
     }
+    slots = fresh
+    mask = newMask
   }
 
   /// FNV-1a 64 of the bytes, with a final avalanche so linear probing sees well-mixed low bits.

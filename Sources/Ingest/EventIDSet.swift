@@ -1,0 +1,98 @@
+/// The set of de-duplication keys seen so far, in 8 bytes per slot whatever the keys' length:
+/// the one structure whose memory grows with the number of events rather than users.
+///
+/// A key is represented by its 64-bit hash (`ByteKeyTable.hash`, fixed and process-independent),
+/// split into 256 shards by its top byte; a slot keeps the other 56 bits and an 8-bit fingerprint
+/// of the record's content, so that a repeated key is told apart as a true duplicate (same
+/// content) or a conflicting reuse of the key. Two different keys are confused only when their
+/// 64-bit hashes are equal: for n keys the chance of any such pair is about n²/2⁶⁵ (10⁻⁵ at 20
+/// million keys). A conflicting reuse goes unnoticed when the fingerprints agree (1 in 256), so
+/// the conflict count is a slight undercount. Slots are indexed by multiply-shift, so a shard
+/// grows by half rather than doubling; the load stays between ½ and ⅘ (10–16 bytes per key), and
+/// shards grow one at a time, so growing never holds two copies of the whole set.
+public struct EventIDSet: Sendable {
+  private var shards: [Shard]
+  /// The number of keys held.
+  public private(set) var count = 0
+
+  /// Bytes held by the table.
+  public var memoryBytes: Int { shards.reduce(0) { $0 + $1.slots.count * 8 } }
+
+  /// An empty set.
+  public init() {
+    shards = Array(repeating: Shard(), count: 256)
+  }
+
+  /// Inserts the key whose hash is `hash`, for a record whose content fingerprint is
+  /// `fingerprint` (its low 8 bits are kept).
+  public mutating func insert(hash: UInt64, fingerprint: UInt32) -> Insertion {
+    let result = shards[Int(hash >> 56)].insert(hash: hash, fingerprint: fingerprint)
+    if result == .inserted { count += 1 }
+    return result
+  }
+
+  /// What an insertion found.
+  public enum Insertion: Equatable, Sendable {
+    /// The key is new.
+    case inserted
+    /// The key was seen before, with the same content fingerprint.
+    case duplicate
+    /// The key was seen before with a different content fingerprint.
+    case conflicting
+  }
+
+}
+
+/// One shard of an `EventIDSet`: open addressing with linear probing. A slot holds the key's hash
+/// without the shard byte (56 bits) and an 8-bit content fingerprint; 0 is empty.
+private struct Shard: Sendable {
+  var slots: [UInt64] = Array(repeating: 0, count: 64)
+  var count = 0
+
+  /// The home slot: multiply-shift on the hash bits below the shard byte.
+  @inline(__always)
+  static func home(_ bits: UInt64, size: Int) -> Int {
+    Int(truncatingIfNeeded: bits.multipliedFullWidth(by: UInt64(size)).high)
+  }
+
+  mutating func insert(hash: UInt64, fingerprint: UInt32) -> EventIDSet.Insertion {
+    let bits = hash << 8  // the shard byte is implied by the shard
+    var entry = bits | UInt64(fingerprint & 0xFF)
+    if entry == 0 { entry = 1 }
+    let size = slots.count
+    var slot = Self.home(bits, size: size)
+    let found: EventIDSet.Insertion? = slots.withUnsafeMutableBufferPointer { table in
+      while true {
+        let current = table[slot]
+        if current == 0 {
+          table[slot] = entry
+          return nil
+        }
+        if current & ~0xFF == bits {
+          return current == entry ? .duplicate : .conflicting
+        }
+        slot += 1
+        if slot == size { slot = 0 }
+      }
+    }
+    if let found { return found }
+    count += 1
+    if count * 5 > size * 4 { grow() }
+    return .inserted
+  }
+
+  /// Grows the shard by half, re-placing every entry from its stored hash bits.
+  private mutating func grow() {
+    let size = slots.count + slots.count / 2
+    var fresh = [UInt64](repeating: 0, count: size)
+    for entry in slots where entry != 0 {
+      var slot = Self.home(entry & ~0xFF, size: size)
+      while fresh[slot] != 0 {
+        slot += 1
+        if slot == size { slot = 0 }
+      }
+      fresh[slot] = entry
+    }
+    slots = fresh
+  }
+}
