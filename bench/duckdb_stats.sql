@@ -1,7 +1,7 @@
 -- Holdout's per-arm sufficient statistics, recomputed in DuckDB SQL.
 --
 -- Driven by bench/duckdb_stats.py, which defines (from the experiment file):
---   views   cohort_raw(rn, user_id, entered_at, arm, segment...)   all VARCHAR, rn = file order
+--   views   cohort_raw(rn, user_id, entered_at, arm)      all VARCHAR, rn = the row's place in the file
 --           messages_raw(rn, user_id, event, ts, channel, message_id)
 --           events_raw(rn, user_id, event, ts, value, event_id)
 --           (read_csv with every column VARCHAR; rows with the wrong field count or broken
@@ -22,24 +22,32 @@
 -- NULL when not a timestamp. Text whose 5th character is '-' is read as ISO, anything else as an
 -- epoch, as Holdout does.
 -- ---------------------------------------------------------------------------------------------
-CREATE OR REPLACE MACRO n0(x) AS coalesce(CAST(nullif(x, '') AS BIGINT), 0);
-
--- Three stages, each materialized by the caller so that no expression is evaluated twice (a
--- macro repeats its argument at every use, and DuckDB inlines CTEs):
---   1. kind = ts_kind(s): 'iso', 'epoch' or NULL. A full match without capture groups runs on
---      RE2's DFA. Text whose 5th character is '-' is read as ISO, anything else as an epoch, as
---      Holdout does.
---   2. f = iso_fields(s) (ISO) or e = epoch_us(s) (epoch): the fields, cut at fixed positions
---      (YYYY-MM-DD[Thh:mm[:ss[.f…]]][zone]) with cheap string functions.
---   3. t = ts_from(kind, f, e): range checks (the date must exist) and the arithmetic.
+-- Two stages; the caller materializes the first, because a macro repeats its argument at every
+-- use and DuckDB inlines CTEs:
+--   1. kind = ts_kind(s). Full matches without capture groups run on RE2's DFA:
+--      'fast'  the common ISO shapes, YYYY-MM-DDThh:mm:ss[.f…](Z|±hh:mm) with hour ≤ 23,
+--              second ≤ 59 and offset ≤ 18 h: DuckDB's own TIMESTAMPTZ cast reads these exactly
+--              as Holdout does (it rejects dates that do not exist, applies the offset and
+--              truncates the fraction to microseconds);
+--      'iso'   every other form of Holdout's ISO grammar (date only, minutes only, second 60,
+--              a comma fraction, t or space separator, ±hh, ±hhmm, " UTC", a space before the
+--              zone): cut at fixed positions and computed exactly (iso_us);
+--      'epoch' digits with an optional fraction;
+--      NULL    anything else (not a timestamp). Text whose 5th character is '-' is read as ISO,
+--              anything else as an epoch, as Holdout does.
+--   2. t = ts_us(s, kind).
 CREATE OR REPLACE MACRO ts_kind(s) AS
   CASE WHEN substr(s, 5, 1) = '-' THEN
          CASE WHEN regexp_full_match(s,
-           '[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?( ?([Zz]|UTC|[+-][0-9]{2}(:?[0-9]{2})?))?)?')
-         THEN 'iso' END
+                '[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?(Z|[+-](0[0-9]|1[0-8]):[0-5][0-9])')
+              THEN 'fast'
+              WHEN regexp_full_match(s,
+                '[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?( ?([Zz]|UTC|[+-][0-9]{2}(:?[0-9]{2})?))?)?')
+              THEN 'iso' END
        WHEN regexp_full_match(s, '[0-9]{1,18}(\.[0-9]+)?') THEN 'epoch' END;
 
--- The fraction digits after the seconds ('' when none), and the zone text after them.
+-- The fraction digits after the seconds ('' when none), and the zone text after them, without
+-- a leading space or a colon: '', 'Z', 'z', 'UTC', '+hh' or '+hhmm'.
 CREATE OR REPLACE MACRO iso_digits(s) AS
   CASE WHEN substr(s, 20, 1) IN ('.', ',')
        THEN left(substr(s, 21), length(substr(s, 21)) - length(ltrim(substr(s, 21), '0123456789')))
@@ -49,21 +57,6 @@ CREATE OR REPLACE MACRO iso_zone(s) AS replace(ltrim(
        WHEN substr(s, 17, 1) <> ':' THEN substr(s, 17)
        WHEN iso_digits(s) = '' THEN substr(s, 20)
        ELSE substr(s, 21 + length(iso_digits(s))) END, ' '), ':', '');
-
-CREATE OR REPLACE MACRO iso_fields(s) AS {
-  'y': CAST(left(s, 4) AS BIGINT),
-  'mo': CAST(substr(s, 6, 2) AS BIGINT),
-  'd': CAST(substr(s, 9, 2) AS BIGINT),
-  'h': CASE WHEN length(s) > 10 THEN CAST(substr(s, 12, 2) AS BIGINT) ELSE 0 END,
-  'mi': CASE WHEN length(s) > 10 THEN CAST(substr(s, 15, 2) AS BIGINT) ELSE 0 END,
-  'se': CASE WHEN substr(s, 17, 1) = ':' THEN CAST(substr(s, 18, 2) AS BIGINT) ELSE 0 END,
-  'fr': CASE WHEN iso_digits(s) = '' THEN 0 ELSE CAST(rpad(left(iso_digits(s), 6), 6, '0') AS BIGINT) END,
-  -- zone (Z, z, UTC or none = 0): sign, hours and minutes of ±HH[[:]MM]
-  'zs': CASE WHEN left(iso_zone(s), 1) = '-' THEN -1 ELSE 1 END,
-  'zh': CASE WHEN left(iso_zone(s), 1) IN ('+', '-') THEN CAST(substr(iso_zone(s), 2, 2) AS BIGINT) ELSE 0 END,
-  'zm': CASE WHEN left(iso_zone(s), 1) IN ('+', '-') AND length(iso_zone(s)) = 5
-             THEN CAST(right(iso_zone(s), 2) AS BIGINT) ELSE 0 END
-};
 
 -- Days since 1970-01-01 of a proleptic Gregorian date (Fliegel & Van Flandern; every term is
 -- non-negative for years 0..9999, so integer division is unambiguous).
@@ -79,38 +72,53 @@ CREATE OR REPLACE MACRO days_in_month(y, mo) AS
   CASE WHEN mo = 2 THEN CASE WHEN (y % 4 = 0 AND y % 100 <> 0) OR y % 400 = 0 THEN 29 ELSE 28 END
        WHEN mo IN (4, 6, 9, 11) THEN 30 ELSE 31 END;
 
+-- The exact ISO path (s has Holdout's ISO shape). Only rare rows take it, so its repeated
+-- sub-expressions cost little.
+CREATE OR REPLACE MACRO iso_y(s) AS CAST(left(s, 4) AS BIGINT);
+CREATE OR REPLACE MACRO iso_mo(s) AS CAST(substr(s, 6, 2) AS BIGINT);
+CREATE OR REPLACE MACRO iso_d(s) AS CAST(substr(s, 9, 2) AS BIGINT);
+CREATE OR REPLACE MACRO iso_h(s) AS CASE WHEN length(s) > 10 THEN CAST(substr(s, 12, 2) AS BIGINT) ELSE 0 END;
+CREATE OR REPLACE MACRO iso_mi(s) AS CASE WHEN length(s) > 10 THEN CAST(substr(s, 15, 2) AS BIGINT) ELSE 0 END;
+CREATE OR REPLACE MACRO iso_se(s) AS CASE WHEN substr(s, 17, 1) = ':' THEN CAST(substr(s, 18, 2) AS BIGINT) ELSE 0 END;
+CREATE OR REPLACE MACRO iso_fr(s) AS
+  CASE WHEN iso_digits(s) = '' THEN 0 ELSE CAST(rpad(left(iso_digits(s), 6), 6, '0') AS BIGINT) END;
+CREATE OR REPLACE MACRO zone_h(z) AS CASE WHEN left(z, 1) IN ('+', '-') THEN CAST(substr(z, 2, 2) AS BIGINT) ELSE 0 END;
+CREATE OR REPLACE MACRO zone_m(z) AS
+  CASE WHEN left(z, 1) IN ('+', '-') AND length(z) = 5 THEN CAST(right(z, 2) AS BIGINT) ELSE 0 END;
+CREATE OR REPLACE MACRO zone_sign(z) AS CASE WHEN left(z, 1) = '-' THEN -1 ELSE 1 END;
+
+CREATE OR REPLACE MACRO iso_us(s) AS
+  CASE WHEN iso_mo(s) BETWEEN 1 AND 12 AND iso_d(s) BETWEEN 1 AND days_in_month(iso_y(s), iso_mo(s))
+        AND iso_h(s) <= 23 AND iso_mi(s) <= 59 AND iso_se(s) <= 60
+        AND zone_h(iso_zone(s)) <= 18 AND zone_m(iso_zone(s)) <= 59
+  THEN epoch_days(iso_y(s), iso_mo(s), iso_d(s)) * 86400000000
+       + ((iso_h(s) * 60 + iso_mi(s)) * 60 + iso_se(s)) * 1000000 + iso_fr(s)
+       - zone_sign(iso_zone(s)) * (zone_h(iso_zone(s)) * 60 + zone_m(iso_zone(s))) * 60000000
+  END;
+
 -- Integer part ≥ 1e14: microseconds; ≥ 1e11: milliseconds; else seconds. Up to 9 fraction
 -- digits count, truncated to the microsecond.
-CREATE OR REPLACE MACRO epoch_us(s) AS
-  CASE WHEN CAST(split_part(s, '.', 1) AS BIGINT) >= 100000000000000 THEN CAST(split_part(s, '.', 1) AS BIGINT)
-       WHEN CAST(split_part(s, '.', 1) AS BIGINT) >= 100000000000 THEN CAST(split_part(s, '.', 1) AS BIGINT) * 1000
-         + CASE WHEN split_part(s, '.', 2) = '' THEN 0
-                ELSE CAST(left(split_part(s, '.', 2), 9) AS BIGINT) * 1000
-                     // CAST(10 ** length(left(split_part(s, '.', 2), 9)) AS BIGINT) END
-       ELSE CAST(split_part(s, '.', 1) AS BIGINT) * 1000000
-         + CASE WHEN split_part(s, '.', 2) = '' THEN 0
-                ELSE CAST(left(split_part(s, '.', 2), 9) AS BIGINT) * 1000000
-                     // CAST(10 ** length(left(split_part(s, '.', 2), 9)) AS BIGINT) END
-  END;
+CREATE OR REPLACE MACRO epoch_frac(s, per_unit) AS
+  CASE WHEN split_part(s, '.', 2) = '' THEN 0
+       ELSE CAST(left(split_part(s, '.', 2), 9) AS BIGINT) * per_unit
+            // CAST(10 ** length(left(split_part(s, '.', 2), 9)) AS BIGINT) END;
+CREATE OR REPLACE MACRO epoch_int(s) AS CAST(split_part(s, '.', 1) AS BIGINT);
+CREATE OR REPLACE MACRO epoch_text_us(s) AS
+  CASE WHEN epoch_int(s) >= 100000000000000 THEN epoch_int(s)
+       WHEN epoch_int(s) >= 100000000000 THEN epoch_int(s) * 1000 + epoch_frac(s, 1000)
+       ELSE epoch_int(s) * 1000000 + epoch_frac(s, 1000000) END;
 
-CREATE OR REPLACE MACRO ts_from(kind, f, e) AS
-  CASE WHEN kind = 'epoch' THEN e
-       WHEN kind = 'iso'
-        AND f.mo BETWEEN 1 AND 12 AND f.d BETWEEN 1 AND days_in_month(f.y, f.mo)
-        AND f.h <= 23 AND f.mi <= 59 AND f.se <= 60 AND f.zh <= 18 AND f.zm <= 59
-       THEN epoch_days(f.y, f.mo, f.d) * 86400000000
-            + ((f.h * 60 + f.mi) * 60 + f.se) * 1000000 + f.fr
-            - f.zs * (f.zh * 60 + f.zm) * 60000000
-  END;
-
--- The three stages over a relation with a timestamp column s (used as a CTE chain below).
-CREATE OR REPLACE MACRO ts_stage2_f(s, kind) AS CASE WHEN kind = 'iso' THEN iso_fields(s) END;
-CREATE OR REPLACE MACRO ts_stage2_e(s, kind) AS CASE WHEN kind = 'epoch' THEN epoch_us(s) END;
+CREATE OR REPLACE MACRO ts_us(s, kind) AS
+  CASE WHEN kind = 'fast' THEN epoch_us(TRY_CAST(s AS TIMESTAMPTZ))
+       WHEN kind = 'epoch' THEN epoch_text_us(s)
+       WHEN kind = 'iso' THEN iso_us(s) END;
 
 -- ---------------------------------------------------------------------------------------------
 -- Values: [+-]digits[.digits] (at least one digit) to micro-units, 7th decimal rounding half
 -- away from zero; exponent forms through DOUBLE. Integer part below 1e12. NULL = not a number.
 -- ---------------------------------------------------------------------------------------------
+CREATE OR REPLACE MACRO n0(x) AS coalesce(CAST(nullif(x, '') AS BIGINT), 0);
+
 CREATE OR REPLACE MACRO dec_parts(s) AS
   regexp_extract(s, '^([+-]?)([0-9]*)(?:\.([0-9]*))?$', ['sg', 'ip', 'fp']);
 
@@ -129,9 +137,8 @@ CREATE OR REPLACE MACRO value_from(s, dp) AS
         AND abs(CAST(s AS DOUBLE)) < 1e12
        THEN CAST(round(CAST(s AS DOUBLE) * 1e6) AS BIGINT) END;
 
-SET VARIABLE as_of_us = (
-  SELECT ts_from(kind, ts_stage2_f(s, kind), ts_stage2_e(s, kind))
-  FROM (SELECT s, ts_kind(s) AS kind FROM (SELECT getvariable('as_of') AS s)));
+SET TimeZone = 'UTC';
+SET VARIABLE as_of_us = (SELECT ts_us(s, ts_kind(s)) FROM (SELECT getvariable('as_of') AS s));
 
 -- ---------------------------------------------------------------------------------------------
 -- Cohort: reject (empty id, bad entered_at, unknown arm), keep each user's first valid row,
@@ -142,10 +149,8 @@ WITH k AS MATERIALIZED (
   SELECT rn, user_id, arm, entered_at AS s, ts_kind(entered_at) AS kind
   FROM cohort_raw
   WHERE user_id IS NOT NULL AND user_id <> ''
-), f AS MATERIALIZED (
-  SELECT rn, user_id, arm, kind, ts_stage2_f(s, kind) AS f, ts_stage2_e(s, kind) AS e FROM k
 ), valid AS MATERIALIZED (
-  SELECT rn, user_id, arm, ts_from(kind, f, e) AS t0 FROM f
+  SELECT rn, user_id, arm, ts_us(s, kind) AS t0 FROM k
 ), checked AS (
   SELECT * FROM valid
   WHERE t0 IS NOT NULL AND (arm IN (SELECT arm FROM arms) OR arm = 'excluded')
@@ -165,11 +170,8 @@ WITH k AS MATERIALIZED (
   SELECT rn, user_id, event, message_id, ts AS s, ts_kind(ts) AS kind
   FROM messages_raw
   WHERE user_id IS NOT NULL AND user_id <> '' AND event IS NOT NULL AND event <> ''
-), f AS MATERIALIZED (
-  SELECT rn, user_id, event, message_id, kind, ts_stage2_f(s, kind) AS f, ts_stage2_e(s, kind) AS e
-  FROM k
 ), valid AS MATERIALIZED (
-  SELECT * FROM (SELECT rn, user_id, event, message_id, ts_from(kind, f, e) AS t FROM f)
+  SELECT * FROM (SELECT rn, user_id, event, message_id, ts_us(s, kind) AS t FROM k)
   WHERE t IS NOT NULL
 ), dups AS (
   SELECT message_id, event, min(rn) AS keep FROM valid
@@ -186,14 +188,13 @@ WITH k AS MATERIALIZED (
          CASE WHEN value <> '' THEN dec_parts(value) END AS dp
   FROM events_raw
   WHERE user_id IS NOT NULL AND user_id <> '' AND event IS NOT NULL AND event <> ''
-), f AS MATERIALIZED (
-  SELECT rn, user_id, event, event_id, kind, ts_stage2_f(s, kind) AS f, ts_stage2_e(s, kind) AS e,
-         CASE WHEN value <> '' THEN value_from(value, dp) END AS v,
-         coalesce(value <> '', false) AS has_value
-  FROM k
 ), valid AS MATERIALIZED (
   -- bad_timestamp, bad_number, and value_out_of_range for one value beyond ±1e9 units
-  SELECT * FROM (SELECT rn, user_id, event, event_id, v, has_value, ts_from(kind, f, e) AS t FROM f)
+  SELECT * FROM (
+    SELECT rn, user_id, event, event_id, ts_us(s, kind) AS t,
+           CASE WHEN value <> '' THEN value_from(value, dp) END AS v,
+           coalesce(value <> '', false) AS has_value
+    FROM k)
   WHERE t IS NOT NULL AND (NOT has_value OR (v IS NOT NULL AND abs(v) <= 1000000000000000))
 ), dups AS (
   SELECT event_id, min(rn) AS keep FROM valid

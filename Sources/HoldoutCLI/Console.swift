@@ -11,10 +11,16 @@ public struct Console: Sendable {
   /// Writes to standard error.
   public let err: @Sendable (String) -> Void
 
-  /// A console with custom sinks.
-  public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void) {
+  /// True when standard error is a terminal (progress is shown only there).
+  public let isTerminal: Bool
+
+  /// A console with custom sinks (never a terminal).
+  public init(
+    out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void, isTerminal: Bool = false
+  ) {
     self.out = out
     self.err = err
+    self.isTerminal = isTerminal
   }
 
   /// The process's real standard output and error.
@@ -24,7 +30,8 @@ public struct Console: Sendable {
     },
     err: { text in
       writeAll(2, text)
-    })
+    },
+    isTerminal: isatty(2) == 1)
 }
 
 /// Writes all of `text` to file descriptor `fd`, retrying short writes.

@@ -56,9 +56,12 @@ public enum Holdout {
 
     Usage:
       holdout report EXPERIMENT [--as-of T] [--out DIR] [--format md,json] [--check] [--strict]
+                [--threads N] [--quiet]
           Measure the experiment and write report.md and report.json into DIR (Markdown to
           standard output without --out). --check compares with the files in DIR instead and
           exits 1 with a line diff when they differ. --strict stops at the first bad row.
+          --threads N parses with N threads (default: all cores; the report is identical for any
+          N); progress shows on a terminal unless --quiet.
       holdout assign EXPERIMENT --id ID
           Print the arm of one user id.
       holdout assign EXPERIMENT --users FILE [--out FILE | --split DIR]

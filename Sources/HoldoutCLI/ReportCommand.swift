@@ -8,7 +8,9 @@ enum ReportCommand {
   static let formats = [("md", "report.md"), ("json", "report.json")]
 
   static func run(_ arguments: [String], console: Console) throws -> Int32 {
-    var args = try Arguments(arguments, flags: ["check", "strict"])
+    var args = try Arguments(arguments, flags: ["check", "strict", "quiet"])
+    let threads = try Threads.parse(args.value("threads"))
+    let quiet = args.flag("quiet")
     let asOfText = args.value("as-of")
     let out = args.value("out")
     let formatText = args.value("format") ?? "md,json"
@@ -35,7 +37,11 @@ enum ReportCommand {
     guard let asOf else {
       throw CLIError.measurement(.missingForCommand(path: experiment.path, key: "as_of", command: "report (or pass --as-of)"))
     }
-    let measurement = try Measurer(experiment: experiment, asOf: asOf, strict: strict).measure()
+    var measurer = Measurer(experiment: experiment, asOf: asOf, strict: strict, threads: threads)
+    let meter = ProgressMeter(console: console, enabled: !quiet && console.isTerminal)
+    if meter.enabled { measurer.progress = { path, bytes in meter.update(path: path, bytes: bytes) } }
+    let measurement = try measurer.measure()
+    meter.finish()
     let report = ExperimentReport(measurement: measurement)
     var documents: [(file: String, text: String)] = []
     for (format, file) in formats where selected.contains(format) {

@@ -21,6 +21,18 @@ public final class ByteSource {
   private let ownsDescriptor: Bool
   private var child: pid_t = 0
   private var checkedStandardInput: Bool
+  private var memory: [UInt8]? = nil
+  private var memoryOffset = 0
+
+  /// A source over bytes already in memory (a chunk of a larger file); `path` is for messages.
+  public init(bytes: [UInt8], path: String) {
+    self.path = path
+    isCompressed = false
+    descriptor = -1
+    ownsDescriptor = false
+    checkedStandardInput = true
+    memory = bytes
+  }
 
   /// Opens `path` for reading; `-` means standard input.
   public init(path: String) throws(IngestError) {
@@ -69,6 +81,14 @@ public final class ByteSource {
 
   /// Reads up to `count` bytes into `buffer`; returns the number read, 0 at end of input.
   public func read(into buffer: UnsafeMutableRawPointer, count: Int) throws(IngestError) -> Int {
+    if let memory {
+      let n = min(count, memory.count - memoryOffset)
+      if n > 0 {
+        memory.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress! + memoryOffset, byteCount: n) }
+        memoryOffset += n
+      }
+      return n
+    }
     while true {
       let n = Glibc.read(descriptor, buffer, count)
       if n > 0 {

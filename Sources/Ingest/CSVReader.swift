@@ -33,10 +33,21 @@ public struct CSVReader: ~Copyable {
   public init(path: String, blockSize: Int = 1 << 20, recordLimit: Int = defaultRecordLimit)
     throws(IngestError)
   {
-    source = try ByteSource(path: path)
+    self.init(source: try ByteSource(path: path), blockSize: blockSize, recordLimit: recordLimit)
+  }
+
+  /// Reads `source` (a file, or a chunk in memory).
+  public init(source: ByteSource, blockSize: Int = 1 << 20, recordLimit: Int = defaultRecordLimit) {
+    self.source = source
     self.recordLimit = max(recordLimit, 16)
     buffer = .allocate(capacity: max(blockSize, 16))
     ranges.reserveCapacity(16)
+  }
+
+  /// Uses `names` as the header without reading one (a chunk after the file's first).
+  public mutating func assumeHeader(_ names: [String]) {
+    header = names
+    checkedBOM = true
   }
 
   deinit { buffer.deallocate() }

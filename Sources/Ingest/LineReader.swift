@@ -31,9 +31,15 @@ public struct LineReader: ~Copyable {
   public init(path: String, blockSize: Int = 1 << 20, lineLimit: Int = defaultLineLimit)
     throws(IngestError)
   {
-    source = try ByteSource(path: path)
+    self.init(source: try ByteSource(path: path), blockSize: blockSize, lineLimit: lineLimit)
+  }
+
+  /// Reads `source` (a file, or a chunk in memory); `skipsBOM` is false for chunks after the first.
+  public init(source: ByteSource, blockSize: Int = 1 << 20, lineLimit: Int = defaultLineLimit, skipsBOM: Bool = true) {
+    self.source = source
     self.lineLimit = max(lineLimit, 16)
     buffer = .allocate(capacity: max(blockSize, 16))
+    checkedBOM = !skipsBOM
   }
 
   deinit { buffer.deallocate() }

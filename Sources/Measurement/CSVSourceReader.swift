@@ -16,9 +16,11 @@ struct CSVSourceReader {
     String(name.lowercased().map { $0 == " " ? "_" : $0 })
   }
 
-  func forEachRecord(_ body: (inout SourceRecord, Extraction) throws -> Bool) throws {
-    var reader = try CSVReader(path: spec.path)
-    let header = try reader.readHeader().map(Self.normalized)
+  /// Reads `reader`'s records; its header is read first unless `given` (a later chunk).
+  func forEachRecord(
+    _ reader: inout CSVReader, header given: [String]?, _ body: (inout SourceRecord, Extraction) throws -> Bool
+  ) throws {
+    let header = try (given ?? reader.readHeader()).map(Self.normalized)
     let fieldCount = header.count
     func slot(_ name: String) -> Int { header.firstIndex(of: Self.normalized(name)) ?? -1 }
     let extractor = RecordExtractor(layout: layout, zone: zone, slot: slot)

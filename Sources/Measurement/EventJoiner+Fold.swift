@@ -7,25 +7,23 @@ extension EventJoiner {
     let source: SourceSpec
     let role: Role
     let cohort: CohortTable
-    let resolver: IdentityResolver
-    let idFields: [String]
     var ledger: Reconciliation
-    private var names = ByteKeyTable(capacity: 64)
-    private var meanings: [EventMeaning] = []
+    /// Builds de-duplication key labels for conflict messages.
+    let labels: RecordResolver
+    private let names: ByteKeyTable
+    private let meanings: [EventMeaning]
     private var channelCosts: [Int64] = []
     private let survivalWindow: Int64
     private let file: String
 
     init(
       joiner: EventJoiner, source: SourceSpec, role: Role, cohort: CohortTable, resolver: IdentityResolver,
-      idFields: [String]
+      layout: SourceLayout
     ) {
-      self.idFields = idFields
       self.joiner = joiner
       self.source = source
       self.role = role
       self.cohort = cohort
-      self.resolver = resolver
       ledger = Reconciliation(role: role.rawValue, path: source.path)
       ledger.format = source.format.rawValue
       file = Reconciliation.fileName(source.path)
@@ -51,10 +49,17 @@ extension EventJoiner {
       for rename in source.rename {
         if let meaning = byName.first(where: { $0.0 == rename.to })?.1 { add(rename.from) { $0.merge(meaning) } }
       }
+      var names = ByteKeyTable(capacity: 64)
+      var meanings: [EventMeaning] = []
       for (name, meaning) in byName {
         let id = Int(names.intern(name))
         if id == meanings.count { meanings.append(meaning) } else { meanings[id].merge(meaning) }
       }
+      self.names = names
+      self.meanings = meanings
+      labels = RecordResolver(
+        cohort: cohort, resolver: resolver, idFields: layout.ids.map(\.field),
+        dedupFields: layout.dedup.map { $0[0] }, names: names)
     }
 
     private mutating func cost(of channel: Int32, channels: ChannelTable) -> Int64 {
@@ -72,101 +77,73 @@ extension EventJoiner {
       if joiner.strict { throw .strictRejection(path: source.path, line: line, reason: detail) }
     }
 
-    /// Takes one record (or rejection) from the reader.
-    mutating func take(
-      _ r: inout SourceRecord, _ extraction: Extraction, target: inout Target, dedup: inout DedupTable
+    /// The event names (after renames) whose meanings this fold knows, for `RecordResolver`.
+    var eventNames: ByteKeyTable { names }
+
+    /// Folds a batch of parsed records, in order, into the join target.
+    mutating func consume(_ batch: ParsedBatch, target: inout Target, dedup: inout DedupTable) throws(IngestError) {
+      if let failure = batch.failure { throw failure }
+      let offset = batch.linesBefore
+      for p in batch.records {
+        try take(p, batch: batch, line: Int(p.line) + offset, target: &target, dedup: &dedup)
+      }
+    }
+
+    /// One record's fate, decided in order: rejected, not an event, duplicate, after as_of,
+    /// identity, cohort, analysed, holdout marker, measured event, then the windows.
+    private mutating func take(
+      _ p: ParsedRecord, batch: ParsedBatch, line: Int, target: inout Target, dedup: inout DedupTable
     ) throws(IngestError) {
-      switch extraction {
-      case .rejected(let reason, let detail): return try reject(reason, line: r.line, detail)
+      switch p.kind {
+      case .rejected: return try reject(p.reason, line: line, batch.notes[Int(p.note)])
       case .notAnEvent: return ledger.record(.notAnEvent)
       case .record: break
       }
-      if let key = r.dedup {
-        let hash = r.text.withUnsafeBufferPointer { ByteKeyTable.hash(UnsafeBufferPointer(rebasing: $0[key])) }
-        switch dedup.insert(hash: hash, fingerprint: EventJoiner.fingerprint(r)) {
+      if p.hasDedup {
+        switch dedup.insert(hash: p.dedupHash, fingerprint: p.fingerprint) {
         case .inserted: break
         case .duplicate: return ledger.record(.duplicate)
         case .conflicting:
+          let key = batch.text[Int(p.keyStart)..<Int(p.keyStart + p.keyLength)]
           target.findings.recordConflict(
-            "\(file):\(r.line): \(dedupLabel(r.text[key])) repeats an earlier record with a different user, event, time or value")
+            "\(file):\(line): \(labels.dedupLabel(key)) repeats an earlier record with a different user, event, time or value")
           return ledger.record(.duplicate)
         }
       }
-      if r.time >= joiner.asOf { return ledger.record(.afterAsOf) }
-      let u: Int
-      switch resolveUser(r, findings: &target.findings) {
-      case .success(let user): u = Int(user)
-      case .failure(let stop): return ledger.record(stop.fate)
+      if p.time >= joiner.asOf { return ledger.record(.afterAsOf) }
+      switch p.identity {
+      case .user: break
+      case .notInCohort: return ledger.record(.userNotInCohort)
+      case .unresolved:
+        if p.note >= 0 && target.findings.wantsExample(of: .unresolvedIdentity) {
+          target.findings.recordUnresolved("\(file):\(line): \(batch.notes[Int(p.note)])")
+        }
+        return ledger.record(.unresolvedIdentity)
+      case .ambiguous:
+        if p.note >= 0 && target.findings.wantsExample(of: .ambiguousIdentity) {
+          target.findings.recordAmbiguous("\(file):\(line): \(batch.notes[Int(p.note)])")
+        }
+        return ledger.record(.ambiguousIdentity)
       }
+      let u = Int(p.user)
       if cohort.arm[u] == CohortTable.notAnalysed { return ledger.record(.userNotAnalysed) }
-      if r.control {
+      if p.control {
         target.outcomes.platformControl[u] = true
         return ledger.record(.used)
       }
-      guard let name = r.text.withUnsafeBufferPointer({ names.find(UnsafeBufferPointer(rebasing: $0[r.event])) }) else {
-        return ledger.record(.eventNotMeasured)
-      }
-      try apply(r, meaning: meanings[Int(name)], user: u, target: &target)
-    }
-
-    /// The cohort user of a record, or the fate that stops it.
-    private func resolveUser(_ r: SourceRecord, findings: inout JoinFindings) -> Result<Int32, FateError> {
-      switch resolver.resolve(r) {
-      case .direct(let range):
-        let user = r.text.withUnsafeBufferPointer { cohort.ids.find(UnsafeBufferPointer(rebasing: $0[range])) }
-        return user.map { .success($0) } ?? .failure(FateError(fate: .userNotInCohort))
-      case .alias(let unit):
-        return resolver.identities.user(ofUnit: unit).map { .success($0) } ?? .failure(FateError(fate: .userNotInCohort))
-      case .ambiguous(let k, let range):
-        if findings.wantsExample(of: .ambiguousIdentity) {
-          findings.recordAmbiguous(
-            "\(file):\(r.line): \(idField(k)) \(CohortLoader.quoted(r.text[range])) belongs to several units in the identities file")
-        }
-        return .failure(FateError(fate: .ambiguousIdentity))
-      case .unresolved(let last):
-        if findings.wantsExample(of: .unresolvedIdentity) {
-          if let last {
-            findings.recordUnresolved(
-              "\(file):\(r.line): \(idField(last.field)) \(CohortLoader.quoted(r.text[last.range])) is not in the identities file")
-          } else {
-            findings.recordUnresolved(
-              "\(file):\(r.line): only alias ids, and no identities file column for them")
-          }
-        }
-        return .failure(FateError(fate: .unresolvedIdentity))
-      }
-    }
-
-    /// A fate that ends a record's fold early.
-    struct FateError: Error {
-      let fate: Reconciliation.Fate
-    }
-
-    private func idField(_ k: Int) -> String { idFields[k] }
-
-    /// A de-duplication key for messages: `event_id 'e1'`, or the fields and values of a
-    /// composite key (`key (eventName, messageId, …) 'emailOpen|m1|…'`).
-    private func dedupLabel(_ key: ArraySlice<UInt8>) -> String {
-      var parts: [[UInt8]] = [[]]
-      for byte in key {
-        if byte == 0x1F || byte == 0x1E { parts.append([]) } else { parts[parts.count - 1].append(byte) }
-      }
-      let values = parts.dropLast().map { String(decoding: $0, as: UTF8.self) }
-      let fields = SourceLayout(source, role: role).dedup.map { $0[0] }
-      if fields.count == 1, let value = values.first {
-        return "\(fields[0]) \(CohortLoader.quoted(Array(value.utf8)))"
-      }
-      return "key (\(fields.joined(separator: ", "))) \(CohortLoader.quoted(Array(values.joined(separator: "|").utf8)))"
+      guard p.meaning >= 0 else { return ledger.record(.eventNotMeasured) }
+      try apply(p, batch: batch, line: line, meaning: meanings[Int(p.meaning)], user: u, target: &target)
     }
 
     /// Applies a resolved, analysed record of a measured event to the user's outcomes. A record
     /// whose value or cost would push a user's total past the bound is rejected whole, before
     /// anything is applied.
-    private mutating func apply(_ r: SourceRecord, meaning: EventMeaning, user u: Int, target: inout Target)
-      throws(IngestError)
-    {
+    private mutating func apply(
+      _ r: ParsedRecord, batch: ParsedBatch, line: Int, meaning: EventMeaning, user u: Int, target: inout Target
+    ) throws(IngestError) {
       let metrics = joiner.experiment.metrics
       let offset = r.time - cohort.entry[u]
+      let value: Int64? = r.hasValue ? r.value : nil
       // Which metric windows the record falls in: true = post, false = pre-period, nil = none.
       func window(_ m: Int) -> Bool? {
         let metric = metrics[m]
@@ -174,32 +151,31 @@ extension EventJoiner {
         if offset < 0 && offset >= -metric.windowLength { return false }
         return nil
       }
-      func userName() -> String {
-        guard let first = r.ids.first(where: { $0 != nil }), let range = first else { return "?" }
-        return CohortLoader.quoted(r.text[range])
-      }
+      func userName() -> String { CohortLoader.quoted(Array(cohort.ids.string(Int32(u)).utf8)) }
       var channel: Int32 = -1
       var messageCost: Int64 = 0
       if meaning.isExposure && offset >= 0 {
-        channel = r.text.withUnsafeBufferPointer { text in
-          if let range = r.channel { return target.channels.code(UnsafeBufferPointer(rebasing: text[range])) }
-          return target.channels.code(prefixOf: UnsafeBufferPointer(rebasing: text[r.event]))
+        if r.channelLength > 0 {
+          channel = batch.text.withUnsafeBufferPointer { text in
+            target.channels.code(
+              UnsafeBufferPointer(rebasing: text[Int(r.channelStart)..<Int(r.channelStart + r.channelLength)]))
+          }
         }
         messageCost = cost(of: channel, channels: target.channels)
         let (total, overflow) = target.outcomes.spend[u].addingReportingOverflow(messageCost)
         if overflow || total.magnitude > UserOutcomes.maximumMagnitude {
           return try reject(
-            .valueOutOfRange, line: r.line, "user \(userName())'s message cost would pass ±\(UserOutcomes.maximumUnits)")
+            .valueOutOfRange, line: line, "user \(userName())'s message cost would pass ±\(UserOutcomes.maximumUnits)")
         }
       }
       for m in meaning.metrics where metrics[m].kind == .count || metrics[m].kind == .revenue {
         guard let isPost = window(m) else { continue }
         let current = isPost ? target.outcomes.post[m][u] : target.outcomes.pre[m][u]
-        let increment = metrics[m].kind == .count ? Decimal.scale : (r.value ?? 0)
+        let increment = metrics[m].kind == .count ? Decimal.scale : (value ?? 0)
         let (total, overflow) = current.addingReportingOverflow(increment)
         if overflow || total.magnitude > UserOutcomes.maximumMagnitude {
           return try reject(
-            .valueOutOfRange, line: r.line,
+            .valueOutOfRange, line: line,
             "user \(userName())'s total for '\(metrics[m].name)' would pass ±\(UserOutcomes.maximumUnits)")
         }
       }
@@ -222,8 +198,8 @@ extension EventJoiner {
         guard let isPost = window(m) else { continue }
         used = true
         let kind = metrics[m].kind
-        let increment = kind == .revenue ? (r.value ?? 0) : Decimal.scale
-        if kind == .revenue && r.value == nil { lacksValue = true }
+        let increment = kind == .revenue ? (value ?? 0) : Decimal.scale
+        if kind == .revenue && value == nil { lacksValue = true }
         if isPost {
           Self.apply(increment, kind: kind, to: &target.outcomes.post[m][u])
         } else {

@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import Ingest
 
 /// Folds the records of one source (any format, via `SourceReader`) into the per-user outcomes.
@@ -21,6 +23,12 @@ struct EventJoiner {
   let experiment: ExperimentDefinition
   let asOf: Int64
   let strict: Bool
+  /// Threads that parse chunks (1: everything on the calling thread, the reference order).
+  var threads = 1
+  /// Bytes per chunk (small values in tests put chunk boundaries everywhere).
+  var chunkSize = 2 << 20
+  /// Called with the bytes read so far, for progress.
+  var progress: (@Sendable (Int) -> Void)? = nil
 
   /// What each known event name means: the metrics it feeds and whether it is an exposure.
   struct EventMeaning {
@@ -59,13 +67,90 @@ struct EventJoiner {
       var dedup = target.dedup[key] ?? DedupTable()
       defer { target.dedup[key] = dedup }
       var fold = Fold(
-        joiner: self, source: source, role: role, cohort: cohort, resolver: resolver,
-        idFields: reader.layout.ids.map(\.field))
-      try reader.forEachRecord { record, extraction in
-        try fold.take(&record, extraction, target: &target, dedup: &dedup)
-        return true
+        joiner: self, source: source, role: role, cohort: cohort, resolver: resolver, layout: reader.layout)
+      let records = fold.labels
+      if !reader.isChunkable {
+        var batch = ParsedBatch()
+        try reader.forEachRecord { record, extraction in
+          records.append(record, extraction, lineOffset: 0, to: &batch)
+          if batch.records.count >= 1 << 16 {
+            try fold.consume(batch, target: &target, dedup: &dedup)
+            batch = ParsedBatch()
+          }
+          return true
+        }
+        try fold.consume(batch, target: &target, dedup: &dedup)
+        return fold.ledger
       }
+      try readChunks(reader, records, fold: &fold, target: &target, dedup: &dedup)
       return fold.ledger
+    }
+  }
+
+  /// Reads a line-oriented source in chunks: each wave of chunks is parsed in parallel (into
+  /// `ParsedBatch`es, with every read-only lookup done) while the previous wave is folded on this
+  /// thread in file order, so the result is identical for any thread count.
+  private func readChunks(
+    _ reader: SourceReader, _ records: RecordResolver, fold: inout Fold, target: inout Target,
+    dedup: inout DedupTable
+  ) throws {
+    var chunks = ChunkReader(
+      source: try ByteSource(path: reader.spec.path), quoted: reader.spec.format.isCSV, chunkSize: chunkSize)
+    let threads = max(1, self.threads)
+    var header: [String]? = nil
+    var pending: [ParsedBatch] = []
+    var finished = false
+    var sawLine = false
+    @Sendable func parse(_ chunk: ChunkReader.Chunk, header: [String]?) -> ParsedBatch {
+      var batch = ParsedBatch()
+      batch.linesBefore = chunk.linesBefore
+      do {
+        batch.sawLine = try reader.forEachRecord(in: chunk, header: header) { record, extraction in
+          records.append(record, extraction, lineOffset: 0, to: &batch)
+          return true
+        }
+      } catch let error as IngestError {
+        batch.failure = error
+      } catch {
+        batch.failure = .unreadable(path: reader.spec.path, reason: "\(error)")
+      }
+      return batch
+    }
+    while !finished || !pending.isEmpty {
+      var wave: [ChunkReader.Chunk] = []
+      while !finished && wave.count < threads * 2 {
+        if let chunk = try chunks.next() { wave.append(chunk) } else { finished = true }
+      }
+      progress?(chunks.bytesRead)
+      if reader.spec.format.isCSV && header == nil, let first = wave.first {
+        header = try reader.csvHeader(first)
+      }
+      let box = BatchBox(count: wave.count)
+      let waveHeader = header
+      if threads == 1 || wave.count <= 1 {
+        for batch in pending {
+          sawLine = sawLine || batch.sawLine
+          try fold.consume(batch, target: &target, dedup: &dedup)
+        }
+        for (i, chunk) in wave.enumerated() { box.set(i, parse(chunk, header: waveHeader)) }
+      } else {
+        let group = DispatchGroup()
+        let chunksOfWave = wave
+        DispatchQueue.global().async(group: group) {
+          DispatchQueue.concurrentPerform(iterations: chunksOfWave.count) { i in
+            box.set(i, parse(chunksOfWave[i], header: waveHeader))
+          }
+        }
+        defer { group.wait() }
+        for batch in pending {
+          sawLine = sawLine || batch.sawLine
+          try fold.consume(batch, target: &target, dedup: &dedup)
+        }
+      }
+      pending = box.batches
+    }
+    if reader.spec.format.isCSV ? header == nil : !sawLine {
+      throw IngestError.emptyFile(path: reader.spec.path)
     }
   }
 
@@ -84,4 +169,17 @@ struct EventJoiner {
       return UInt32(truncatingIfNeeded: h ^ (h >> 32))
     }
   }
+}
+
+/// Per-chunk results written by parallel workers, each to its own index.
+final class BatchBox: Sendable {
+  private let slots: Mutex<[ParsedBatch?]>
+
+  init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
+
+  func set(_ index: Int, _ batch: sending ParsedBatch) {
+    slots.withLock { $0[index] = batch }
+  }
+
+  var batches: [ParsedBatch] { slots.withLock { $0.map { $0! } } }
 }

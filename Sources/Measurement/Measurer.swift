@@ -10,12 +10,20 @@ public struct Measurer: Sendable {
   public let asOf: Int64
   /// When true, the first rejected row stops the run with `file:line: reason`.
   public let strict: Bool
+  /// Threads that parse input chunks; the result is identical for any number (1 is the
+  /// reference order).
+  public var threads = 1
+  /// Bytes per parsing chunk (tests use tiny chunks to put boundaries everywhere).
+  public var chunkSize = 2 << 20
+  /// Called now and then with the bytes of the current input read so far, and its path.
+  public var progress: (@Sendable (String, Int) -> Void)? = nil
 
   /// Creates a measurer.
-  public init(experiment: ExperimentDefinition, asOf: Int64, strict: Bool = false) {
+  public init(experiment: ExperimentDefinition, asOf: Int64, strict: Bool = false, threads: Int = 1) {
     self.experiment = experiment
     self.asOf = asOf
     self.strict = strict
+    self.threads = max(1, threads)
   }
 
   /// Reads the inputs and computes the measurement.
@@ -36,14 +44,18 @@ public struct Measurer: Sendable {
       target.findings.identityCollisions = table.collisions
       target.findings.collisionExamples = table.collisionExamples
     }
-    let joiner = EventJoiner(experiment: experiment, asOf: asOf, strict: strict)
-    for source in inputs.messages {
-      files.append(
-        try joiner.join(source: source, role: .messages, cohort: cohort, identities: identities, into: &target))
-    }
-    for source in inputs.events {
-      files.append(
-        try joiner.join(source: source, role: .events, cohort: cohort, identities: identities, into: &target))
+    var joiner = EventJoiner(experiment: experiment, asOf: asOf, strict: strict)
+    joiner.threads = threads
+    joiner.chunkSize = chunkSize
+    for (role, sources) in [(EventJoiner.Role.messages, inputs.messages), (.events, inputs.events)] {
+      for source in sources {
+        if let progress {
+          let path = source.path
+          joiner.progress = { bytes in progress(path, bytes) }
+        }
+        files.append(
+          try joiner.join(source: source, role: role, cohort: cohort, identities: identities, into: &target))
+      }
     }
     target.findings.platformControl = platformControlCheck(cohort: cohort, outcomes: target.outcomes)
     return reduce(

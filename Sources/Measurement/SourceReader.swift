@@ -6,7 +6,7 @@ import Ingest
 /// JSON-lines formats go through `JSONScanner` (no tree per line), CSV formats through
 /// `CSVReader`, Klaviyo's JSON:API pages through the tree parser (pages are small documents).
 /// `.gz` files and `-` (standard input) work for every format (see `ByteSource`).
-struct SourceReader {
+struct SourceReader: Sendable {
   let spec: SourceSpec
   let layout: SourceLayout
   let zone: TimeZoneRule?
@@ -39,15 +39,49 @@ struct SourceReader {
   ) throws {
     switch spec.format {
     case .holdout, .csv, .customerioCSV, .iterableCSV:
-      try CSVSourceReader(spec: spec, layout: layout, zone: zone).forEachRecord(body)
+      var reader = try CSVReader(path: spec.path)
+      try CSVSourceReader(spec: spec, layout: layout, zone: zone).forEachRecord(&reader, header: nil, body)
     case .klaviyo:
       try KlaviyoSourceReader(spec: spec, layout: layout, zone: zone).forEachRecord(body)
     case .jsonl, .customerio, .braze, .iterable, .amplitude, .mixpanel, .segment:
-      try readJSONLines(body)
+      var reader = try LineReader(path: spec.path)
+      if try !readJSONLines(&reader, body) { throw IngestError.emptyFile(path: spec.path) }
     }
   }
 
-  private func readJSONLines(_ body: (inout SourceRecord, Extraction) throws -> Bool) throws {
+  /// True for formats read line by line, which can be cut into chunks and parsed in parallel.
+  var isChunkable: Bool { spec.format != .klaviyo }
+
+  /// The CSV header names at the start of the first chunk.
+  func csvHeader(_ chunk: ChunkReader.Chunk) throws -> [String] {
+    var reader = CSVReader(source: ByteSource(bytes: chunk.bytes, path: spec.path), blockSize: 1 << 16)
+    return try reader.readHeader()
+  }
+
+  /// Calls `body` with the records of one chunk; line numbers are relative to the chunk unless it
+  /// is the first. CSV chunks after the first use `header`. Returns false when the chunk held no
+  /// line at all.
+  @discardableResult
+  func forEachRecord(
+    in chunk: ChunkReader.Chunk, header: [String]?, _ body: (inout SourceRecord, Extraction) throws -> Bool
+  ) throws -> Bool {
+    let source = ByteSource(bytes: chunk.bytes, path: spec.path)
+    let blockSize = max(1 << 16, chunk.bytes.count + 1)
+    if spec.format.isCSV {
+      var reader = CSVReader(source: source, blockSize: blockSize)
+      if chunk.index > 0, let header { reader.assumeHeader(header) }
+      try CSVSourceReader(spec: spec, layout: layout, zone: zone)
+        .forEachRecord(&reader, header: chunk.index > 0 ? header : nil, body)
+      return true
+    }
+    var reader = LineReader(source: source, blockSize: blockSize, skipsBOM: chunk.index == 0)
+    return try readJSONLines(&reader, body)
+  }
+
+  /// Reads JSON lines; returns false when there was no line at all.
+  private func readJSONLines(
+    _ reader: inout LineReader, _ body: (inout SourceRecord, Extraction) throws -> Bool
+  ) throws -> Bool {
     var paths: [[String]] = []
     var dotted: [String] = []
     let extractor = RecordExtractor(layout: layout, zone: zone) { name in
@@ -57,7 +91,6 @@ struct SourceReader {
       return paths.count - 1
     }
     var scanner = JSONScanner(paths: JSONFieldPaths(paths), unwrapsUnions: layout.unwrapsUnions)
-    var reader = try LineReader(path: spec.path)
     var record = SourceRecord()
     var sawLine = false
     try reader.forEachLine { (line, bytes) throws -> Bool in
@@ -77,7 +110,7 @@ struct SourceReader {
       let outcome = extractor.extract(fields, line: line, into: &record)
       return try body(&record, outcome)
     }
-    if !sawLine { throw IngestError.emptyFile(path: spec.path) }
+    return sawLine
   }
 }
 

@@ -1,0 +1,147 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Cuts a stream into chunks of whole records, for parsing in parallel.
+///
+/// Reads the source sequentially (files, gzip pipes and standard input alike) and ends each chunk
+/// after the last line break that is a record boundary: for JSON lines any line break (a line
+/// break inside a JSON string must be escaped); for CSV a line break outside quotes, found by
+/// carrying the parity of `"` across chunks (a doubled `""` leaves it unchanged). Each chunk
+/// carries the number of line breaks before it, so records keep their file line numbers. A record
+/// longer than `recordLimit` stops the file, as in the sequential readers.
+public struct ChunkReader: ~Copyable {
+  /// One chunk of whole records.
+  public struct Chunk: Sendable {
+    /// The bytes.
+    public var bytes: [UInt8]
+    /// Line breaks before the chunk in the file: its first line is `linesBefore + 1`.
+    public var linesBefore: Int
+    /// The chunk's position in the file, from 0.
+    public var index: Int
+  }
+
+  private let source: ByteSource
+  private let quoted: Bool
+  private let chunkSize: Int
+  private let recordLimit: Int
+  /// Bytes read but not yet emitted, at the front of `buffer`.
+  private var buffer: UnsafeMutableBufferPointer<UInt8>
+  private var filled = 0
+  private var carryInQuotes = false
+  private var linesBefore = 0
+  private var index = 0
+  private var atEnd = false
+  /// Bytes read so far (for progress).
+  public private(set) var bytesRead = 0
+
+  /// Reads `source` in chunks of about `chunkSize` bytes; `quoted` for CSV.
+  public init(source: ByteSource, quoted: Bool, chunkSize: Int = 4 << 20, recordLimit: Int = 16 << 20) {
+    self.source = source
+    self.quoted = quoted
+    self.chunkSize = max(chunkSize, 64)
+    self.recordLimit = recordLimit
+    buffer = .allocate(capacity: self.chunkSize * 2)
+  }
+
+  deinit { buffer.deallocate() }
+
+  /// The next chunk, or nil at the end of input.
+  public mutating func next() throws(IngestError) -> Chunk? {
+    while true {
+      if atEnd {
+        guard filled > 0 else { return nil }
+        return emit(count: filled)
+      }
+      if filled == buffer.count {
+        guard buffer.count < recordLimit * 2 else {
+          throw .recordTooLong(path: source.path, line: linesBefore + 1, limit: recordLimit)
+        }
+        let larger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: buffer.count * 2)
+        _ = larger.initialize(fromContentsOf: buffer[0..<filled])
+        buffer.deallocate()
+        buffer = larger
+      }
+      let n = try source.read(into: buffer.baseAddress! + filled, count: buffer.count - filled)
+      filled += n
+      bytesRead += n
+      if n == 0 {
+        atEnd = true
+        continue
+      }
+      if filled < chunkSize { continue }
+      if let boundary = lastBoundary() { return emit(count: boundary) }
+      guard filled < recordLimit else {
+        throw .recordTooLong(path: source.path, line: linesBefore + 1, limit: recordLimit)
+      }
+    }
+  }
+
+  /// The length of the prefix of the buffer that ends at the last record boundary, or nil.
+  private func lastBoundary() -> Int? {
+    let bytes = UnsafeBufferPointer(rebasing: UnsafeBufferPointer(buffer)[0..<filled])
+    guard let base = bytes.baseAddress else { return nil }
+    if !quoted {
+      return Self.lastNewline(bytes, from: 0, to: bytes.count).map { $0 + 1 }
+    }
+    // CSV: walk the quotes, remembering the last line break seen outside quotes.
+    var inQuotes = carryInQuotes
+    var last: Int? = nil
+    var i = 0
+    while i < bytes.count {
+      let nextQuote = memchr(base + i, 0x22, bytes.count - i).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) }
+      let end = nextQuote ?? bytes.count
+      if !inQuotes, end > i, let newline = Self.lastNewline(bytes, from: i, to: end) {
+        last = newline + 1
+      }
+      guard let quote = nextQuote else { break }
+      inQuotes.toggle()
+      i = quote + 1
+    }
+    return last
+  }
+
+  /// The index of the last line break in `bytes[from..<to]`, scanning backwards.
+  private static func lastNewline(_ bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int? {
+    var i = to - 1
+    while i >= from {
+      if bytes[i] == 0x0A { return i }
+      i -= 1
+    }
+    return nil
+  }
+
+  /// Emits the first `count` bytes of the buffer as a chunk and moves the rest to the front.
+  private mutating func emit(count: Int) -> Chunk {
+    let source = UnsafeBufferPointer(rebasing: UnsafeBufferPointer(buffer)[0..<count])
+    let bytes = Array(source)
+    var lines = 0
+    var inQuotes = carryInQuotes
+    if let base = source.baseAddress {
+      var i = 0
+      while i < count, let found = memchr(base + i, 0x0A, count - i) {
+        lines += 1
+        i = UnsafeRawPointer(found) - UnsafeRawPointer(base) + 1
+      }
+      if quoted {
+        var j = 0
+        while j < count, let found = memchr(base + j, 0x22, count - j) {
+          inQuotes.toggle()
+          j = UnsafeRawPointer(found) - UnsafeRawPointer(base) + 1
+        }
+      }
+    }
+    let rest = filled - count
+    if rest > 0 {
+      UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: buffer.baseAddress! + count, byteCount: rest)
+    }
+    filled = rest
+    carryInQuotes = inQuotes
+    let chunk = Chunk(bytes: bytes, linesBefore: linesBefore, index: index)
+    linesBefore += lines
+    index += 1
+    return chunk
+  }
+}

@@ -1,0 +1,151 @@
+import Ingest
+
+/// One record after everything that can be decided without the join's mutable state: parsed,
+/// identity resolved against the (read-only) cohort and identities, event name looked up, the
+/// de-duplication key hashed. Produced by workers in parallel, consumed in file order.
+struct ParsedRecord: Sendable {
+  enum Kind: UInt8, Sendable { case record, rejected, notAnEvent }
+  enum Identity: UInt8, Sendable { case user, notInCohort, unresolved, ambiguous }
+
+  /// The line within the chunk (add the chunk's `linesBefore` for the file line).
+  var line: Int32 = 0
+  var kind: Kind = .record
+  var reason: Reconciliation.Reason = .badTimestamp
+  var identity: Identity = .user
+  var control = false
+  var hasValue = false
+  var hasDedup = false
+  /// The cohort user number when `identity == .user`.
+  var user: Int32 = -1
+  /// The event meaning's index, or −1 when no metric or exposure uses the event.
+  var meaning: Int32 = -1
+  var time: Int64 = 0
+  var value: Int64 = 0
+  var dedupHash: UInt64 = 0
+  var fingerprint: UInt32 = 0
+  /// Channel bytes in the batch's `text` (empty: none); for exposures without a channel the
+  /// event name's prefix before `_`.
+  var channelStart: Int32 = 0
+  var channelLength: Int32 = 0
+  /// The de-duplication key's bytes in `text`, for the message of a conflicting reuse.
+  var keyStart: Int32 = 0
+  var keyLength: Int32 = 0
+  /// An index into the batch's `notes` (a rejection's detail, an identity example), or −1.
+  var note: Int32 = -1
+}
+
+/// The records of one chunk, in order, with the bytes and messages they refer to.
+struct ParsedBatch: Sendable {
+  var records: [ParsedRecord] = []
+  var text: [UInt8] = []
+  var notes: [String] = []
+  /// Line breaks before the chunk.
+  var linesBefore = 0
+  /// Identity examples written so far (at most `Reconciliation.exampleLimit` per kind).
+  var unresolvedNotes = 0
+  var ambiguousNotes = 0
+  /// The error that stopped the chunk, raised when the batch is consumed (in file order).
+  var failure: IngestError? = nil
+  /// True when the chunk held at least one non-blank line.
+  var sawLine = false
+
+  mutating func note(_ text: String) -> Int32 {
+    notes.append(text)
+    return Int32(notes.count - 1)
+  }
+}
+
+/// What workers need to turn a `SourceRecord` into a `ParsedRecord`: read-only state shared by
+/// every thread.
+struct RecordResolver: @unchecked Sendable {
+  let cohort: CohortTable
+  let resolver: IdentityResolver
+  let idFields: [String]
+  let dedupFields: [String]
+  /// Event names (after renames) → meaning index.
+  let names: ByteKeyTable
+
+  /// Appends the record (or its rejection) to `batch`.
+  func append(_ r: SourceRecord, _ extraction: Extraction, lineOffset: Int, to batch: inout ParsedBatch) {
+    var p = ParsedRecord()
+    p.line = Int32(truncatingIfNeeded: r.line - lineOffset)
+    switch extraction {
+    case .rejected(let reason, let detail):
+      p.kind = .rejected
+      p.reason = reason
+      p.note = batch.note(detail)
+      batch.records.append(p)
+      return
+    case .notAnEvent:
+      p.kind = .notAnEvent
+      batch.records.append(p)
+      return
+    case .record: break
+    }
+    p.time = r.time
+    p.control = r.control
+    if let value = r.value {
+      p.hasValue = true
+      p.value = value
+    }
+    r.text.withUnsafeBufferPointer { text in
+      if let key = r.dedup {
+        p.hasDedup = true
+        p.dedupHash = ByteKeyTable.hash(UnsafeBufferPointer(rebasing: text[key]))
+        p.fingerprint = EventJoiner.fingerprint(r)
+        p.keyStart = Int32(batch.text.count)
+        p.keyLength = Int32(key.count)
+        batch.text.append(contentsOf: text[key])
+      }
+      p.meaning = names.find(UnsafeBufferPointer(rebasing: text[r.event])).map { Int32($0) } ?? -1
+      let channel: Slice<UnsafeBufferPointer<UInt8>>
+      if let range = r.channel {
+        channel = text[range]
+      } else {
+        let event = text[r.event]
+        let end = event.firstIndex(of: UInt8(ascii: "_")) ?? event.endIndex
+        channel = event[event.startIndex..<end]
+      }
+      p.channelStart = Int32(batch.text.count)
+      p.channelLength = Int32(channel.count)
+      batch.text.append(contentsOf: channel)
+    }
+    switch resolver.resolve(r) {
+    case .direct(let range):
+      let user = r.text.withUnsafeBufferPointer { cohort.ids.find(UnsafeBufferPointer(rebasing: $0[range])) }
+      if let user { p.user = user } else { p.identity = .notInCohort }
+    case .alias(let unit):
+      if let user = resolver.identities.user(ofUnit: unit) { p.user = user } else { p.identity = .notInCohort }
+    case .ambiguous(let k, let range):
+      p.identity = .ambiguous
+      if batch.ambiguousNotes < Reconciliation.exampleLimit {
+        batch.ambiguousNotes += 1
+        p.note = batch.note(
+          "\(idFields[k]) \(CohortLoader.quoted(r.text[range])) belongs to several units in the identities file")
+      }
+    case .unresolved(let last):
+      p.identity = .unresolved
+      if batch.unresolvedNotes < Reconciliation.exampleLimit {
+        batch.unresolvedNotes += 1
+        p.note = batch.note(
+          last.map { "\(idFields[$0.field]) \(CohortLoader.quoted(r.text[$0.range])) is not in the identities file" }
+            ?? "only alias ids, and no identities file column for them")
+      }
+    }
+    batch.records.append(p)
+  }
+
+  /// A de-duplication key for messages: `event_id 'e1'`, or the fields and values of a
+  /// composite key (`key (eventName, messageId, …) 'emailOpen|m1|…'`).
+  func dedupLabel(_ key: ArraySlice<UInt8>) -> String {
+    var parts: [[UInt8]] = [[]]
+    for byte in key {
+      if byte == 0x1F || byte == 0x1E { parts.append([]) } else { parts[parts.count - 1].append(byte) }
+    }
+    let values = parts.dropLast().map { String(decoding: $0, as: UTF8.self) }
+    if dedupFields.count == 1, let value = values.first {
+      return "\(dedupFields[0]) \(CohortLoader.quoted(Array(value.utf8)))"
+    }
+    return "key (\(dedupFields.joined(separator: ", "))) \(CohortLoader.quoted(Array(values.joined(separator: "|").utf8)))"
+  }
+}
