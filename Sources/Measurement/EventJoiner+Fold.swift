@@ -170,7 +170,7 @@ extension EventJoiner {
       }
       for m in meaning.metrics where metrics[m].kind == .count || metrics[m].kind == .revenue {
         guard let isPost = window(m) else { continue }
-        let current = isPost ? target.outcomes.post[m][u] : target.outcomes.pre[m][u]
+        let current = isPost ? target.outcomes.post(m, u) : target.outcomes.pre(m, u)
         let increment = metrics[m].kind == .count ? Decimal.scale : (value ?? 0)
         let (total, overflow) = current.addingReportingOverflow(increment)
         if overflow || total.magnitude > UserOutcomes.maximumMagnitude {
@@ -200,11 +200,8 @@ extension EventJoiner {
         let kind = metrics[m].kind
         let increment = kind == .revenue ? (value ?? 0) : Decimal.scale
         if kind == .revenue && value == nil { lacksValue = true }
-        if isPost {
-          Self.apply(increment, kind: kind, to: &target.outcomes.post[m][u])
-        } else {
-          Self.apply(increment, kind: kind, to: &target.outcomes.pre[m][u])
-        }
+        let index = target.outcomes.cell(u, m, pre: !isPost)
+        Self.apply(increment, kind: kind, to: &target.outcomes.cells[index])
       }
       if lacksValue { target.findings.revenueRowsWithoutValue += 1 }
       if meaning.isReturn && offset >= 0 && offset < survivalWindow {

@@ -149,8 +149,8 @@ public struct Measurer: Sendable {
           open[m][arm] += 1
           continue
         }
-        var x = outcomes.post[m][u]
-        var pre = outcomes.pre[m][u]
+        var x = outcomes.post(m, u)
+        var pre = outcomes.pre(m, u)
         if let cap = caps[m] {
           x = min(x, cap)
           pre = min(pre, cap)
@@ -206,7 +206,7 @@ public struct Measurer: Sendable {
     let metric = experiment.metrics[m]
     var values: [Int64] = []
     for u in 0..<cohort.count where cohort.arm[u] >= 0 && cohort.entry[u] + metric.windowEnd <= asOf {
-      values.append(outcomes.post[m][u])
+      values.append(outcomes.post(m, u))
     }
     guard !values.isEmpty else { return Int64(UserOutcomes.maximumMagnitude) }
     values.sort()

@@ -14,10 +14,25 @@ public struct UserOutcomes: Sendable {
   /// No exposure.
   public static let never = Int64.max
 
-  /// Per metric, per user: the value over the metric's window.
-  public internal(set) var post: [[Int64]]
-  /// Per metric, per user: the value over the same-length window before entry.
-  public internal(set) var pre: [[Int64]]
+  /// The metrics' values, user-major: for user u and metric m, the value over the metric's
+  /// window at `cell(u, m, pre: false)` and over the same-length window before entry at
+  /// `cell(u, m, pre: true)`. One user's cells are adjacent, so an event's updates touch one or
+  /// two cache lines instead of one per metric.
+  var cells: [Int64]
+  /// The number of metrics.
+  let metricCount: Int
+
+  /// The index in `cells` of user `u`'s metric `m` (pre-period when `pre`).
+  @inline(__always)
+  func cell(_ u: Int, _ m: Int, pre: Bool) -> Int { (u &* metricCount &+ m) &* 2 &+ (pre ? 1 : 0) }
+
+  /// User `u`'s value of metric `m` over its window.
+  @inline(__always)
+  public func post(_ m: Int, _ u: Int) -> Int64 { cells[cell(u, m, pre: false)] }
+
+  /// User `u`'s value of metric `m` over the pre-period.
+  @inline(__always)
+  public func pre(_ m: Int, _ u: Int) -> Int64 { cells[cell(u, m, pre: true)] }
   /// Per user: the first exposure at or after entry, or `never`.
   public internal(set) var firstExposure: [Int64]
   /// Per user: the channel code of the first exposure, or −1.
@@ -32,8 +47,8 @@ public struct UserOutcomes: Sendable {
 
   init(users: Int, metrics: Int) {
     platformControl = Array(repeating: false, count: users)
-    post = Array(repeating: Array(repeating: 0, count: users), count: metrics)
-    pre = post
+    metricCount = metrics
+    cells = Array(repeating: 0, count: users * metrics * 2)
     firstExposure = Array(repeating: Self.never, count: users)
     exposureChannel = Array(repeating: -1, count: users)
     spend = Array(repeating: 0, count: users)
