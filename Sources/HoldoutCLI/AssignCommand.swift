@@ -15,9 +15,18 @@ enum AssignCommand {
     let usersPath = args.value("users")
     let outPath = args.value("out")
     let splitDir = args.value("split")
+    let benchmark = args.value("benchmark")
     try args.rejectUnknown()
     guard args.positional.count == 1 else {
       throw CLIError.usage("assign needs exactly one experiment file")
+    }
+    if let benchmark {
+      guard let count = Int(benchmark), count > 0, count <= 1_000_000_000 else {
+        throw CLIError.usage("--benchmark needs a number of ids from 1 to 1,000,000,000")
+      }
+      let experiment = try ExperimentFileDecoder.load(path: args.positional[0], for: .assignment)
+      console.err(HashBenchmark.run(splitter: experiment.splitter, ids: count) + "\n")
+      return 0
     }
     guard (id == nil) != (usersPath == nil) else {
       throw CLIError.usage("assign needs either --id ID or --users FILE")

@@ -65,6 +65,7 @@ public enum Holdout {
       holdout assign EXPERIMENT --id ID
           Print the arm of one user id.
       holdout assign EXPERIMENT --users FILE [--out FILE | --split DIR]
+      holdout assign EXPERIMENT --benchmark N   (ids per second on one core; for bench/)
           Write user_id,arm,bucket for every id in FILE (a CSV with a user_id column), to
           standard output, to FILE, or one file per arm into DIR.
       holdout simulate --users N --seed S [--lift L] [--as-of T] [--scenario S]
