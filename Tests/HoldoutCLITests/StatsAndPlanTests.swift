@@ -77,3 +77,19 @@ import Testing
     #expect(missing.err.contains("no row for the control arm 'holdout'"), "\(missing.err)")
   }
 }
+
+/// `--threads` and `--quiet` on `holdout report`.
+@Suite struct ThreadsOptionTests {
+  static let experiment = TestPaths.repository("fixtures/winback/experiment.json")
+
+  @Test func reportsAreIdenticalForAnyThreadCountAndBadCountsAreUsageErrors() throws {
+    let one = CapturedRun(["report", Self.experiment, "--format", "json", "--threads", "1", "--quiet"])
+    let two = CapturedRun(["report", Self.experiment, "--format", "json", "--threads", "2"])
+    #expect(one.status == 0 && two.status == 0, "\(one.err)\(two.err)")
+    #expect(one.out == two.out)
+    #expect(!one.out.isEmpty)
+    for bad in ["0", "-1", "many", "1000"] {
+      #expect(CapturedRun(["report", Self.experiment, "--threads", bad]).status == 64, "--threads \(bad)")
+    }
+  }
+}
