@@ -6,16 +6,19 @@
 
 /// Interns byte strings (user ids, event names) as dense integer ids 0, 1, 2, …
 ///
-/// Open addressing with linear probing over an arena of key bytes; the hash is FNV-1a 64 of the
-/// bytes, fixed and process-independent (Swift's `Hasher` is seeded per process and must never
-/// influence results). Ids are assigned in insertion order, so they are deterministic for a given
-/// input order. Memory: the key bytes plus about 24 bytes per key.
+/// Open addressing with linear probing; the hash is FNV-1a 64 of the bytes, fixed and
+/// process-independent (Swift's `Hasher` is seeded per process and must never influence results).
+/// Ids are assigned in insertion order, so they are deterministic for a given input order.
+///
+/// A slot is three words: a 24-bit hash tag, the key's length and its id, then the key's first 16
+/// bytes. Keys of up to 16 bytes (most user ids and event names) are compared inside the slot, so
+/// a lookup costs one cache miss; longer keys are compared against the arena of key bytes.
+/// Memory: the key bytes plus about 56–104 bytes per key.
 public struct ByteKeyTable: Sendable {
   private var arena: [UInt8] = []
   private var offsets: [Int] = [0]
-  /// Open-addressing slots: 0 when empty, else the key's hash tag (high 32 bits of the hash) in
-  /// the high half and its id + 1 in the low half, so that most mismatches are rejected without
-  /// touching the key bytes (one cache line per probe).
+  /// Open-addressing slots, three words each: word 0 is 0 when empty, else the hash's top 24 bits,
+  /// the key length (capped at 255) and id + 1; words 1–2 hold the key's first 16 bytes.
   private var slots: [UInt64]
   private var mask: Int
   private var keyCount = 0
@@ -24,8 +27,24 @@ public struct ByteKeyTable: Sendable {
   public init(capacity: Int = 1024) {
     var size = 16
     while size < capacity * 2 { size <<= 1 }
-    slots = Array(repeating: 0, count: size)
+    slots = Array(repeating: 0, count: size * 3)
     mask = size - 1
+  }
+
+  /// Word 0 of a slot: tag, length and id + 1.
+  @inline(__always)
+  private static func header(hash: UInt64, length: Int, id: Int32) -> UInt64 {
+    (hash & 0xFFFF_FF00_0000_0000) | (UInt64(min(length, 255)) << 32) | UInt64(UInt32(bitPattern: id) &+ 1)
+  }
+
+  /// The key's first 16 bytes as two words, zero-padded.
+  @inline(__always)
+  private static func inlineWords(_ key: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+    var words: (UInt64, UInt64) = (0, 0)
+    if let base = key.baseAddress {
+      withUnsafeMutableBytes(of: &words) { $0.baseAddress!.copyMemory(from: base, byteCount: min(key.count, 16)) }
+    }
+    return words
   }
 
   /// The number of distinct keys.
@@ -45,8 +64,11 @@ public struct ByteKeyTable: Sendable {
     keyCount += 1
     arena.append(contentsOf: key)
     offsets.append(arena.count)
-    slots[slot] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(id) &+ 1)
-    if keyCount * 2 > slots.count { grow() }
+    let words = Self.inlineWords(key)
+    slots[slot * 3] = Self.header(hash: h, length: key.count, id: id)
+    slots[slot * 3 + 1] = words.0
+    slots[slot * 3 + 2] = words.1
+    if keyCount * 2 > mask + 1 { grow() }
     return (id, true)
   }
 
@@ -54,15 +76,20 @@ public struct ByteKeyTable: Sendable {
   /// slot where it would go.
   @inline(__always)
   private func probe(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> (slot: Int, id: Int32?) {
-    let tag = h & 0xFFFF_FFFF_0000_0000
+    let expected = Self.header(hash: h, length: key.count, id: 0) & 0xFFFF_FFFF_0000_0000
+    let words = key.count <= 16 ? Self.inlineWords(key) : (0, 0)
     return slots.withUnsafeBufferPointer { table in
       var slot = Int(truncatingIfNeeded: h) & mask
       while true {
-        let entry = table[slot]
-        if entry == 0 { return (slot, nil) }
-        if entry & 0xFFFF_FFFF_0000_0000 == tag {
-          let id = Int32(truncatingIfNeeded: entry & 0xFFFF_FFFF) &- 1
-          if equals(Int(id), key) { return (slot, id) }
+        let header = table[slot * 3]
+        if header == 0 { return (slot, nil) }
+        if header & 0xFFFF_FFFF_0000_0000 == expected {
+          let id = Int32(truncatingIfNeeded: header & 0xFFFF_FFFF) &- 1
+          if key.count <= 16 {
+            if table[slot * 3 + 1] == words.0 && table[slot * 3 + 2] == words.1 { return (slot, id) }
+          } else if equals(Int(id), key) {
+            return (slot, id)
+          }
         }
         slot = (slot + 1) & mask
       }
@@ -123,8 +150,8 @@ public struct ByteKeyTable: Sendable {
 
   /// Doubles the slots, rehashing every key from its bytes (growth is rare: amortised O(1)).
   private mutating func grow() {
-    let size = slots.count * 2
-    var fresh = [UInt64](repeating: 0, count: size)
+    let size = (mask + 1) * 2
+    var fresh = [UInt64](repeating: 0, count: size * 3)
     let newMask = size - 1
     arena.withUnsafeBufferPointer { bytes in
       offsets.withUnsafeBufferPointer { offsets in
@@ -132,8 +159,11 @@ public struct ByteKeyTable: Sendable {
           let key = UnsafeBufferPointer(rebasing: bytes[offsets[id]..<offsets[id + 1]])
           let h = Self.hash(key)
           var slot = Int(truncatingIfNeeded: h) & newMask
-          while fresh[slot] != 0 { slot = (slot + 1) & newMask }
-          fresh[slot] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(id) &+ 1)
+          while fresh[slot * 3] != 0 { slot = (slot + 1) & newMask }
+          let words = Self.inlineWords(key)
+          fresh[slot * 3] = Self.header(hash: h, length: key.count, id: Int32(id))
+          fresh[slot * 3 + 1] = words.0
+          fresh[slot * 3 + 2] = words.1
         }
       }
     }
