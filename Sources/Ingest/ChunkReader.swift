@@ -8,8 +8,8 @@
 ///
 /// Reads the source sequentially (files, gzip pipes and standard input alike) and ends each chunk
 /// after the last line break that is a record boundary: for JSON lines any line break (a line
-/// break inside a JSON string must be escaped); for CSV a line break outside quotes, found by
-/// carrying the parity of `"` across chunks (a doubled `""` leaves it unchanged). Each chunk
+/// break inside a JSON string must be escaped); for CSV a line break outside quoted fields, found
+/// by following the quoting rules across chunks (see `scanQuotes`). Each chunk
 /// carries the number of line breaks before it, so records keep their file line numbers. A record
 /// longer than `recordLimit` stops the file, as in the sequential readers.
 public struct ChunkReader: ~Copyable {
@@ -82,25 +82,49 @@ public struct ChunkReader: ~Copyable {
   /// The length of the prefix of the buffer that ends at the last record boundary, or nil.
   private func lastBoundary() -> Int? {
     let bytes = UnsafeBufferPointer(rebasing: UnsafeBufferPointer(buffer)[0..<filled])
-    guard let base = bytes.baseAddress else { return nil }
     if !quoted {
       return Self.lastNewline(bytes, from: 0, to: bytes.count).map { $0 + 1 }
     }
-    // CSV: walk the quotes, remembering the last line break seen outside quotes.
-    var inQuotes = carryInQuotes
+    return Self.scanQuotes(bytes, inQuotes: carryInQuotes).lastBoundary
+  }
+
+  /// Follows CSV quoting through `bytes` (RFC 4180, as `CSVReader` reads it): a `"` opens a
+  /// quoted field only at the start of a field; inside one, `""` is a quote and a lone `"` closes
+  /// it; a `"` in the middle of an unquoted field is an ordinary character. Returns whether the
+  /// end is inside a quoted field, and the length of the prefix ending at the last line break
+  /// outside quotes.
+  static func scanQuotes(_ bytes: UnsafeBufferPointer<UInt8>, inQuotes start: Bool) -> (inQuotes: Bool, lastBoundary: Int?) {
+    guard let base = bytes.baseAddress else { return (start, nil) }
+    var inQuotes = start
     var last: Int? = nil
     var i = 0
-    while i < bytes.count {
-      let nextQuote = memchr(base + i, 0x22, bytes.count - i).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) }
-      let end = nextQuote ?? bytes.count
-      if !inQuotes, end > i, let newline = Self.lastNewline(bytes, from: i, to: end) {
-        last = newline + 1
+    let n = bytes.count
+    while i < n {
+      if inQuotes {
+        // Find the next quote; line breaks before it are inside the field.
+        guard let found = memchr(base + i, 0x22, n - i) else { return (true, last) }
+        let q = UnsafeRawPointer(found) - UnsafeRawPointer(base)
+        if q + 1 < n && bytes[q + 1] == 0x22 {
+          i = q + 2  // an escaped quote
+          continue
+        }
+        if q + 1 == n { return (true, last) }  // cannot tell yet: the chunk ends on a quote
+        inQuotes = false
+        i = q + 1
+        continue
       }
-      guard let quote = nextQuote else { break }
-      inQuotes.toggle()
-      i = quote + 1
+      // Outside quotes: the next quote that opens a field, remembering line breaks before it.
+      guard let found = memchr(base + i, 0x22, n - i) else {
+        if let newline = lastNewline(bytes, from: i, to: n) { last = newline + 1 }
+        return (false, last)
+      }
+      let q = UnsafeRawPointer(found) - UnsafeRawPointer(base)
+      if let newline = lastNewline(bytes, from: i, to: q) { last = newline + 1 }
+      let opensField = q == 0 ? !start || i > 0 : (bytes[q - 1] == 0x2C || bytes[q - 1] == 0x0A || bytes[q - 1] == 0x0D)
+      if opensField { inQuotes = true }
+      i = q + 1
     }
-    return last
+    return (inQuotes, last)
   }
 
   /// The index of the last line break in `bytes[from..<to]`, scanning backwards.
@@ -125,13 +149,7 @@ public struct ChunkReader: ~Copyable {
         lines += 1
         i = UnsafeRawPointer(found) - UnsafeRawPointer(base) + 1
       }
-      if quoted {
-        var j = 0
-        while j < count, let found = memchr(base + j, 0x22, count - j) {
-          inQuotes.toggle()
-          j = UnsafeRawPointer(found) - UnsafeRawPointer(base) + 1
-        }
-      }
+      if quoted { inQuotes = Self.scanQuotes(source, inQuotes: carryInQuotes).inQuotes }
     }
     let rest = filled - count
     if rest > 0 {

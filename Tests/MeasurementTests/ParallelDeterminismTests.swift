@@ -35,8 +35,15 @@ import Testing
     // Fields with quoted line breaks and doubled quotes, so many line breaks are not boundaries.
     var text = "user_id,note,value\n"
     for i in 0..<400 {
-      let note = i % 3 == 0 ? "\"line one\nline \"\"two\"\"\n\"" : (i % 5 == 0 ? "\"a,b\"" : "plain")
-      text += "u\(i),\(note),\(i)\n"
+      let note: String
+      switch i % 7 {
+      case 0, 3: note = "\"line one\nline \"\"two\"\"\n\""  // quoted line breaks, doubled quotes
+      case 1: note = "\"a,b\""
+      case 2: note = "5'11\" tall"  // a quote inside an unquoted field is an ordinary character
+      case 4: note = "\"\"\"quoted\"\" start\""
+      default: note = "plain"
+      }
+      text += "u\(i),\(note),\(i)\r\n"
     }
     let whole = try Self.records(text, chunkSize: 1 << 20)
     for size in [64, 100, 257, 1000] {
