@@ -24,6 +24,7 @@ public enum Holdout {
       case "stats": return try StatsCommand.run(rest, console: console)
       case "plan": return try PlanCommand.run(rest, console: console)
       case "inspect": return try InspectCommand.run(rest, console: console)
+      case "validate": return try ValidateCommand.run(rest, console: console)
       case "help", "--help", "-h":
         console.out(usage)
         return 0
@@ -62,6 +63,11 @@ public enum Holdout {
           exits 1 with a line diff when they differ. --strict stops at the first bad row.
           --threads N parses with N threads (default: all cores; the report is identical for any
           N); progress shows on a terminal unless --quiet.
+      holdout validate EXPERIMENT [--as-of T] [--format md|json] [--threads N] [--quiet]
+          Run the journey's data-quality checks (SRM, holdout contamination, reach, recorded
+          split, several arms, platform holdout markers, identity collisions, duplicates,
+          unreadable rows, implausible dates, pre-period balance); exit 1 when any fails.
+          Thresholds: the experiment file's "validation" object.
       holdout assign EXPERIMENT --id ID
           Print the arm of one user id.
       holdout assign EXPERIMENT --users FILE [--out FILE | --split DIR]

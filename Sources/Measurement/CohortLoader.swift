@@ -41,6 +41,8 @@ struct CohortLoader {
     let excludedName: Int32 = armNames.intern("excluded")
     let splitter = experiment.splitter
     let fieldCount = header.count
+    // The recorded arm of each user's first row, to spot users listed in several arms.
+    var firstRecorded: [Int32?] = []
 
     try reader.forEachRecord { (row: borrowing CSVRow) throws(IngestError) in
       func reject(_ reason: Reconciliation.Reason, _ detail: String) throws(IngestError) {
@@ -77,7 +79,17 @@ struct CohortLoader {
           .tooManyUsers, "the cohort lists more than \(CohortTable.maximumUsers) users")
       }
       let (user, inserted) = table.ids.intern(row.field(userColumn))
-      guard inserted else { return ledger.record(.duplicateUser) }
+      guard inserted else {
+        if let recorded, let first = firstRecorded[Int(user)], first != recorded {
+          split.usersInSeveralArms += 1
+          if split.severalArmExamples.count < Reconciliation.exampleLimit {
+            split.severalArmExamples.append(
+              "user \(table.ids.string(user)): \(armNames.string(first)), then \(armNames.string(recorded))")
+          }
+        }
+        return ledger.record(.duplicateUser)
+      }
+      if armColumn != nil { firstRecorded.append(recorded) }
       table.entry.append(t0)
       // Segment values are interned only for kept rows, so a value seen only on a duplicate or
       // rejected row never becomes an empty segment.

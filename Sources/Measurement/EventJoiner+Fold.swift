@@ -110,6 +110,7 @@ extension EventJoiner {
           return ledger.record(.duplicate)
         }
       }
+      if p.time < JoinFindings.timeFloor { target.findings.timesBeforeFloor += 1 }
       if p.time >= joiner.asOf { return ledger.record(.afterAsOf) }
       switch p.identity {
       case .user: break
@@ -182,6 +183,7 @@ extension EventJoiner {
       var used = false
       if meaning.isExposure && offset >= 0 {
         used = true
+        target.findings.exposuresAfterEntry += 1
         target.outcomes.spend[u] += messageCost
         let current = target.outcomes.firstExposure[u]
         if r.time < current

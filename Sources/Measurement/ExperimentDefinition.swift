@@ -144,6 +144,32 @@ public struct ExperimentDefinition: Sendable, Equatable {
   public var analysis: Analysis
   /// Message costs per channel, sorted by channel; empty when not configured.
   public var costs: [ChannelCost] = []
+  /// Journey-validation thresholds (the `validation` object).
+  public var validation = Validation()
+
+  /// Thresholds of the data-quality checks (`holdout validate`, the report's Checks section).
+  /// Each is a share of users or rows; a check fails when it is crossed.
+  public struct Validation: Sendable, Equatable {
+    /// Holdout users reached by the journey, as a share of the holdout.
+    public var maxContamination = 0.01
+    /// Treatment users reached, as a share of each treatment arm (below it fails).
+    public var minExposure = 0.5
+    /// Users whose recorded arm differs from the hash.
+    public var maxSplitDisagreement = 0.01
+    /// Duplicate rows, per input file.
+    public var maxDuplicates = 0.05
+    /// Rejected rows, per input file.
+    public var maxRejected = 0.01
+    /// Exposure events dated before the user's entry, as a share of exposure events.
+    public var maxExposureBeforeEntry = 0.05
+    /// Events whose alias belongs to several units (never merged), as a share of event rows.
+    public var maxAmbiguousEvents = 0.01
+    /// The p-value below which arms' pre-period means count as imbalanced.
+    public var preImbalanceP = 0.001
+
+    /// The defaults.
+    public init() {}
+  }
 
   /// Creates a definition.
   public init(

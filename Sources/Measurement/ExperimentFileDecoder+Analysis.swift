@@ -116,4 +116,32 @@ extension ExperimentFileDecoder {
     }
     return costs.sorted { $0.channel < $1.channel }
   }
+
+  /// Decodes `validation`: thresholds of the journey checks, each a share in [0, 1] (or a
+  /// p-value in (0, 1)).
+  static func decodeValidation(_ object: inout ObjectReader) throws(MeasurementError)
+    -> ExperimentDefinition.Validation
+  {
+    var validation = ExperimentDefinition.Validation()
+    guard let node = try object.optionalNode("validation") else { return validation }
+    var reader = try ObjectReader(node, path: object.path, keyPath: "validation")
+    func share(_ key: String, _ value: inout Double) throws(MeasurementError) {
+      guard let number = try reader.optionalNumber(key) else { return }
+      guard number >= 0 && number <= 1 else { throw reader.invalid(key, "must be a share between 0 and 1, got \(number)") }
+      value = number
+    }
+    try share("max_contamination", &validation.maxContamination)
+    try share("min_exposure", &validation.minExposure)
+    try share("max_split_disagreement", &validation.maxSplitDisagreement)
+    try share("max_duplicates", &validation.maxDuplicates)
+    try share("max_rejected", &validation.maxRejected)
+    try share("max_exposure_before_entry", &validation.maxExposureBeforeEntry)
+    try share("max_ambiguous_events", &validation.maxAmbiguousEvents)
+    if let p = try reader.optionalNumber("pre_imbalance_p") {
+      guard p > 0 && p < 1 else { throw reader.invalid("pre_imbalance_p", "must be a p-value between 0 and 1, got \(p)") }
+      validation.preImbalanceP = p
+    }
+    try reader.rejectUnknownKeys()
+    return validation
+  }
 }

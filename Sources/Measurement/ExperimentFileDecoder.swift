@@ -61,6 +61,7 @@ public enum ExperimentFileDecoder {
     definition.analysis = try decodeAnalysis(&object)
     try validateArmComparisons(definition, object)
     definition.costs = try decodeCosts(&object)
+    definition.validation = try decodeValidation(&object)
     try object.rejectUnknownKeys()
 
     if purpose == .report {

@@ -6,6 +6,13 @@ public struct JoinFindings: Sendable, Equatable {
   public var exposuresBeforeEntry = 0
   /// Rows feeding a revenue metric that had no `value` (counted as 0 revenue), once per row.
   public var revenueRowsWithoutValue = 0
+  /// Events dated before 2000-01-01: almost always a unit mistake (seconds read as
+  /// milliseconds) or a placeholder date. They are processed like any other event.
+  public var timesBeforeFloor = 0
+  /// Exposure events (deliveries) at or after entry, the denominator of `exposuresBeforeEntry`.
+  public var exposuresAfterEntry = 0
+  /// The instant below which a time is implausible: 2000-01-01T00:00:00Z.
+  public static let timeFloor: Int64 = 946_684_800_000_000
   /// Rows that reuse an earlier row's event id but differ from it in user, event, time or value.
   /// The first row in file order is kept, so the result depends on the export's order: a data
   /// problem to fix at the source.

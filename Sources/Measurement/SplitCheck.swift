@@ -13,6 +13,10 @@ public struct SplitCheck: Sendable, Equatable {
   public var disagreements = 0
   /// The first examples of disagreement.
   public var examples: [String] = []
+  /// Users listed again in the cohort with a different recorded arm (the first row is kept).
+  public var usersInSeveralArms = 0
+  /// The first such users, as `user: arm1, then arm2`.
+  public var severalArmExamples: [String] = []
 
   /// Creates an empty check.
   public init() {}

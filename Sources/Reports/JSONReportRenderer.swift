@@ -39,6 +39,7 @@ public enum JSONReportRenderer {
     root.append(("exposure", exposure(measurement)))
     root.append(("split", split(measurement.split)))
     root.append(("data", data(measurement)))
+    root.append(("checks", checks(report)))
     return .object(root)
   }
 

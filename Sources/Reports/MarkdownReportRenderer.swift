@@ -13,6 +13,7 @@ public enum MarkdownReportRenderer {
     var out = ""
     header(report, into: &out)
     summary(report, into: &out)
+    checks(report, into: &out)
     arms(report, into: &out)
     metrics(report, into: &out)
     survival(report, into: &out)
