@@ -5,7 +5,7 @@ import Reports
 /// `holdout report EXPERIMENT [--as-of T] [--out DIR] [--format md,json] [--check] [--strict]`.
 enum ReportCommand {
   /// The report formats and their file names.
-  static let formats = [("md", "report.md"), ("json", "report.json")]
+  static let formats = [("md", "report.md"), ("json", "report.json"), ("html", "report.html")]
 
   static func run(_ arguments: [String], console: Console) throws -> Int32 {
     var args = try Arguments(arguments, flags: ["check", "strict", "quiet"])
@@ -13,7 +13,7 @@ enum ReportCommand {
     let quiet = args.flag("quiet")
     let asOfText = args.value("as-of")
     let out = args.value("out")
-    let formatText = args.value("format") ?? "md,json"
+    let formatText = args.value("format") ?? "md,json,html"
     let check = args.flag("check")
     let strict = args.flag("strict")
     try args.rejectUnknown()
@@ -22,7 +22,7 @@ enum ReportCommand {
     }
     let selected = formatText.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
     for format in selected where !formats.contains(where: { $0.0 == format }) {
-      throw CLIError.usage("unknown format '\(format)'; use md, json or md,json")
+      throw CLIError.usage("unknown format '\(format)'; use md, json, html or a list such as md,json,html")
     }
     if check && out == nil { throw CLIError.usage("--check needs --out DIR, the committed report") }
 
@@ -45,7 +45,12 @@ enum ReportCommand {
     let report = ExperimentReport(measurement: measurement)
     var documents: [(file: String, text: String)] = []
     for (format, file) in formats where selected.contains(format) {
-      let text = format == "md" ? MarkdownReportRenderer.render(report) : JSONReportRenderer.render(report)
+      let text: String
+      switch format {
+      case "md": text = MarkdownReportRenderer.render(report)
+      case "html": text = HTMLReportRenderer.render(report)
+      default: text = JSONReportRenderer.render(report)
+      }
       documents.append((file, text))
     }
 
