@@ -104,7 +104,7 @@ public enum HTMLReportRenderer {
         guard let r = c.relative.value, r.lower.isFinite, r.upper.isFinite else { continue }
         rows.append(.init(
           label: "\(metric.definition.name) · \(c.arm) vs \(c.control)", estimate: r.estimate, lower: r.lower,
-          upper: r.upper, reading: c.reading.rawValue))
+          upper: r.upper, reading: Self.tone(c, metric.definition)))
       }
     }
     guard !rows.isEmpty else { return }
@@ -113,7 +113,17 @@ public enum HTMLReportRenderer {
     }.joined(separator: "; ")
     out += "<section aria-labelledby=\"lift\"><h2 id=\"lift\">Relative lift by metric</h2>\n"
     out += SVGCharts.forest(rows, title: "Relative lift with \(report.confidenceLabel) intervals, per metric and comparison", description: description)
-    out += "<p class=\"note\">Dots are estimates, lines \(HTMLText.escape(report.confidenceLabel)) intervals; green: higher, red: lower, grey: not conclusive. Intervals beyond ±300% are clipped.</p>\n</section>\n"
+    out += "<p class=\"note\">Dots are estimates, lines \(HTMLText.escape(report.confidenceLabel)) intervals; green: a conclusive change for the better, red: for the worse (for guardrails, harm), grey: not conclusive. Intervals beyond ±300% are clipped.</p>\n</section>\n"
+  }
+
+  /// The forest plot's colour class: `good`, `bad` or the reading when not conclusive.
+  private static func tone(_ c: Comparison, _ metric: MetricDefinition) -> String {
+    switch c.reading {
+    case .higher, .lower:
+      if metric.harmful != nil { return c.isHarmful(metric.harmful) ? "bad" : "good" }
+      return c.reading == .higher ? "good" : "bad"
+    default: return c.reading.rawValue
+    }
   }
 
   private static func arms(_ report: ExperimentReport, into out: inout String) {
@@ -222,10 +232,10 @@ public enum HTMLReportRenderer {
     thead th{background:#f6f8fa}.num{text-align:right;font-variant-numeric:tabular-nums}
     .chart{width:100%;height:auto;max-width:760px}.axis{stroke:#8c959f;stroke-width:1}
     .tick,.label{font-size:11px;fill:#1b1f24}.ci{stroke-width:2.5}.dot{stroke:none}
-    .higher{stroke:#116329;fill:#116329}.lower{stroke:#b42318;fill:#b42318}.inconclusive,.not_computable{stroke:#8c959f;fill:#8c959f}
-    .curve{fill:none;stroke-width:2}.band{stroke:none;opacity:.15}
+    .good{stroke:#116329;fill:#116329}.bad{stroke:#b42318;fill:#b42318}.inconclusive,.not_computable{stroke:#8c959f;fill:#8c959f}
+    path.curve{fill:none;stroke-width:2}polygon.band{stroke:none;opacity:.15}
     .s0{stroke:#57606a;fill:#57606a}.s1{stroke:#0969da;fill:#0969da}.s2{stroke:#bf3989;fill:#bf3989}.s3{stroke:#1a7f37;fill:#1a7f37}.s4{stroke:#9a6700;fill:#9a6700}.s5{stroke:#8250df;fill:#8250df}
-    text.label.s0,text.label.s1,text.label.s2,text.label.s3,text.label.s4,text.label.s5{stroke:none}
+    text.label{stroke:none}
     @media print{main{max-width:none}.scroll{overflow:visible}}
     """
 }

@@ -71,13 +71,16 @@ enum SVGCharts {
         let lower = banded.reversed().map { "\(number(x($0.0))),\(number(y($0.1.0)))" }
         out += "<polygon points=\"\((upper + lower).joined(separator: " "))\" class=\"band \(series)\"/>\n"
       }
-      var path = ""
-      for p in points {
-        path += path.isEmpty ? "M\(number(x(p.0))),\(number(y(p.1)))" : " H\(number(x(p.0))) V\(number(y(p.1)))"
-      }
-      out += "<path d=\"\(path)\" class=\"curve \(series)\"/>\n"
-      let last = curve.points.last?.returned ?? 0
-      out += "<text x=\"\(number(width - right + 6))\" y=\"\(number(y(last) + 4))\" class=\"label \(series)\">\(HTMLText.escape(curve.arm))</text>\n"
+      // The curve is sampled at the summary's days; straight segments join the samples.
+      let path = points.enumerated().map { k, p in "\(k == 0 ? "M" : "L")\(number(x(p.0))),\(number(y(p.1)))" }
+      out += "<path d=\"\(path.joined(separator: " "))\" class=\"curve \(series)\"/>\n"
+    }
+    // Arm labels at the right end, spread apart so that close curves stay readable.
+    var labels = survival.curves.enumerated().map { (index: $0.offset, y: y($0.element.points.last?.returned ?? 0) + 4) }
+    labels.sort { $0.y < $1.y || ($0.y == $1.y && $0.index < $1.index) }
+    for k in labels.indices.dropFirst() where labels[k].y < labels[k - 1].y + 13 { labels[k].y = labels[k - 1].y + 13 }
+    for label in labels {
+      out += "<text x=\"\(number(width - right + 6))\" y=\"\(number(label.y))\" class=\"label s\(label.index % 6)\">\(HTMLText.escape(survival.curves[label.index].arm))</text>\n"
     }
     return out + "</svg>\n"
   }
