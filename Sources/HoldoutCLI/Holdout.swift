@@ -56,9 +56,9 @@ public enum Holdout {
     holdout: measure what a lifecycle-marketing journey caused, with a randomized holdout.
 
     Usage:
-      holdout report EXPERIMENT [--as-of T] [--out DIR] [--format md,json] [--check] [--strict]
+      holdout report EXPERIMENT [--as-of T] [--out DIR] [--format md,json,html] [--check] [--strict]
                 [--threads N] [--quiet]
-          Measure the experiment and write report.md and report.json into DIR (Markdown to
+          Measure the experiment and write report.md, report.json and report.html into DIR (Markdown to
           standard output without --out). --check compares with the files in DIR instead and
           exits 1 with a line diff when they differ. --strict stops at the first bad row.
           --threads N parses with N threads (default: all cores; the report is identical for any

@@ -2,7 +2,8 @@ import Ingest
 import Measurement
 import Reports
 
-/// `holdout report EXPERIMENT [--as-of T] [--out DIR] [--format md,json] [--check] [--strict]`.
+/// `holdout report EXPERIMENT [--as-of T] [--out DIR] [--format md,json,html] [--check] [--strict]
+/// [--threads N] [--quiet]`.
 enum ReportCommand {
   /// The report formats and their file names.
   static let formats = [("md", "report.md"), ("json", "report.json"), ("html", "report.html")]
