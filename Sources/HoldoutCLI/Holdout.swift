@@ -57,12 +57,13 @@ public enum Holdout {
 
     Usage:
       holdout report EXPERIMENT [--as-of T] [--out DIR] [--format md,json,html] [--check] [--strict]
-                [--threads N] [--quiet]
+                [--threads N] [--quiet] [--weekly]
           Measure the experiment and write report.md, report.json and report.html into DIR (Markdown to
           standard output without --out). --check compares with the files in DIR instead and
           exits 1 with a line diff when they differ. --strict stops at the first bad row.
           --threads N parses with N threads (default: all cores; the report is identical for any
-          N); progress shows on a terminal unless --quiet.
+          N); progress shows on a terminal unless --quiet. --weekly adds a history: one row per
+          week since the first entry (users, lift and interval as of that week, what changed).
       holdout validate EXPERIMENT [--as-of T] [--format md|json] [--threads N] [--quiet]
           Run the journey's data-quality checks (SRM, holdout contamination, reach, recorded
           split, several arms, platform holdout markers, identity collisions, duplicates,

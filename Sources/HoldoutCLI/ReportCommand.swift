@@ -3,13 +3,15 @@ import Measurement
 import Reports
 
 /// `holdout report EXPERIMENT [--as-of T] [--out DIR] [--format md,json,html] [--check] [--strict]
-/// [--threads N] [--quiet]`.
+/// [--threads N] [--quiet] [--weekly]`. `--weekly` adds the history: one row per week since the
+/// first entry, each measured from the data before that week's end.
 enum ReportCommand {
   /// The report formats and their file names.
   static let formats = [("md", "report.md"), ("json", "report.json"), ("html", "report.html")]
 
   static func run(_ arguments: [String], console: Console) throws -> Int32 {
-    var args = try Arguments(arguments, flags: ["check", "strict", "quiet"])
+    var args = try Arguments(arguments, flags: ["check", "strict", "quiet", "weekly"])
+    let weekly = args.flag("weekly")
     let threads = try Threads.parse(args.value("threads"))
     let quiet = args.flag("quiet")
     let asOfText = args.value("as-of")
@@ -43,7 +45,16 @@ enum ReportCommand {
     if meter.enabled { measurer.progress = { path, bytes in meter.update(path: path, bytes: bytes) } }
     let measurement = try measurer.measure()
     meter.finish()
-    let report = ExperimentReport(measurement: measurement)
+    var report = ExperimentReport(measurement: measurement)
+    if weekly, let first = measurement.entryRange?.first {
+      // Each past week is measured afresh from the data before its cutoff.
+      var reports: [ExperimentReport] = []
+      for cutoff in WeeklyHistory.cutoffs(firstEntry: first, asOf: asOf).dropLast() {
+        let week = Measurer(experiment: experiment, asOf: cutoff, strict: strict, threads: threads)
+        reports.append(ExperimentReport(measurement: try week.measure()))
+      }
+      report.history = WeeklyHistory(reports: reports + [report])
+    }
     var documents: [(file: String, text: String)] = []
     for (format, file) in formats where selected.contains(format) {
       let text: String

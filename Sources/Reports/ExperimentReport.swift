@@ -58,6 +58,8 @@ public struct ExperimentReport: Sendable {
   public let measurement: Measurement
   /// Return curves and tests, when the experiment has return events.
   public let survival: SurvivalSummary?
+  /// The weekly history, when asked for (`holdout report --weekly`).
+  public var history: WeeklyHistory? = nil
 
   /// Computes the report from a measurement.
   public init(measurement: Measurement) {

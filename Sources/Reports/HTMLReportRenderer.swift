@@ -31,6 +31,7 @@ public enum HTMLReportRenderer {
     out += "<p class=\"meta\">As of \(e(Timestamp.format(report.asOf))) · \(NumberFormat.grouped(report.measurement.users.reduce(0, +))) users analysed · \(e(report.confidenceLabel)) intervals, \(report.experiment.analysis.sequential ? "always valid (safe to read every week)" : "fixed-horizon") · GrowthBook hash v\(report.experiment.hashVersion.rawValue), salt <code>\(e(report.experiment.salt))</code></p>\n"
     verdicts(report, into: &out)
     checks(report, into: &out)
+    history(report, into: &out)
     forest(report, into: &out)
     arms(report, into: &out)
     metrics(report, into: &out)
@@ -75,6 +76,35 @@ public enum HTMLReportRenderer {
       }
     }
     out += "</ul>\n</section>\n"
+  }
+
+  /// Cumulative lift by week for each primary comparison (only with `--weekly`).
+  private static func history(_ report: ExperimentReport, into out: inout String) {
+    guard let history = report.history, let first = history.rows.first else { return }
+    let e = HTMLText.escape
+    out += "<section aria-labelledby=\"history\"><h2 id=\"history\">History</h2>\n<p>One row per week since the first entry, each from the data before its date; intervals are the report's (\(report.experiment.analysis.sequential ? "always valid: safe to read every week" : "fixed-horizon")).</p>\n"
+    for (k, lift) in first.lifts.enumerated() {
+      let name = "\(lift.metric): \(lift.arm) vs \(lift.control)"
+      var points: [(label: String, estimate: Double, lower: Double, upper: Double)] = []
+      for row in history.rows {
+        guard k < row.lifts.count, let r = row.lifts[k].relative else { continue }
+        points.append((String(Timestamp.formatDate(row.asOf - 1).dropFirst(5)), r.estimate, r.lower, r.upper))
+      }
+      out += "<h3>\(e(name))</h3>\n"
+      out += SVGCharts.weekly(
+        points, id: "week\(k)", title: "Cumulative relative lift by week, \(name)",
+        description: points.map { "\($0.label): \(NumberFormat.signedPercent($0.estimate)) (\(NumberFormat.signedPercent($0.lower)) to \(NumberFormat.signedPercent($0.upper)))" }.joined(separator: "; "))
+      let rows = history.rows.enumerated().map { index, row -> [String] in
+        let item = k < row.lifts.count ? row.lifts[k] : nil
+        let text = item?.relative.map { "\(NumberFormat.signedPercent($0.estimate)) (\(NumberFormat.signedPercent($0.lower)) to \(NumberFormat.signedPercent($0.upper)))" } ?? "–"
+        return [
+          e(Timestamp.formatDate(row.asOf - 1)), NumberFormat.grouped(row.users), e(text),
+          e(item.map { WeeklyHistory.word($0.reading) } ?? "–"), e(history.change(at: index, lift: k)),
+        ]
+      }
+      out += HTMLText.table(caption: "\(name) by week", ["data up to", "users", "relative lift (CI)", "reading", "since the previous week"], rows, numeric: [1])
+    }
+    out += "</section>\n"
   }
 
   private static func checks(_ report: ExperimentReport, into out: inout String) {

@@ -40,6 +40,7 @@ public enum JSONReportRenderer {
     root.append(("split", split(measurement.split)))
     root.append(("data", data(measurement)))
     root.append(("checks", checks(report)))
+    if let weeks = report.history { root.append(("history", Self.history(weeks))) }
     return .object(root)
   }
 

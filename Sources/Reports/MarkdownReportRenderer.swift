@@ -14,6 +14,7 @@ public enum MarkdownReportRenderer {
     header(report, into: &out)
     summary(report, into: &out)
     checks(report, into: &out)
+    history(report, into: &out)
     arms(report, into: &out)
     metrics(report, into: &out)
     survival(report, into: &out)
