@@ -64,6 +64,9 @@ public enum Holdout {
           --threads N parses with N threads (default: all cores; the report is identical for any
           N); progress shows on a terminal unless --quiet. --weekly adds a history: one row per
           week since the first entry (users, lift and interval as of that week, what changed).
+      holdout report DIR --out OUT [same options]
+          Report every experiment file in DIR into OUT/<key>/ and write OUT/index.md and
+          OUT/index.html (status, primary lift, incremental totals, program total).
       holdout validate EXPERIMENT [--as-of T] [--format md|json] [--threads N] [--quiet]
           Run the journey's data-quality checks (SRM, holdout contamination, reach, recorded
           split, several arms, platform holdout markers, identity collisions, duplicates,

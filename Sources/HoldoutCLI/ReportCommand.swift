@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 import Ingest
 import Measurement
 import Reports
@@ -29,42 +34,15 @@ enum ReportCommand {
     }
     if check && out == nil { throw CLIError.usage("--check needs --out DIR, the committed report") }
 
-    let experiment = try ExperimentFileDecoder.load(path: args.positional[0], for: .report)
-    var asOf = experiment.asOf
-    if let asOfText {
-      guard let parsed = Timestamp.parse(asOfText) else {
-        throw CLIError.usage("--as-of '\(asOfText)' is not a timestamp; use e.g. 2026-11-16 or 2026-11-16T00:00:00Z")
-      }
-      asOf = parsed
+    let options = Options(
+      asOfText: asOfText, threads: threads, strict: strict, quiet: quiet, weekly: weekly, console: console)
+    let path = args.positional[0]
+    if Self.isDirectory(path) {
+      guard let out else { throw CLIError.usage("report DIR needs --out OUT: each report goes to OUT/<key>/ beside an index") }
+      return try ProgramCommand.run(directory: path, out: out, selected: selected, check: check, options: options)
     }
-    guard let asOf else {
-      throw CLIError.measurement(.missingForCommand(path: experiment.path, key: "as_of", command: "report (or pass --as-of)"))
-    }
-    var measurer = Measurer(experiment: experiment, asOf: asOf, strict: strict, threads: threads)
-    let meter = ProgressMeter(console: console, enabled: !quiet && console.isTerminal)
-    if meter.enabled { measurer.progress = { path, bytes in meter.update(path: path, bytes: bytes) } }
-    let measurement = try measurer.measure()
-    meter.finish()
-    var report = ExperimentReport(measurement: measurement)
-    if weekly, let first = measurement.entryRange?.first {
-      // Each past week is measured afresh from the data before its cutoff.
-      var reports: [ExperimentReport] = []
-      for cutoff in WeeklyHistory.cutoffs(firstEntry: first, asOf: asOf).dropLast() {
-        let week = Measurer(experiment: experiment, asOf: cutoff, strict: strict, threads: threads)
-        reports.append(ExperimentReport(measurement: try week.measure()))
-      }
-      report.history = WeeklyHistory(reports: reports + [report])
-    }
-    var documents: [(file: String, text: String)] = []
-    for (format, file) in formats where selected.contains(format) {
-      let text: String
-      switch format {
-      case "md": text = MarkdownReportRenderer.render(report)
-      case "html": text = HTMLReportRenderer.render(report)
-      default: text = JSONReportRenderer.render(report)
-      }
-      documents.append((file, text))
-    }
+    let report = try build(path: path, options: options)
+    let documents = render(report, selected: selected)
 
     guard let out else {
       for document in documents { console.out(document.text) }
@@ -82,7 +60,66 @@ enum ReportCommand {
     return 0
   }
 
-  private static func compare(_ documents: [(file: String, text: String)], in out: String, console: Console) throws -> Int32 {
+  /// What every experiment of a run is measured with.
+  struct Options {
+    let asOfText: String?
+    let threads: Int
+    let strict: Bool
+    let quiet: Bool
+    let weekly: Bool
+    let console: Console
+  }
+
+  /// True when `path` is a directory.
+  static func isDirectory(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+  }
+
+  /// Measures the experiment at `path` and computes its report (with the weekly history when
+  /// asked).
+  static func build(path: String, options: Options) throws -> ExperimentReport {
+    let experiment = try ExperimentFileDecoder.load(path: path, for: .report)
+    var asOf = experiment.asOf
+    if let asOfText = options.asOfText {
+      guard let parsed = Timestamp.parse(asOfText) else {
+        throw CLIError.usage("--as-of '\(asOfText)' is not a timestamp; use e.g. 2026-11-16 or 2026-11-16T00:00:00Z")
+      }
+      asOf = parsed
+    }
+    guard let asOf else {
+      throw CLIError.measurement(.missingForCommand(path: experiment.path, key: "as_of", command: "report (or pass --as-of)"))
+    }
+    var measurer = Measurer(experiment: experiment, asOf: asOf, strict: options.strict, threads: options.threads)
+    let meter = ProgressMeter(console: options.console, enabled: !options.quiet && options.console.isTerminal)
+    if meter.enabled { measurer.progress = { path, bytes in meter.update(path: path, bytes: bytes) } }
+    let measurement = try measurer.measure()
+    meter.finish()
+    var report = ExperimentReport(measurement: measurement)
+    if options.weekly, let first = measurement.entryRange?.first {
+      // Each past week is measured afresh from the data before its cutoff.
+      var reports: [ExperimentReport] = []
+      for cutoff in WeeklyHistory.cutoffs(firstEntry: first, asOf: asOf).dropLast() {
+        let week = Measurer(experiment: experiment, asOf: cutoff, strict: options.strict, threads: options.threads)
+        reports.append(ExperimentReport(measurement: try week.measure()))
+      }
+      report.history = WeeklyHistory(reports: reports + [report])
+    }
+    return report
+  }
+
+  /// The selected documents of a report, as (file name, text).
+  static func render(_ report: ExperimentReport, selected: [String]) -> [(file: String, text: String)] {
+    formats.filter { selected.contains($0.0) }.map { format, file in
+      switch format {
+      case "md": return (file, MarkdownReportRenderer.render(report))
+      case "html": return (file, HTMLReportRenderer.render(report))
+      default: return (file, JSONReportRenderer.render(report))
+      }
+    }
+  }
+
+  static func compare(_ documents: [(file: String, text: String)], in out: String, console: Console) throws -> Int32 {
     var failures = 0
     for document in documents {
       let path = out + "/" + document.file

@@ -249,7 +249,7 @@ public enum HTMLReportRenderer {
     out += "</section>\n"
   }
 
-  private static let style = """
+  static let style = """
     body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1b1f24;background:#fff;margin:0}
     main{max-width:960px;margin:0 auto;padding:16px}
     h1{font-size:1.5em}h2{font-size:1.25em;border-bottom:1px solid #d0d7de;padding-bottom:4px;margin-top:2em}h3{font-size:1.05em}

@@ -1,0 +1,80 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import Ingest
+import Measurement
+import Reports
+
+/// `holdout report DIR --out OUT`: every experiment file in DIR (files `*.json` with an `arms`
+/// key, in name order; other JSON files are skipped and listed) reported into `OUT/<key>/`, and
+/// an index of them all in `OUT/index.md` and `OUT/index.html`. With `--check`, compares
+/// everything with what OUT holds instead (exit 1 on a difference).
+enum ProgramCommand {
+  static func run(
+    directory: String, out: String, selected: [String], check: Bool, options: ReportCommand.Options
+  ) throws -> Int32 {
+    let console = options.console
+    var items: [(folder: String, report: ExperimentReport)] = []
+    var documents: [(file: String, text: String)] = []
+    var keys: [String] = []
+    for name in try experimentFiles(in: directory, console: console) {
+      let report = try ReportCommand.build(path: directory + "/" + name, options: options)
+      let key = report.experiment.key
+      let folder = AssignCommandFileName.safe(key)
+      guard !keys.contains(folder) else {
+        throw CLIError.data("\(directory)/\(name): experiment key '\(key)' gives the folder '\(folder)', already used by another experiment; keys must differ")
+      }
+      keys.append(folder)
+      items.append((folder, report))
+      documents += ReportCommand.render(report, selected: selected).map { (folder + "/" + $0.file, $0.text) }
+    }
+    guard !items.isEmpty else {
+      throw CLIError.usage("\(directory) holds no experiment file (*.json with \"arms\")")
+    }
+    let index = ProgramIndex(items)
+    documents.append(("index.md", index.markdown()))
+    documents.append(("index.html", index.html()))
+    if check { return try ReportCommand.compare(documents, in: out, console: console) }
+    do {
+      for folder in keys { try ByteSink.makeDirectory(out + "/" + folder) }
+      for document in documents { try ByteSink.write(document.text, to: out + "/" + document.file) }
+    } catch {
+      throw CLIError.output("cannot write into \(out): \(error.description)")
+    }
+    console.err("wrote \(items.count) reports and \(out)/index.md, \(out)/index.html\n")
+    return 0
+  }
+
+  /// The `*.json` files of `directory` that look like experiment files, sorted by name.
+  static func experimentFiles(in directory: String, console: Console) throws -> [String] {
+    guard let handle = opendir(directory) else {
+      throw CLIError.input(.unreadable(path: directory, reason: String(cString: strerror(errno))))
+    }
+    defer { closedir(handle) }
+    var names: [String] = []
+    while let entry = readdir(handle) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+      }
+      if name.hasSuffix(".json") && !name.hasPrefix(".") { names.append(name) }
+    }
+    names.sort { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    return try names.filter { name in
+      let bytes = try ByteSource(path: directory + "/" + name).readAll()
+      guard let root = try? JSONNode.parse(bytes, path: name), case .object(let members) = root.value,
+        members.contains(where: { $0.key == "arms" })
+      else {
+        console.err("skipped \(directory)/\(name): not an experiment file (no \"arms\")\n")
+        return false
+      }
+      return true
+    }
+  }
+}
+
+/// Folder names from experiment keys: letters, digits, `-` and `_` kept, anything else `_`.
+enum AssignCommandFileName {
+  static func safe(_ key: String) -> String { CSVField.fileName(key) }
+}
