@@ -166,7 +166,16 @@ public enum HTMLReportRenderer {
       ]
     }
     out += HTMLText.table(caption: "Users per arm", ["arm", "role", "weight", "users", "reached"], rows, numeric: [2, 3, 4])
-    out += "<p>SRM: χ² = \(NumberFormat.fixed(report.srm.chiSquare, 3)), \(e(NumberFormat.pEquals(report.srm.pValue))).</p>\n</section>\n"
+    out += "<p>SRM: χ² = \(NumberFormat.fixed(report.srm.chiSquare, 3)), \(e(NumberFormat.pEquals(report.srm.pValue))).</p>\n"
+    let channels = report.measurement.exposure.channels
+    if !channels.isEmpty {
+      let rows = channels.map { channel in ["<code>\(e(channel.name))</code>"] + channel.users.map(NumberFormat.grouped) }
+      out += HTMLText.table(
+        caption: "First channel that reached each user (descriptive, not randomized)",
+        ["channel"] + report.arms.map(\.name), rows, numeric: Set(1...report.arms.count))
+      out += "<p class=\"note\">Who a channel reached depends on the journey's rules and on the users themselves (reachability, consent, exit on conversion), so differences between these groups are not effects of the channel. To measure a channel's effect, randomize it: give it its own arm and compare arms against the holdout.</p>\n"
+    }
+    out += "</section>\n"
   }
 
   private static func metrics(_ report: ExperimentReport, into out: inout String) {

@@ -17,6 +17,11 @@ extension MarkdownReportRenderer {
         ]
       }
       out += MarkdownText.table(["data up to", "users", "relative lift (CI)", "reading", "since the previous week"], rows, alignRight: [1])
+      let estimates = history.rows.map { k < $0.lifts.count ? ($0.lifts[k].relative?.estimate ?? .nan) : .nan }
+      let finite = estimates.filter(\.isFinite)
+      if let low = finite.min(), let high = finite.max() {
+        out += "\nLift by week: `\(Sparkline.render(estimates, low: min(low, 0), high: max(high, 0)))` (\(NumberFormat.signedPercent(min(low, 0))) to \(NumberFormat.signedPercent(max(high, 0))); blank: not computable)\n"
+      }
       out += "\n"
     }
   }

@@ -116,6 +116,11 @@ extension MarkdownReportRenderer {
         }
     }
     out += MarkdownText.table(header, rows, alignRight: Set(1..<header.count))
+    let high = survival.curves.flatMap { $0.points.map(\.returned) }.max() ?? 0
+    out += "\nShare returned over days \(days.map { NumberFormat.significant($0, 4) }.joined(separator: ", ")) (same scale for every arm, 0 to \(NumberFormat.percent(high, 1))):\n\n"
+    for curve in survival.curves {
+      out += "- \(MarkdownText.code(curve.arm)) `\(Sparkline.render(curve.points.map(\.returned), low: 0, high: high))`\n"
+    }
     out += "\n"
     for (arm, result) in survival.tests {
       switch result {

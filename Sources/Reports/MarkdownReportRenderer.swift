@@ -252,7 +252,7 @@ public enum MarkdownReportRenderer {
     }
     out += MarkdownText.table(["arm", "users", "reached", "reach rate"], rows, alignRight: [1, 2, 3])
     if !exposure.channels.isEmpty {
-      out += "\nFirst channel that reached each user (descriptive, not randomized):\n\n"
+      out += "\nFirst channel that reached each user. **Descriptive, not randomized**: who a channel reached depends on the journey's rules and on the users themselves (reachability, consent, exit on conversion), so differences between these groups are not effects of the channel. To measure a channel's effect, randomize it: give it its own arm (e.g. `sms` vs `sms_email` against the holdout) and compare arms.\n\n"
       let channelRows = exposure.channels.map { channel in
         [MarkdownText.code(channel.name)] + channel.users.map(NumberFormat.grouped)
       }
