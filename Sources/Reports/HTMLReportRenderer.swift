@@ -255,6 +255,26 @@ public enum HTMLReportRenderer {
       let examples = file.examples.flatMap { $0 }
       if !examples.isEmpty { out += "<ul class=\"examples\">" + examples.map { "<li>\(e($0))</li>" }.joined() + "</ul>\n" }
     }
+    let findings = report.measurement.findings
+    var notes: [String] = []
+    if findings.exposuresBeforeEntry > 0 {
+      notes.append("\(NumberFormat.grouped(findings.exposuresBeforeEntry)) exposure events are dated before the user entered the journey (not counted as exposure).")
+    }
+    if findings.conflictingDuplicates > 0 {
+      notes.append("\(NumberFormat.grouped(findings.conflictingDuplicates)) rows reuse an earlier row's id with different content (the first was kept): " + findings.conflictExamples.joined(separator: "; "))
+    }
+    if findings.revenueRowsWithoutValue > 0 {
+      notes.append("\(NumberFormat.grouped(findings.revenueRowsWithoutValue)) revenue-metric events had no value and counted as 0 revenue.")
+    }
+    if findings.identityCollisions > 0 {
+      notes.append("\(NumberFormat.grouped(findings.identityCollisions)) aliases in the identities file belong to several units: " + findings.collisionExamples.joined(separator: "; "))
+    }
+    if !findings.unresolvedExamples.isEmpty { notes.append("Events not resolved to a unit: " + findings.unresolvedExamples.joined(separator: "; ")) }
+    if !findings.ambiguousExamples.isEmpty { notes.append("Events with an ambiguous alias: " + findings.ambiguousExamples.joined(separator: "; ")) }
+    if findings.timesBeforeFloor > 0 { notes.append("\(NumberFormat.grouped(findings.timesBeforeFloor)) events are dated before 2000-01-01.") }
+    if !notes.isEmpty {
+      out += "<h3>Findings</h3>\n<ul>" + notes.map { "<li>\(e($0))</li>" }.joined() + "</ul>\n"
+    }
     out += "</section>\n"
   }
 

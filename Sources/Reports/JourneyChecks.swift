@@ -66,10 +66,17 @@ public struct JourneyChecks: Sendable {
       let holdout = report.arms[control]
       let contaminated = holdout.exposed ?? 0
       let share = holdout.users > 0 ? Double(contaminated) / Double(holdout.users) : 0
+      // Customer.io generates deliveries for holdout people into an internal trap (not sent);
+      // if its export carries them, they look like contamination.
+      let customerio = experiment.inputs?.messages.contains { $0.format == .customerio || $0.format == .customerioCSV } ?? false
+      let trapNote =
+        customerio && contaminated > 0
+        ? "; with Customer.io these may be trap deliveries (generated for holdout people, not sent): export without the holdout branch's action, or check in the workspace"
+        : ""
       add(
         "contamination", "Holdout users were not reached by the journey",
         share > limits.maxContamination ? .fail : .pass,
-        "\(NumberFormat.grouped(contaminated)) of \(NumberFormat.grouped(holdout.users)) holdout users reached (\(percent(share)))",
+        "\(NumberFormat.grouped(contaminated)) of \(NumberFormat.grouped(holdout.users)) holdout users reached (\(percent(share)))\(trapNote)",
         "at most \(percent(limits.maxContamination))")
       var lowest: (name: String, share: Double)? = nil
       for (index, arm) in report.arms.enumerated() where index != control && arm.users > 0 {

@@ -79,3 +79,29 @@ import Testing
     #expect(run.err.contains("'validation.max_contamination': must be a share between 0 and 1, got 2"))
   }
 }
+
+/// Customer.io's holdout trap deliveries are named where they could explain contamination.
+@Suite struct TrapDeliveryTests {
+  @Test func contaminationFromCustomerIOMentionsTrapDeliveries() {
+    let scratch = Scratch()
+    scratch.write("cohort.csv", "user_id,entered_at,arm\nh1,2026-01-10T00:00:00Z,holdout\ns1,2026-01-10T00:00:00Z,sms\n")
+    scratch.write("events.csv", "user_id,event,timestamp\n")
+    scratch.write(
+      "webhooks.jsonl",
+      #"{"event_id":"E1","object_type":"email","metric":"delivered","timestamp":1768006800,"data":{"identifiers":{"id":"h1"}}}"# + "\n"
+        + #"{"event_id":"E2","object_type":"email","metric":"delivered","timestamp":1768006800,"data":{"identifiers":{"id":"s1"}}}"# + "\n")
+    let path = scratch.write(
+      "experiment.json",
+      """
+      {"key": "trap", "as_of": "2026-03-01T00:00:00Z",
+       "arms": [{"name": "holdout", "weight": 0.5, "control": true}, {"name": "sms", "weight": 0.5}],
+       "inputs": {"cohort": "cohort.csv", "messages": {"path": "webhooks.jsonl", "format": "customerio"}, "events": "events.csv"},
+       "exposure": ["email_delivered"],
+       "metrics": [{"name": "ordered", "kind": "conversion", "event": "order", "window_days": 14}],
+       "validation": {"max_split_disagreement": 1}}
+      """)
+    let run = CapturedRun(["validate", path])
+    #expect(run.status == 1)
+    #expect(run.out.contains("1 of 1 holdout users reached (100.00%); with Customer.io these may be trap deliveries"))
+  }
+}
