@@ -9,6 +9,9 @@ public struct JoinFindings: Sendable, Equatable {
   /// Events dated before 2000-01-01: almost always a unit mistake (seconds read as
   /// milliseconds) or a placeholder date. They are processed like any other event.
   public var timesBeforeFloor = 0
+  /// Events dated more than 30 days after `as_of`: dates in the future of the analysis (a unit
+  /// mistake, or placeholder dates), beyond what late exports explain.
+  public var timesFarAfterAsOf = 0
   /// Exposure events (deliveries) at or after entry, the denominator of `exposuresBeforeEntry`.
   public var exposuresAfterEntry = 0
   /// The instant below which a time is implausible: 2000-01-01T00:00:00Z.

@@ -167,8 +167,10 @@ public struct JourneyChecks: Sendable {
         Array(examples))
     }
     add(
-      "implausible_dates", "No event is dated before 2000-01-01", findings.timesBeforeFloor > 0 ? .fail : .pass,
-      "\(NumberFormat.grouped(findings.timesBeforeFloor)) events", "none (usually seconds read as milliseconds)")
+      "implausible_dates", "No event is dated before 2000-01-01 or more than 30 days after as_of",
+      findings.timesBeforeFloor + findings.timesFarAfterAsOf > 0 ? .fail : .pass,
+      "\(NumberFormat.grouped(findings.timesBeforeFloor)) before 2000, \(NumberFormat.grouped(findings.timesFarAfterAsOf)) in the future of as_of",
+      "none (usually a unit mistake: seconds read as milliseconds or the reverse)")
 
     // Pre-period balance: randomization should make arms' pre-entry behaviour alike.
     var worstBalance: (metric: String, arm: String, p: Double)? = nil
