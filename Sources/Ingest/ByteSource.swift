@@ -135,27 +135,21 @@ public final class ByteSource {
     guard pipe(&fds) == 0 else {
       throw .unreadable(path: path, reason: "cannot create a pipe: \(String(cString: strerror(errno)))")
     }
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
-    posix_spawn_file_actions_addclose(&actions, fds[0])
-    posix_spawn_file_actions_addclose(&actions, fds[1])
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-    let arguments = ["gzip", "-dc", "--", path]
-    var cArguments: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
-    cArguments.append(nil)
-    defer { for pointer in cArguments { free(pointer) } }
-    var pid: pid_t = 0
-    let result = posix_spawnp(&pid, "gzip", &actions, nil, cArguments, environ)
+    let result = ChildProcess.spawn(["gzip", "-dc", "--", path]) { actions in
+      posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+      posix_spawn_file_actions_addclose(&actions, fds[0])
+      posix_spawn_file_actions_addclose(&actions, fds[1])
+      posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    }
     close(fds[1])
-    guard result == 0 else {
+    switch result {
+    case .success(let pid): return (fds[0], pid)
+    case .failure(let code):
       close(fds[0])
       throw .unreadable(
         path: path,
-        reason: "it is gzip-compressed and `gzip` could not be started (\(String(cString: strerror(result)))); install gzip or decompress it first")
+        reason: "it is gzip-compressed and `gzip` could not be started (\(String(cString: strerror(code)))); install gzip or decompress it first")
     }
-    return (fds[0], pid)
   }
 
   /// Reads the whole input into memory (for small inputs such as experiment files).

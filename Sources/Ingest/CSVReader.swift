@@ -146,27 +146,10 @@ public struct CSVReader: ~Copyable {
   /// Moves the unparsed tail to the front and reads more input, growing the buffer for records
   /// longer than it (up to `recordLimit`).
   private mutating func refill() throws(IngestError) {
-    if start > 0 {
-      let remaining = filled - start
-      if remaining > 0 {
-        UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(
-          from: buffer.baseAddress! + start, byteCount: remaining)
-      }
-      filled = remaining
-      start = 0
-    }
-    if filled == buffer.count {
-      guard buffer.count < recordLimit else {
-        throw .recordTooLong(path: source.path, line: line, limit: recordLimit)
-      }
-      let larger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: min(buffer.count * 2, recordLimit))
-      _ = larger.initialize(fromContentsOf: buffer[0..<filled])
-      buffer.deallocate()
-      buffer = larger
-    }
-    let n = try source.read(into: buffer.baseAddress! + filled, count: buffer.count - filled)
-    if n == 0 { atEnd = true } else { filled += n }
+    try BlockRefill.refill(
+      &buffer, start: &start, filled: &filled, atEnd: &atEnd, source: source, limit: recordLimit, line: line)
   }
+
 
   /// Scans one record starting at `from`. Returns the index after it, the number of line breaks
   /// it spans and whether it is malformed; nil when the record is incomplete and more input may

@@ -20,26 +20,21 @@ public final class GzipFile {
     guard pipe(&fds) == 0 else {
       throw IngestError.unreadable(path: path, reason: "cannot create a pipe: \(String(cString: strerror(errno)))")
     }
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_adddup2(&actions, fds[0], 0)
-    posix_spawn_file_actions_addclose(&actions, fds[0])
-    posix_spawn_file_actions_addclose(&actions, fds[1])
-    posix_spawn_file_actions_addopen(&actions, 1, path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    let words: [String] = ["gzip", "-n", "-c", "-6"]
-    var arguments: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) }
-    arguments.append(nil)
-    defer { for pointer in arguments { free(pointer) } }
-    var pid: pid_t = 0
-    let result = posix_spawnp(&pid, "gzip", &actions, nil, arguments, environ)
-    Glibc.close(fds[0])
-    guard result == 0 else {
-      Glibc.close(fds[1])
-      throw .unreadable(path: path, reason: "cannot start gzip (\(String(cString: strerror(result))))")
+    let result = ChildProcess.spawn(["gzip", "-n", "-c", "-6"]) { actions in
+      posix_spawn_file_actions_adddup2(&actions, fds[0], 0)
+      posix_spawn_file_actions_addclose(&actions, fds[0])
+      posix_spawn_file_actions_addclose(&actions, fds[1])
+      posix_spawn_file_actions_addopen(&actions, 1, path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     }
-    descriptor = fds[1]
-    child = pid
+    Glibc.close(fds[0])
+    switch result {
+    case .success(let pid):
+      descriptor = fds[1]
+      child = pid
+    case .failure(let code):
+      Glibc.close(fds[1])
+      throw .unreadable(path: path, reason: "cannot start gzip (\(String(cString: strerror(code))))")
+    }
     buffer.reserveCapacity(1 << 16)
   }
 

@@ -95,25 +95,8 @@ public struct LineReader: ~Copyable {
 
   /// Moves the unread tail to the front and reads more, growing the buffer for long lines.
   private mutating func refill() throws(IngestError) {
-    if start > 0 {
-      let remaining = filled - start
-      if remaining > 0 {
-        UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(
-          from: buffer.baseAddress! + start, byteCount: remaining)
-      }
-      filled = remaining
-      start = 0
-    }
-    if filled == buffer.count {
-      guard buffer.count < lineLimit else {
-        throw .recordTooLong(path: source.path, line: line + 1, limit: lineLimit)
-      }
-      let larger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: min(buffer.count * 2, lineLimit))
-      _ = larger.initialize(fromContentsOf: buffer[0..<filled])
-      buffer.deallocate()
-      buffer = larger
-    }
-    let n = try source.read(into: buffer.baseAddress! + filled, count: buffer.count - filled)
-    if n == 0 { atEnd = true } else { filled += n }
+    try BlockRefill.refill(
+      &buffer, start: &start, filled: &filled, atEnd: &atEnd, source: source, limit: lineLimit, line: line + 1)
   }
+
 }
