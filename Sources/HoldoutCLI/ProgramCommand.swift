@@ -22,7 +22,7 @@ enum ProgramCommand {
     for name in try experimentFiles(in: directory, console: console) {
       let report = try ReportCommand.build(path: directory + "/" + name, options: options)
       let key = report.experiment.key
-      let folder = AssignCommandFileName.safe(key)
+      let folder = CSVField.fileName(key)
       guard !keys.contains(folder) else {
         throw CLIError.data("\(directory)/\(name): experiment key '\(key)' gives the folder '\(folder)', already used by another experiment; keys must differ")
       }
@@ -72,9 +72,4 @@ enum ProgramCommand {
       return true
     }
   }
-}
-
-/// Folder names from experiment keys: letters, digits, `-` and `_` kept, anything else `_`.
-enum AssignCommandFileName {
-  static func safe(_ key: String) -> String { CSVField.fileName(key) }
 }

@@ -68,6 +68,8 @@ enum ReportCommand {
     let quiet: Bool
     let weekly: Bool
     let console: Console
+    /// The command named in messages (`report`, `validate`).
+    var command = "report"
   }
 
   /// True when `path` is a directory.
@@ -88,7 +90,7 @@ enum ReportCommand {
       asOf = parsed
     }
     guard let asOf else {
-      throw CLIError.measurement(.missingForCommand(path: experiment.path, key: "as_of", command: "report (or pass --as-of)"))
+      throw CLIError.measurement(.missingForCommand(path: experiment.path, key: "as_of", command: "\(options.command) (or pass --as-of)"))
     }
     var measurer = Measurer(experiment: experiment, asOf: asOf, strict: options.strict, threads: options.threads)
     let meter = ProgressMeter(console: options.console, enabled: !options.quiet && options.console.isTerminal)

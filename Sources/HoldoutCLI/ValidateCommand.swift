@@ -1,5 +1,3 @@
-import Ingest
-import Measurement
 import Reports
 
 /// `holdout validate EXPERIMENT [--as-of T] [--format md|json] [--threads N] [--quiet]`: runs the
@@ -17,27 +15,14 @@ enum ValidateCommand {
       throw CLIError.usage("validate needs exactly one experiment file, got \(args.positional.count)")
     }
     guard format == "md" || format == "json" else { throw CLIError.usage("unknown format '\(format)'; use md or json") }
-    let experiment = try ExperimentFileDecoder.load(path: args.positional[0], for: .report)
-    var asOf = experiment.asOf
-    if let asOfText {
-      guard let parsed = Timestamp.parse(asOfText) else {
-        throw CLIError.usage("--as-of '\(asOfText)' is not a timestamp; use e.g. 2026-11-16 or 2026-11-16T00:00:00Z")
-      }
-      asOf = parsed
-    }
-    guard let asOf else {
-      throw CLIError.measurement(
-        .missingForCommand(path: experiment.path, key: "as_of", command: "validate (or pass --as-of)"))
-    }
-    var measurer = Measurer(experiment: experiment, asOf: asOf, threads: threads)
-    let meter = ProgressMeter(console: console, enabled: !quiet && console.isTerminal)
-    if meter.enabled { measurer.progress = { path, bytes in meter.update(path: path, bytes: bytes) } }
-    let measurement = try measurer.measure()
-    meter.finish()
-    let report = ExperimentReport(measurement: measurement)
+    var options = ReportCommand.Options(
+      asOfText: asOfText, threads: threads, strict: false, quiet: quiet, weekly: false, console: console)
+    options.command = "validate"
+
+    let report = try ReportCommand.build(path: args.positional[0], options: options)
     let checks = JourneyChecks(report)
     if format == "json" {
-      console.out(JSONValue.object([("experiment", .string(experiment.key)), ("checks", JSONReportRenderer.checksValue(report))]).serialized())
+      console.out(JSONValue.object([("experiment", .string(report.experiment.key)), ("checks", JSONReportRenderer.checksValue(report))]).serialized())
     } else {
       console.out(MarkdownReportRenderer.checksSection(report))
     }

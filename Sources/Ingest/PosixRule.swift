@@ -1,16 +1,11 @@
 /// A POSIX TZ rule (`PST8PDT,M3.2.0,M11.1.0`, `<+0330>-3:30`, `CET-1CEST,M3.5.0,M10.5.0/3`), as
 /// found in a TZif file's footer: a standard offset and optionally a daylight offset with the
 /// rules for when it starts and ends (`Mm.w.d[/time]`, `Jn[/time]` or `n[/time]`).
-struct PosixRule: Sendable, Equatable {
+struct PosixRule: Sendable {
   /// Seconds east of UTC in standard time.
   let standard: Int64
   /// Seconds east of UTC in daylight time, and the start and end rules; nil without DST.
   let daylight: (offset: Int64, start: DateRule, end: DateRule)?
-
-  static func == (a: PosixRule, b: PosixRule) -> Bool {
-    a.standard == b.standard && a.daylight?.offset == b.daylight?.offset
-      && a.daylight?.start == b.daylight?.start && a.daylight?.end == b.daylight?.end
-  }
 
   /// A day of the year and a local time of day.
   struct DateRule: Sendable, Equatable {

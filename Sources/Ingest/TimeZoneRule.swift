@@ -15,7 +15,7 @@
 ///
 /// Local → UTC follows Python's `zoneinfo` with `fold=0`: in the hour a DST change skips, the
 /// offset before the change is used; in the hour it repeats, the first reading wins.
-public struct TimeZoneRule: Sendable, Equatable {
+public struct TimeZoneRule: Sendable {
   /// The name as given.
   public let name: String
   private var fixedOffset: Int64? = nil

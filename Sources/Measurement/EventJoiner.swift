@@ -127,11 +127,14 @@ struct EventJoiner {
       }
       let box = BatchBox(count: wave.count)
       let waveHeader = header
-      if threads == 1 || wave.count <= 1 {
+      func consumePending() throws {
         for batch in pending {
           sawLine = sawLine || batch.sawLine
           try fold.consume(batch, target: &target, dedup: &dedup)
         }
+      }
+      if threads == 1 || wave.count <= 1 {
+        try consumePending()
         for (i, chunk) in wave.enumerated() { box.set(i, parse(chunk, header: waveHeader)) }
       } else {
         let group = DispatchGroup()
@@ -142,10 +145,7 @@ struct EventJoiner {
           }
         }
         defer { group.wait() }
-        for batch in pending {
-          sawLine = sawLine || batch.sawLine
-          try fold.consume(batch, target: &target, dedup: &dedup)
-        }
+        try consumePending()
       }
       pending = box.batches
     }

@@ -1,6 +1,8 @@
+import Ingest
+
 /// Where a format keeps each part of an event: the platform's defaults (docs/inputs.md) with the
 /// experiment file's overrides applied. Fields are dotted paths in JSON and column names in CSV.
-struct SourceLayout: Sendable, Equatable {
+struct SourceLayout: Sendable {
   /// How the event name is formed.
   enum EventRule: Sendable, Equatable {
     /// The first present field of these; else the fallback name, when there is one.
@@ -39,7 +41,7 @@ struct SourceLayout: Sendable, Equatable {
   var ids: [SourceSpec.IdentityField]
   var event: EventRule
   var times: [String]
-  var timeFormat: TimeFormatChoice
+  var timeFormat: TimeFormat
   var values: [String]
   /// Amplitude: `$price × $quantity` when no revenue field is present.
   var valueProduct: (String, String)? = nil
@@ -59,17 +61,6 @@ struct SourceLayout: Sendable, Equatable {
   var anonymousPrefix: String? = nil
   /// A hint added to `empty_event` rejections (Iterable export lines carry no event name).
   var eventHint: String? = nil
-
-  static func == (a: SourceLayout, b: SourceLayout) -> Bool {
-    a.ids == b.ids && a.event == b.event && a.times == b.times && a.values == b.values
-      && a.valueProduct?.0 == b.valueProduct?.0 && a.valueProduct?.1 == b.valueProduct?.1
-      && a.dedup == b.dedup && a.dedupRequires == b.dedupRequires && a.channel == b.channel
-      && a.control == b.control && a.onlyType?.field == b.onlyType?.field
-      && a.onlyType?.value == b.onlyType?.value && a.unwrapsUnions == b.unwrapsUnions
-      && a.timeFormat == b.timeFormat && a.anonymousPrefix == b.anonymousPrefix && a.eventHint == b.eventHint
-  }
-
-  typealias TimeFormatChoice = Ingest.TimeFormat
 
   /// The layout of `spec`: its format's defaults, then its overrides.
   init(_ spec: SourceSpec, role: EventJoiner.Role) {
@@ -189,5 +180,3 @@ struct SourceLayout: Sendable, Equatable {
     if let field = spec.fields.channel { channel = .field(field) }
   }
 }
-
-import Ingest

@@ -93,10 +93,10 @@ public enum HTMLReportRenderer {
       out += "<h3>\(e(name))</h3>\n"
       out += SVGCharts.weekly(
         points, id: "week\(k)", title: "Cumulative relative lift by week, \(name)",
-        description: points.map { "\($0.label): \(NumberFormat.signedPercent($0.estimate)) (\(NumberFormat.signedPercent($0.lower)) to \(NumberFormat.signedPercent($0.upper)))" }.joined(separator: "; "))
+        description: points.map { "\($0.label): \(NumberFormat.percentInterval($0.estimate, $0.lower, $0.upper))" }.joined(separator: "; "))
       let rows = history.rows.enumerated().map { index, row -> [String] in
         let item = k < row.lifts.count ? row.lifts[k] : nil
-        let text = item?.relative.map { "\(NumberFormat.signedPercent($0.estimate)) (\(NumberFormat.signedPercent($0.lower)) to \(NumberFormat.signedPercent($0.upper)))" } ?? "–"
+        let text = item?.relative.map { NumberFormat.percentInterval($0.estimate, $0.lower, $0.upper) } ?? "–"
         return [
           e(Timestamp.formatDate(row.asOf - 1)), NumberFormat.grouped(row.users), e(text),
           e(item.map { WeeklyHistory.word($0.reading) } ?? "–"), e(history.change(at: index, lift: k)),
@@ -139,7 +139,7 @@ public enum HTMLReportRenderer {
     }
     guard !rows.isEmpty else { return }
     let description = rows.map {
-      "\($0.label): \(NumberFormat.signedPercent($0.estimate)) (\(NumberFormat.signedPercent($0.lower)) to \(NumberFormat.signedPercent($0.upper)))"
+      "\($0.label): \(NumberFormat.percentInterval($0.estimate, $0.lower, $0.upper))"
     }.joined(separator: "; ")
     out += "<section aria-labelledby=\"lift\"><h2 id=\"lift\">Relative lift by metric</h2>\n"
     out += SVGCharts.forest(rows, title: "Relative lift with \(report.confidenceLabel) intervals, per metric and comparison", description: description)
@@ -194,7 +194,7 @@ public enum HTMLReportRenderer {
       out += HTMLText.table(caption: "\(d.name) by arm", ["arm", "users", d.kind.isBinary ? "rate" : "mean per user", "not yet mature"], armRows, numeric: [1, 2, 3])
       let comparisonRows = metric.comparisons.map { c -> [String] in
         let absolute = c.absolute.value.map { "\(NumberFormat.difference($0.estimate, isRate: d.kind.isBinary)) (\(NumberFormat.difference($0.lower, isRate: d.kind.isBinary)) to \(NumberFormat.difference($0.upper, isRate: d.kind.isBinary)))" } ?? "not computable"
-        let relative = c.relative.value.map { "\(NumberFormat.signedPercent($0.estimate)) (\(NumberFormat.signedPercent($0.lower)) to \(NumberFormat.signedPercent($0.upper)))" } ?? "–"
+        let relative = c.relative.value.map { NumberFormat.percentInterval($0.estimate, $0.lower, $0.upper) } ?? "–"
         return [
           "<code>\(e(c.arm))</code> vs <code>\(e(c.control))</code>", e(absolute), e(relative),
           c.absolute.value.map { NumberFormat.pValue($0.pValue) } ?? "–", c.adjustedPValue.map(NumberFormat.pValue) ?? "–",
@@ -256,24 +256,12 @@ public enum HTMLReportRenderer {
       if !examples.isEmpty { out += "<ul class=\"examples\">" + examples.map { "<li>\(e($0))</li>" }.joined() + "</ul>\n" }
     }
     let findings = report.measurement.findings
-    var notes: [String] = []
-    if findings.exposuresBeforeEntry > 0 {
-      notes.append("\(NumberFormat.grouped(findings.exposuresBeforeEntry)) exposure events are dated before the user entered the journey (not counted as exposure).")
+    var notes = DataFindings.sentences(report.measurement).map { finding in
+      e(finding.text) + (finding.examples.isEmpty ? "" : "<ul>" + finding.examples.map { "<li>\(e($0))</li>" }.joined() + "</ul>")
     }
-    if findings.conflictingDuplicates > 0 {
-      notes.append("\(NumberFormat.grouped(findings.conflictingDuplicates)) rows reuse an earlier row's id with different content (the first was kept): " + findings.conflictExamples.joined(separator: "; "))
-    }
-    if findings.revenueRowsWithoutValue > 0 {
-      notes.append("\(NumberFormat.grouped(findings.revenueRowsWithoutValue)) revenue-metric events had no value and counted as 0 revenue.")
-    }
-    if findings.identityCollisions > 0 {
-      notes.append("\(NumberFormat.grouped(findings.identityCollisions)) aliases in the identities file belong to several units: " + findings.collisionExamples.joined(separator: "; "))
-    }
-    if !findings.unresolvedExamples.isEmpty { notes.append("Events not resolved to a unit: " + findings.unresolvedExamples.joined(separator: "; ")) }
-    if !findings.ambiguousExamples.isEmpty { notes.append("Events with an ambiguous alias: " + findings.ambiguousExamples.joined(separator: "; ")) }
-    if findings.timesBeforeFloor > 0 { notes.append("\(NumberFormat.grouped(findings.timesBeforeFloor)) events are dated before 2000-01-01.") }
+    if findings.timesBeforeFloor > 0 { notes.append(e("\(NumberFormat.grouped(findings.timesBeforeFloor)) events are dated before 2000-01-01.")) }
     if !notes.isEmpty {
-      out += "<h3>Findings</h3>\n<ul>" + notes.map { "<li>\(e($0))</li>" }.joined() + "</ul>\n"
+      out += "<h3>Findings</h3>\n<ul>" + notes.map { "<li>\($0)</li>" }.joined() + "</ul>\n"
     }
     out += "</section>\n"
   }

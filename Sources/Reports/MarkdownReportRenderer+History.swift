@@ -10,7 +10,7 @@ extension MarkdownReportRenderer {
       out += "### \(MarkdownText.code(lift.metric)): \(MarkdownText.code(lift.arm)) vs \(MarkdownText.code(lift.control))\n\n"
       let rows = history.rows.enumerated().map { index, row -> [String] in
         let item = k < row.lifts.count ? row.lifts[k] : nil
-        let lift = item?.relative.map { "\(NumberFormat.signedPercent($0.estimate)) (\(NumberFormat.signedPercent($0.lower)) to \(NumberFormat.signedPercent($0.upper)))" } ?? "–"
+        let lift = item?.relative.map { NumberFormat.percentInterval($0.estimate, $0.lower, $0.upper) } ?? "–"
         return [
           Timestamp.formatDate(row.asOf - 1), NumberFormat.grouped(row.users), lift,
           item.map { WeeklyHistory.word($0.reading) } ?? "–", history.change(at: index, lift: k),

@@ -290,51 +290,9 @@ public enum MarkdownReportRenderer {
       for example in split.examples { out += "- \(MarkdownText.plain(example))\n" }
       out += "\n"
     }
-    let findings = report.measurement.findings
-    if findings.exposuresBeforeEntry > 0 {
-      out += "- \(NumberFormat.grouped(findings.exposuresBeforeEntry)) exposure events are dated before the user entered the journey (not counted as exposure).\n"
-    }
-    if findings.conflictingDuplicates > 0 {
-      out += "- \(NumberFormat.grouped(findings.conflictingDuplicates)) rows reuse an earlier row's id with different content; the first row in file order was kept, so fix the export:\n"
-      for example in findings.conflictExamples { out += "  - \(MarkdownText.plain(example))\n" }
-    }
-    if findings.revenueRowsWithoutValue > 0 {
-      out += "- \(NumberFormat.grouped(findings.revenueRowsWithoutValue)) revenue-metric events had no value and counted as 0 revenue.\n"
-    }
-    identity(report, into: &out)
-  }
-
-  /// Identity resolution and the platform's own holdout markers.
-  private static func identity(_ report: ExperimentReport, into out: inout String) {
-    let findings = report.measurement.findings
-    let files = report.measurement.files
-    let unresolved = files.reduce(0) { $0 + $1[.unresolvedIdentity] }
-    let ambiguous = files.reduce(0) { $0 + $1[.ambiguousIdentity] }
-    func list(_ examples: [String]) {
-      for example in examples { out += "  - \(MarkdownText.plain(example))\n" }
-    }
-    if findings.identityCollisions > 0 {
-      let n = findings.identityCollisions
-      out += "- \(NumberFormat.grouped(n)) \(n == 1 ? "alias" : "aliases") in the identities file \(n == 1 ? "belongs" : "belong") to several units; events carrying \(n == 1 ? "it are" : "them are") not merged into any unit:\n"
-      list(findings.collisionExamples)
-    }
-    if unresolved > 0 {
-      out += "- \(NumberFormat.grouped(unresolved)) \(unresolved == 1 ? "event" : "events") could not be resolved to a unit (aliases not in the identities file):\n"
-      list(findings.unresolvedExamples)
-    }
-    if ambiguous > 0 {
-      out += "- \(NumberFormat.grouped(ambiguous)) \(ambiguous == 1 ? "event carries" : "events carry") an alias that belongs to several units:\n"
-      list(findings.ambiguousExamples)
-    }
-    let marks = findings.platformControl
-    if marks.marked > 0 {
-      out += "- The messaging platform marked \(NumberFormat.grouped(marks.marked)) analysed users as held out: \(NumberFormat.grouped(marks.inControlArm)) are in the control arm"
-      if marks.inTreatmentArms > 0 {
-        out += " and \(NumberFormat.grouped(marks.inTreatmentArms)) in treatment arms. The platform's split disagrees with the experiment's, so treatment arms hold users who were not messaged; check the journey's holdout settings:\n"
-        list(marks.examples)
-      } else {
-        out += ", as they should be.\n"
-      }
+    for finding in DataFindings.sentences(report.measurement) {
+      out += "- \(finding.text)\n"
+      for example in finding.examples { out += "  - \(MarkdownText.plain(example))\n" }
     }
   }
 }

@@ -117,4 +117,9 @@ public enum NumberFormat {
       String(decoding: pointer.prefix(Int(written)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
   }
+
+  /// A relative effect and its interval: `+12.4% (+3.1% to +21.7%)`.
+  public static func percentInterval(_ estimate: Double, _ lower: Double, _ upper: Double) -> String {
+    "\(signedPercent(estimate)) (\(signedPercent(lower)) to \(signedPercent(upper)))"
+  }
 }

@@ -119,7 +119,7 @@ public struct ProgramIndex: Sendable {
   }
 
   static func lift(_ line: Line) -> String {
-    line.relative.map { "\(NumberFormat.signedPercent($0.estimate)) (\(NumberFormat.signedPercent($0.lower)) to \(NumberFormat.signedPercent($0.upper)))" } ?? "not computable"
+    line.relative.map { NumberFormat.percentInterval($0.estimate, $0.lower, $0.upper) } ?? "not computable"
   }
 
   static func incremental(_ line: Line) -> String {
