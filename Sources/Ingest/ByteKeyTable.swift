@@ -96,6 +96,73 @@ public struct ByteKeyTable: Sendable {
     }
   }
 
+  /// A key prepared for `find(_:keys:into:)`: its hash, its first 16 bytes and where its bytes
+  /// are in the caller's key buffer (only read for keys longer than 16 bytes).
+  public struct Lookup: Sendable {
+    var hash: UInt64
+    var words: (UInt64, UInt64)
+    var length: Int32
+    var offset: Int32
+  }
+
+  /// Prepares `key`, whose bytes the caller keeps at `offset` in the buffer it will pass to
+  /// `find(_:keys:into:)`.
+  @inline(__always)
+  public static func lookup(_ key: UnsafeBufferPointer<UInt8>, offset: Int) -> Lookup {
+    Lookup(
+      hash: hash(key), words: inlineWords(key), length: Int32(truncatingIfNeeded: key.count),
+      offset: Int32(truncatingIfNeeded: offset))
+  }
+
+  /// Looks up many keys at once, writing each key's id (or −1 when absent) to `ids`.
+  ///
+  /// The same answers as `find(_:)` one key at a time, but faster on a table larger than the
+  /// CPU caches: the home slots of a group of keys are loaded in one tight loop first, so their
+  /// cache misses overlap instead of being paid one after another.
+  public func find(
+    _ lookups: UnsafeBufferPointer<Lookup>, keys: UnsafeBufferPointer<UInt8>, into ids: UnsafeMutableBufferPointer<Int32>
+  ) {
+    precondition(ids.count >= lookups.count)
+    let group = 32
+    slots.withUnsafeBufferPointer { table in
+      var start = 0
+      var firstWords = [UInt64](repeating: 0, count: group)
+      firstWords.withUnsafeMutableBufferPointer { first in
+        while start < lookups.count {
+          let end = min(start + group, lookups.count)
+          // Pass 1: independent loads of every home slot (the misses overlap).
+          for i in start..<end { first[i - start] = table[(Int(truncatingIfNeeded: lookups[i].hash) & mask) &* 3] }
+          // Pass 2: the probes, now mostly cache hits.
+          for i in start..<end {
+            let l = lookups[i]
+            let expected = Self.header(hash: l.hash, length: Int(l.length), id: 0) & 0xFFFF_FFFF_0000_0000
+            var slot = Int(truncatingIfNeeded: l.hash) & mask
+            var header = first[i - start]
+            var found: Int32 = -1
+            while header != 0 {
+              if header & 0xFFFF_FFFF_0000_0000 == expected {
+                let id = Int32(truncatingIfNeeded: header & 0xFFFF_FFFF) &- 1
+                if l.length <= 16 {
+                  if table[slot &* 3 + 1] == l.words.0 && table[slot &* 3 + 2] == l.words.1 {
+                    found = id
+                    break
+                  }
+                } else if equals(Int(id), UnsafeBufferPointer(rebasing: keys[Int(l.offset)..<Int(l.offset + l.length)])) {
+                  found = id
+                  break
+                }
+              }
+              slot = (slot + 1) & mask
+              header = table[slot &* 3]
+            }
+            ids[i] = found
+          }
+          start = end
+        }
+      }
+    }
+  }
+
   /// Interns a String's UTF-8 bytes.
   @discardableResult
   public mutating func intern(_ key: String) -> Int32 {

@@ -31,6 +31,13 @@ public struct EventIDSet: Sendable {
     return result
   }
 
+  /// The current content of the key's home slot. Reading it has no effect on the set; a fold
+  /// reads the home slots of the next few keys first so that their cache misses overlap.
+  @inline(__always)
+  public func peek(hash: UInt64) -> UInt64 {
+    shards[Int(hash >> 56)].peek(hash << 8)
+  }
+
   /// What an insertion found.
   public enum Insertion: Equatable, Sendable {
     /// The key is new.
@@ -53,6 +60,11 @@ private struct Shard: Sendable {
   @inline(__always)
   static func home(_ bits: UInt64, size: Int) -> Int {
     Int(truncatingIfNeeded: bits.multipliedFullWidth(by: UInt64(size)).high)
+  }
+
+  @inline(__always)
+  func peek(_ bits: UInt64) -> UInt64 {
+    slots.withUnsafeBufferPointer { $0[Self.home(bits, size: $0.count)] }
   }
 
   mutating func insert(hash: UInt64, fingerprint: UInt32) -> EventIDSet.Insertion {

@@ -113,8 +113,9 @@ public enum Timestamp {
       return value
     }
 
-    mutating func expect(_ ascii: Character) -> Bool {
-      guard let c = peek(), c == UInt8(ascii: ascii.unicodeScalars.first!) else { return false }
+    @inline(__always)
+    mutating func expect(_ ascii: Unicode.Scalar) -> Bool {
+      guard let c = peek(), c == UInt8(ascii: ascii) else { return false }
       i += 1
       return true
     }

@@ -14,7 +14,22 @@ extension EventJoiner {
     private let meanings: [EventMeaning]
     private var channelCosts: [Int64] = []
     private let survivalWindow: Int64
+    /// Each metric's window relative to entry, in microseconds, and its kind.
+    private let windows: [Window]
+    /// Per event meaning: bit 0 exposure, bit 1 return event (for `touch`).
+    private let meaningFlags: [UInt8]
+
+    struct Window {
+      var start: Int64
+      var end: Int64
+      var length: Int64
+      var kind: MetricDefinition.Kind
+      /// Count and revenue metrics add up (and are bounded); the others are 0 or 1.
+      var additive: Bool { kind == .count || kind == .revenue }
+    }
     private let file: String
+    /// What `touch` read, kept so the reads are not optimised away.
+    private(set) var touched: UInt64 = 0
 
     init(
       joiner: EventJoiner, source: SourceSpec, role: Role, cohort: CohortTable, resolver: IdentityResolver,
@@ -57,6 +72,10 @@ extension EventJoiner {
       }
       self.names = names
       self.meanings = meanings
+      meaningFlags = meanings.map { ($0.isExposure ? 1 : 0) | ($0.isReturn ? 2 : 0) }
+      windows = experiment.metrics.map {
+        Window(start: $0.windowStart, end: $0.windowEnd, length: $0.windowLength, kind: $0.kind)
+      }
       labels = RecordResolver(
         cohort: cohort, resolver: resolver, idFields: layout.ids.map(\.field),
         dedupFields: layout.dedup.map { $0[0] }, names: names)
@@ -84,9 +103,37 @@ extension EventJoiner {
     mutating func consume(_ batch: ParsedBatch, target: inout Target, dedup: inout DedupTable) throws(IngestError) {
       if let failure = batch.failure { throw failure }
       let offset = batch.linesBefore
-      for p in batch.records {
-        try take(p, batch: batch, line: Int(p.line) + offset, target: &target, dedup: &dedup)
+      let records = batch.records
+      let group = 16
+      var start = 0
+      while start < records.count {
+        let end = min(start + group, records.count)
+        touch(records[start..<end], target: target, dedup: dedup)
+        for k in start..<end {
+          try take(records[k], batch: batch, line: Int(records[k].line) + offset, target: &target, dedup: &dedup)
+        }
+        start = end
       }
+    }
+
+    /// Reads the de-duplication home slot and the first outcome cell of each record of a group,
+    /// in one tight loop, so that their cache misses overlap before the records are folded one by
+    /// one. Only a hint: nothing read here decides anything.
+    private mutating func touch(_ group: ArraySlice<ParsedRecord>, target: Target, dedup: DedupTable) {
+      var sink: UInt64 = 0
+      target.outcomes.cells.withUnsafeBufferPointer { cells in
+        for p in group where p.kind == .record {
+          if p.hasDedup { sink ^= dedup.peek(hash: p.dedupHash) }
+          if p.identity == .user && p.user >= 0 && p.analysed && p.meaning >= 0 {
+            let u = Int(p.user)
+            sink ^= UInt64(bitPattern: cells[target.outcomes.cell(u, 0, pre: false)])
+            let flags = meaningFlags[Int(p.meaning)]
+            if flags & 1 != 0 { sink ^= UInt64(bitPattern: target.outcomes.firstExposure[u]) }
+            if flags & 2 != 0 { sink ^= UInt64(bitPattern: target.outcomes.firstReturn[u]) }
+          }
+        }
+      }
+      touched ^= sink
     }
 
     /// One record's fate, decided in order: rejected, not an event, duplicate, after as_of,
@@ -128,7 +175,7 @@ extension EventJoiner {
         return ledger.record(.ambiguousIdentity)
       }
       let u = Int(p.user)
-      if cohort.arm[u] == CohortTable.notAnalysed { return ledger.record(.userNotAnalysed) }
+      if !p.analysed { return ledger.record(.userNotAnalysed) }
       if p.control {
         target.outcomes.platformControl[u] = true
         return ledger.record(.used)
@@ -143,14 +190,14 @@ extension EventJoiner {
     private mutating func apply(
       _ r: ParsedRecord, batch: ParsedBatch, line: Int, meaning: EventMeaning, user u: Int, target: inout Target
     ) throws(IngestError) {
-      let metrics = joiner.experiment.metrics
-      let offset = r.time - cohort.entry[u]
+      let offset = r.sinceEntry
       let value: Int64? = r.hasValue ? r.value : nil
       // Which metric windows the record falls in: true = post, false = pre-period, nil = none.
+      let windows = self.windows
       func window(_ m: Int) -> Bool? {
-        let metric = metrics[m]
-        if offset >= metric.windowStart && offset < metric.windowEnd { return true }
-        if offset < 0 && offset >= -metric.windowLength { return false }
+        let w = windows[m]
+        if offset >= w.start && offset < w.end { return true }
+        if offset < 0 && offset >= -w.length { return false }
         return nil
       }
       func userName() -> String { CohortLoader.quoted(Array(cohort.ids.string(Int32(u)).utf8)) }
@@ -170,15 +217,15 @@ extension EventJoiner {
             .valueOutOfRange, line: line, "user \(userName())'s message cost would pass ±\(UserOutcomes.maximumUnits)")
         }
       }
-      for m in meaning.metrics where metrics[m].kind == .count || metrics[m].kind == .revenue {
+      for m in meaning.metrics where windows[m].additive {
         guard let isPost = window(m) else { continue }
         let current = isPost ? target.outcomes.post(m, u) : target.outcomes.pre(m, u)
-        let increment = metrics[m].kind == .count ? Decimal.scale : (value ?? 0)
+        let increment = windows[m].kind == .count ? Decimal.scale : (value ?? 0)
         let (total, overflow) = current.addingReportingOverflow(increment)
         if overflow || total.magnitude > UserOutcomes.maximumMagnitude {
           return try reject(
             .valueOutOfRange, line: line,
-            "user \(userName())'s total for '\(metrics[m].name)' would pass ±\(UserOutcomes.maximumUnits)")
+            "user \(userName())'s total for '\(joiner.experiment.metrics[m].name)' would pass ±\(UserOutcomes.maximumUnits)")
         }
       }
       var used = false
@@ -200,7 +247,7 @@ extension EventJoiner {
       for m in meaning.metrics {
         guard let isPost = window(m) else { continue }
         used = true
-        let kind = metrics[m].kind
+        let kind = windows[m].kind
         let increment = kind == .revenue ? (value ?? 0) : Decimal.scale
         if kind == .revenue && value == nil { lacksValue = true }
         let index = target.outcomes.cell(u, m, pre: !isPost)

@@ -74,11 +74,13 @@ struct EventJoiner {
         try reader.forEachRecord { record, extraction in
           records.append(record, extraction, lineOffset: 0, to: &batch)
           if batch.records.count >= 1 << 16 {
+            records.finish(&batch)
             try fold.consume(batch, target: &target, dedup: &dedup)
             batch = ParsedBatch()
           }
           return true
         }
+        records.finish(&batch)
         try fold.consume(batch, target: &target, dedup: &dedup)
         return fold.ledger
       }
@@ -109,6 +111,7 @@ struct EventJoiner {
           records.append(record, extraction, lineOffset: 0, to: &batch)
           return true
         }
+        records.finish(&batch)
       } catch let error as IngestError {
         batch.failure = error
       } catch {

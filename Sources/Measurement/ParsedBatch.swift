@@ -15,11 +15,15 @@ struct ParsedRecord: Sendable {
   var control = false
   var hasValue = false
   var hasDedup = false
-  /// The cohort user number when `identity == .user`.
+  /// The cohort user number when `identity == .user` (after `RecordResolver.finish`).
   var user: Int32 = -1
+  /// Whether the user is analysed (listed with an analysed arm).
+  var analysed = false
   /// The event meaning's index, or −1 when no metric or exposure uses the event.
   var meaning: Int32 = -1
   var time: Int64 = 0
+  /// `time` minus the user's entry time, for a resolved user.
+  var sinceEntry: Int64 = 0
   var value: Int64 = 0
   var dedupHash: UInt64 = 0
   var fingerprint: UInt32 = 0
@@ -39,6 +43,10 @@ struct ParsedBatch: Sendable {
   var records: [ParsedRecord] = []
   var text: [UInt8] = []
   var notes: [String] = []
+  /// Cohort lookups not yet done, made together by `RecordResolver.finish` (their misses overlap):
+  /// the prepared keys (longer ones' bytes in `text`) and the records they belong to.
+  var lookups: [ByteKeyTable.Lookup] = []
+  var lookupRecords: [Int32] = []
   /// Line breaks before the chunk.
   var linesBefore = 0
   /// Identity examples written so far (at most `Reconciliation.exampleLimit` per kind).
@@ -112,8 +120,13 @@ struct RecordResolver: @unchecked Sendable {
     }
     switch resolver.resolve(r) {
     case .direct(let range):
-      let user = r.text.withUnsafeBufferPointer { cohort.ids.find(UnsafeBufferPointer(rebasing: $0[range])) }
-      if let user { p.user = user } else { p.identity = .notInCohort }
+      r.text.withUnsafeBufferPointer { text in
+        let key = UnsafeBufferPointer(rebasing: text[range])
+        let offset = batch.text.count
+        if key.count > 16 { batch.text.append(contentsOf: key) }
+        batch.lookups.append(ByteKeyTable.lookup(key, offset: offset))
+        batch.lookupRecords.append(Int32(batch.records.count))
+      }
     case .alias(let unit):
       if let user = resolver.identities.user(ofUnit: unit) { p.user = user } else { p.identity = .notInCohort }
     case .ambiguous(let k, let range):
@@ -133,6 +146,39 @@ struct RecordResolver: @unchecked Sendable {
       }
     }
     batch.records.append(p)
+  }
+
+  /// Completes a batch once all its records are appended: the cohort lookups, made together, and
+  /// for every resolved user whether they are analysed and the record's time since their entry.
+  func finish(_ batch: inout ParsedBatch) {
+    let n = batch.lookups.count
+    if n > 0 {
+      var ids = [Int32](repeating: -1, count: n)
+      batch.lookups.withUnsafeBufferPointer { lookups in
+        batch.text.withUnsafeBufferPointer { keys in
+          ids.withUnsafeMutableBufferPointer { cohort.ids.find(lookups, keys: keys, into: $0) }
+        }
+      }
+      batch.records.withUnsafeMutableBufferPointer { records in
+        for i in 0..<n {
+          let k = Int(batch.lookupRecords[i])
+          if ids[i] >= 0 { records[k].user = ids[i] } else { records[k].identity = .notInCohort }
+        }
+      }
+      batch.lookups = []
+      batch.lookupRecords = []
+    }
+    cohort.entry.withUnsafeBufferPointer { entry in
+      cohort.arm.withUnsafeBufferPointer { arm in
+        batch.records.withUnsafeMutableBufferPointer { records in
+          for k in records.indices where records[k].kind == .record && records[k].identity == .user && records[k].user >= 0 {
+            let u = Int(records[k].user)
+            records[k].analysed = arm[u] != CohortTable.notAnalysed
+            records[k].sinceEntry = records[k].time &- entry[u]
+          }
+        }
+      }
+    }
   }
 
   /// A de-duplication key for messages: `event_id 'e1'`, or the fields and values of a

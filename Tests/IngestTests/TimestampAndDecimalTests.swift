@@ -72,6 +72,31 @@ import Testing
     #expect(table.string(42) == "user-42")
     #expect(table.precedes(table.find("user-10")!, table.find("user-2")!))
   }
+
+  /// The batched lookup answers exactly as `find` one key at a time: short and long keys (long
+  /// ones read from the caller's buffer), absent keys, the empty key, keys sharing a prefix.
+  @Test func batchedLookupsMatchSingleLookups() {
+    var table = ByteKeyTable(capacity: 4)
+    let present = (0..<3_000).map { i in i % 3 == 0 ? "a-much-longer-user-identifier-\(i)" : "u\(i)" } + [""]
+    for key in present { table.intern(key) }
+    let probes = present + (0..<1_000).map { "absent-\($0)" } + ["a-much-longer-user-identifier-", "u", "u1 "]
+    var keys: [UInt8] = []
+    var lookups: [ByteKeyTable.Lookup] = []
+    for probe in probes {
+      let bytes = Array(probe.utf8)
+      bytes.withUnsafeBufferPointer { lookups.append(ByteKeyTable.lookup($0, offset: keys.count)) }
+      keys.append(contentsOf: bytes)
+    }
+    var ids = [Int32](repeating: -2, count: probes.count)
+    lookups.withUnsafeBufferPointer { lookups in
+      keys.withUnsafeBufferPointer { keys in
+        ids.withUnsafeMutableBufferPointer { table.find(lookups, keys: keys, into: $0) }
+      }
+    }
+    for (probe, id) in zip(probes, ids) { #expect(id == (table.find(probe) ?? -1), "\(probe)") }
+    #expect(ids.prefix(present.count).allSatisfy { $0 >= 0 })
+    #expect(ids.dropFirst(present.count).allSatisfy { $0 == -1 })
+  }
 }
 
 @Suite struct DecimalFormatTests {
