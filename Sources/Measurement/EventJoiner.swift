@@ -140,15 +140,24 @@ struct EventJoiner {
         try consumePending()
         for (i, chunk) in wave.enumerated() { box.set(i, parse(chunk, header: waveHeader)) }
       } else {
+        // Workers claim the wave's chunks one at a time; this thread folds the previous wave and
+        // then claims what is left, so no core idles while the fold is the slower side.
         let group = DispatchGroup()
         let chunksOfWave = wave
-        DispatchQueue.global().async(group: group) {
-          DispatchQueue.concurrentPerform(iterations: chunksOfWave.count) { i in
+        let next = Atomic(0)
+        @Sendable func work() {
+          while true {
+            let i = next.add(1, ordering: .relaxed).oldValue
+            if i >= chunksOfWave.count { return }
             box.set(i, parse(chunksOfWave[i], header: waveHeader))
           }
         }
+        DispatchQueue.global().async(group: group) {
+          DispatchQueue.concurrentPerform(iterations: min(threads, chunksOfWave.count)) { _ in work() }
+        }
         defer { group.wait() }
         try consumePending()
+        work()
       }
       pending = box.batches
     }
