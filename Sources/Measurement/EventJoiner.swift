@@ -91,7 +91,8 @@ struct EventJoiner {
 
   /// Reads a line-oriented source in chunks: each wave of chunks is parsed in parallel (into
   /// `ParsedBatch`es, with every read-only lookup done) while the previous wave is folded on this
-  /// thread in file order, so the result is identical for any thread count.
+  /// thread in file order, so the result is identical for any thread count. Workers and, once its
+  /// fold is done, this thread claim the wave's chunks one by one.
   private func readChunks(
     _ reader: SourceReader, _ records: RecordResolver, fold: inout Fold, target: inout Target,
     dedup: inout DedupTable
