@@ -23,6 +23,9 @@ public final class ByteSource {
   private var checkedStandardInput: Bool
   private var memory: [UInt8]? = nil
   private var memoryOffset = 0
+  /// The number of bytes the source will yield, when known in advance: a regular uncompressed
+  /// file or bytes in memory. Nil for standard input, pipes and compressed files.
+  public let byteCount: Int?
 
   /// A source over bytes already in memory (a chunk of a larger file); `path` is for messages.
   public init(bytes: [UInt8], path: String) {
@@ -32,6 +35,7 @@ public final class ByteSource {
     ownsDescriptor = false
     checkedStandardInput = true
     memory = bytes
+    byteCount = bytes.count
   }
 
   /// Opens `path` for reading; `-` means standard input.
@@ -42,6 +46,7 @@ public final class ByteSource {
       ownsDescriptor = false
       isCompressed = false
       checkedStandardInput = false
+      byteCount = nil
       return
     }
     checkedStandardInput = true
@@ -60,6 +65,7 @@ public final class ByteSource {
     let sniffed = withUnsafeMutableBytes(of: &magic) { pread(fd, $0.baseAddress, 2, 0) }
     if sniffed == 2 && magic == (0x1F, 0x8B) {
       close(fd)
+      byteCount = nil
       isCompressed = true
       ownsDescriptor = true
       descriptor = -1
@@ -69,6 +75,7 @@ public final class ByteSource {
     isCompressed = false
     descriptor = fd
     ownsDescriptor = true
+    byteCount = (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
   }
 
   deinit {

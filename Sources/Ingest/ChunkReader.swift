@@ -36,6 +36,8 @@ public struct ChunkReader: ~Copyable {
   private var atEnd = false
   /// Bytes read so far (for progress).
   public private(set) var bytesRead = 0
+  /// The input's size when known in advance (a regular uncompressed file), for presizing.
+  public var expectedBytes: Int? { source.byteCount }
 
   /// Reads `source` in chunks of about `chunkSize` bytes; `quoted` for CSV.
   public init(source: ByteSource, quoted: Bool, chunkSize: Int = 4 << 20, recordLimit: Int = 16 << 20) {

@@ -8,8 +8,9 @@
 /// 64-bit hashes are equal: for n keys the chance of any such pair is about n²/2⁶⁵ (10⁻⁵ at 20
 /// million keys). A conflicting reuse goes unnoticed when the fingerprints agree (1 in 256), so
 /// the conflict count is a slight undercount. Slots are indexed by multiply-shift, so a shard
-/// grows by half rather than doubling; the load stays between ½ and ⅘ (10–16 bytes per key), and
-/// shards grow one at a time, so growing never holds two copies of the whole set.
+/// grows by a quarter rather than doubling; the load stays between 0.64 and ⅘ (10–12.5 bytes per
+/// key), and shards grow one at a time, so growing never holds two copies of the whole set. When
+/// the number of keys can be estimated up front (`reserve`), the set is sized once and never grows.
 public struct EventIDSet: Sendable {
   private var shards: [Shard]
   /// The number of keys held.
@@ -36,6 +37,16 @@ public struct EventIDSet: Sendable {
   @inline(__always)
   public func peek(hash: UInt64) -> UInt64 {
     shards[Int(hash >> 56)].peek(hash << 8)
+  }
+
+  /// Makes room for about `capacity` keys in all, so that a set filled from an input of known size
+  /// reaches it without growing: each shard is sized for its expected share plus four standard
+  /// deviations of the spread between shards (a binomial share s varies by about √s), at a load
+  /// of ⅘. Never shrinks.
+  public mutating func reserve(capacity: Int) {
+    let share = capacity / shards.count
+    let perShard = share + 4 * Int(Double(share).squareRoot().rounded(.up)) + 8
+    for k in shards.indices { shards[k].reserve(perShard) }
   }
 
   /// What an insertion found.
@@ -93,9 +104,17 @@ private struct Shard: Sendable {
     return .inserted
   }
 
-  /// Grows the shard by half, re-placing every entry from its stored hash bits.
-  private mutating func grow() {
-    let size = slots.count + slots.count / 2
+  /// Grows the shard so that `keys` fit at a load of at most ⅘.
+  mutating func reserve(_ keys: Int) {
+    let size = keys + keys / 4 + 1
+    if size > slots.count { rebuild(size: size) }
+  }
+
+  /// Grows the shard by a quarter.
+  private mutating func grow() { rebuild(size: slots.count + slots.count / 4) }
+
+  /// Re-places every entry in `size` slots, from its stored hash bits.
+  private mutating func rebuild(size: Int) {
     var fresh = [UInt64](repeating: 0, count: size)
     for entry in slots where entry != 0 {
       var slot = Self.home(entry & ~0xFF, size: size)

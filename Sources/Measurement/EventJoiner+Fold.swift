@@ -121,16 +121,14 @@ extension EventJoiner {
     /// one. Only a hint: nothing read here decides anything.
     private mutating func touch(_ group: ArraySlice<ParsedRecord>, target: Target, dedup: DedupTable) {
       var sink: UInt64 = 0
-      target.outcomes.cells.withUnsafeBufferPointer { cells in
-        for p in group where p.kind == .record {
-          if p.hasDedup { sink ^= dedup.peek(hash: p.dedupHash) }
-          if p.identity == .user && p.user >= 0 && p.analysed && p.meaning >= 0 {
-            let u = Int(p.user)
-            sink ^= UInt64(bitPattern: cells[target.outcomes.cell(u, 0, pre: false)])
-            let flags = meaningFlags[Int(p.meaning)]
-            if flags & 1 != 0 { sink ^= UInt64(bitPattern: target.outcomes.firstExposure[u]) }
-            if flags & 2 != 0 { sink ^= UInt64(bitPattern: target.outcomes.firstReturn[u]) }
-          }
+      for p in group where p.kind == .record {
+        if p.hasDedup { sink ^= dedup.peek(hash: p.dedupHash) }
+        if p.identity == .user && p.user >= 0 && p.analysed && p.meaning >= 0 {
+          let u = Int(p.user)
+          sink ^= target.outcomes.touch(u)
+          let flags = meaningFlags[Int(p.meaning)]
+          if flags & 1 != 0 { sink ^= UInt64(bitPattern: target.outcomes.firstExposure[u]) }
+          if flags & 2 != 0 { sink ^= UInt64(bitPattern: target.outcomes.firstReturn[u]) }
         }
       }
       touched ^= sink
@@ -250,8 +248,7 @@ extension EventJoiner {
         let kind = windows[m].kind
         let increment = kind == .revenue ? (value ?? 0) : Decimal.scale
         if kind == .revenue && value == nil { lacksValue = true }
-        let index = target.outcomes.cell(u, m, pre: !isPost)
-        Self.apply(increment, kind: kind, to: &target.outcomes.cells[index])
+        target.outcomes.record(increment, metric: m, user: u, pre: !isPost)
       }
       if lacksValue { target.findings.revenueRowsWithoutValue += 1 }
       if meaning.isReturn && offset >= 0 && offset < survivalWindow {
@@ -261,12 +258,5 @@ extension EventJoiner {
       ledger.record(used ? .used : .outsideWindows)
     }
 
-    @inline(__always)
-    private static func apply(_ increment: Int64, kind: MetricDefinition.Kind, to value: inout Int64) {
-      switch kind {
-      case .conversion, .retention: value = Decimal.scale
-      case .count, .revenue: value += increment
-      }
-    }
   }
 }

@@ -14,7 +14,7 @@ public struct Measurer: Sendable {
   /// reference order).
   public var threads = 1
   /// Bytes per parsing chunk (tests use tiny chunks to put boundaries everywhere).
-  public var chunkSize = 2 << 20
+  public var chunkSize = 1 << 20
   /// Called now and then with the bytes of the current input read so far, and its path.
   public var progress: (@Sendable (String, Int) -> Void)? = nil
 
@@ -36,7 +36,8 @@ public struct Measurer: Sendable {
     var files = [cohortLedger]
     var identities = IdentityTable()
     var target = EventJoiner.Target(
-      outcomes: UserOutcomes(users: cohort.count, metrics: experiment.metrics.count))
+      outcomes: UserOutcomes(
+        users: cohort.count, additive: experiment.metrics.map { $0.kind == .count || $0.kind == .revenue }))
     if let spec = inputs.identities {
       let (table, ledger) = try IdentityTable.load(spec, cohort: cohort, strict: strict)
       identities = table
@@ -56,6 +57,9 @@ public struct Measurer: Sendable {
         files.append(
           try joiner.join(source: source, role: role, cohort: cohort, identities: identities, into: &target))
       }
+      // De-duplication is per id space, and an id space belongs to one role: once the role's
+      // sources are read, its tables are done with (the largest memory of the join).
+      target.dedup.removeAll()
     }
     target.findings.platformControl = platformControlCheck(cohort: cohort, outcomes: target.outcomes)
     return reduce(

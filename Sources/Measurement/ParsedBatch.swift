@@ -49,6 +49,8 @@ struct ParsedBatch: Sendable {
   var lookupRecords: [Int32] = []
   /// Line breaks before the chunk.
   var linesBefore = 0
+  /// The chunk's size in bytes.
+  var bytes = 0
   /// Identity examples written so far (at most `Reconciliation.exampleLimit` per kind).
   var unresolvedNotes = 0
   var ambiguousNotes = 0

@@ -116,8 +116,46 @@ import Testing
     }
     #expect(wrong == 0)
     #expect(set.count == keys.count)
-    #expect(set.memoryBytes < keys.count * 17)
+    #expect(set.memoryBytes < keys.count * 12)
     #expect(set.insert(hash: 0, fingerprint: 0) == .inserted)
     #expect(set.insert(hash: 0, fingerprint: 0) == .duplicate)
+  }
+
+  /// Keys whose home slots collide (same shard, same high bits) build long probe runs, one of
+  /// which wraps around the end of the shard; every key is still found, before and after growth.
+  @Test func collidingHomesAreAllFound() {
+    var set = EventIDSet()
+    let keys = (0..<3_000).map { UInt64(0xAB) << 56 | UInt64($0 % 2 == 0 ? 0xFF_FFFF_0000_0000 : 0) | UInt64($0) }
+    var wrong = 0
+    for (i, key) in keys.enumerated() {
+      if set.insert(hash: key, fingerprint: 7) != .inserted { wrong += 1 }
+      // Every key so far (a sample, to keep the test quick) is still there.
+      if i % 97 == 0 {
+        for earlier in keys[0...i] where set.insert(hash: earlier, fingerprint: 7) != .duplicate { wrong += 1 }
+      }
+    }
+    #expect(wrong == 0)
+    #expect(set.count == keys.count)
+    for key in keys where set.insert(hash: key, fingerprint: 8) != .conflicting { wrong += 1 }
+    #expect(wrong == 0)
+  }
+
+  /// A set reserved for n keys takes them without growing, at a load near ⅘, and keeps the keys
+  /// it held before the reservation.
+  @Test func reservedSetDoesNotGrow() {
+    var set = EventIDSet()
+    var state: UInt64 = 42
+    func next() -> UInt64 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return state ^ (state >> 31)
+    }
+    let early = (0..<1_000).map { _ in next() }
+    for key in early { _ = set.insert(hash: key, fingerprint: 1) }
+    set.reserve(capacity: 101_000)
+    let reserved = set.memoryBytes
+    #expect(reserved >= 101_000 * 10 && reserved <= 101_000 * 13)
+    for _ in 0..<100_000 { #expect(set.insert(hash: next(), fingerprint: 1) == .inserted) }
+    #expect(set.memoryBytes == reserved)
+    #expect(early.allSatisfy { set.insert(hash: $0, fingerprint: 1) == .duplicate })
   }
 }
