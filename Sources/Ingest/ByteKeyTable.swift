@@ -6,7 +6,7 @@
 
 /// Interns byte strings (user ids, event names) as dense integer ids 0, 1, 2, …
 ///
-/// Open addressing with linear probing; the hash is FNV-1a 64 of the bytes, fixed and
+/// Open addressing with linear probing; the hash (`hash(_:)`) is a fixed function of the bytes,
 /// process-independent (Swift's `Hasher` is seeded per process and must never influence results).
 /// Ids are assigned in insertion order, so they are deterministic for a given input order.
 ///
@@ -238,14 +238,53 @@ public struct ByteKeyTable: Sendable {
     mask = newMask
   }
 
-  /// FNV-1a 64 of the bytes, with a final avalanche so linear probing sees well-mixed low bits.
+  /// A 64-bit hash of the bytes, fixed and process-independent (the same on every run and every
+  /// little- or big-endian machine), read 8 bytes at a time.
+  ///
+  /// Each 8-byte little-endian word w is folded as h ← fold((h ⊕ w) · k₁), where fold(x) is the
+  /// xor of the 128-bit product's halves (the "multiply-fold" of wyhash); a tail shorter than 8
+  /// bytes is read as the overlapping last word, or, under 8 bytes in all, assembled from two
+  /// overlapping 4-byte halves or single bytes. The length is mixed in first, so keys that differ
+  /// only by trailing zero bytes differ; a final murmur3 `fmix64` avalanche gives linear probing
+  /// well-mixed low and high bits. About three multiplies for a 13-byte user id, where the
+  /// byte-at-a-time FNV-1a it replaced took thirteen dependent ones.
   @inline(__always)
   public static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in key { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+    let k1: UInt64 = 0xA076_1D64_78BD_642F
+    let k2: UInt64 = 0xE703_7ED1_A0B4_28DB
+    @inline(__always) func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
+      let product = a.multipliedFullWidth(by: b)
+      return product.high ^ product.low
+    }
+    let n = key.count
+    var h = fold(UInt64(truncatingIfNeeded: n) ^ k2, k1)
+    if let base = key.baseAddress, n > 0 {
+      let p = UnsafeRawPointer(base)
+      @inline(__always) func word(_ offset: Int) -> UInt64 {
+        UInt64(littleEndian: p.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+      }
+      if n >= 8 {
+        var i = 0
+        while i + 8 <= n {
+          h = fold(h ^ word(i), k1)
+          i += 8
+        }
+        if i < n { h = fold(h ^ word(n - 8), k2) }
+      } else if n >= 4 {
+        let low = UInt64(UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)))
+        let high = UInt64(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)))
+        h = fold(h ^ (low | high << 32), k1)
+      } else {
+        let w = UInt64(base[0]) | UInt64(base[n / 2]) << 8 | UInt64(base[n - 1]) << 16
+        h = fold(h ^ w, k1)
+      }
+    }
     h ^= h >> 33
-    h = h &* 0xff51_afd7_ed55_8ccd
+    h = h &* 0xFF51_AFD7_ED55_8CCD
+    h ^= h >> 33
+    h = h &* 0xC4CE_B9FE_1A85_EC53
     h ^= h >> 33
     return h
   }
+
 }

@@ -73,6 +73,49 @@ import Testing
     #expect(table.precedes(table.find("user-10")!, table.find("user-2")!))
   }
 
+  /// The hash spreads sequential ids evenly over the low bits linear probing uses, and over the
+  /// top byte `EventIDSet` shards by: every bucket's count stays within 5 standard deviations.
+  @Test func hashSpreadsSequentialKeys() {
+    let n = 200_000
+    var low = [Int](repeating: 0, count: 1024), top = [Int](repeating: 0, count: 256)
+    for i in 0..<n {
+      for key in ["cus_\(i)", "\(i)", "a-much-longer-user-identifier-\(i)"] {
+        var copy = key
+        let h = copy.withUTF8 { ByteKeyTable.hash($0) }
+        low[Int(h & 1023)] += 1
+        top[Int(h >> 56)] += 1
+      }
+    }
+    func withinFiveSigma(_ counts: [Int]) -> Bool {
+      let mean = Double(3 * n) / Double(counts.count)
+      return counts.allSatisfy { abs(Double($0) - mean) < 5 * mean.squareRoot() }
+    }
+    #expect(withinFiveSigma(low))
+    #expect(withinFiveSigma(top))
+  }
+
+  /// Keys that differ in one byte, or only in length (trailing zero bytes), hash apart, in every
+  /// length class of the hash (1–3, 4–7, 8 and more bytes).
+  @Test func hashSeparatesNearKeys() {
+    var seen = Set<UInt64>()
+    var count = 0
+    for length in 0...24 {
+      for position in 0..<max(length, 1) {
+        for value: UInt8 in [0, 1, 0x41, 0xFF] {
+          var bytes = [UInt8](repeating: 0x30, count: length)
+          if length > 0 { bytes[position] = value }
+          seen.insert(bytes.withUnsafeBufferPointer { ByteKeyTable.hash($0) })
+          count += 1
+        }
+      }
+    }
+    let zeros = (0...24).map { [UInt8](repeating: 0, count: $0).withUnsafeBufferPointer { ByteKeyTable.hash($0) } }
+    #expect(Set(zeros).count == zeros.count)
+    // Distinct byte strings among those generated: every length × position × value, less the
+    // repeats (value 0x30 is not in the list, so each (length, position, value) is distinct).
+    #expect(seen.count == count - 3)
+  }
+
   /// The batched lookup answers exactly as `find` one key at a time: short and long keys (long
   /// ones read from the caller's buffer), absent keys, the empty key, keys sharing a prefix.
   @Test func batchedLookupsMatchSingleLookups() {
