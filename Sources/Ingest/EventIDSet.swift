@@ -32,11 +32,41 @@ public struct EventIDSet: Sendable {
     return result
   }
 
-  /// The current content of the key's home slot. Reading it has no effect on the set; a fold
-  /// reads the home slots of the next few keys first so that their cache misses overlap.
-  @inline(__always)
-  public func peek(hash: UInt64) -> UInt64 {
-    shards[Int(hash >> 56)].peek(hash << 8)
+  /// Inserts many keys at once, with exactly the results `insert(hash:fingerprint:)` would give
+  /// one key at a time in the given order, written to `results` in that order.
+  ///
+  /// Keys in different shards never interact, so the keys are taken shard by shard, each shard's
+  /// keys in their given order. A shard (under a megabyte at 20 million keys) stays in cache and
+  /// in the TLB while its keys are inserted, where keys in input order would each miss both: on a
+  /// large input this is several times faster.
+  public mutating func insert(
+    hashes: UnsafeBufferPointer<UInt64>, fingerprints: UnsafeBufferPointer<UInt32>,
+    into results: UnsafeMutableBufferPointer<Insertion>
+  ) {
+    precondition(fingerprints.count == hashes.count && results.count >= hashes.count)
+    let n = hashes.count
+    // A stable counting sort of the positions by shard.
+    var starts = [Int](repeating: 0, count: shards.count + 1)
+    for h in hashes { starts[Int(h >> 56) + 1] += 1 }
+    for s in 0..<shards.count { starts[s + 1] += starts[s] }
+    var order = [Int32](repeating: 0, count: n)
+    var next = starts
+    for (i, h) in hashes.enumerated() {
+      let s = Int(h >> 56)
+      order[next[s]] = Int32(truncatingIfNeeded: i)
+      next[s] += 1
+    }
+    var inserted = 0
+    order.withUnsafeBufferPointer { order in
+      shards.withUnsafeMutableBufferPointer { shards in
+        for s in 0..<shards.count where starts[s] < starts[s + 1] {
+          inserted += shards[s].insert(
+            run: UnsafeBufferPointer(rebasing: order[starts[s]..<starts[s + 1]]), hashes: hashes,
+            fingerprints: fingerprints, results: results)
+        }
+      }
+    }
+    count += inserted
   }
 
   /// Makes room for about `capacity` keys in all, so that a set filled from an input of known size
@@ -66,6 +96,8 @@ public struct EventIDSet: Sendable {
 private struct Shard: Sendable {
   var slots: [UInt64] = Array(repeating: 0, count: 64)
   var count = 0
+  /// What the read-ahead loads of `insert(run:…)` saw, stored so the compiler keeps the loads.
+  var touched: UInt64 = 0
 
   /// The home slot: multiply-shift on the hash bits below the shard byte.
   @inline(__always)
@@ -73,9 +105,65 @@ private struct Shard: Sendable {
     Int(truncatingIfNeeded: bits.multipliedFullWidth(by: UInt64(size)).high)
   }
 
+  /// Inserts the keys at positions `run` (in that order), writing each result at its position;
+  /// returns how many were new. Works in groups of 32: the group's home slots are read first in a
+  /// tight loop (independent loads, so their cache misses overlap), then the keys are inserted.
+  mutating func insert(
+    run: UnsafeBufferPointer<Int32>, hashes: UnsafeBufferPointer<UInt64>, fingerprints: UnsafeBufferPointer<UInt32>,
+    results: UnsafeMutableBufferPointer<EventIDSet.Insertion>
+  ) -> Int {
+    var k = 0, inserted = 0, held = count
+    while k < run.count {
+      var full = false
+      slots.withUnsafeMutableBufferPointer { table in
+        let size = table.count
+        var sink: UInt64 = 0
+        while k < run.count && !full {
+          let end = min(k + 32, run.count)
+          for j in k..<end { sink ^= table[Self.home(hashes[Int(run[j])] << 8, size: size)] }
+          while k < end {
+            let i = Int(run[k])
+            k += 1
+            let result = Self.insert(hash: hashes[i], fingerprint: fingerprints[i], into: table)
+            results[i] = result
+            if result == .inserted {
+              inserted += 1
+              held += 1
+              if held * 5 > size * 4 {
+                full = true
+                break
+              }
+            }
+          }
+        }
+        touched ^= sink
+      }
+      count = held
+      if full { grow() }
+    }
+    return inserted
+  }
+
+  /// One insertion into `table`, which has an empty slot.
   @inline(__always)
-  func peek(_ bits: UInt64) -> UInt64 {
-    slots.withUnsafeBufferPointer { $0[Self.home(bits, size: $0.count)] }
+  private static func insert(
+    hash: UInt64, fingerprint: UInt32, into table: UnsafeMutableBufferPointer<UInt64>
+  ) -> EventIDSet.Insertion {
+    let bits = hash << 8
+    var entry = bits | UInt64(fingerprint & 0xFF)
+    if entry == 0 { entry = 1 }
+    let size = table.count
+    var slot = home(bits, size: size)
+    while true {
+      let current = table[slot]
+      if current == 0 {
+        table[slot] = entry
+        return .inserted
+      }
+      if current & ~0xFF == bits { return current == entry ? .duplicate : .conflicting }
+      slot += 1
+      if slot == size { slot = 0 }
+    }
   }
 
   mutating func insert(hash: UInt64, fingerprint: UInt32) -> EventIDSet.Insertion {

@@ -100,7 +100,7 @@ extension EventJoiner {
     var eventNames: ByteKeyTable { names }
 
     /// Folds a batch of parsed records, in order, into the join target.
-    mutating func consume(_ batch: ParsedBatch, target: inout Target, dedup: inout DedupTable) throws(IngestError) {
+    mutating func consume(_ batch: ParsedBatch, target: inout Target) throws(IngestError) {
       if let failure = batch.failure { throw failure }
       let offset = batch.linesBefore
       let records = batch.records
@@ -108,21 +108,20 @@ extension EventJoiner {
       var start = 0
       while start < records.count {
         let end = min(start + group, records.count)
-        touch(records[start..<end], target: target, dedup: dedup)
+        touch(records[start..<end], target: target)
         for k in start..<end {
-          try take(records[k], batch: batch, line: Int(records[k].line) + offset, target: &target, dedup: &dedup)
+          try take(records[k], batch: batch, line: Int(records[k].line) + offset, target: &target)
         }
         start = end
       }
     }
 
-    /// Reads the de-duplication home slot and the first outcome cell of each record of a group,
-    /// in one tight loop, so that their cache misses overlap before the records are folded one by
-    /// one. Only a hint: nothing read here decides anything.
-    private mutating func touch(_ group: ArraySlice<ParsedRecord>, target: Target, dedup: DedupTable) {
+    /// Reads the per-user state each record of a group will update, in one tight loop, so that
+    /// their cache misses overlap before the records are folded one by one. Only a hint: nothing
+    /// read here decides anything.
+    private mutating func touch(_ group: ArraySlice<ParsedRecord>, target: Target) {
       var sink: UInt64 = 0
       for p in group where p.kind == .record {
-        if p.hasDedup { sink ^= dedup.peek(hash: p.dedupHash) }
         if p.identity == .user && p.user >= 0 && p.analysed && p.meaning >= 0 {
           let u = Int(p.user)
           sink ^= target.outcomes.touch(u)
@@ -137,7 +136,7 @@ extension EventJoiner {
     /// One record's fate, decided in order: rejected, not an event, duplicate, after as_of,
     /// identity, cohort, analysed, holdout marker, measured event, then the windows.
     private mutating func take(
-      _ p: ParsedRecord, batch: ParsedBatch, line: Int, target: inout Target, dedup: inout DedupTable
+      _ p: ParsedRecord, batch: ParsedBatch, line: Int, target: inout Target
     ) throws(IngestError) {
       switch p.kind {
       case .rejected: return try reject(p.reason, line: line, batch.notes[Int(p.note)])
@@ -145,7 +144,7 @@ extension EventJoiner {
       case .record: break
       }
       if p.hasDedup {
-        switch dedup.insert(hash: p.dedupHash, fingerprint: p.fingerprint) {
+        switch p.dedupResult {
         case .inserted: break
         case .duplicate: return ledger.record(.duplicate)
         case .conflicting:

@@ -75,13 +75,17 @@ struct EventJoiner {
           records.append(record, extraction, lineOffset: 0, to: &batch)
           if batch.records.count >= 1 << 16 {
             records.finish(&batch)
-            try fold.consume(batch, target: &target, dedup: &dedup)
+            var full = [batch]
+            Self.deduplicate(&full, in: &dedup)
+            try fold.consume(full[0], target: &target)
             batch = ParsedBatch()
           }
           return true
         }
         records.finish(&batch)
-        try fold.consume(batch, target: &target, dedup: &dedup)
+        var last = [batch]
+        Self.deduplicate(&last, in: &dedup)
+        try fold.consume(last[0], target: &target)
         return fold.ledger
       }
       try readChunks(reader, records, fold: &fold, target: &target, dedup: &dedup)
@@ -139,9 +143,10 @@ struct EventJoiner {
           reserved = true
           reserve(&dedup, for: pending, inputBytes: expectedBytes)
         }
+        Self.deduplicate(&pending, in: &dedup)
         for batch in pending {
           sawLine = sawLine || batch.sawLine
-          try fold.consume(batch, target: &target, dedup: &dedup)
+          try fold.consume(batch, target: &target)
         }
       }
       if threads == 1 || wave.count <= 1 {
@@ -171,6 +176,32 @@ struct EventJoiner {
     }
     if reader.spec.format.isCSV ? header == nil : !sawLine {
       throw IngestError.emptyFile(path: reader.spec.path)
+    }
+  }
+
+  /// Looks up every de-duplication key of `batches` in `dedup` (inserting the new ones), as the
+  /// fold would one record at a time in file order, and notes the answer in each record. Done for
+  /// a whole wave at once, shard by shard (`EventIDSet.insert(hashes:fingerprints:into:)`), which
+  /// keeps the set's memory accesses local. Only parsed records with a key take part, as in the
+  /// fold, whose first decision after rejection is the duplicate check.
+  static func deduplicate(_ batches: inout [ParsedBatch], in dedup: inout DedupTable) {
+    var hashes: [UInt64] = [], fingerprints: [UInt32] = [], places: [(batch: Int32, record: Int32)] = []
+    for b in batches.indices {
+      for (k, record) in batches[b].records.enumerated() where record.kind == .record && record.hasDedup {
+        hashes.append(record.dedupHash)
+        fingerprints.append(record.fingerprint)
+        places.append((Int32(b), Int32(k)))
+      }
+    }
+    guard !hashes.isEmpty else { return }
+    var results = [EventIDSet.Insertion](repeating: .inserted, count: hashes.count)
+    hashes.withUnsafeBufferPointer { hashes in
+      fingerprints.withUnsafeBufferPointer { fingerprints in
+        results.withUnsafeMutableBufferPointer { dedup.insert(hashes: hashes, fingerprints: fingerprints, into: $0) }
+      }
+    }
+    for (j, place) in places.enumerated() {
+      batches[Int(place.batch)].records[Int(place.record)].dedupResult = results[j]
     }
   }
 

@@ -27,6 +27,8 @@ struct ParsedRecord: Sendable {
   var value: Int64 = 0
   var dedupHash: UInt64 = 0
   var fingerprint: UInt32 = 0
+  /// What the de-duplication set said of the key (`EventJoiner.deduplicate`, before the fold).
+  var dedupResult: EventIDSet.Insertion = .inserted
   /// Channel bytes in the batch's `text` (empty: none); for exposures without a channel the
   /// event name's prefix before `_`.
   var channelStart: Int32 = 0
