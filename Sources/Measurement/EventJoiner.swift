@@ -114,6 +114,7 @@ struct EventJoiner {
       var batch = ParsedBatch()
       batch.linesBefore = chunk.linesBefore
       batch.bytes = chunk.bytes.count
+      batch.reserve(bytes: chunk.bytes.count)
       do {
         batch.sawLine = try reader.forEachRecord(in: chunk, header: header) { record, extraction in
           records.append(record, extraction, lineOffset: 0, to: &batch)

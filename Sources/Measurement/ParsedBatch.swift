@@ -61,6 +61,16 @@ struct ParsedBatch: Sendable {
   /// True when the chunk held at least one non-blank line.
   var sawLine = false
 
+  /// Reserves room for the records of a chunk of `bytes` bytes (about one per 48 bytes: event
+  /// lines are rarely shorter), so the arrays do not grow by copying while the chunk is parsed.
+  mutating func reserve(bytes: Int) {
+    let expected = bytes / 48 + 16
+    records.reserveCapacity(expected)
+    lookups.reserveCapacity(expected)
+    lookupRecords.reserveCapacity(expected)
+    text.reserveCapacity(expected * 16)
+  }
+
   mutating func note(_ text: String) -> Int32 {
     notes.append(text)
     return Int32(notes.count - 1)
