@@ -140,6 +140,48 @@ import Testing
     #expect(wrong == 0)
   }
 
+  /// Inserting keys in bulk (shard by shard, read ahead in groups) gives every key the answer
+  /// sequential insertion gives, in the same order: repeats within one bulk call and across
+  /// calls, conflicting reuses, growth in the middle of a call, and the count.
+  @Test func bulkInsertionAnswersAsSequentialInsertion() {
+    var bulk = EventIDSet(), sequential = EventIDSet()
+    var state: UInt64 = 7
+    func next() -> UInt64 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return state ^ (state >> 29)
+    }
+    var pool: [UInt64] = []
+    var mismatches = 0
+    for round in 0..<6 {
+      var hashes: [UInt64] = [], fingerprints: [UInt32] = []
+      for i in 0..<(5_000 * (round + 1)) {
+        // Mostly new keys; some repeats of earlier keys (same or different content).
+        if !pool.isEmpty && i % 5 == 0 {
+          hashes.append(pool[Int(next() % UInt64(pool.count))])
+          fingerprints.append(UInt32(next() % 2))
+        } else {
+          let key = next()
+          pool.append(key)
+          hashes.append(key)
+          fingerprints.append(0)
+        }
+      }
+      var results = [EventIDSet.Insertion](repeating: .inserted, count: hashes.count)
+      hashes.withUnsafeBufferPointer { h in
+        fingerprints.withUnsafeBufferPointer { f in
+          results.withUnsafeMutableBufferPointer { bulk.insert(hashes: h, fingerprints: f, into: $0) }
+        }
+      }
+      for (i, result) in results.enumerated()
+      where sequential.insert(hash: hashes[i], fingerprint: fingerprints[i]) != result {
+        mismatches += 1
+      }
+      #expect(results.contains(.duplicate) && results.contains(.conflicting))
+    }
+    #expect(mismatches == 0)
+    #expect(bulk.count == sequential.count)
+  }
+
   /// A set reserved for n keys takes them without growing, at a load near ⅘, and keeps the keys
   /// it held before the reservation.
   @Test func reservedSetDoesNotGrow() {
