@@ -94,17 +94,23 @@ enum ReportCommand {
     }
     var measurer = Measurer(experiment: experiment, asOf: asOf, strict: options.strict, threads: options.threads)
     let meter = ProgressMeter(console: options.console, enabled: !options.quiet && options.console.isTerminal)
-    if meter.enabled { measurer.progress = { path, bytes in meter.update(path: path, bytes: bytes) } }
+    if meter.enabled { measurer.progress = { meter.update($0) } }
     let measurement = try measurer.measure()
     meter.finish()
     var report = ExperimentReport(measurement: measurement)
     if options.weekly, let first = measurement.entryRange?.first {
       // Each past week is measured afresh from the data before its cutoff.
       var reports: [ExperimentReport] = []
-      for cutoff in WeeklyHistory.cutoffs(firstEntry: first, asOf: asOf).dropLast() {
-        let week = Measurer(experiment: experiment, asOf: cutoff, strict: options.strict, threads: options.threads)
+      let cutoffs = WeeklyHistory.cutoffs(firstEntry: first, asOf: asOf).dropLast()
+      for (k, cutoff) in cutoffs.enumerated() {
+        var week = Measurer(experiment: experiment, asOf: cutoff, strict: options.strict, threads: options.threads)
+        if meter.enabled {
+          meter.label("week \(k + 1) of \(cutoffs.count): ")
+          week.progress = { meter.update($0) }
+        }
         reports.append(ExperimentReport(measurement: try week.measure()))
       }
+      meter.finish()
       report.history = WeeklyHistory(reports: reports + [report])
     }
     return report

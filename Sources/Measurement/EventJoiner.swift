@@ -27,8 +27,8 @@ struct EventJoiner {
   var threads = 1
   /// Bytes per chunk (small values in tests put chunk boundaries everywhere).
   var chunkSize = 1 << 20
-  /// Called with the bytes read so far, for progress.
-  var progress: (@Sendable (Int) -> Void)? = nil
+  /// Called with the bytes read so far and the input's size when known, for progress.
+  var progress: (@Sendable (Int, Int?) -> Void)? = nil
 
   /// What each known event name means: the metrics it feeds and whether it is an exposure.
   struct EventMeaning {
@@ -133,7 +133,7 @@ struct EventJoiner {
       while !finished && wave.count < threads * 2 {
         if let chunk = try chunks.next() { wave.append(chunk) } else { finished = true }
       }
-      progress?(chunks.bytesRead)
+      progress?(chunks.bytesRead, expectedBytes)
       if reader.spec.format.isCSV && header == nil, let first = wave.first {
         header = try reader.csvHeader(first)
       }

@@ -15,8 +15,8 @@ public struct Measurer: Sendable {
   public var threads = 1
   /// Bytes per parsing chunk (tests use tiny chunks to put boundaries everywhere).
   public var chunkSize = 1 << 20
-  /// Called now and then with the bytes of the current input read so far, and its path.
-  public var progress: (@Sendable (String, Int) -> Void)? = nil
+  /// Called now and then with what the measurement is doing (phase, input, bytes read).
+  public var progress: (@Sendable (MeasurementProgress) -> Void)? = nil
 
   /// Creates a measurer.
   public init(experiment: ExperimentDefinition, asOf: Int64, strict: Bool = false, threads: Int = 1) {
@@ -31,6 +31,7 @@ public struct Measurer: Sendable {
     guard let inputs = experiment.inputs else {
       throw .missingForCommand(path: experiment.path, key: "inputs", command: "report")
     }
+    progress?(.cohort(path: inputs.cohort))
     let loader = CohortLoader(experiment: experiment, asOf: asOf, strict: strict)
     let (cohort, cohortLedger, split) = try loader.load(path: inputs.cohort)
     var files = [cohortLedger]
@@ -52,7 +53,7 @@ public struct Measurer: Sendable {
       for source in sources {
         if let progress {
           let path = source.path
-          joiner.progress = { bytes in progress(path, bytes) }
+          joiner.progress = { bytes, total in progress(.reading(path: path, bytes: bytes, totalBytes: total)) }
         }
         files.append(
           try joiner.join(source: source, role: role, cohort: cohort, identities: identities, into: &target))
@@ -61,6 +62,7 @@ public struct Measurer: Sendable {
       // sources are read, its tables are done with (the largest memory of the join).
       target.dedup.removeAll()
     }
+    progress?(.statistics)
     target.findings.platformControl = platformControlCheck(cohort: cohort, outcomes: target.outcomes)
     return reduce(
       cohort: cohort, outcomes: target.outcomes, channels: target.channels, files: files, split: split,

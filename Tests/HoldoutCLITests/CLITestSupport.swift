@@ -7,12 +7,15 @@ final class CapturedRun: Sendable {
   private let errBuffer = Mutex("")
   let status: Int32
 
-  init(_ arguments: [String]) {
+  /// Runs `arguments`; `terminal` makes standard error look like a terminal (progress shows).
+  init(_ arguments: [String], terminal: Bool = false) {
     let out = Mutex("")
     let err = Mutex("")
     status = Holdout.main(
       arguments: arguments,
-      console: Console(out: { text in out.withLock { $0 += text } }, err: { text in err.withLock { $0 += text } }))
+      console: Console(
+        out: { text in out.withLock { $0 += text } }, err: { text in err.withLock { $0 += text } },
+        isTerminal: terminal))
     outBuffer.withLock { $0 = out.withLock { $0 } }
     errBuffer.withLock { $0 = err.withLock { $0 } }
   }

@@ -1,5 +1,6 @@
 import Foundation
-import HoldoutCLI
+@testable import HoldoutCLI
+import Measurement
 import TestSupport
 import Testing
 
@@ -91,5 +92,33 @@ import Testing
     for bad in ["0", "-1", "many", "1000"] {
       #expect(CapturedRun(["report", Self.experiment, "--threads", bad]).status == 64, "--threads \(bad)")
     }
+  }
+}
+
+/// Progress on standard error: phases and inputs on a terminal, nothing otherwise or with
+/// `--quiet`, never on standard output.
+@Suite struct ProgressTests {
+  static let experiment = TestPaths.repository("fixtures/winback/experiment.json")
+
+  @Test func terminalShowsPhasesAndInputsAndClearsTheLine() {
+    let run = CapturedRun(["report", Self.experiment, "--format", "json"], terminal: true)
+    #expect(run.status == 0, "\(run.err)")
+    for phase in ["loading cohort cohort.csv", "reading messages.csv: 1.7 of 1.7 MiB (100%)", "reading events.csv:", "computing statistics"] {
+      #expect(run.err.contains(phase), "\(phase) in \(run.err.debugDescription)")
+    }
+    #expect(run.err.hasSuffix("\r\u{1B}[K"))
+    #expect(!run.out.contains("\u{1B}"))
+    let quiet = CapturedRun(["report", Self.experiment, "--format", "json", "--quiet"], terminal: true)
+    let plain = CapturedRun(["report", Self.experiment, "--format", "json"])
+    #expect(!quiet.err.contains("\u{1B}") && !plain.err.contains("\u{1B}"))
+    #expect(quiet.out == run.out && plain.out == run.out)
+  }
+
+  @Test func linesNameSizeShareAndRate() {
+    let reading = MeasurementProgress.reading(path: "data/events.csv", bytes: 512 << 20, totalBytes: 1_210 << 20)
+    #expect(ProgressMeter.describe(reading, bytesPerSecond: 140 * 1_048_576) == "reading events.csv: 512 of 1,210 MiB (42%), 140 MiB/s")
+    let piped = MeasurementProgress.reading(path: "events.json.gz", bytes: 3 << 20, totalBytes: nil)
+    #expect(ProgressMeter.describe(piped, bytesPerSecond: nil) == "reading events.json.gz: 3.0 MiB")
+    #expect(ProgressMeter.describe(.statistics, bytesPerSecond: nil) == "computing statistics")
   }
 }
