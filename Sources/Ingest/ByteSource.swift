@@ -50,7 +50,7 @@ public final class ByteSource {
       return
     }
     checkedStandardInput = true
-    let fd = open(path, O_RDONLY)
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
     if fd < 0 {
       let code = errno
       if code == ENOENT || code == ENOTDIR { throw .fileNotFound(path: path) }
@@ -137,9 +137,10 @@ public final class ByteSource {
   }
 
   /// Starts `gzip -dc -- path` with its standard output on a pipe; returns the read end and pid.
+  /// Both ends are close-on-exec (`ChildProcess.makePipe`).
   private static func spawnGzip(path: String) throws(IngestError) -> (Int32, pid_t) {
     var fds: [Int32] = [-1, -1]
-    guard pipe(&fds) == 0 else {
+    guard ChildProcess.makePipe(&fds) else {
       throw .unreadable(path: path, reason: "cannot create a pipe: \(String(cString: strerror(errno)))")
     }
     let result = ChildProcess.spawn(["gzip", "-dc", "--", path]) { actions in

@@ -13,11 +13,11 @@ public final class GzipFile {
   private var child: pid_t
   private var buffer: [UInt8] = []
 
-  /// Starts `gzip -n -c > path`.
+  /// Starts `gzip -n -c > path`, through a close-on-exec pipe (`ChildProcess.makePipe`).
   public init(path: String) throws(IngestError) {
     self.path = path
     var fds: [Int32] = [-1, -1]
-    guard pipe(&fds) == 0 else {
+    guard ChildProcess.makePipe(&fds) else {
       throw IngestError.unreadable(path: path, reason: "cannot create a pipe: \(String(cString: strerror(errno)))")
     }
     let result = ChildProcess.spawn(["gzip", "-n", "-c", "-6"]) { actions in
