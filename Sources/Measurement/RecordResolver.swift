@@ -1,0 +1,134 @@
+import Ingest
+
+/// What workers need to turn a `SourceRecord` into a `ParsedRecord`: read-only state shared by
+/// every thread.
+struct RecordResolver: @unchecked Sendable {
+  let cohort: CohortTable
+  let resolver: IdentityResolver
+  let idFields: [String]
+  let dedupFields: [String]
+  /// Event names (after renames) → meaning index.
+  let names: ByteKeyTable
+
+  /// Appends the record (or its rejection) to `batch`.
+  func append(_ r: SourceRecord, _ extraction: Extraction, lineOffset: Int, to batch: inout ParsedBatch) {
+    var p = ParsedRecord()
+    p.line = Int32(truncatingIfNeeded: r.line - lineOffset)
+    switch extraction {
+    case .rejected(let reason, let detail):
+      p.kind = .rejected
+      p.reason = reason
+      p.note = batch.note(detail)
+      batch.records.append(p)
+      return
+    case .notAnEvent:
+      p.kind = .notAnEvent
+      batch.records.append(p)
+      return
+    case .record: break
+    }
+    p.time = r.time
+    p.control = r.control
+    if let value = r.value {
+      p.hasValue = true
+      p.value = value
+    }
+    r.text.withUnsafeBufferPointer { text in
+      if let key = r.dedup {
+        p.hasDedup = true
+        p.dedupHash = ByteKeyTable.hash(UnsafeBufferPointer(rebasing: text[key]))
+        p.fingerprint = EventJoiner.fingerprint(r)
+        p.keyStart = Int32(batch.text.count)
+        p.keyLength = Int32(key.count)
+        batch.text.append(contentsOf: text[key])
+      }
+      p.meaning = names.find(UnsafeBufferPointer(rebasing: text[r.event])).map { Int32($0) } ?? -1
+      let channel: Slice<UnsafeBufferPointer<UInt8>>
+      if let range = r.channel {
+        channel = text[range]
+      } else {
+        let event = text[r.event]
+        let end = event.firstIndex(of: UInt8(ascii: "_")) ?? event.endIndex
+        channel = event[event.startIndex..<end]
+      }
+      p.channelStart = Int32(batch.text.count)
+      p.channelLength = Int32(channel.count)
+      batch.text.append(contentsOf: channel)
+    }
+    switch resolver.resolve(r) {
+    case .direct(let range):
+      r.text.withUnsafeBufferPointer { text in
+        let key = UnsafeBufferPointer(rebasing: text[range])
+        let offset = batch.text.count
+        if key.count > 16 { batch.text.append(contentsOf: key) }
+        batch.lookups.append(ByteKeyTable.lookup(key, offset: offset))
+        batch.lookupRecords.append(Int32(batch.records.count))
+      }
+    case .alias(let unit):
+      if let user = resolver.identities.user(ofUnit: unit) { p.user = user } else { p.identity = .notInCohort }
+    case .ambiguous(let k, let range):
+      p.identity = .ambiguous
+      if batch.ambiguousNotes < Reconciliation.exampleLimit {
+        batch.ambiguousNotes += 1
+        p.note = batch.note(
+          "\(idFields[k]) \(CohortLoader.quoted(r.text[range])) belongs to several units in the identities file")
+      }
+    case .unresolved(let last):
+      p.identity = .unresolved
+      if batch.unresolvedNotes < Reconciliation.exampleLimit {
+        batch.unresolvedNotes += 1
+        p.note = batch.note(
+          last.map { "\(idFields[$0.field]) \(CohortLoader.quoted(r.text[$0.range])) is not in the identities file" }
+            ?? "only alias ids, and no identities file column for them")
+      }
+    }
+    batch.records.append(p)
+  }
+
+  /// Completes a batch once all its records are appended: the cohort lookups, made together, and
+  /// for every resolved user whether they are analysed and the record's time since their entry.
+  func finish(_ batch: inout ParsedBatch) {
+    let n = batch.lookups.count
+    if n > 0 {
+      var ids = [Int32](repeating: -1, count: n)
+      batch.lookups.withUnsafeBufferPointer { lookups in
+        batch.text.withUnsafeBufferPointer { keys in
+          ids.withUnsafeMutableBufferPointer { cohort.ids.find(lookups, keys: keys, into: $0) }
+        }
+      }
+      batch.records.withUnsafeMutableBufferPointer { records in
+        for i in 0..<n {
+          let k = Int(batch.lookupRecords[i])
+          if ids[i] >= 0 { records[k].user = ids[i] } else { records[k].identity = .notInCohort }
+        }
+      }
+      batch.lookups = []
+      batch.lookupRecords = []
+    }
+    cohort.entry.withUnsafeBufferPointer { entry in
+      cohort.arm.withUnsafeBufferPointer { arm in
+        batch.records.withUnsafeMutableBufferPointer { records in
+          for k in records.indices where records[k].kind == .record && records[k].identity == .user && records[k].user >= 0 {
+            let u = Int(records[k].user)
+            records[k].analysed = arm[u] != CohortTable.notAnalysed
+            records[k].sinceEntry = records[k].time &- entry[u]
+          }
+        }
+      }
+    }
+  }
+
+  /// A de-duplication key for messages: `event_id 'e1'`, or the fields and values of a
+  /// composite key (`key (eventName, messageId, …) 'emailOpen|m1|…'`).
+  func dedupLabel(_ key: ArraySlice<UInt8>) -> String {
+    var parts: [[UInt8]] = [[]]
+    for byte in key {
+      if byte == 0x1F || byte == 0x1E { parts.append([]) } else { parts[parts.count - 1].append(byte) }
+    }
+    let values = parts.dropLast().map { String(decoding: $0, as: UTF8.self) }
+    if dedupFields.count == 1, let value = values.first {
+      return "\(dedupFields[0]) \(CohortLoader.quoted(Array(value.utf8)))"
+    }
+    return "key (\(dedupFields.joined(separator: ", "))) \(CohortLoader.quoted(Array(values.joined(separator: "|").utf8)))"
+  }
+}
