@@ -208,8 +208,10 @@ struct EventJoiner {
 
   /// Sizes the de-duplication set once for the whole input when its size is known: the keys of
   /// the first wave, scaled by the input's bytes over the wave's. Saves the growth steps (each
-  /// re-places every key of a shard) and leaves the set at a load near ⅘. The estimate is bounded
-  /// by the input's size, like the set itself; a compressed or piped input grows as it goes.
+  /// re-places every key of a shard) and leaves the set at a load near ⅘. A compressed or piped
+  /// input grows as it goes. The reservation is capped at `reservationLimit` keys (~340 MB), so a
+  /// large file whose first megabytes are dense with keys and the rest junk cannot make the set
+  /// allocate gigabytes up front; past the cap the set grows with the keys actually seen.
   private func reserve(_ dedup: inout DedupTable, for wave: [ParsedBatch], inputBytes: Int?) {
     guard let inputBytes else { return }
     var keys = 0, bytes = 0
@@ -219,8 +221,11 @@ struct EventJoiner {
     }
     guard keys > 0, bytes > 0, bytes < inputBytes else { return }
     let estimate = Int((Double(keys) * Double(inputBytes) / Double(bytes)).rounded(.up))
-    dedup.reserve(capacity: dedup.count + estimate)
+    dedup.reserve(capacity: dedup.count + min(estimate, Self.reservationLimit))
   }
+
+  /// The most keys `reserve` sizes the de-duplication set for ahead of seeing them.
+  static let reservationLimit = 1 << 25
 
   /// A digest of what a record says (user, event, time, value), to tell a true duplicate from a
   /// different record that reuses an id.
