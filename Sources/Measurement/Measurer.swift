@@ -125,6 +125,9 @@ public struct Measurer: Sendable {
     var firstEntry = Int64.max
     var lastEntry = Int64.min
 
+    // Window ends as plain integers: reading them from `metrics[m]` per user would copy the
+    // definition (with its strings) a million times.
+    let windowEnds = metrics.map(\.windowEnd)
     for u in 0..<cohort.count {
       let armValue = cohort.arm[u]
       guard armValue >= 0 else { continue }
@@ -150,7 +153,7 @@ public struct Measurer: Sendable {
         segmentUsers[k][Int(cohort.segmentCodes[k][u])][arm] += 1
       }
       for m in metrics.indices {
-        let windowClosed = t0 + metrics[m].windowEnd <= asOf
+        let windowClosed = t0 + windowEnds[m] <= asOf
         if !windowClosed {
           open[m][arm] += 1
           continue
