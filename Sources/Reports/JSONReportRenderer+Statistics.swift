@@ -42,7 +42,7 @@ extension JSONReportRenderer {
       members.append(("cuped", .null))
     }
     members.append(("incremental", effect(c.incremental, withP: false)))
-    members.append(("bayesian", bayesian(c.bayesian)))
+    members.append(("bayesian", bayesian(c.bayesian, lowerIsBetter: harmful == .increase)))
     if let exposure = c.exposure { members.append(("exposure", complier(exposure))) }
     if let economics = c.economics { members.append(("economics", self.economics(economics))) }
     members.append(("mde_relative", computed(c.minimumDetectableEffect) { .number($0) }))
@@ -84,10 +84,13 @@ extension JSONReportRenderer {
     }
   }
 
-  private static func bayesian(_ value: Computed<BayesianSummary>) -> JSONValue {
+  /// The Bayesian view; `chance_of_improvement` reads the chance in the metric's good direction
+  /// (down where an increase is harmful), where `chance_to_beat_control` is always P(lift > 0).
+  private static func bayesian(_ value: Computed<BayesianSummary>, lowerIsBetter: Bool) -> JSONValue {
     computed(value) { b in
       .object([
         ("chance_to_beat_control", .number(b.chanceToBeatControl)),
+        ("chance_of_improvement", .number(lowerIsBetter ? 1 - b.chanceToBeatControl : b.chanceToBeatControl)),
         ("ci_low", .number(b.credibleLower)), ("ci_high", .number(b.credibleUpper)),
         ("posterior_mean", .number(b.posteriorMean)),
         ("posterior_sd", .number(b.posteriorStandardDeviation)),

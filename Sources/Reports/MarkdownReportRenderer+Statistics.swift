@@ -56,7 +56,14 @@ extension MarkdownReportRenderer {
       }
       switch c.bayesian {
       case .value(let b):
-        items.append("chance to beat \(MarkdownText.code(c.control)): \(NumberFormat.percent(b.chanceToBeatControl, 1)); \(level) credible interval \(NumberFormat.signedPercent(b.credibleLower)) to \(NumberFormat.signedPercent(b.credibleUpper)); expected loss (relative) if shipped \(NumberFormat.percent(b.riskOfChoosingTreatment, 2)), if held back \(NumberFormat.percent(b.riskOfChoosingControl, 2))")
+        // Where an increase is harmful, lower is better: beating the control means going down,
+        // and the losses swap (as GrowthBook does for inverse metrics).
+        let lowerIsBetter = d.harmful == .increase
+        let chance = lowerIsBetter ? 1 - b.chanceToBeatControl : b.chanceToBeatControl
+        let lossIfShipped = lowerIsBetter ? b.riskOfChoosingControl : b.riskOfChoosingTreatment
+        let lossIfHeldBack = lowerIsBetter ? b.riskOfChoosingTreatment : b.riskOfChoosingControl
+        let beat = lowerIsBetter ? "chance to beat \(MarkdownText.code(c.control)) (lower is better)" : "chance to beat \(MarkdownText.code(c.control))"
+        items.append("\(beat): \(NumberFormat.percent(chance, 1)); \(level) credible interval \(NumberFormat.signedPercent(b.credibleLower)) to \(NumberFormat.signedPercent(b.credibleUpper)); expected loss (relative) if shipped \(NumberFormat.percent(lossIfShipped, 2)), if held back \(NumberFormat.percent(lossIfHeldBack, 2))")
       case .notComputable(let reason):
         items.append("Bayesian view not computable: \(MarkdownText.plain(reason))")
       }
