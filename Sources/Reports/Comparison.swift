@@ -104,7 +104,7 @@ public struct Comparison: Sendable {
         treatmentSumOfSquares: treatment.sumOfSquares, treatmentExposed: exposed.count,
         treatmentExposedSum: exposed.sum, controlUsers: controlMoments.count,
         controlSum: controlMoments.sum, controlSumOfSquares: controlMoments.sumOfSquares,
-        alpha: analysis.alpha)
+        alpha: analysis.alpha, sequentialTuning: tuning)
     }
     economics = spend.flatMap { spend in
       spend > 0 ? Economics(kind: kind, spend: spend, incremental: incremental) : nil

@@ -13,7 +13,10 @@
 ///   n − 1 sample (co)variances (R11); Bloom's simpler SE(ITT)/c treats c as known;
 /// - CI = CACE ± z_{1−α/2}·SE and p = 2·(1 − Φ(|CACE/SE|)), normal reference (asymptotically equal
 ///   to 2SLS with robust SEs). The `Effect`s carry `degreesOfFreedom` = 0 to mean "normal, no t";
-///   `intentToTreat` uses the same z convention;
+///   `intentToTreat` uses the same z convention. With a `sequentialTuning` N*, both intervals and
+///   p-values are GrowthBook's always-valid confidence sequence instead (`ConfidenceSequence`, N =
+///   n_T + n_C, the same SEs: the sequence needs only an asymptotically normal estimate), so a
+///   report whose intervals are always valid says so truthfully of these too;
 /// - never-taker mean ȳ_NT = mean of the unexposed treatment users; complier control mean
 ///   E[Y(0) | complier] = (ȳ_C − (1 − c)·ȳ_NT)/c (Imbens & Rubin 1997, *Ann. Statist.* 25:305–327;
 ///   equal to ȳ_C when c = 1); relative lift among compliers = CACE / E[Y(0) | complier].
@@ -45,7 +48,7 @@ public struct ComplierEffect: Sendable, Equatable {
     treatmentUsers: Int, treatmentSum: Double, treatmentSumOfSquares: Double,
     treatmentExposed: Int, treatmentExposedSum: Double,
     controlUsers: Int, controlSum: Double, controlSumOfSquares: Double,
-    alpha: Double
+    alpha: Double, sequentialTuning: Double? = nil
   ) {
     precondition(alpha > 0 && alpha < 1, "alpha must be in (0, 1)")
     let nT = Double(treatmentUsers)
@@ -83,6 +86,13 @@ public struct ComplierEffect: Sendable, Equatable {
     let nE = Double(treatmentExposed)
     let c = exposureRate
     let z = Normal.upperQuantile(alpha / 2)
+    let totalUsers = treatmentUsers + controlUsers
+    // Fixed-horizon z interval, or the always-valid sequence when the report peeks.
+    func interval(_ estimate: Double, _ se: Double) -> Computed<Effect> {
+      guard let tuning = sequentialTuning else { return .value(Self.normalEffect(estimate, se, z)) }
+      return ConfidenceSequence.effect(
+        estimate: estimate, standardError: se, totalUsers: totalUsers, alpha: alpha, tuning: tuning)
+    }
     let itt = treatment.mean - control.mean
     let varianceITT = treatment.sampleVariance / nT + control.sampleVariance / Double(controlUsers)
 
@@ -93,7 +103,7 @@ public struct ComplierEffect: Sendable, Equatable {
       : .notComputable("every treatment user was exposed, so there are no never-takers")
 
     if varianceITT > 0 && varianceITT.isFinite {
-      intentToTreat = .value(Self.normalEffect(itt, varianceITT.squareRoot(), z))
+      intentToTreat = interval(itt, varianceITT.squareRoot())
     } else {
       intentToTreat = .notComputable("every user in both arms has the same value (zero variance)")
     }
@@ -116,7 +126,7 @@ public struct ComplierEffect: Sendable, Equatable {
       let varianceExposure = nE * (nT - nE) / (nT * (nT - 1)) / nT
       let variance = (varianceITT - 2 * cace * covariance + cace * cace * varianceExposure) / (c * c)
       if variance > 0 && variance.isFinite {
-        effect = .value(Self.normalEffect(cace, variance.squareRoot(), z))
+        effect = interval(cace, variance.squareRoot())
       } else {
         effect = .notComputable("the effect on the exposed has zero variance")
       }

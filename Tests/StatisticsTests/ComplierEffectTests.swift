@@ -35,6 +35,29 @@ import Testing
     expectClose(cace.estimate * 54_000, 449.99999999999983, relative: 1e-12)
   }
 
+  /// Under weekly peeking the effect on the exposed gets the always-valid sequence like every
+  /// other interval: same estimate and SE as R11, half-width the confidence sequence's at N =
+  /// 100,000 = 20·N*, which is 1.70× the fixed z half-width at α = 0.05 (ConfidenceSequence).
+  @Test func sequentialReportsGetAlwaysValidIntervals() throws {
+    let fixed = try #require(Self.r11.effect.value)
+    let e = ComplierEffect(
+      treatmentUsers: 90_000, treatmentSum: 4_050, treatmentSumOfSquares: 4_050,
+      treatmentExposed: 54_000, treatmentExposedSum: 2_700,
+      controlUsers: 10_000, controlSum: 400, controlSumOfSquares: 400, alpha: 0.05, sequentialTuning: 5_000)
+    let cace = try #require(e.effect.value)
+    expectClose(cace.estimate, fixed.estimate, relative: 1e-15, "same estimate")
+    expectClose(cace.standardError, fixed.standardError, relative: 1e-15, "same SE")
+    let h = ConfidenceSequence.halfWidth(standardError: cace.standardError, totalUsers: 100_000, alpha: 0.05, tuning: 5_000)
+    expectClose(cace.upper - cace.estimate, h, relative: 1e-12, "sequence half-width")
+    expectClose(cace.estimate - cace.lower, h, relative: 1e-12, "symmetric")
+    let ratio = h / (fixed.upper - fixed.estimate)
+    #expect(abs(ratio - 1.70) < 0.01, "ratio \(ratio)")
+    #expect(cace.pValue > fixed.pValue)
+    let itt = try #require(e.intentToTreat.value)
+    let fixedITT = try #require(Self.r11.intentToTreat.value)
+    #expect(itt.upper - itt.estimate > fixedITT.upper - fixedITT.estimate)
+  }
+
   /// Revenue-like outcome: 300 holdout users y = 1.25·(31i mod 17); 500 treatment users,
   /// exposed when i mod 10 < 7, y = 1.25·(29i mod 19) + 2.5 if exposed and i ≡ 0 (mod 3).
   @Test func continuousOutcomeMatchesNumpy() throws {
