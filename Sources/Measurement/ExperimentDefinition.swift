@@ -68,9 +68,10 @@ public struct ExperimentDefinition: Sendable, Equatable {
     public var sequentialTuning = 5000.0
     /// CUPED adjustment with the metric's pre-period value, when there is pre-period data.
     public var cuped = true
-    /// Correction across primary metrics × treatment arms; nil = none.
+    /// Correction across primary metrics × comparisons (arms against the control and any
+    /// arm-versus-arm comparison); nil = none.
     public var correction: MultipleTesting? = .holm
-    /// Correction across segment values × treatment arms, per metric; nil = none.
+    /// Correction across segment values × comparisons, per metric; nil = none.
     public var segmentCorrection: MultipleTesting? = .benjaminiHochberg
     /// The Bayesian prior on the relative lift; nil = flat (improper).
     public var prior: NormalPrior? = nil

@@ -57,7 +57,7 @@ public struct Comparison: Sendable {
   public let minimumDetectableEffect: Computed<Double>
   /// The p-value adjusted for the comparison's family (set by the report), or nil outside one.
   public internal(set) var adjustedPValue: Double?
-  /// The family's name, e.g. "primary metrics × treatment arms (Holm)".
+  /// The family's name, e.g. "primary metrics × comparisons (Holm)".
   public internal(set) var family: String?
 
   /// Compares `treatment` with `control` on a metric of `kind` under `analysis`.

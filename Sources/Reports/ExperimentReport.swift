@@ -94,7 +94,7 @@ public struct ExperimentReport: Sendable {
     if let method = experiment.analysis.correction {
       Self.adjust(
         &metrics, where: { $0.definition.role == .primary }, method: method,
-        family: "primary metrics × treatment arms")
+        family: "primary metrics × comparisons")
     }
     self.metrics = metrics
     var rows: [SegmentRow] = []
@@ -143,7 +143,7 @@ public struct ExperimentReport: Sendable {
     }
   }
 
-  /// Per metric: one family of every segment value × treatment arm.
+  /// Per metric: one family of every segment value × comparison.
   static func adjustSegments(_ rows: inout [SegmentRow], metricCount: Int, method: MultipleTesting) {
     for m in 0..<metricCount {
       var positions: [(Int, Int)] = []
@@ -156,7 +156,7 @@ public struct ExperimentReport: Sendable {
         }
       }
       let adjusted = method.adjust(pValues)
-      let name = "segments × treatment arms, \(pValues.count) tests (\(method.label))"
+      let name = "segments × comparisons, \(pValues.count) tests (\(method.label))"
       for (k, (r, c)) in positions.enumerated() {
         rows[r].comparisons[m][c].adjustedPValue = adjusted[k]
         rows[r].comparisons[m][c].family = name

@@ -17,7 +17,7 @@ extension MarkdownReportRenderer {
     out += analysis.cuped
       ? "- Variance reduction: CUPED with each metric's pre-period value (θ pooled over the two compared arms) where pre-period data exists\n"
       : "- Variance reduction: off (unadjusted estimates)\n"
-    let primary = analysis.correction.map { "\($0.label) across primary metrics × treatment arms" } ?? "none for primary metrics"
+    let primary = analysis.correction.map { "\($0.label) across primary metrics × comparisons (each arm against the control, and any arm-versus-arm comparison)" } ?? "none for primary metrics"
     let segment = analysis.segmentCorrection.map { "\($0.label) across segments" } ?? "none for segments"
     out += "- Multiple testing: \(primary); \(segment)\n"
     let prior = analysis.prior.map {

@@ -206,7 +206,7 @@ public enum MarkdownReportRenderer {
     guard !report.segments.isEmpty else { return }
     out += "## Segments\n\n"
     let correction = report.experiment.analysis.segmentCorrection.map {
-      "p-values are adjusted with \($0.label) across every segment value × treatment arm of a metric (the adjusted p column); read a segment as different only when its adjusted p is below \(NumberFormat.significant(report.alpha, 3))."
+      "p-values are adjusted with \($0.label) across every segment value × comparison of a metric (the adjusted p column); read a segment as different only when its adjusted p is below \(NumberFormat.significant(report.alpha, 3))."
     } ?? "p-values are not adjusted for the number of segments: expect about one in twenty to fall below 0.05 by chance."
     out += "Each segment is a randomized comparison within the segment (the split is independent of the segment). \(correction) Segment intervals are not adjusted.\n\n"
     for (m, metric) in report.metrics.enumerated() where metric.definition.role != .secondary {
