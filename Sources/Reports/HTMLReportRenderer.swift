@@ -232,7 +232,7 @@ public enum HTMLReportRenderer {
       var cells = ["\(e(row.column)) = <code>\(e(row.value))</code>", NumberFormat.grouped(row.users.reduce(0, +))]
       for comparisons in row.comparisons {
         cells.append(comparisons.map { c in
-          "\(e(c.arm)): " + (c.relative.value.map { e(NumberFormat.signedPercent($0.estimate)) } ?? "–")
+          "\(e(c.arm)) vs \(e(c.control)): " + (c.relative.value.map { e(NumberFormat.signedPercent($0.estimate)) } ?? "–")
         }.joined(separator: "<br>"))
       }
       return cells

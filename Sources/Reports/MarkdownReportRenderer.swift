@@ -50,7 +50,7 @@ public enum MarkdownReportRenderer {
     for metric in guardrails {
       for c in metric.comparisons {
         let name = MarkdownText.code(metric.definition.name)
-        let arm = MarkdownText.code(c.arm)
+        let arm = "\(MarkdownText.code(c.arm)) vs \(MarkdownText.code(c.control))"
         switch c.reading {
         case .notComputable:
           out += "- Guardrail \(name), \(arm): not computable: \(c.absolute.reason ?? "")\n"
@@ -215,7 +215,7 @@ public enum MarkdownReportRenderer {
       let rows: [[String]] = report.segments.flatMap { row in
         row.comparisons[m].map { c -> [String] in
           let segment = "\(MarkdownText.code(row.column)) = \(MarkdownText.code(row.value))"
-          let arm = MarkdownText.code(c.arm)
+          let arm = "\(MarkdownText.code(c.arm)) vs \(MarkdownText.code(c.control))"
           let users = NumberFormat.grouped(row.users.reduce(0, +))
           guard let a = c.absolute.value else {
             return [segment, arm, users, "not computable: \(MarkdownText.plain(c.absolute.reason ?? ""))", "", "", ""]
@@ -229,7 +229,7 @@ public enum MarkdownReportRenderer {
         }
       }
       out += MarkdownText.table(
-        ["segment", "arm", "users (all arms)", "absolute (\(report.confidenceLabel) CI)", "relative (\(report.confidenceLabel) CI)", "p", "adjusted p"],
+        ["segment", "comparison", "users (all arms)", "absolute (\(report.confidenceLabel) CI)", "relative (\(report.confidenceLabel) CI)", "p", "adjusted p"],
         rows, alignRight: [2, 5, 6])
       out += "\n"
     }

@@ -34,4 +34,20 @@ import Testing
     // The fixture's unsubscribe guardrail (harmful: increase) has three comparisons.
     #expect(guardrailComparisons == 3)
   }
+
+  /// With an arm-versus-arm comparison, one arm appears in two comparisons: the guardrail
+  /// summary and the segment tables name the comparator on every row (Markdown and HTML).
+  @Test func rowsNameTheirComparator() throws {
+    let definition = try ExperimentFileDecoder.load(
+      path: TestPaths.repository("fixtures/winback/experiment.json"), for: .report)
+    let report = ExperimentReport(measurement: try Measurer(experiment: definition, asOf: definition.asOf!).measure())
+    let markdown = MarkdownReportRenderer.render(report)
+    let html = HTMLReportRenderer.render(report)
+    for pair in [("sms", "holdout"), ("sms_email", "holdout"), ("sms_email", "sms")] {
+      #expect(markdown.contains("- Guardrail `unsubscribed_14d`, `\(pair.0)` vs `\(pair.1)`: "))
+      #expect(markdown.contains("| `segment` = `lapsed_60` | `\(pair.0)` vs `\(pair.1)` |"))
+      #expect(html.contains("\(pair.0) vs \(pair.1): "))
+    }
+    #expect(!markdown.contains("- Guardrail `unsubscribed_14d`, `sms_email`: "))
+  }
 }
