@@ -182,9 +182,9 @@ struct EventJoiner {
 
   /// Looks up every de-duplication key of `batches` in `dedup` (inserting the new ones), as the
   /// fold would one record at a time in file order, and notes the answer in each record. Done for
-  /// a whole wave at once, shard by shard (`EventIDSet.insert(hashes:fingerprints:into:)`), which
-  /// keeps the set's memory accesses local. Only parsed records with a key take part, as in the
-  /// fold, whose first decision after rejection is the duplicate check.
+  /// a whole wave at once (`EventIDSet.insert(hashes:fingerprints:into:)`), whose insertions read
+  /// a group's slots ahead so that their cache misses overlap. Only parsed records with a key
+  /// take part, as in the fold, whose first decision after rejection is the duplicate check.
   static func deduplicate(_ batches: inout [ParsedBatch], in dedup: inout DedupTable) {
     var hashes: [UInt64] = [], fingerprints: [UInt32] = [], places: [(batch: Int32, record: Int32)] = []
     for b in batches.indices {
