@@ -241,21 +241,26 @@ public struct ByteKeyTable: Sendable {
   /// A 64-bit hash of the bytes, fixed and process-independent (the same on every run and every
   /// little- or big-endian machine), read 8 bytes at a time.
   ///
-  /// Each 8-byte little-endian word w is folded as h ← fold((h ⊕ w) · k₁), where fold(x) is the
-  /// xor of the 128-bit product's halves (the "multiply-fold" of wyhash); a tail shorter than 8
-  /// bytes is read as the overlapping last word, or, under 8 bytes in all, assembled from two
-  /// overlapping 4-byte halves or single bytes. The length is mixed in first, so keys that differ
-  /// only by trailing zero bytes differ; a final murmur3 `fmix64` avalanche gives linear probing
-  /// well-mixed low and high bits. About three multiplies for a 13-byte user id, where the
-  /// byte-at-a-time FNV-1a it replaced took thirteen dependent ones.
+  /// Each 8-byte little-endian word w is mixed as h ← (h ⊕ fold(w ⊕ k₁, k₂))·k₃, where fold(x, k)
+  /// is the xor of the 128-bit product's halves (wyhash's "multiply-fold") and k₃ is odd, so each
+  /// step is a bijection of the state for a given word: no word can reset the state (a word that
+  /// entered the multiply-fold together with the state could zero it, and let anyone build
+  /// colliding keys from the public constants). A tail shorter than 8 bytes is read as the
+  /// overlapping last word, or, under 8 bytes in all, assembled from two overlapping 4-byte halves
+  /// or single bytes. The length is mixed in first, so keys that differ only by trailing zero
+  /// bytes differ; a final murmur3 `fmix64` avalanche gives linear probing well-mixed low and high
+  /// bits. Per word: one 128-bit multiply and one 64-bit multiply, where the byte-at-a-time
+  /// FNV-1a it replaced took a dependent multiply per byte.
   @inline(__always)
   public static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
     let k1: UInt64 = 0xA076_1D64_78BD_642F
     let k2: UInt64 = 0xE703_7ED1_A0B4_28DB
+    let k3: UInt64 = 0x9E37_79B9_7F4A_7C15  // odd: multiplying by it is a bijection
     @inline(__always) func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
       let product = a.multipliedFullWidth(by: b)
       return product.high ^ product.low
     }
+    @inline(__always) func mix(_ h: UInt64, _ w: UInt64) -> UInt64 { (h ^ fold(w ^ k1, k2)) &* k3 }
     let n = key.count
     var h = fold(UInt64(truncatingIfNeeded: n) ^ k2, k1)
     if let base = key.baseAddress, n > 0 {
@@ -266,17 +271,17 @@ public struct ByteKeyTable: Sendable {
       if n >= 8 {
         var i = 0
         while i + 8 <= n {
-          h = fold(h ^ word(i), k1)
+          h = mix(h, word(i))
           i += 8
         }
-        if i < n { h = fold(h ^ word(n - 8), k2) }
+        if i < n { h = mix(h, word(n - 8) ^ k3) }
       } else if n >= 4 {
         let low = UInt64(UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)))
         let high = UInt64(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)))
-        h = fold(h ^ (low | high << 32), k1)
+        h = mix(h, low | high << 32)
       } else {
         let w = UInt64(base[0]) | UInt64(base[n / 2]) << 8 | UInt64(base[n - 1]) << 16
-        h = fold(h ^ w, k1)
+        h = mix(h, w)
       }
     }
     h ^= h >> 33

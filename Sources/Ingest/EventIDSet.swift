@@ -8,9 +8,11 @@
 /// 64-bit hashes are equal: for n keys the chance of any such pair is about n²/2⁶⁵ (10⁻⁵ at 20
 /// million keys). A conflicting reuse goes unnoticed when the fingerprints agree (1 in 256), so
 /// the conflict count is a slight undercount. Slots are indexed by multiply-shift, so a shard
-/// grows by a quarter rather than doubling; the load stays between 0.64 and ⅘ (10–12.5 bytes per
-/// key), and shards grow one at a time, so growing never holds two copies of the whole set. When
-/// the number of keys can be estimated up front (`reserve`), the set is sized once and never grows.
+/// grows by a quarter rather than doubling; growing alone keeps the load between 0.64 and ⅘
+/// (10–12.5 bytes per key), and shards grow one at a time, so growing never holds two copies of
+/// the whole set. `reserve` sizes the shards for an expected number of keys up front: when the
+/// estimate is right the set never grows; when it is low the set grows as usual, and when it is
+/// high the load stays lower (memory only: answers never depend on the table's size).
 public struct EventIDSet: Sendable {
   private var shards: [Shard]
   /// The number of keys held.

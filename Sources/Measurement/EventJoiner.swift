@@ -95,8 +95,8 @@ struct EventJoiner {
 
   /// Reads a line-oriented source in chunks: each wave of chunks is parsed in parallel (into
   /// `ParsedBatch`es, with every read-only lookup done) while the previous wave is folded on this
-  /// thread in file order, so the result is identical for any thread count. Workers and, once its
-  /// fold is done, this thread claim the wave's chunks one by one.
+  /// thread in file order, so the result is identical for any thread count. `threads − 1` workers
+  /// and, once its fold is done, this thread claim the wave's chunks one by one.
   private func readChunks(
     _ reader: SourceReader, _ records: RecordResolver, fold: inout Fold, target: inout Target,
     dedup: inout DedupTable
@@ -154,8 +154,8 @@ struct EventJoiner {
         try consumePending()
         for (i, chunk) in wave.enumerated() { box.set(i, parse(chunk, header: waveHeader)) }
       } else {
-        // Workers claim the wave's chunks one at a time; this thread folds the previous wave and
-        // then claims what is left, so no core idles while the fold is the slower side.
+        // threads − 1 workers claim the wave's chunks one at a time; this thread folds the previous
+        // wave and then claims what is left: at most `threads` threads busy, none idle.
         let group = DispatchGroup()
         let chunksOfWave = wave
         let next = Atomic(0)
@@ -167,7 +167,7 @@ struct EventJoiner {
           }
         }
         DispatchQueue.global().async(group: group) {
-          DispatchQueue.concurrentPerform(iterations: min(threads, chunksOfWave.count)) { _ in work() }
+          DispatchQueue.concurrentPerform(iterations: min(threads - 1, chunksOfWave.count)) { _ in work() }
         }
         defer { group.wait() }
         try consumePending()

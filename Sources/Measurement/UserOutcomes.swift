@@ -18,7 +18,7 @@ public struct UserOutcomes: Sendable {
 
   /// Count and revenue metrics' values, user-major: for user u, the k-th additive metric's value
   /// over its window at `(u·additiveCount + k)·2` and over the same-length window before entry
-  /// right after it. One user's sums are adjacent (one cache line for an event's updates).
+  /// right after it. One user's sums are adjacent (one or two cache lines for an event's updates).
   private(set) var sums: [Int64]
   /// Conversion and retention metrics, 0 or 1, as bits: user u's flags start at word
   /// `u·flagWords`; the k-th binary metric's post bit is 2k and its pre-period bit 2k + 1.

@@ -116,6 +116,25 @@ import Testing
     #expect(seen.count == count - 3)
   }
 
+  /// No word resets the state: keys that differ only in their first 8 bytes keep different hashes
+  /// whatever follows, including words that zero the multiply-fold (w = k₁).
+  @Test func noWordResetsTheState() {
+    var state: UInt64 = 99
+    func next() -> UInt64 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return state ^ (state >> 29)
+    }
+    for suffix: [UInt64] in [[0xA076_1D64_78BD_642F], [0, 0xA076_1D64_78BD_642F], [next(), next()]] {
+      var seen = Set<UInt64>()
+      for _ in 0..<20_000 {
+        let words = [next()] + suffix
+        let h = words.map { $0.littleEndian }.withUnsafeBytes { ByteKeyTable.hash($0.bindMemory(to: UInt8.self)) }
+        seen.insert(h)
+      }
+      #expect(seen.count == 20_000)
+    }
+  }
+
   /// The batched lookup answers exactly as `find` one key at a time: short and long keys (long
   /// ones read from the caller's buffer), absent keys, the empty key, keys sharing a prefix.
   @Test func batchedLookupsMatchSingleLookups() {
