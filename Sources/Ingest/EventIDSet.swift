@@ -147,7 +147,8 @@ private struct Shard: Sendable {
     return inserted
   }
 
-  /// One insertion into `table`, which has an empty slot.
+  /// One insertion into `table`, which has an empty slot: linear probing from the home slot (the
+  /// shard byte is implied by the shard, so the slot keeps the hash's other 56 bits).
   @inline(__always)
   private static func insert(
     hash: UInt64, fingerprint: UInt32, into table: UnsafeMutableBufferPointer<UInt64>
@@ -170,28 +171,12 @@ private struct Shard: Sendable {
   }
 
   mutating func insert(hash: UInt64, fingerprint: UInt32) -> EventIDSet.Insertion {
-    let bits = hash << 8  // the shard byte is implied by the shard
-    var entry = bits | UInt64(fingerprint & 0xFF)
-    if entry == 0 { entry = 1 }
-    let size = slots.count
-    var slot = Self.home(bits, size: size)
-    let found: EventIDSet.Insertion? = slots.withUnsafeMutableBufferPointer { table in
-      while true {
-        let current = table[slot]
-        if current == 0 {
-          table[slot] = entry
-          return nil
-        }
-        if current & ~0xFF == bits {
-          return current == entry ? .duplicate : .conflicting
-        }
-        slot += 1
-        if slot == size { slot = 0 }
-      }
+    let result = slots.withUnsafeMutableBufferPointer {
+      Self.insert(hash: hash, fingerprint: fingerprint, into: $0)
     }
-    if let found { return found }
+    guard result == .inserted else { return result }
     count += 1
-    if count * 5 > size * 4 { grow() }
+    if count * 5 > slots.count * 4 { grow() }
     return .inserted
   }
 
