@@ -76,24 +76,35 @@ public struct ByteKeyTable: Sendable {
   /// slot where it would go.
   @inline(__always)
   private func probe(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> (slot: Int, id: Int32?) {
-    let expected = Self.header(hash: h, length: key.count, id: 0) & 0xFFFF_FFFF_0000_0000
-    let words = key.count <= 16 ? Self.inlineWords(key) : (0, 0)
+    let lookup = Lookup(
+      hash: h, words: Self.inlineWords(key), length: Int32(truncatingIfNeeded: key.count), offset: 0)
     return slots.withUnsafeBufferPointer { table in
-      var slot = Int(truncatingIfNeeded: h) & mask
-      while true {
-        let header = table[slot * 3]
-        if header == 0 { return (slot, nil) }
-        if header & 0xFFFF_FFFF_0000_0000 == expected {
-          let id = Int32(truncatingIfNeeded: header & 0xFFFF_FFFF) &- 1
-          if key.count <= 16 {
-            if table[slot * 3 + 1] == words.0 && table[slot * 3 + 2] == words.1 { return (slot, id) }
-          } else if equals(Int(id), key) {
-            return (slot, id)
-          }
-        }
-        slot = (slot + 1) & mask
-      }
+      probe(lookup, key: key, in: table, home: table[(Int(truncatingIfNeeded: h) & mask) &* 3])
     }
+  }
+
+  /// The probe itself, for a prepared key whose home slot's first word the caller has already
+  /// loaded (`home`); `key` holds the key's bytes, read only for keys longer than 16 bytes.
+  @inline(__always)
+  private func probe(
+    _ l: Lookup, key: UnsafeBufferPointer<UInt8>, in table: UnsafeBufferPointer<UInt64>, home: UInt64
+  ) -> (slot: Int, id: Int32?) {
+    let expected = Self.header(hash: l.hash, length: Int(l.length), id: 0) & 0xFFFF_FFFF_0000_0000
+    var slot = Int(truncatingIfNeeded: l.hash) & mask
+    var header = home
+    while header != 0 {
+      if header & 0xFFFF_FFFF_0000_0000 == expected {
+        let id = Int32(truncatingIfNeeded: header & 0xFFFF_FFFF) &- 1
+        if l.length <= 16 {
+          if table[slot &* 3 + 1] == l.words.0 && table[slot &* 3 + 2] == l.words.1 { return (slot, id) }
+        } else if equals(Int(id), key) {
+          return (slot, id)
+        }
+      }
+      slot = (slot + 1) & mask
+      header = table[slot &* 3]
+    }
+    return (slot, nil)
   }
 
   /// A key prepared for `find(_:keys:into:)`: its hash, its first 16 bytes and where its bytes
@@ -135,27 +146,11 @@ public struct ByteKeyTable: Sendable {
           // Pass 2: the probes, now mostly cache hits.
           for i in start..<end {
             let l = lookups[i]
-            let expected = Self.header(hash: l.hash, length: Int(l.length), id: 0) & 0xFFFF_FFFF_0000_0000
-            var slot = Int(truncatingIfNeeded: l.hash) & mask
-            var header = first[i - start]
-            var found: Int32 = -1
-            while header != 0 {
-              if header & 0xFFFF_FFFF_0000_0000 == expected {
-                let id = Int32(truncatingIfNeeded: header & 0xFFFF_FFFF) &- 1
-                if l.length <= 16 {
-                  if table[slot &* 3 + 1] == l.words.0 && table[slot &* 3 + 2] == l.words.1 {
-                    found = id
-                    break
-                  }
-                } else if equals(Int(id), UnsafeBufferPointer(rebasing: keys[Int(l.offset)..<Int(l.offset + l.length)])) {
-                  found = id
-                  break
-                }
-              }
-              slot = (slot + 1) & mask
-              header = table[slot &* 3]
-            }
-            ids[i] = found
+            // Only a long key's bytes are in `keys` (a short one is compared in the slot).
+            let key = l.length > 16
+              ? UnsafeBufferPointer(rebasing: keys[Int(l.offset)..<Int(l.offset + l.length)])
+              : UnsafeBufferPointer(start: nil, count: 0)
+            ids[i] = probe(l, key: key, in: table, home: first[i - start]).id ?? -1
           }
           start = end
         }

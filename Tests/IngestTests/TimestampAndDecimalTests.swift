@@ -147,7 +147,8 @@ import Testing
     for probe in probes {
       let bytes = Array(probe.utf8)
       bytes.withUnsafeBufferPointer { lookups.append(ByteKeyTable.lookup($0, offset: keys.count)) }
-      keys.append(contentsOf: bytes)
+      // As the join does: only keys longer than 16 bytes keep their bytes in the buffer.
+      if bytes.count > 16 { keys.append(contentsOf: bytes) }
     }
     var ids = [Int32](repeating: -2, count: probes.count)
     lookups.withUnsafeBufferPointer { lookups in
