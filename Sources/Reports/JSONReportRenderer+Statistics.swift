@@ -90,7 +90,7 @@ extension JSONReportRenderer {
     computed(value) { b in
       .object([
         ("chance_to_beat_control", .number(b.chanceToBeatControl)),
-        ("chance_of_improvement", .number(lowerIsBetter ? 1 - b.chanceToBeatControl : b.chanceToBeatControl)),
+        ("chance_of_improvement", .number(b.direction(lowerIsBetter: lowerIsBetter).chanceOfImprovement)),
         ("ci_low", .number(b.credibleLower)), ("ci_high", .number(b.credibleUpper)),
         ("posterior_mean", .number(b.posteriorMean)),
         ("posterior_sd", .number(b.posteriorStandardDeviation)),

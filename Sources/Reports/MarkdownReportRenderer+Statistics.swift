@@ -34,6 +34,11 @@ extension MarkdownReportRenderer {
     return text
   }
 
+  /// "`sms_email` vs `holdout`": a comparison's arm and what it is compared with.
+  static func comparisonLabel(_ c: Comparison) -> String {
+    "\(MarkdownText.code(c.arm)) vs \(MarkdownText.code(c.control))"
+  }
+
   /// A bullet list under a metric's comparison table.
   static func details(
     _ metric: ExperimentReport.MetricResult, analysis: ExperimentDefinition.Analysis, level: String
@@ -56,14 +61,11 @@ extension MarkdownReportRenderer {
       }
       switch c.bayesian {
       case .value(let b):
-        // Where an increase is harmful, lower is better: beating the control means going down,
-        // and the losses swap (as GrowthBook does for inverse metrics).
+        // Where an increase is harmful, lower is better: beating the control means going down.
         let lowerIsBetter = d.harmful == .increase
-        let chance = lowerIsBetter ? 1 - b.chanceToBeatControl : b.chanceToBeatControl
-        let lossIfShipped = lowerIsBetter ? b.riskOfChoosingControl : b.riskOfChoosingTreatment
-        let lossIfHeldBack = lowerIsBetter ? b.riskOfChoosingTreatment : b.riskOfChoosingControl
-        let beat = lowerIsBetter ? "chance to beat \(MarkdownText.code(c.control)) (lower is better)" : "chance to beat \(MarkdownText.code(c.control))"
-        items.append("\(beat): \(NumberFormat.percent(chance, 1)); \(level) credible interval \(NumberFormat.signedPercent(b.credibleLower)) to \(NumberFormat.signedPercent(b.credibleUpper)); expected loss (relative) if shipped \(NumberFormat.percent(lossIfShipped, 2)), if held back \(NumberFormat.percent(lossIfHeldBack, 2))")
+        let r = b.direction(lowerIsBetter: lowerIsBetter)
+        let beat = "chance to beat \(MarkdownText.code(c.control))\(lowerIsBetter ? " (lower is better)" : "")"
+        items.append("\(beat): \(NumberFormat.percent(r.chanceOfImprovement, 1)); \(level) credible interval \(NumberFormat.signedPercent(b.credibleLower)) to \(NumberFormat.signedPercent(b.credibleUpper)); expected loss (relative) if shipped \(NumberFormat.percent(r.lossIfShipped, 2)), if held back \(NumberFormat.percent(r.lossIfHeldBack, 2))")
       case .notComputable(let reason):
         items.append("Bayesian view not computable: \(MarkdownText.plain(reason))")
       }
@@ -83,7 +85,7 @@ extension MarkdownReportRenderer {
         items.append("smallest relative effect this comparison detects with \(NumberFormat.percent(analysis.power, 0)) power: ±\(NumberFormat.percent(mde, 1))")
       case .notComputable: break
       }
-      out += "\(MarkdownText.code(c.arm)) vs \(MarkdownText.code(c.control)):\n"
+      out += "\(comparisonLabel(c)):\n"
       for item in items { out += "- \(item)\n" }
       out += "\n"
     }

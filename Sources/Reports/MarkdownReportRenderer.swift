@@ -50,14 +50,14 @@ public enum MarkdownReportRenderer {
     for metric in guardrails {
       for c in metric.comparisons {
         let name = MarkdownText.code(metric.definition.name)
-        let arm = "\(MarkdownText.code(c.arm)) vs \(MarkdownText.code(c.control))"
+        let comparison = comparisonLabel(c)
         switch c.reading {
         case .notComputable:
-          out += "- Guardrail \(name), \(arm): not computable: \(c.absolute.reason ?? "")\n"
+          out += "- Guardrail \(name), \(comparison): not computable: \(c.absolute.reason ?? "")\n"
         default:
           let relative = c.relative.value.map { " (\(NumberFormat.signedPercent($0.estimate)))" } ?? ""
           let verdict = c.isHarmful(metric.definition.harmful) ? "**harm detected**" : "no harm detected"
-          out += "- Guardrail \(name), \(arm): \(verdict)\(relative), \(NumberFormat.pEquals(c.absolute.value?.pValue ?? 1))\n"
+          out += "- Guardrail \(name), \(comparison): \(verdict)\(relative), \(NumberFormat.pEquals(c.absolute.value?.pValue ?? 1))\n"
         }
       }
     }
@@ -69,12 +69,12 @@ public enum MarkdownReportRenderer {
     -> String
   {
     let name = MarkdownText.code(metric.definition.name)
-    let arm = MarkdownText.code(c.arm)
+    let comparison = comparisonLabel(c)
     guard let absolute = c.absolute.value, let incremental = c.incremental.value else {
-      return "\(arm) vs \(MarkdownText.code(c.control)), \(name): not computable: \(c.absolute.reason ?? "")"
+      return "\(comparison), \(name): not computable: \(c.absolute.reason ?? "")"
     }
     let level = report.confidenceLabel
-    var text = "\(arm) vs \(MarkdownText.code(c.control)), \(name): "
+    var text = "\(comparison), \(name): "
     if let relative = c.relative.value {
       text += interval(relative, label: "\(level) CI ") { NumberFormat.signedPercent($0) }
     } else {
@@ -171,9 +171,9 @@ public enum MarkdownReportRenderer {
     let isRate = kind.isBinary
     let decimals = kind == .revenue ? 2 : 0
     let rows: [[String]] = comparisons.map { c in
-      let arm = "\(MarkdownText.code(c.arm)) vs \(MarkdownText.code(c.control))"
+      let comparison = comparisonLabel(c)
       guard let a = c.absolute.value, let inc = c.incremental.value else {
-        return [arm, "not computable: \(MarkdownText.plain(c.absolute.reason ?? ""))", "", "", "", "", ""]
+        return [comparison, "not computable: \(MarkdownText.plain(c.absolute.reason ?? ""))", "", "", "", "", ""]
       }
       let absolute = interval(a) { NumberFormat.difference($0, isRate: isRate) }
       let relative: String
@@ -193,7 +193,7 @@ public enum MarkdownReportRenderer {
       }
       if harmful != nil { reading = c.isHarmful(harmful) ? "**harmful**" : (c.reading == .inconclusive ? "no harm detected" : reading) }
       return [
-        arm, absolute, relative, NumberFormat.pValue(a.pValue),
+        comparison, absolute, relative, NumberFormat.pValue(a.pValue),
         c.adjustedPValue.map(NumberFormat.pValue) ?? "–", incremental, reading,
       ]
     }
@@ -215,15 +215,15 @@ public enum MarkdownReportRenderer {
       let rows: [[String]] = report.segments.flatMap { row in
         row.comparisons[m].map { c -> [String] in
           let segment = "\(MarkdownText.code(row.column)) = \(MarkdownText.code(row.value))"
-          let arm = "\(MarkdownText.code(c.arm)) vs \(MarkdownText.code(c.control))"
+          let comparison = comparisonLabel(c)
           let users = NumberFormat.grouped(row.users.reduce(0, +))
           guard let a = c.absolute.value else {
-            return [segment, arm, users, "not computable: \(MarkdownText.plain(c.absolute.reason ?? ""))", "", "", ""]
+            return [segment, comparison, users, "not computable: \(MarkdownText.plain(c.absolute.reason ?? ""))", "", "", ""]
           }
           let relative = c.relative.value.map { interval($0) { NumberFormat.signedPercent($0) } } ?? "not computable"
           let absolute = interval(a) { NumberFormat.difference($0, isRate: d.kind.isBinary) }
           return [
-            segment, arm, users, absolute, relative, NumberFormat.pValue(a.pValue),
+            segment, comparison, users, absolute, relative, NumberFormat.pValue(a.pValue),
             c.adjustedPValue.map(NumberFormat.pValue) ?? "–",
           ]
         }

@@ -44,6 +44,29 @@ public struct BayesianSummary: Sendable, Equatable {
   /// E[max(−Δ, 0)]: the expected loss of shipping treatment if it is in fact worse.
   public let riskOfChoosingTreatment: Double
 
+  /// The summary read in the metric's good direction: for a metric where lower is better
+  /// (a guardrail whose increase is harmful), improvement is Δ < 0, so the chance is 1 − P(Δ > 0)
+  /// and the two expected losses swap (GrowthBook does the same for inverse metrics).
+  public struct Direction: Sendable, Equatable {
+    /// P(the metric moved in its good direction).
+    public let chanceOfImprovement: Double
+    /// The expected relative loss of shipping the treatment if it is in fact worse.
+    public let lossIfShipped: Double
+    /// The expected relative loss of keeping the control if the treatment is in fact better.
+    public let lossIfHeldBack: Double
+  }
+
+  /// This summary in the metric's good direction (see `Direction`).
+  public func direction(lowerIsBetter: Bool) -> Direction {
+    lowerIsBetter
+      ? Direction(
+        chanceOfImprovement: 1 - chanceToBeatControl, lossIfShipped: riskOfChoosingControl,
+        lossIfHeldBack: riskOfChoosingTreatment)
+      : Direction(
+        chanceOfImprovement: chanceToBeatControl, lossIfShipped: riskOfChoosingTreatment,
+        lossIfHeldBack: riskOfChoosingControl)
+  }
+
   /// Combines the estimate `estimate` ± `standardError` with `prior` (nil = flat prior) and
   /// summarises the posterior at credible level 1 − `alpha`.
   ///
