@@ -70,22 +70,23 @@ struct EventJoiner {
         joiner: self, source: source, role: role, cohort: cohort, resolver: resolver, layout: reader.layout)
       let records = fold.labels
       if !reader.isChunkable {
+        // Sequential sources: the same steps as a wave, a batch of up to 65,536 records at a time.
+        func foldBatch(_ batch: ParsedBatch) throws {
+          var wave = [batch]
+          records.finish(&wave[0])
+          Self.deduplicate(&wave, in: &dedup)
+          try fold.consume(wave[0], target: &target)
+        }
         var batch = ParsedBatch()
         try reader.forEachRecord { record, extraction in
           records.append(record, extraction, lineOffset: 0, to: &batch)
           if batch.records.count >= 1 << 16 {
-            records.finish(&batch)
-            var full = [batch]
-            Self.deduplicate(&full, in: &dedup)
-            try fold.consume(full[0], target: &target)
+            try foldBatch(batch)
             batch = ParsedBatch()
           }
           return true
         }
-        records.finish(&batch)
-        var last = [batch]
-        Self.deduplicate(&last, in: &dedup)
-        try fold.consume(last[0], target: &target)
+        try foldBatch(batch)
         return fold.ledger
       }
       try readChunks(reader, records, fold: &fold, target: &target, dedup: &dedup)
