@@ -10,17 +10,19 @@ import Reports
 /// exactly its precision. Ids are written so spreadsheets cannot execute them (see `CSVField`).
 enum AssignCommand {
   static func run(_ arguments: [String], console: Console) throws -> Int32 {
-    var args = try Arguments(arguments, flags: [])
+    var args = try Arguments(arguments, command: .assign)
     let id = args.value("id")
     let usersPath = args.value("users")
     let outPath = args.value("out")
     let splitDir = args.value("split")
     let benchmark = args.value("benchmark")
-    try args.rejectUnknown()
     guard args.positional.count == 1 else {
       throw CLIError.usage("assign needs exactly one experiment file")
     }
     if let benchmark {
+      guard id == nil, usersPath == nil, outPath == nil, splitDir == nil else {
+        throw CLIError.usage("--benchmark runs alone: drop --id, --users, --out and --split")
+      }
       guard let count = Int(benchmark), count > 0, count <= 1_000_000_000 else {
         throw CLIError.usage("--benchmark needs a number of ids from 1 to 1,000,000,000")
       }

@@ -3,13 +3,14 @@
 #elseif canImport(Darwin)
   import Darwin
 #endif
+import Ingest
 
 /// Where commands write: standard output and standard error, injectable for tests.
 public struct Console: Sendable {
   /// Writes to standard output.
   public let out: @Sendable (String) -> Void
-  /// Writes to standard error.
-  public let err: @Sendable (String) -> Void
+  /// The raw standard-error sink.
+  private let errSink: @Sendable (String) -> Void
 
   /// True when standard error is a terminal (progress is shown only there).
   public let isTerminal: Bool
@@ -19,8 +20,20 @@ public struct Console: Sendable {
     out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void, isTerminal: Bool = false
   ) {
     self.out = out
-    self.err = err
+    self.errSink = err
     self.isTerminal = isTerminal
+  }
+
+  /// Writes a message to standard error with every control character but the line feed, and
+  /// every bidi override, shown as a visible escape (`VisibleText`): messages quote file
+  /// headers, ids and paths, and raw bytes from them must not act on the user's terminal.
+  public func err(_ text: String) {
+    errSink(VisibleText.escaped(text, keepingNewlines: true))
+  }
+
+  /// Writes the progress line's own terminal controls (carriage return, erase line) unescaped.
+  func progress(_ text: String) {
+    errSink(text)
   }
 
   /// The process's real standard output and error.

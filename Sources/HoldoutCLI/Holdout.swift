@@ -10,12 +10,19 @@ public enum Holdout {
   public static let version = "0.1.0"
 
   /// Runs the command line and returns the process exit code.
+  ///
+  /// `holdout COMMAND -h` / `--help` (anywhere before `--`) and `holdout help COMMAND` print the
+  /// command's help and exit 0; usage errors name the command's help.
   public static func main(arguments: [String], console: Console = .standard) -> Int32 {
     guard let command = arguments.first else {
       console.err(usage)
       return 64
     }
     let rest = Array(arguments.dropFirst())
+    if let help = CommandHelp.named(command), rest.prefix(while: { $0 != "--" }).contains(where: { $0 == "-h" || $0 == "--help" }) {
+      console.out(help.text)
+      return 0
+    }
     do {
       switch command {
       case "report": return try ReportCommand.run(rest, console: console)
@@ -26,16 +33,30 @@ public enum Holdout {
       case "inspect": return try InspectCommand.run(rest, console: console)
       case "validate": return try ValidateCommand.run(rest, console: console)
       case "help", "--help", "-h":
-        console.out(usage)
+        guard let topic = rest.first else {
+          console.out(usage)
+          return 0
+        }
+        guard let help = CommandHelp.named(topic), rest.count == 1 else {
+          throw CLIError.usage("help takes one command name: \(CommandHelp.all.map(\.name).joined(separator: ", "))")
+        }
+        console.out(help.text)
         return 0
       case "--version", "version":
         console.out("holdout \(version)\n")
         return 0
       default:
-        throw CLIError.usage("unknown command '\(command)'")
+        let known = CommandHelp.all.map(\.name) + ["help", "version"]
+        let nearest = known.min { CommandHelp.editDistance(Array(command.utf8), Array($0.utf8)) < CommandHelp.editDistance(Array(command.utf8), Array($1.utf8)) }
+        let hint = nearest.flatMap { CommandHelp.editDistance(Array(command.utf8), Array($0.utf8)) <= 2 ? "; did you mean '\($0)'?" : nil } ?? ""
+        throw CLIError.usage("unknown command '\(command)'\(hint)")
       }
     } catch let error as CLIError {
-      console.err("error: \(error.description)\n")
+      if case .usage(let message) = error, let help = CommandHelp.named(command) {
+        console.err("error: \(message) (run 'holdout \(help.name) --help' for its usage)\n")
+      } else {
+        console.err("error: \(error.description)\n")
+      }
       return error.exitCode
     } catch let error as MeasurementError {
       let wrapped = CLIError.measurement(error)
@@ -51,58 +72,21 @@ public enum Holdout {
     }
   }
 
-  /// The usage text.
-  public static let usage = """
-    holdout: measure what a lifecycle-marketing journey caused, with a randomized holdout.
-
-    Usage:
-      holdout report EXPERIMENT [--as-of T] [--out DIR] [--format md,json,html] [--check] [--strict]
-                [--threads N] [--quiet] [--weekly]
-          Measure the experiment and write report.md, report.json and report.html into DIR (Markdown to
-          standard output without --out). --check compares with the files in DIR instead and
-          exits 1 with a line diff when they differ. --strict stops at the first bad row.
-          --threads N parses with N threads (default: all cores; the report is identical for any
-          N); progress shows on a terminal unless --quiet. --weekly adds a history: one row per
-          week since the first entry (users, lift and interval as of that week, what changed).
-      holdout report DIR --out OUT [same options]
-          Report every experiment file in DIR into OUT/<key>/ and write OUT/index.md and
-          OUT/index.html (status, primary lift, incremental totals, program total).
-      holdout validate EXPERIMENT [--as-of T] [--format md|json] [--threads N] [--quiet]
-          Run the journey's data-quality checks (SRM, holdout contamination, reach, recorded
-          split, several arms, platform holdout markers, identity collisions, duplicates,
-          unreadable rows, implausible dates, pre-period balance); exit 1 when any fails.
-          Thresholds: the experiment file's "validation" object.
-      holdout assign EXPERIMENT --id ID
-          Print the arm of one user id.
-      holdout assign EXPERIMENT --users FILE [--out FILE | --split DIR]
-      holdout assign EXPERIMENT --benchmark N   (ids per second on one core; for bench/)
-          Write user_id,arm,bucket for every id in FILE (a CSV with a user_id column), to
-          standard output, to FILE, or one file per arm into DIR.
-      holdout simulate --users N --seed S [--lift L] [--as-of T] [--scenario S]
-                [--activity A] [--sends] --out DIR
-          Write a synthetic experiment with planted effects: winback (Holdout CSV; --lift 0:
-          an A/A test) or cart-recovery (Customer.io webhooks + Amplitude export, gzipped).
-          --activity multiplies session rates, --sends adds *_sent message events (benchmarks).
-      holdout stats FILE.csv --control ARM [--format md|json] [--alpha A] [--sequential]
-                [--tuning N] [--correction holm|benjamini_hochberg|none]
-          Compare arms from per-arm sums (metric,kind,arm,n,sum,sum_squares[,pre_sum,
-          pre_sum_squares,sum_product]), the form a warehouse query returns.
-      holdout plan --baseline P --mde R --holdout H [--arms K] [--alpha A] [--power B]
-      holdout plan --mean M --sd S --mde R --holdout H [...]
-      holdout plan (--baseline P | --mean M --sd S) --users N --holdout H [...]
-          Users needed to detect a relative effect R (or, with --users, the detectable effect).
-      holdout inspect FILE [--format F] [--rows N] [--identities FILE [--unit COLUMN]]
-                [--role messages|events] [--event NAME] [--timezone TZ] [--summary]
-      holdout inspect --experiment EXPERIMENT [--rows N] [--summary]
-          Show how Holdout reads an export: its format (guessed from the first record unless
-          given), the field mapping, and the first N records as parsed (default 10). Formats:
-          holdout, csv, jsonl, customerio, customerio_csv, braze, iterable, iterable_csv,
-          klaviyo, amplitude, mixpanel, segment. Files may be gzip-compressed; - is stdin.
-          --summary also counts every record of the whole file by outcome.
-      holdout help | --version
-
-    Exit codes: 0 ok, 1 check failed, 64 usage, 65 bad data or configuration, 66 missing input,
-    74 I/O error. See README.md and docs/.
-
-    """
+  /// The overview printed by `holdout help`: every command's usage and first sentence, from
+  /// the same descriptions as each command's `--help`.
+  public static var usage: String {
+    var out = "holdout: measure what a lifecycle-marketing journey caused, with a randomized holdout.\n\nCommands:\n"
+    for command in CommandHelp.all {
+      for line in command.usage { out += "  holdout \(line)\n" }
+      let words = command.summary.split(separator: " ")
+      let end = words.firstIndex { $0.hasSuffix(".") } ?? words.count - 1
+      let first = words[...end].joined(separator: " ")
+      out += CommandHelp.wrap(first, indent: "      ") + "\n"
+    }
+    out += "  holdout help [COMMAND] | holdout COMMAND --help | holdout --version\n\n"
+    out += "Run 'holdout COMMAND --help' for a command's options and examples.\n"
+    out += "Exit codes: 0 ok, 1 check failed, 64 usage, 65 bad data or configuration, 66 missing input,\n"
+    out += "74 I/O error. See README.md and docs/.\n"
+    return out
+  }
 }

@@ -8,7 +8,7 @@ import Measurement
 /// records as parsed (user, event, UTC time, value, channel, holdout marker) or why each is not used.
 enum InspectCommand {
   static func run(_ arguments: [String], console: Console) throws -> Int32 {
-    var args = try Arguments(arguments, flags: ["summary"])
+    var args = try Arguments(arguments, command: .inspect)
     let summary = args.flag("summary")
     var rows = 10
     if let text = args.value("rows") {
@@ -18,7 +18,7 @@ enum InspectCommand {
       rows = value
     }
     if let experimentPath = args.value("experiment") {
-      try args.rejectUnknown()
+      try args.rejectUnused(in: "inspect --experiment (the experiment file gives each source's mapping)")
       guard args.positional.isEmpty else { throw CLIError.usage("inspect --experiment takes no file argument") }
       let experiment = try ExperimentFileDecoder.load(path: experimentPath, for: .report)
       guard let inputs = experiment.inputs else {
@@ -49,7 +49,6 @@ enum InspectCommand {
     let formatName = args.value("format")
     let eventName = args.value("event")
     let zone = args.value("timezone")
-    try args.rejectUnknown()
     var spec: SourceSpec
     var reason: String
     if let formatName {

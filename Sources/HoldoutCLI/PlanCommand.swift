@@ -11,7 +11,7 @@ import Statistics
 /// the report is read every week.
 enum PlanCommand {
   static func run(_ arguments: [String], console: Console) throws -> Int32 {
-    var args = try Arguments(arguments, flags: ["sequential"])
+    var args = try Arguments(arguments, command: .plan)
     func number(_ name: String, _ range: ClosedRange<Double>, _ meaning: String) throws -> Double? {
       guard let text = args.value(name) else { return nil }
       guard let value = Double(text), range.contains(value) else {
@@ -30,7 +30,6 @@ enum PlanCommand {
     let power = try number("power", 0.5...0.999_999, "a power between 0.5 and 1, e.g. 0.8") ?? 0.8
     let tuning = try number("tuning", 10...1e12, "a number of users (N*)") ?? 5000
     let sequential = args.flag("sequential")
-    try args.rejectUnknown()
     guard !args.positional.contains(where: { _ in true }) else {
       throw CLIError.usage("plan takes no positional arguments")
     }

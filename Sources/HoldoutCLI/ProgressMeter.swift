@@ -3,6 +3,7 @@
 #elseif canImport(Darwin)
   import Darwin
 #endif
+import Ingest
 import Measurement
 import Reports
 import Synchronization
@@ -61,9 +62,9 @@ final class ProgressMeter: Sendable {
       }
       s.last = now
       s.shown = true
-      return "\r\u{1B}[K" + s.label + Self.describe(progress, bytesPerSecond: rate)
+      return "\r\u{1B}[K" + VisibleText.escaped(s.label + Self.describe(progress, bytesPerSecond: rate))
     }
-    if let line { console.err(line) }
+    if let line { console.progress(line) }
   }
 
   /// One progress line (without the redraw prefix): `reading events.csv: 512 of 1,154 MiB (44%),
@@ -96,7 +97,7 @@ final class ProgressMeter: Sendable {
   /// Clears the progress line.
   func finish() {
     guard enabled, state.withLock({ $0.shown }) else { return }
-    console.err("\r\u{1B}[K")
+    console.progress("\r\u{1B}[K")
   }
 }
 

@@ -15,7 +15,7 @@ enum ReportCommand {
   static let formats = [("md", "report.md"), ("json", "report.json"), ("html", "report.html")]
 
   static func run(_ arguments: [String], console: Console) throws -> Int32 {
-    var args = try Arguments(arguments, flags: ["check", "strict", "quiet", "weekly"])
+    var args = try Arguments(arguments, command: .report)
     let weekly = args.flag("weekly")
     let threads = try Threads.parse(args.value("threads"))
     let quiet = args.flag("quiet")
@@ -24,7 +24,6 @@ enum ReportCommand {
     let formatText = args.value("format") ?? "md,json,html"
     let check = args.flag("check")
     let strict = args.flag("strict")
-    try args.rejectUnknown()
     guard args.positional.count == 1 else {
       throw CLIError.usage("report needs exactly one experiment file, got \(args.positional.count)")
     }
@@ -97,6 +96,9 @@ enum ReportCommand {
     if meter.enabled { measurer.progress = { meter.update($0) } }
     let measurement = try measurer.measure()
     meter.finish()
+    if let warning = asOfWarning(asOf, entries: measurement.entryRange, source: options.asOfText == nil ? "the experiment file's as_of" : "--as-of") {
+      options.console.err("warning: \(warning)\n")
+    }
     var report = ExperimentReport(measurement: measurement)
     if options.weekly, let first = measurement.entryRange?.first {
       // Each past week is measured afresh from the data before its cutoff.
@@ -114,6 +116,16 @@ enum ReportCommand {
       report.history = WeeklyHistory(reports: reports + [report])
     }
     return report
+  }
+
+  /// A warning when `asOf` is more than 366 days after the last entry (a typo such as year
+  /// 9999, or a program that ended long ago). Nil when it is plausible or no user entered; an
+  /// `asOf` before every entry leaves no user analysed, which the report's first check fails.
+  static func asOfWarning(_ asOf: Int64, entries: (first: Int64, last: Int64)?, source: String) -> String? {
+    guard let entries else { return nil }
+    let days = (asOf - entries.last) / 86_400_000_000
+    guard days > 366 else { return nil }
+    return "as_of \(Timestamp.format(asOf)) is \(NumberFormat.grouped(Int(days))) days after the last entry (\(Timestamp.format(entries.last))); check \(source) if that is not intended"
   }
 
   /// The selected documents of a report, as (file name, text).

@@ -6,7 +6,7 @@ import Simulation
 /// `*_sent` message events (benchmark sizes); the defaults write the committed fixture.
 enum SimulateCommand {
   static func run(_ arguments: [String], console: Console) throws -> Int32 {
-    var args = try Arguments(arguments, flags: ["sends"])
+    var args = try Arguments(arguments, command: .simulate)
     let sends = args.flag("sends")
     let activityText = args.value("activity")
     let usersText = args.value("users")
@@ -15,14 +15,16 @@ enum SimulateCommand {
     let asOfText = args.value("as-of")
     let out = args.value("out")
     let scenario = args.value("scenario") ?? "winback"
-    try args.rejectUnknown()
     guard scenario == "winback" || scenario == "cart-recovery" else {
       throw CLIError.usage("--scenario must be winback or cart-recovery, got '\(scenario)'")
     }
     guard args.positional.isEmpty else { throw CLIError.usage("simulate takes no positional arguments") }
-    guard let usersText, let users = Int(usersText), users > 0, users <= 50_000_000 else {
-      throw CLIError.usage("--users N is required: a positive number of users up to 50,000,000")
+    guard let usersText else { throw CLIError.usage("--users N is required: the number of users, 1 to 50,000,000") }
+    guard let users = Int(usersText) else {
+      throw CLIError.usage("--users must be a whole number of users, got '\(usersText)'")
     }
+    guard users >= 1 else { throw CLIError.usage("--users must be at least 1, got \(users)") }
+    guard users <= 50_000_000 else { throw CLIError.usage("--users must be at most 50,000,000, got \(users)") }
     guard let seedText, let seed = UInt64(seedText) else {
       throw CLIError.usage("--seed S is required: a non-negative integer")
     }

@@ -12,7 +12,7 @@ import Statistics
 /// CUPED. Every row is checked; a bad one stops with `file:line: what, how to fix` (exit 65).
 enum StatsCommand {
   static func run(_ arguments: [String], console: Console) throws -> Int32 {
-    var args = try Arguments(arguments, flags: ["sequential"])
+    var args = try Arguments(arguments, command: .stats)
     guard let control = args.value("control") else {
       throw CLIError.usage("stats needs --control ARM, the holdout arm's name in the file")
     }
@@ -38,7 +38,6 @@ enum StatsCommand {
       }
       analysis.correction = method
     }
-    try args.rejectUnknown()
     guard args.positional.count == 1 else {
       throw CLIError.usage("stats needs exactly one CSV file, got \(args.positional.count)")
     }

@@ -5,12 +5,11 @@ import Reports
 /// its threshold; exits 1 when any check fails, 0 when all pass or do not apply.
 enum ValidateCommand {
   static func run(_ arguments: [String], console: Console) throws -> Int32 {
-    var args = try Arguments(arguments, flags: ["quiet"])
+    var args = try Arguments(arguments, command: .validate)
     let asOfText = args.value("as-of")
     let format = args.value("format") ?? "md"
     let threads = try Threads.parse(args.value("threads"))
     let quiet = args.flag("quiet")
-    try args.rejectUnknown()
     guard args.positional.count == 1 else {
       throw CLIError.usage("validate needs exactly one experiment file, got \(args.positional.count)")
     }

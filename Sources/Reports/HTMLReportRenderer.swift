@@ -46,6 +46,9 @@ public enum HTMLReportRenderer {
   private static func verdicts(_ report: ExperimentReport, into out: inout String) {
     let e = HTMLText.escape
     out += "<section aria-labelledby=\"verdict\"><h2 id=\"verdict\">Verdict</h2>\n"
+    if let warning = JourneyChecks.emptyArmsWarning(report) {
+      out += "<p class=\"alert\"><strong>No comparison possible</strong>: \(e(warning))</p>\n"
+    }
     if report.srm.verdict == .mismatch {
       out += "<p class=\"alert\"><strong>Sample ratio mismatch</strong> (\(e(NumberFormat.pEquals(report.srm.pValue)))): the arms' sizes do not match the configured split; treat every result with suspicion until the cause is found.</p>\n"
     }

@@ -1,11 +1,14 @@
+import Ingest
+
 /// HTML building blocks: escaping every user-supplied string, and tables.
 enum HTMLText {
   /// `text` with `&`, `<`, `>`, `"` and `'` escaped: safe in element content and in quoted
   /// attribute values. Every name, segment value, event name and file name goes through here.
+  /// Control characters and bidi overrides are first shown as visible escapes (`VisibleText`).
   static func escape(_ text: String) -> String {
     var out = ""
     out.reserveCapacity(text.utf8.count)
-    for c in text.unicodeScalars {
+    for c in VisibleText.escaped(text).unicodeScalars {
       switch c {
       case "&": out += "&amp;"
       case "<": out += "&lt;"

@@ -1,8 +1,12 @@
+import Ingest
+
 /// A JSON document built in memory and written deterministically.
 ///
 /// Object members keep the order they were added in (never Dictionary order); numbers are written
 /// with 12 significant digits, integers exactly; strings are escaped per RFC 8259. Non-finite
 /// numbers cannot be represented and are written as `null` (callers attach a reason instead).
+/// Besides the C0 controls, DEL, the C1 controls and bidi overrides are written as `\uXXXX`
+/// escapes (the same string to a JSON reader, but inert when the file is printed on a terminal).
 public indirect enum JSONValue: Sendable, Equatable {
   case null
   case bool(Bool)
@@ -94,7 +98,7 @@ public indirect enum JSONValue: Sendable, Equatable {
       case "\u{2028}": out += "\\u2028"
       case "\u{2029}": out += "\\u2029"
       default:
-        if scalar.value < 0x20 {
+        if scalar.value < 0x20 || VisibleText.needsEscape(scalar) {
           let hex = String(scalar.value, radix: 16)
           out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
         } else {

@@ -52,6 +52,17 @@ public struct JourneyChecks: Sendable {
     }
     func percent(_ x: Double) -> String { NumberFormat.percent(x, 2) }
 
+    // Users in every arm: an empty cohort or arm leaves nothing to compare, however clean the
+    // data looks otherwise.
+    let empty = report.arms.filter { $0.users == 0 }.map(\.name)
+    let total = report.arms.reduce(0) { $0 + $1.users }
+    add(
+      "users", "Every arm has users to compare", empty.isEmpty ? .pass : .fail,
+      empty.isEmpty
+        ? "smallest arm: \(Self.smallestArm(report))"
+        : "\(Self.describeEmpty(empty, total: total)); \(Self.cohortAccount(measurement))",
+      "at least 1 analysed user per arm")
+
     // Sample ratio.
     let srm = report.srm
     add(
@@ -201,5 +212,36 @@ public struct JourneyChecks: Sendable {
       "late_data", "Share of late-arriving data", .notApplicable,
       "not measurable: the inputs carry no arrival time", "–")
     self.checks = checks
+  }
+  /// The warning at the top of a report when an arm (or the whole cohort) has no analysed
+  /// users, in plain text; nil when every arm has users.
+  public static func emptyArmsWarning(_ report: ExperimentReport) -> String? {
+    let empty = report.arms.filter { $0.users == 0 }.map(\.name)
+    guard !empty.isEmpty else { return nil }
+    let total = report.arms.reduce(0) { $0 + $1.users }
+    return "\(describeEmpty(empty, total: total)) (\(cohortAccount(report.measurement))), so there is nothing to compare and no result below means anything. Check the cohort file, its entry times and as_of."
+  }
+
+  /// The smallest arm by analysed users, as `name n`.
+  private static func smallestArm(_ report: ExperimentReport) -> String {
+    guard let smallest = report.arms.min(by: { $0.users < $1.users }) else { return "no arms" }
+    return "\(smallest.name) \(NumberFormat.grouped(smallest.users)) users"
+  }
+
+  /// `no user is analysed` or `arm x has no analysed users`.
+  private static func describeEmpty(_ names: [String], total: Int) -> String {
+    if total == 0 { return "no user is analysed" }
+    let list = names.joined(separator: ", ")
+    return names.count == 1 ? "arm \(list) has no analysed users" : "arms \(list) have no analysed users"
+  }
+
+  /// Where the cohort's rows went, for an empty-arm message: `the cohort file has 0 data rows`
+  /// or `of its 40 rows: 38 entered after as_of, 2 rejected`.
+  static func cohortAccount(_ measurement: Measurement) -> String {
+    guard let cohort = measurement.files.first(where: { $0.role == "cohort" }) else { return "no cohort file" }
+    guard cohort.rowsRead > 0 else { return "the cohort file has no data rows: it is empty or only a header" }
+    let fates = Reconciliation.Fate.allCases.filter { cohort[$0] > 0 }
+      .map { "\(NumberFormat.grouped(cohort[$0])) \($0.label)" }
+    return "of the cohort's \(NumberFormat.grouped(cohort.rowsRead)) rows: " + fates.joined(separator: ", ")
   }
 }

@@ -39,6 +39,9 @@ public enum MarkdownReportRenderer {
 
   private static func summary(_ report: ExperimentReport, into out: inout String) {
     out += "## Summary\n\n"
+    if let warning = JourneyChecks.emptyArmsWarning(report) {
+      out += "> **Warning: no comparison possible**: \(MarkdownText.plain(warning))\n\n"
+    }
     if report.srm.verdict == .mismatch {
       out += "> **Warning: sample ratio mismatch** (\(NumberFormat.pEquals(report.srm.pValue))). The arms' sizes do not match the configured weights, so the split may be broken; treat every result below with suspicion until the cause is found.\n\n"
     }

@@ -1,13 +1,17 @@
+import Ingest
+
 /// Escaping for user-supplied strings in Markdown.
 ///
 /// Names (arms, metrics, events, segment values, file names) go into code spans, where Markdown
 /// and inline HTML are not interpreted; backticks inside are replaced by `'`, and `|` is escaped
-/// so GitHub tables keep their columns. Line breaks become spaces.
+/// so GitHub tables keep their columns. Control characters (line breaks included) and bidi
+/// overrides are shown as visible escapes first (`VisibleText`), so no byte from an input can
+/// restyle or reorder the document or the terminal it is printed on.
 enum MarkdownText {
   /// `text` as an inline code span, safe in paragraphs and table cells.
   static func code(_ text: String) -> String {
     var out = ""
-    for character in text {
+    for character in VisibleText.escaped(text) {
       switch character {
       case "`": out.append("'")
       case "|": out.append("\\|")
@@ -21,7 +25,7 @@ enum MarkdownText {
   /// Plain text with Markdown and HTML metacharacters escaped.
   static func plain(_ text: String) -> String {
     var out = ""
-    for character in text {
+    for character in VisibleText.escaped(text) {
       switch character {
       case "&": out += "&amp;"
       case "<": out += "&lt;"
