@@ -94,10 +94,10 @@ enum AssignCommand {
     }
     do {
       if let splitDir {
-        try ByteSink.makeDirectory(splitDir)
-        for (arm, name) in names.enumerated() {
-          try ByteSink.write(outputHeader + lines[arm].joined(), to: splitDir + "/" + CSVField.fileName(name) + ".csv")
+        let files = names.enumerated().map { arm, name in
+          (name: CSVField.fileName(name) + ".csv", text: outputHeader + lines[arm].joined())
         }
+        try ByteSink.writeSet(files, into: splitDir)
       } else if let outPath {
         try ByteSink.write(outputHeader + order.map(\.line).joined(), to: outPath)
       } else {

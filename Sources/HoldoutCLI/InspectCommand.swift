@@ -74,7 +74,7 @@ enum InspectCommand {
     }
     if spec.format == .csv || spec.format == .jsonl {
       console.out(
-        "file: \(path)\nformat: \(spec.format.rawValue) (\(reason))\n\n"
+        "file: \(VisibleText.escaped(path))\nformat: \(spec.format.rawValue) (\(VisibleText.escaped(reason)))\n\n"
           + "A generic source needs its mapping in the experiment file (id, fields.event, fields.time, …;\n"
           + "see docs/inputs.md); then run: holdout inspect --experiment EXPERIMENT\n")
       return 0
@@ -88,17 +88,17 @@ enum InspectCommand {
   static func describe(
     _ spec: SourceSpec, role: String, reason: String, identities: IdentitiesSpec?, rows: Int, summary: Bool
   ) throws -> String {
-    var text = "file: \(spec.path)\nformat: \(spec.format.rawValue) (\(reason))\nrole: \(role)\n\nmapping:\n"
+    var text = "file: \(VisibleText.escaped(spec.path))\nformat: \(spec.format.rawValue) (\(VisibleText.escaped(reason)))\nrole: \(role)\n\nmapping:\n"
     for (part, fields) in SourceInspector.mapping(of: spec, role: role) {
-      text += "  \(part.padding(8))\(fields)\n"
+      text += "  \(part.padding(8))\(VisibleText.escaped(fields))\n"
     }
     if !spec.rename.isEmpty {
-      text += "  rename  " + spec.rename.map { "\($0.from) → \($0.to)" }.joined(separator: ", ") + "\n"
+      text += "  rename  " + VisibleText.escaped(spec.rename.map { "\($0.from) → \($0.to)" }.joined(separator: ", ")) + "\n"
     }
     if summary {
       let counts = try SourceInspector.summary(of: spec, role: role, identities: identities)
       text += "\nwhole file:\n\n| status | records |\n|---|---:|\n"
-      for (status, count) in counts { text += "| \(status) | \(count) |\n" }
+      for (status, count) in counts { text += "| \(Self.cell(status, limit: nil)) | \(count) |\n" }
       text += "| **total** | **\(counts.reduce(0) { $0 + $1.count })** |\n"
     }
     let records = try SourceInspector.records(of: spec, role: role, identities: identities, limit: rows)
@@ -119,13 +119,24 @@ enum InspectCommand {
         "\(r.line)", status, r.user ?? "", r.event ?? "", r.time.map(Timestamp.format) ?? "",
         r.value.map(Decimal.format) ?? "", r.channel ?? "", r.control ? "yes" : "",
       ]
-      text += "| " + cells.map(Self.cell).joined(separator: " | ") + " |\n"
+      text += "| " + cells.enumerated().map { $0.offset == 1 ? Self.cell($0.element, limit: nil) : Self.cell($0.element) }
+        .joined(separator: " | ") + " |\n"
     }
     return text + "\n"
   }
 
-  private static func cell(_ text: String) -> String {
-    String(text.prefix(80)).replacingPipes()
+  /// A table cell: control characters and bidi overrides shown as escapes (`VisibleText`),
+  /// `|` escaped, and values longer than `limit` characters shortened at a word boundary (or
+  /// mid-word when the value has no space near the cut) with `…`. The status column (why a
+  /// record is not used) is never shortened.
+  static func cell(_ text: String, limit: Int? = 80) -> String {
+    let visible = VisibleText.escaped(text)
+    guard let limit, visible.count > limit else { return visible.replacingPipes() }
+    var cut = visible.prefix(limit - 1)
+    if let space = cut.lastIndex(of: " "), cut.distance(from: cut.startIndex, to: space) >= limit / 2 {
+      cut = cut[..<space]
+    }
+    return (String(cut) + "…").replacingPipes()
   }
 }
 

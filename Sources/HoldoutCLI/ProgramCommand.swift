@@ -50,7 +50,7 @@ enum ProgramCommand {
   /// The `*.json` files of `directory` that look like experiment files, sorted by name.
   static func experimentFiles(in directory: String, console: Console) throws -> [String] {
     guard let handle = opendir(directory) else {
-      throw CLIError.input(.unreadable(path: directory, reason: String(cString: strerror(errno))))
+      throw CLIError.input(IngestError.reading(directory, errno: errno))
     }
     defer { closedir(handle) }
     var names: [String] = []
@@ -62,7 +62,7 @@ enum ProgramCommand {
     }
     names.sort { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
     return try names.filter { name in
-      let bytes = try ByteSource(path: directory + "/" + name).readAll()
+      let bytes = try ByteSource(path: directory + "/" + name).readAll(what: "an experiment file")
       guard let root = try? JSONNode.parse(bytes, path: name), case .object(let members) = root.value,
         members.contains(where: { $0.key == "arms" })
       else {

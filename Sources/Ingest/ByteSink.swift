@@ -12,8 +12,13 @@ public enum ByteSink {
     var current = path.hasPrefix("/") ? "/" : ""
     for component in path.split(separator: "/") where !component.isEmpty {
       current += (current.isEmpty || current == "/" ? "" : "/") + component
-      if mkdir(current, 0o755) != 0 && errno != EEXIST {
-        throw .unreadable(path: current, reason: "cannot create directory: \(String(cString: strerror(errno)))")
+      if mkdir(current, 0o755) != 0 {
+        let code = errno
+        var info = stat()
+        guard code == EEXIST else { throw IngestError.writing(current, errno: code) }
+        if stat(current, &info) == 0 && (info.st_mode & S_IFMT) != S_IFDIR {
+          throw IngestError.writing(current, errno: EEXIST)
+        }
       }
     }
   }
@@ -21,22 +26,67 @@ public enum ByteSink {
   /// Writes `text` to `path` atomically.
   public static func write(_ text: String, to path: String) throws(IngestError) {
     let temporary = path + ".tmp-holdout"
-    guard let file = fopen(temporary, "wb") else {
-      throw .unreadable(path: path, reason: "cannot write: \(String(cString: strerror(errno)))")
-    }
+    guard let file = fopen(temporary, "wb") else { throw IngestError.writing(path, errno: errno) }
     var utf8 = Array(text.utf8)
     let written = utf8.withUnsafeMutableBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-    let closed = fclose(file)
-    guard written == utf8.count, closed == 0, rename(temporary, path) == 0 else {
+    var code = written == utf8.count ? 0 : errno
+    if fclose(file) != 0 && code == 0 { code = errno }
+    if code == 0 && rename(temporary, path) != 0 { code = errno }
+    if code != 0 {
       unlink(temporary)
-      throw .unreadable(path: path, reason: "write failed: \(String(cString: strerror(errno)))")
+      throw IngestError.writing(path, errno: code)
+    }
+  }
+
+  /// Writes several files into `directory` as a set: all of them or none. Each is first
+  /// written in full to a temporary file beside its target; only when every one is written
+  /// (so a full disk or a bad name fails before anything is replaced) are they renamed into
+  /// place. On failure the temporary files are removed, and so is `directory` if this call
+  /// created it and it is empty. A target that is a directory is refused before anything is
+  /// renamed. (Renames within one directory need no space; a crash between two renames can
+  /// leave some files new and some old, never a torn file.)
+  public static func writeSet(_ files: [(name: String, text: String)], into directory: String) throws(IngestError) {
+    var info = stat()
+    let existed = stat(directory, &info) == 0
+    try makeDirectory(directory)
+    var written: [String] = []
+    func abandon() {
+      for temporary in written { unlink(temporary) }
+      if !existed { rmdir(directory) }
+    }
+    for file in files {
+      let path = directory + "/" + file.name
+      if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+        abandon()
+        throw IngestError.writing(path, errno: EISDIR)
+      }
+      let temporary = directory + "/.\(file.name).tmp-holdout"
+      guard let handle = fopen(temporary, "wb") else {
+        let code = errno
+        abandon()
+        throw IngestError.writing(path, errno: code)
+      }
+      written.append(temporary)
+      var utf8 = Array(file.text.utf8)
+      let count = utf8.withUnsafeMutableBytes { fwrite($0.baseAddress, 1, $0.count, handle) }
+      var code = count == utf8.count ? 0 : errno
+      if fclose(handle) != 0 && code == 0 { code = errno }
+      if code != 0 {
+        abandon()
+        throw IngestError.writing(path, errno: code)
+      }
+    }
+    for (file, temporary) in zip(files, written) where rename(temporary, directory + "/" + file.name) != 0 {
+      let code = errno
+      abandon()
+      throw IngestError.writing(directory + "/" + file.name, errno: code)
     }
   }
 
   /// The contents of `path`, or nil when it does not exist.
   public static func read(_ path: String) throws(IngestError) -> String? {
     do {
-      let bytes = try ByteSource(path: path).readAll(limit: 1 << 30)
+      let bytes = try ByteSource(path: path).readAll(limit: 1 << 30, what: "a committed report")
       return String(decoding: bytes, as: UTF8.self)
     } catch {
       if case .fileNotFound = error { return nil }
@@ -50,12 +100,12 @@ public final class BufferedFile {
   private let file: UnsafeMutablePointer<FILE>
   private let path: String
   private var buffer: [UInt8] = []
+  /// The errno of the first failed write, 0 while none failed.
+  private var failure: Int32 = 0
 
   /// Opens `path` for writing (truncating it).
   public init(path: String) throws(IngestError) {
-    guard let file = fopen(path, "wb") else {
-      throw .unreadable(path: path, reason: "cannot write: \(String(cString: strerror(errno)))")
-    }
+    guard let file = fopen(path, "wb") else { throw IngestError.writing(path, errno: errno) }
     self.file = file
     self.path = path
     buffer.reserveCapacity(1 << 16)
@@ -68,15 +118,15 @@ public final class BufferedFile {
   }
 
   private func flush() {
-    buffer.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, file) }
+    let written = buffer.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+    if written != buffer.count && failure == 0 { failure = errno }
     buffer.removeAll(keepingCapacity: true)
   }
 
-  /// Flushes and closes the file.
+  /// Flushes and closes the file; the first failed write (a full disk) is reported here.
   public func close() throws(IngestError) {
     flush()
-    if fclose(file) != 0 {
-      throw .unreadable(path: path, reason: "write failed: \(String(cString: strerror(errno)))")
-    }
+    if fclose(file) != 0 && failure == 0 { failure = errno }
+    if failure != 0 { throw IngestError.writing(path, errno: failure) }
   }
 }

@@ -52,14 +52,12 @@ public final class ByteSource {
     checkedStandardInput = true
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     if fd < 0 {
-      let code = errno
-      if code == ENOENT || code == ENOTDIR { throw .fileNotFound(path: path) }
-      throw .unreadable(path: path, reason: String(cString: strerror(code)))
+      throw IngestError.reading(path, errno: errno)
     }
     var info = stat()
     if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
       close(fd)
-      throw .unreadable(path: path, reason: "it is a directory")
+      throw .notAFile(path: path, kind: "a directory")
     }
     var magic: (UInt8, UInt8) = (0, 0)
     let sniffed = withUnsafeMutableBytes(of: &magic) { pread(fd, $0.baseAddress, 2, 0) }
@@ -116,7 +114,7 @@ public final class ByteSource {
         return 0
       }
       if errno == EINTR { continue }
-      throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+      throw IngestError.reading(path, errno: errno)
     }
   }
 
@@ -161,7 +159,8 @@ public final class ByteSource {
   }
 
   /// Reads the whole input into memory (for small inputs such as experiment files).
-  public func readAll(limit: Int = 64 << 20) throws(IngestError) -> [UInt8] {
+  /// Stops with `.tooLarge` past `limit` bytes; `what` names the kind of file in that message.
+  public func readAll(limit: Int = 64 << 20, what: String = "this kind of file") throws(IngestError) -> [UInt8] {
     var result: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {
@@ -176,7 +175,7 @@ public final class ByteSource {
       if n == 0 { break }
       result.append(contentsOf: chunk[0..<n])
       if result.count > limit {
-        throw .unreadable(path: path, reason: "larger than \(limit >> 20) MiB")
+        throw .tooLarge(path: path, limit: limit, what: what)
       }
     }
     return result

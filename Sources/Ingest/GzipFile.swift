@@ -18,7 +18,7 @@ public final class GzipFile {
     self.path = path
     var fds: [Int32] = [-1, -1]
     guard ChildProcess.makePipe(&fds) else {
-      throw IngestError.unreadable(path: path, reason: "cannot create a pipe: \(String(cString: strerror(errno)))")
+      throw IngestError.unwritable(path: path, reason: "cannot create a pipe to gzip: \(String(cString: strerror(errno)))")
     }
     let result = ChildProcess.spawn(["gzip", "-n", "-c", "-6"]) { actions in
       posix_spawn_file_actions_adddup2(&actions, fds[0], 0)
@@ -33,7 +33,7 @@ public final class GzipFile {
       child = pid
     case .failure(let code):
       Glibc.close(fds[1])
-      throw .unreadable(path: path, reason: "cannot start gzip (\(String(cString: strerror(code))))")
+      throw .unwritable(path: path, reason: "cannot start gzip (\(String(cString: strerror(code)))); install gzip (Debian: apt-get install gzip)")
     }
     buffer.reserveCapacity(1 << 16)
   }
@@ -58,7 +58,7 @@ public final class GzipFile {
       let n = buffer.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
       if n < 0 {
         if errno == EINTR { continue }
-        throw .unreadable(path: path, reason: "write to gzip failed: \(String(cString: strerror(errno)))")
+        throw .unwritable(path: path, reason: "write to gzip failed: \(String(cString: strerror(errno))) (gzip stopped: is the disk full?)")
       }
       offset += n
     }
@@ -74,7 +74,7 @@ public final class GzipFile {
     let waited = waitpid(child, &status, 0)
     child = 0
     guard waited > 0, status == 0 else {
-      throw .unreadable(path: path, reason: "gzip failed writing it (status \(status))")
+      throw .unwritable(path: path, reason: "gzip failed writing it (exit status \(status)); check free space and the directory's permissions")
     }
   }
 }

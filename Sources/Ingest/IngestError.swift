@@ -5,8 +5,16 @@
 public enum IngestError: Error, Equatable, CustomStringConvertible {
   /// The file does not exist.
   case fileNotFound(path: String)
-  /// The file exists but could not be opened or read.
+  /// The file exists but could not be opened or read; `reason` says why and how to fix it
+  /// (see `IngestError.reading(_:errno:)`).
   case unreadable(path: String, reason: String)
+  /// The path names a directory (or another non-file) where a file is needed.
+  case notAFile(path: String, kind: String)
+  /// The file is larger than the limit for its kind (an experiment file over 64 MiB).
+  case tooLarge(path: String, limit: Int, what: String)
+  /// An output file or directory could not be created or written; `reason` says why and how to
+  /// fix it (see `IngestError.writing(_:errno:)`).
+  case unwritable(path: String, reason: String)
   /// The file has no header row.
   case emptyFile(path: String)
   /// A required column is missing from the header.
@@ -30,7 +38,13 @@ public enum IngestError: Error, Equatable, CustomStringConvertible {
     case .fileNotFound(let path):
       return "\(path): no such file; check the path (paths in an experiment file are relative to it)"
     case .unreadable(let path, let reason):
-      return "\(path): cannot be read (\(reason)); check its permissions"
+      return "\(path): cannot be read: \(reason)"
+    case .notAFile(let path, let kind):
+      return "\(path): is \(kind), not a file; give the path of a file"
+    case .tooLarge(let path, let limit, let what):
+      return "\(path): is larger than the \(limit >> 20) MiB limit for \(what); check that this is the right file"
+    case .unwritable(let path, let reason):
+      return "\(path): cannot be written: \(reason)"
     case .emptyFile(let path):
       return "\(path): the file is empty (a CSV needs a header row, JSON lines at least one record); check the export"
     case .missingColumn(let path, let column, let header):

@@ -116,6 +116,10 @@ public struct ExperimentDefinition: Sendable, Equatable {
     }
   }
 
+  /// The longest experiment key, arm or metric name, in UTF-8 bytes: names become file names
+  /// (`assign --split`, program reports), whose limit is 255 bytes on Linux filesystems.
+  public static let maximumNameLength = 128
+
   /// The most arms an experiment may have (arms are stored per user in one byte).
   public static let maximumArms = 100
 

@@ -22,7 +22,7 @@ public enum ExperimentFileDecoder {
     let bytes: [UInt8]
     let root: JSONNode
     do {
-      bytes = try ByteSource(path: path).readAll()
+      bytes = try ByteSource(path: path).readAll(what: "an experiment file")
       root = try JSONNode.parse(bytes, path: path)
     } catch {
       throw .input(error)
@@ -35,8 +35,7 @@ public enum ExperimentFileDecoder {
     throws(MeasurementError) -> ExperimentDefinition
   {
     var object = try ObjectReader(root, path: path, keyPath: "")
-    let key = try object.string("key")
-    guard !key.isEmpty else { throw object.invalid("key", "must not be empty") }
+    let key = try object.name("key")
     let salt = try object.optionalString("salt") ?? key
     let coverage = try object.optionalNumber("coverage") ?? 1
     guard coverage >= 0 && coverage <= 1 else {
@@ -103,8 +102,8 @@ public enum ExperimentFileDecoder {
     var arms: [ExperimentDefinition.Arm] = []
     for (index, node) in nodes.enumerated() {
       var arm = try ObjectReader(node, path: object.path, keyPath: "arms[\(index)]")
-      let name = try arm.string("name")
-      guard !name.isEmpty, name != "excluded" else {
+      let name = try arm.name("name")
+      guard name != "excluded" else {
         throw arm.invalid("name", "must be non-empty and not 'excluded' (reserved for users outside coverage)")
       }
       guard !arms.contains(where: { $0.name == name }) else {
@@ -137,8 +136,7 @@ public enum ExperimentFileDecoder {
     var metrics: [MetricDefinition] = []
     for (index, node) in nodes.enumerated() {
       var metric = try ObjectReader(node, path: object.path, keyPath: "metrics[\(index)]")
-      let name = try metric.string("name")
-      guard !name.isEmpty else { throw metric.invalid("name", "must not be empty") }
+      let name = try metric.name("name")
       guard !metrics.contains(where: { $0.name == name }) else {
         throw metric.invalid("name", "metric '\(name)' is defined twice")
       }

@@ -15,7 +15,7 @@ struct KlaviyoSourceReader {
   let zone: TimeZoneRule?
 
   func forEachRecord(_ body: (inout SourceRecord, Extraction) throws -> Bool) throws {
-    let bytes = try ByteSource(path: spec.path).readAll(limit: 1 << 30)
+    let bytes = try ByteSource(path: spec.path).readAll(limit: 1 << 30, what: "a Klaviyo JSON:API export (read whole)")
     let documents = try JSONNode.parseSequence(bytes, path: spec.path)
     var names: [String] = []
     let extractor = RecordExtractor(layout: layout, zone: zone) { name in

@@ -53,6 +53,22 @@ struct ObjectReader {
     return value
   }
 
+  /// A name (experiment key, arm, metric): a non-empty string of at most
+  /// `ExperimentDefinition.maximumNameLength` UTF-8 bytes without control or bidi formatting
+  /// characters (names become file names, table cells and terminal output).
+  mutating func name(_ key: String) throws(MeasurementError) -> String {
+    let value = try string(key)
+    guard !value.isEmpty else { throw invalid(key, "must not be empty") }
+    let limit = ExperimentDefinition.maximumNameLength
+    guard value.utf8.count <= limit else {
+      throw invalid(key, "is \(value.utf8.count) bytes long; names are limited to \(limit) bytes (they become file and directory names)")
+    }
+    if let bad = value.unicodeScalars.first(where: VisibleText.needsEscape) {
+      throw invalid(key, "contains the control or bidi formatting character \(VisibleText.escaped(String(bad))); names must be printable")
+    }
+    return value
+  }
+
   mutating func optionalString(_ key: String) throws(MeasurementError) -> String? {
     guard let node = try optionalNode(key) else { return nil }
     guard case .string(let value) = node.value else { throw mismatch(key, node, "a string") }

@@ -50,7 +50,7 @@ import Testing
     let contamination = try #require(checks.first { $0["key"] as? String == "contamination" })
     #expect(contamination["status"] as? String == "fail")
     #expect(contamination["measured"] as? String == "1 of 4 holdout users reached (25.00%)")
-    #expect(run.err.contains("1 of 13 checks failed: contamination"))
+    #expect(run.err.contains("1 of 14 checks failed: contamination"))
   }
 
   @Test func usersInSeveralArmsAndImplausibleDatesFail() {

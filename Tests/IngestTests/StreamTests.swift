@@ -89,7 +89,7 @@ import Testing
     #expect(throws: IngestError.fileNotFound(path: scratch.path + "/nope.jsonl")) {
       _ = try LineReader(path: scratch.path + "/nope.jsonl")
     }
-    #expect(throws: IngestError.unreadable(path: scratch.path, reason: "it is a directory")) {
+    #expect(throws: IngestError.notAFile(path: scratch.path, kind: "a directory")) {
       _ = try LineReader(path: scratch.path)
     }
   }
