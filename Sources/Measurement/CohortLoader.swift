@@ -45,17 +45,18 @@ struct CohortLoader {
     var firstRecorded: [Int32?] = []
 
     try reader.forEachRecord { (row: borrowing CSVRow) throws(IngestError) in
-      func reject(_ reason: Reconciliation.Reason, _ detail: String) throws(IngestError) {
-        ledger.reject(reason, line: row.line, detail: detail)
+      // Rows that reach the user id name it in their example's key.
+      func reject(_ reason: Reconciliation.Reason, _ detail: String, named: Bool = true) throws(IngestError) {
+        ledger.reject(reason, line: row.line, detail: detail, user: named ? row.field(userColumn) : nil)
         if strict { throw .strictRejection(path: path, line: row.line, reason: detail) }
       }
       if row.isMalformed {
-        return try reject(.malformedQuotes, "a quoted field is not closed properly")
+        return try reject(.malformedQuotes, "a quoted field is not closed properly", named: false)
       }
       guard row.count == fieldCount else {
-        return try reject(.wrongFieldCount, "expected \(fieldCount) fields, found \(row.count)")
+        return try reject(.wrongFieldCount, "expected \(fieldCount) fields, found \(row.count)", named: false)
       }
-      if row.isEmpty(userColumn) { return try reject(.emptyUserID, "user_id is empty") }
+      if row.isEmpty(userColumn) { return try reject(.emptyUserID, "user_id is empty", named: false) }
       guard let t0 = Timestamp.parse(row.field(entryColumn)) else {
         return try reject(
           .badTimestamp, "entered_at \(Self.quoted(row.field(entryColumn))) is not a timestamp")
@@ -82,9 +83,8 @@ struct CohortLoader {
       guard inserted else {
         if let recorded, let first = firstRecorded[Int(user)], first != recorded {
           split.usersInSeveralArms += 1
-          if split.severalArmExamples.count < Reconciliation.exampleLimit {
-            split.severalArmExamples.append(
-              "user \(table.ids.string(user)): \(armNames.string(first)), then \(armNames.string(recorded))")
+          split.severalArmList.offer(user: row.field(userColumn)) {
+            "user \(table.ids.string(user)): \(armNames.string(first)), then \(armNames.string(recorded))"
           }
         }
         return ledger.record(.duplicateUser)
@@ -105,11 +105,10 @@ struct CohortLoader {
           split.agreements += 1
         } else {
           split.disagreements += 1
-          if split.examples.count < 3 {
-            let id = table.ids.string(user)
+          split.disagreementList.offer(user: row.field(userColumn)) {
             let said = hashed.map { experiment.arms[$0].name } ?? "excluded"
             let was = arm.map { experiment.arms[$0].name } ?? "excluded"
-            split.examples.append("user \(id): recorded \(was), hash gives \(said)")
+            return "user \(table.ids.string(user)): recorded \(was), hash gives \(said)"
           }
         }
       }

@@ -91,8 +91,8 @@ extension EventJoiner {
       return channelCosts[Int(channel)]
     }
 
-    private mutating func reject(_ reason: Reconciliation.Reason, line: Int, _ detail: String) throws(IngestError) {
-      ledger.reject(reason, line: line, detail: detail)
+    /// Stops the run on a rejected row under `--strict`.
+    private func stopIfStrict(line: Int, _ detail: String) throws(IngestError) {
       if joiner.strict { throw .strictRejection(path: source.path, line: line, reason: detail) }
     }
 
@@ -139,7 +139,10 @@ extension EventJoiner {
       _ p: ParsedRecord, batch: ParsedBatch, line: Int, target: inout Target
     ) throws(IngestError) {
       switch p.kind {
-      case .rejected: return try reject(p.reason, line: line, batch.notes[Int(p.note)])
+      case .rejected:
+        let rejection = batch.rejections[Int(p.note)]
+        batch.withBytes(rejection.user) { ledger.reject(p.reason, line: line, detail: rejection.detail, user: $0) }
+        return try stopIfStrict(line: line, rejection.detail)
       case .notAnEvent: return ledger.record(.notAnEvent)
       case .record: break
       }
@@ -149,8 +152,9 @@ extension EventJoiner {
         case .duplicate: return ledger.record(.duplicate)
         case .conflicting:
           let key = batch.text[Int(p.keyStart)..<Int(p.keyStart + p.keyLength)]
-          target.findings.recordConflict(
-            "\(file):\(line): \(labels.dedupLabel(key)) repeats an earlier record with a different user, event, time or value")
+          target.findings.recordConflict(file: file, line: line) {
+            "\(labels.dedupLabel(key)) repeats an earlier record with a different user, event, time or value"
+          }
           return ledger.record(.duplicate)
         }
       }
@@ -160,16 +164,15 @@ extension EventJoiner {
       switch p.identity {
       case .user: break
       case .notInCohort: return ledger.record(.userNotInCohort)
-      case .unresolved:
-        if p.note >= 0 && target.findings.wantsExample(of: .unresolvedIdentity) {
-          target.findings.recordUnresolved("\(file):\(line): \(batch.notes[Int(p.note)])")
+      case .unresolved, .ambiguous:
+        let fate: Reconciliation.Fate = p.identity == .ambiguous ? .ambiguousIdentity : .unresolvedIdentity
+        let note = batch.aliases[Int(p.note)]
+        batch.withBytes(note.value) { alias in
+          target.findings.offerIdentityExample(fate, alias: alias, file: file, line: line) {
+            labels.identityDetail(note, ambiguous: fate == .ambiguousIdentity, in: batch)
+          }
         }
-        return ledger.record(.unresolvedIdentity)
-      case .ambiguous:
-        if p.note >= 0 && target.findings.wantsExample(of: .ambiguousIdentity) {
-          target.findings.recordAmbiguous("\(file):\(line): \(batch.notes[Int(p.note)])")
-        }
-        return ledger.record(.ambiguousIdentity)
+        return ledger.record(fate)
       }
       let u = Int(p.user)
       if !p.analysed { return ledger.record(.userNotAnalysed) }
@@ -198,6 +201,10 @@ extension EventJoiner {
         return nil
       }
       func userName() -> String { CohortLoader.quoted(Array(cohort.ids.string(Int32(u)).utf8)) }
+      func reject(_ detail: String) throws(IngestError) {
+        cohort.ids.withKey(Int32(u)) { ledger.reject(.valueOutOfRange, line: line, detail: detail, user: $0) }
+        try stopIfStrict(line: line, detail)
+      }
       var channel: Int32 = -1
       var messageCost: Int64 = 0
       if meaning.isExposure && offset >= 0 {
@@ -210,8 +217,7 @@ extension EventJoiner {
         messageCost = cost(of: channel, channels: target.channels)
         let (total, overflow) = target.outcomes.spend[u].addingReportingOverflow(messageCost)
         if overflow || total.magnitude > UserOutcomes.maximumMagnitude {
-          return try reject(
-            .valueOutOfRange, line: line, "user \(userName())'s message cost would pass ±\(UserOutcomes.maximumUnits)")
+          return try reject("user \(userName())'s message cost would pass ±\(UserOutcomes.maximumUnits)")
         }
       }
       for m in meaning.metrics where windows[m].additive {
@@ -221,7 +227,6 @@ extension EventJoiner {
         let (total, overflow) = current.addingReportingOverflow(increment)
         if overflow || total.magnitude > UserOutcomes.maximumMagnitude {
           return try reject(
-            .valueOutOfRange, line: line,
             "user \(userName())'s total for '\(joiner.experiment.metrics[m].name)' would pass ±\(UserOutcomes.maximumUnits)")
         }
       }

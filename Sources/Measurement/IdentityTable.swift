@@ -21,8 +21,8 @@ struct IdentityTable {
   private var firstLines: [[Int32]] = []
   /// Distinct alias values that belong to several units.
   private(set) var collisions = 0
-  /// The first collisions, as `file:line: detail`.
-  private(set) var collisionExamples: [String] = []
+  /// Examples of collisions, as `file:line: detail`, smallest alias value first.
+  private(set) var collisionExamples = ExampleList()
 
   static let notInCohort: Int32 = -1
   static let ambiguous: Int32 = -2
@@ -109,10 +109,12 @@ struct IdentityTable {
           if owner == unit || owner == Self.ambiguous { continue }
           table.owners[k][Int(id)] = Self.ambiguous
           table.collisions += 1
-          if table.collisionExamples.count < Reconciliation.exampleLimit {
-            table.collisionExamples.append(
-              "\(file):\(row.line): \(table.columns[k]) \(CohortLoader.quoted(row.field(column))) "
-                + "also belongs to another unit (line \(table.firstLines[k][Int(id)]))")
+          // Keyed by the alias value, then the column name (the detail's start): a value collides
+          // once per column, so the order-dependent line reference never decides.
+          let first = table.firstLines[k][Int(id)]
+          let alias = row.field(column)
+          table.collisionExamples.offer(user: alias, file: file, line: row.line) {
+            "\(table.columns[k]) \(CohortLoader.quoted(alias)) also belongs to another unit (\(file):\(first))"
           }
         }
         ledger.record(.used)

@@ -20,38 +20,46 @@ public struct JoinFindings: Sendable, Equatable {
   /// The first row in file order is kept, so the result depends on the export's order: a data
   /// problem to fix at the source.
   public private(set) var conflictingDuplicates = 0
-  /// The first examples, as `file:line: detail`.
-  public private(set) var conflictExamples: [String] = []
-
-  /// The first events whose aliases the identities file does not list, as `file:line: detail`
+  /// Examples of conflicting duplicates, keyed by their detail (the reused key), since which
+  /// row counts as the repeat (and so its user) depends on the order.
+  public private(set) var conflictList = ExampleList()
+  /// Examples of events whose aliases the identities file does not list, smallest alias first
   /// (their count is the `unresolved_identity` fate of each file).
-  public private(set) var unresolvedExamples: [String] = []
-  /// The first events whose alias belongs to several units (count: `ambiguous_identity`).
-  public private(set) var ambiguousExamples: [String] = []
-  /// Alias values the identities file lists for several units, and the first examples.
+  public private(set) var unresolvedList = ExampleList()
+  /// Examples of events whose alias belongs to several units (count: `ambiguous_identity`).
+  public private(set) var ambiguousList = ExampleList()
+  /// Alias values the identities file lists for several units.
   public internal(set) var identityCollisions = 0
-  /// The first collisions, as `file:line: detail`.
-  public internal(set) var collisionExamples: [String] = []
+  /// Examples of collisions, smallest alias value first.
+  public internal(set) var collisionList = ExampleList()
   /// Holdout markers recorded by the messaging platform (Braze EnrollInControl / Canvas entry in
   /// the control group, Iterable ExperimentHoldOut skips), compared with the analysed arms.
   public internal(set) var platformControl = PlatformControlCheck()
 
-  mutating func recordConflict(_ example: String) {
+  /// Examples of conflicting duplicates, as `file:line: detail`.
+  public var conflictExamples: [String] { conflictList.texts }
+  /// Examples of unresolved identities, as `file:line: detail`.
+  public var unresolvedExamples: [String] { unresolvedList.texts }
+  /// Examples of ambiguous identities, as `file:line: detail`.
+  public var ambiguousExamples: [String] { ambiguousList.texts }
+  /// Examples of identity collisions, as `file:line: detail`.
+  public var collisionExamples: [String] { collisionList.texts }
+
+  mutating func recordConflict(file: String, line: Int, detail: () -> String) {
     conflictingDuplicates += 1
-    if conflictExamples.count < Reconciliation.exampleLimit { conflictExamples.append(example) }
+    conflictList.offer(user: nil, file: file, line: line, detail: detail)
   }
 
-  /// True while examples of `fate` are still wanted.
-  func wantsExample(of fate: Reconciliation.Fate) -> Bool {
-    (fate == .ambiguousIdentity ? ambiguousExamples : unresolvedExamples).count < Reconciliation.exampleLimit
-  }
-
-  mutating func recordUnresolved(_ example: String) {
-    if unresolvedExamples.count < Reconciliation.exampleLimit { unresolvedExamples.append(example) }
-  }
-
-  mutating func recordAmbiguous(_ example: String) {
-    if ambiguousExamples.count < Reconciliation.exampleLimit { ambiguousExamples.append(example) }
+  /// Offers an example of an event whose identity did not resolve (`fate` unresolved or
+  /// ambiguous), naming `alias`.
+  mutating func offerIdentityExample(
+    _ fate: Reconciliation.Fate, alias: UnsafeBufferPointer<UInt8>?, file: String, line: Int, detail: () -> String
+  ) {
+    if fate == .ambiguousIdentity {
+      ambiguousList.offer(user: alias, file: file, line: line, detail: detail)
+    } else {
+      unresolvedList.offer(user: alias, file: file, line: line, detail: detail)
+    }
   }
 
   /// No findings.
@@ -71,8 +79,11 @@ public struct PlatformControlCheck: Sendable, Equatable {
   public var inControlArm = 0
   /// Of them, users in a treatment arm.
   public var inTreatmentArms = 0
-  /// The first disagreements, as `user (arm)`.
-  public var examples: [String] = []
+  /// Examples of disagreement, smallest user id first.
+  public internal(set) var exampleList = ExampleList()
+
+  /// Examples of disagreement, as `user (arm)`.
+  public var examples: [String] { exampleList.texts }
 
   /// Creates an empty check.
   public init() {}

@@ -44,7 +44,7 @@ public struct Measurer: Sendable {
       identities = table
       files.append(ledger)
       target.findings.identityCollisions = table.collisions
-      target.findings.collisionExamples = table.collisionExamples
+      target.findings.collisionList = table.collisionExamples
     }
     var joiner = EventJoiner(experiment: experiment, asOf: asOf, strict: strict)
     joiner.threads = threads
@@ -79,8 +79,10 @@ public struct Measurer: Sendable {
         check.inControlArm += 1
       } else {
         check.inTreatmentArms += 1
-        if check.examples.count < Reconciliation.exampleLimit {
-          check.examples.append("\(cohort.ids.string(Int32(u))) (\(experiment.arms[Int(cohort.arm[u])].name))")
+        cohort.ids.withKey(Int32(u)) { id in
+          check.exampleList.offer(user: id) {
+            "\(cohort.ids.string(Int32(u))) (\(experiment.arms[Int(cohort.arm[u])].name))"
+          }
         }
       }
     }

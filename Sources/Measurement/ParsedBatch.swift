@@ -36,7 +36,8 @@ struct ParsedRecord: Sendable {
   /// The de-duplication key's bytes in `text`, for the message of a conflicting reuse.
   var keyStart: Int32 = 0
   var keyLength: Int32 = 0
-  /// An index into the batch's `notes` (a rejection's detail, an identity example), or −1.
+  /// For a rejected record an index into the batch's `rejections`; for an unresolved or
+  /// ambiguous identity, into its `aliases`; else −1.
   var note: Int32 = -1
 }
 
@@ -44,7 +45,11 @@ struct ParsedRecord: Sendable {
 struct ParsedBatch: Sendable {
   var records: [ParsedRecord] = []
   var text: [UInt8] = []
-  var notes: [String] = []
+  /// Rejected records' details and user ids, for their examples.
+  var rejections: [Rejection] = []
+  /// The aliases unresolved and ambiguous records show in their examples (every such record
+  /// has one: which become examples is decided in the fold, by key).
+  var aliases: [AliasNote] = []
   /// Cohort lookups not yet done, made together by `RecordResolver.finish` (their misses overlap):
   /// the prepared keys (longer ones' bytes in `text`) and the records they belong to.
   var lookups: [ByteKeyTable.Lookup] = []
@@ -53,9 +58,6 @@ struct ParsedBatch: Sendable {
   var linesBefore = 0
   /// The chunk's size in bytes.
   var bytes = 0
-  /// Identity examples written so far (at most `Reconciliation.exampleLimit` per kind).
-  var unresolvedNotes = 0
-  var ambiguousNotes = 0
   /// The error that stopped the chunk, raised when the batch is consumed (in file order).
   var failure: IngestError? = nil
   /// True when the chunk held at least one non-blank line.
@@ -71,8 +73,47 @@ struct ParsedBatch: Sendable {
     text.reserveCapacity(expected * 16)
   }
 
-  mutating func note(_ text: String) -> Int32 {
-    notes.append(text)
-    return Int32(notes.count - 1)
+  /// A rejected record's detail, and the user id it read (its bytes in `text`), if any.
+  struct Rejection: Sendable {
+    var detail: String
+    var user: Bytes?
+  }
+
+  /// The alias an unresolved or ambiguous record shows: its id field and bytes in `text`
+  /// (nil: an unresolved record that had only aliases without an identities column).
+  struct AliasNote: Sendable {
+    var field: Int32
+    var value: Bytes?
+  }
+
+  /// A range of `text`.
+  struct Bytes: Sendable {
+    var start: Int32
+    var count: Int32
+  }
+
+  /// Appends `bytes` to `text` and returns where they are.
+  mutating func keep(_ bytes: ArraySlice<UInt8>) -> Bytes {
+    let start = Int32(text.count)
+    text.append(contentsOf: bytes)
+    return Bytes(start: start, count: Int32(bytes.count))
+  }
+
+  /// Calls `body` with the bytes of `range` (nil for none).
+  func withBytes<R>(_ range: Bytes?, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
+    guard let range else { return body(nil) }
+    return text.withUnsafeBufferPointer { all in
+      body(UnsafeBufferPointer(rebasing: all[Int(range.start)..<Int(range.start + range.count)]))
+    }
+  }
+
+  mutating func note(_ rejection: Rejection) -> Int32 {
+    rejections.append(rejection)
+    return Int32(rejections.count - 1)
+  }
+
+  mutating func note(_ alias: AliasNote) -> Int32 {
+    aliases.append(alias)
+    return Int32(aliases.count - 1)
   }
 }

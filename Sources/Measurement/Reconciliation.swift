@@ -1,7 +1,8 @@
 /// The account of every row of one input file: what happened to it.
 ///
 /// Every data row read lands in exactly one `Fate`, so the counts add up to `rowsRead`; rejected
-/// rows are further broken down by reason, with the first examples as `file:line: reason`.
+/// rows are further broken down by reason, with a few examples of each as `file:line: detail`,
+/// chosen by `ExampleList`'s key (smallest user id first), not by position in the file.
 public struct Reconciliation: Sendable, Equatable {
   /// What happened to a row.
   public enum Fate: Int, Sendable, Equatable, CaseIterable {
@@ -131,7 +132,7 @@ public struct Reconciliation: Sendable, Equatable {
   }
 
   /// The number of examples kept per reason.
-  public static let exampleLimit = 3
+  public static let exampleLimit = ExampleList.limit
 
   /// Which input this is: `cohort`, `messages` or `events`.
   public let role: String
@@ -146,8 +147,11 @@ public struct Reconciliation: Sendable, Equatable {
   public private(set) var fates = [Int](repeating: 0, count: Fate.allCases.count)
   /// Rejected rows per reason, indexed by `Reason.rawValue`.
   public private(set) var reasons = [Int](repeating: 0, count: Reason.allCases.count)
-  /// The first examples per reason, as `file:line: detail`.
-  public private(set) var examples = [[String]](repeating: [], count: Reason.allCases.count)
+  /// The examples per reason, indexed by `Reason.rawValue`.
+  public private(set) var exampleLists = [ExampleList](repeating: ExampleList(), count: Reason.allCases.count)
+
+  /// The examples per reason as `file:line: detail`, indexed by `Reason.rawValue`.
+  public var examples: [[String]] { exampleLists.map(\.texts) }
 
   /// An empty account for the file at `path`.
   public init(role: String, path: String) {
@@ -167,13 +171,18 @@ public struct Reconciliation: Sendable, Equatable {
     fates[fate.rawValue] += 1
   }
 
-  /// Records a rejected row, keeping the first examples.
-  public mutating func reject(_ reason: Reason, line: Int, detail: String) {
+  /// Records a rejected row, offering it as an example of `reason`.
+  ///
+  /// - Parameters:
+  ///   - reason: Why the row was rejected.
+  ///   - line: The row's line in the file.
+  ///   - detail: What is wrong with it.
+  ///   - user: The row's user id, when it could be read (the example's key; nil sorts after
+  ///     every id, by detail).
+  public mutating func reject(_ reason: Reason, line: Int, detail: String, user: UnsafeBufferPointer<UInt8>? = nil) {
     record(.rejected)
     reasons[reason.rawValue] += 1
-    if examples[reason.rawValue].count < Self.exampleLimit {
-      examples[reason.rawValue].append("\(Self.fileName(path)):\(line): \(detail)")
-    }
+    exampleLists[reason.rawValue].offer(user: user, file: Self.fileName(path), line: line) { detail }
   }
 
   /// Adds another account of the same file (e.g. a chunk processed in parallel).
@@ -182,8 +191,7 @@ public struct Reconciliation: Sendable, Equatable {
     for i in fates.indices { fates[i] += other.fates[i] }
     for i in reasons.indices {
       reasons[i] += other.reasons[i]
-      let room = Self.exampleLimit - examples[i].count
-      if room > 0 { examples[i].append(contentsOf: other.examples[i].prefix(room)) }
+      exampleLists[i].merge(other.exampleLists[i])
     }
   }
 

@@ -18,7 +18,9 @@ struct RecordResolver: @unchecked Sendable {
     case .rejected(let reason, let detail):
       p.kind = .rejected
       p.reason = reason
-      p.note = batch.note(detail)
+      // The record's first id value, when it got that far, keys its example.
+      let user = r.ids.lazy.compactMap { $0 }.first.map { batch.keep(r.text[$0]) }
+      p.note = batch.note(ParsedBatch.Rejection(detail: detail, user: user))
       batch.records.append(p)
       return
     case .notAnEvent:
@@ -68,19 +70,11 @@ struct RecordResolver: @unchecked Sendable {
       if let user = resolver.identities.user(ofUnit: unit) { p.user = user } else { p.identity = .notInCohort }
     case .ambiguous(let k, let range):
       p.identity = .ambiguous
-      if batch.ambiguousNotes < Reconciliation.exampleLimit {
-        batch.ambiguousNotes += 1
-        p.note = batch.note(
-          "\(idFields[k]) \(CohortLoader.quoted(r.text[range])) belongs to several units in the identities file")
-      }
+      p.note = batch.note(ParsedBatch.AliasNote(field: Int32(k), value: batch.keep(r.text[range])))
     case .unresolved(let last):
       p.identity = .unresolved
-      if batch.unresolvedNotes < Reconciliation.exampleLimit {
-        batch.unresolvedNotes += 1
-        p.note = batch.note(
-          last.map { "\(idFields[$0.field]) \(CohortLoader.quoted(r.text[$0.range])) is not in the identities file" }
-            ?? "only alias ids, and no identities file column for them")
-      }
+      p.note = batch.note(
+        ParsedBatch.AliasNote(field: Int32(last?.field ?? -1), value: last.map { batch.keep(r.text[$0.range]) }))
     }
     batch.records.append(p)
   }
@@ -116,6 +110,14 @@ struct RecordResolver: @unchecked Sendable {
         }
       }
     }
+  }
+
+  /// The detail of an identity example: the alias `note` shows and why it did not resolve.
+  func identityDetail(_ note: ParsedBatch.AliasNote, ambiguous: Bool, in batch: ParsedBatch) -> String {
+    guard let value = note.value, note.field >= 0 else { return "only alias ids, and no identities file column for them" }
+    let bytes = batch.text[Int(value.start)..<Int(value.start + value.count)]
+    let alias = "\(idFields[Int(note.field)]) \(CohortLoader.quoted(bytes))"
+    return alias + (ambiguous ? " belongs to several units in the identities file" : " is not in the identities file")
   }
 
   /// A de-duplication key for messages: `event_id 'e1'`, or the fields and values of a

@@ -11,12 +11,18 @@ public struct SplitCheck: Sendable, Equatable {
   public var agreements = 0
   /// Users whose recorded arm differs from the hashed arm.
   public var disagreements = 0
-  /// The first examples of disagreement.
-  public var examples: [String] = []
+  /// Examples of disagreement, smallest user id first (`ExampleList`).
+  public internal(set) var disagreementList = ExampleList()
   /// Users listed again in the cohort with a different recorded arm (the first row is kept).
   public var usersInSeveralArms = 0
-  /// The first such users, as `user: arm1, then arm2`.
-  public var severalArmExamples: [String] = []
+  /// Examples of such users, smallest user id first.
+  public internal(set) var severalArmList = ExampleList()
+
+  /// Examples of disagreement, as `user X: recorded A, hash gives B`.
+  public var examples: [String] { disagreementList.texts }
+  /// Examples of users in several arms, as `user X: A, then B` (in file order, so a different
+  /// row order can swap the arms: the first row is the one kept).
+  public var severalArmExamples: [String] { severalArmList.texts }
 
   /// Creates an empty check.
   public init() {}

@@ -282,7 +282,7 @@ public enum MarkdownReportRenderer {
       out += MarkdownText.table(["fate", "rows"], rows, alignRight: [1])
       let examples = file.examples.flatMap { $0 }
       if !examples.isEmpty {
-        out += "\nFirst rejected rows:\n\n"
+        out += "\nExamples of rejected rows, by reason:\n\n"
         for example in examples { out += "- \(MarkdownText.plain(example))\n" }
       }
       out += "\n"
