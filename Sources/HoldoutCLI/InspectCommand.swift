@@ -73,8 +73,9 @@ enum InspectCommand {
       spec.timeZone = zone
     }
     if spec.format == .csv || spec.format == .jsonl {
+      let framing = try SourceInspector.framing(of: spec).map { "framing: \($0)\n" } ?? ""
       console.out(
-        "file: \(VisibleText.escaped(path))\nformat: \(spec.format.rawValue) (\(VisibleText.escaped(reason)))\n\n"
+        "file: \(VisibleText.escaped(path))\nformat: \(spec.format.rawValue) (\(VisibleText.escaped(reason)))\n\(framing)\n"
           + "A generic source needs its mapping in the experiment file (id, fields.event, fields.time, …;\n"
           + "see docs/inputs.md); then run: holdout inspect --experiment EXPERIMENT\n")
       return 0
@@ -88,7 +89,9 @@ enum InspectCommand {
   static func describe(
     _ spec: SourceSpec, role: String, reason: String, identities: IdentitiesSpec?, rows: Int, summary: Bool
   ) throws -> String {
-    var text = "file: \(VisibleText.escaped(spec.path))\nformat: \(spec.format.rawValue) (\(VisibleText.escaped(reason)))\nrole: \(role)\n\nmapping:\n"
+    var text = "file: \(VisibleText.escaped(spec.path))\nformat: \(spec.format.rawValue) (\(VisibleText.escaped(reason)))\n"
+    if let framing = try SourceInspector.framing(of: spec) { text += "framing: \(framing)\n" }
+    text += "role: \(role)\n\nmapping:\n"
     for (part, fields) in SourceInspector.mapping(of: spec, role: role) {
       text += "  \(part.padding(8))\(VisibleText.escaped(fields))\n"
     }

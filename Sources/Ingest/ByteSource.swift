@@ -23,6 +23,9 @@ public final class ByteSource {
   private var checkedStandardInput: Bool
   private var memory: [UInt8]? = nil
   private var memoryOffset = 0
+  /// Bytes handed back by `unread`, served before the rest of the input.
+  private var replay: [UInt8] = []
+  private var replayOffset = 0
   /// The number of bytes the source will yield, when known in advance: a regular uncompressed
   /// file or bytes in memory. Nil for standard input, pipes and compressed files.
   public let byteCount: Int?
@@ -86,6 +89,16 @@ public final class ByteSource {
 
   /// Reads up to `count` bytes into `buffer`; returns the number read, 0 at end of input.
   public func read(into buffer: UnsafeMutableRawPointer, count: Int) throws(IngestError) -> Int {
+    if replayOffset < replay.count {
+      let n = min(count, replay.count - replayOffset)
+      replay.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress! + replayOffset, byteCount: n) }
+      replayOffset += n
+      if replayOffset == replay.count {
+        replay = []
+        replayOffset = 0
+      }
+      return n
+    }
     if let memory {
       let n = min(count, memory.count - memoryOffset)
       if n > 0 {
@@ -116,6 +129,15 @@ public final class ByteSource {
       if errno == EINTR { continue }
       throw IngestError.reading(path, errno: errno)
     }
+  }
+
+  /// Hands `bytes` back to the source: the next reads return them, then what follows them. For
+  /// looking at the start of a stream that cannot be read twice (a gzip pipe, standard input)
+  /// before choosing its reader (`JSONFraming.detect`).
+  public func unread(_ bytes: [UInt8]) {
+    guard !bytes.isEmpty else { return }
+    replay = bytes + replay[replayOffset...]
+    replayOffset = 0
   }
 
   /// Waits for `gzip -dc` at end of input and turns a failure into an error.

@@ -69,8 +69,10 @@ struct EventJoiner {
       var fold = Fold(
         joiner: self, source: source, role: role, cohort: cohort, resolver: resolver, layout: reader.layout)
       let records = fold.labels
-      if !reader.isChunkable {
-        // Sequential sources: the same steps as a wave, a batch of up to 65,536 records at a time.
+      let opened = try reader.openJSON()
+      if !reader.isChunkable(opened?.framing) {
+        // Sequential sources (Klaviyo pages, JSON arrays, concatenated documents): the same
+        // steps as a wave, a batch of up to 65,536 records at a time.
         func foldBatch(_ batch: ParsedBatch) throws {
           var wave = [batch]
           records.finish(&wave[0])
@@ -78,7 +80,7 @@ struct EventJoiner {
           try fold.consume(wave[0], target: &target)
         }
         var batch = ParsedBatch()
-        try reader.forEachRecord { record, extraction in
+        try reader.forEachRecord(opened) { record, extraction in
           records.append(record, extraction, lineOffset: 0, to: &batch)
           if batch.records.count >= 1 << 16 {
             try foldBatch(batch)
@@ -89,21 +91,21 @@ struct EventJoiner {
         try foldBatch(batch)
         return fold.ledger
       }
-      try readChunks(reader, records, fold: &fold, target: &target, dedup: &dedup)
+      let bytes = try opened?.source ?? ByteSource(path: source.path)
+      try readChunks(reader, bytes, records, fold: &fold, target: &target, dedup: &dedup)
       return fold.ledger
     }
   }
 
-  /// Reads a line-oriented source in chunks: each wave of chunks is parsed in parallel (into
+  /// Reads a line-oriented source (`source`, opened from its start) in chunks: each wave of chunks is parsed in parallel (into
   /// `ParsedBatch`es, with every read-only lookup done) while the previous wave is folded on this
   /// thread in file order, so the result is identical for any thread count. `threads − 1` workers
   /// and, once its fold is done, this thread claim the wave's chunks one by one.
   private func readChunks(
-    _ reader: SourceReader, _ records: RecordResolver, fold: inout Fold, target: inout Target,
-    dedup: inout DedupTable
+    _ reader: SourceReader, _ source: ByteSource, _ records: RecordResolver, fold: inout Fold,
+    target: inout Target, dedup: inout DedupTable
   ) throws {
-    var chunks = ChunkReader(
-      source: try ByteSource(path: reader.spec.path), quoted: reader.spec.format.isCSV, chunkSize: chunkSize)
+    var chunks = ChunkReader(source: source, quoted: reader.spec.format.isCSV, chunkSize: chunkSize)
     let threads = max(1, self.threads)
     var header: [String]? = nil
     var pending: [ParsedBatch] = []

@@ -1,7 +1,8 @@
 import Ingest
 
 /// Guesses a file's export format from its first record (and, for Braze, its folder name), for
-/// `holdout inspect`. The guess is a starting point shown with its reason; an experiment file
+/// `holdout inspect`. A JSON file's first record is its first line, the first element of its
+/// top-level array, or its first pretty-printed document (`JSONFraming`). The guess is a starting point shown with its reason; an experiment file
 /// always names the format explicitly.
 public enum FormatGuesser {
   /// The guessed format and why.
@@ -36,25 +37,47 @@ public enum FormatGuesser {
     guard let first = head.firstIndex(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else {
       throw .input(.emptyFile(path: path))
     }
-    if head[first] == UInt8(ascii: "{") { return guessJSON(head) }
+    if head[first] == UInt8(ascii: "{") || head[first] == UInt8(ascii: "[") {
+      return guessJSON(head, firstRecord: try firstRecord(path: path, head: head))
+    }
     return guessCSV(head)
   }
 
-  private static func guessJSON(_ head: [UInt8]) -> Guess {
-    let lineEnd = head.firstIndex(of: 0x0A) ?? head.endIndex
+  /// The first record of a JSON file in any framing: its first line, the first element of its
+  /// array, or its first (pretty-printed) document; empty when there is none.
+  private static func firstRecord(path: String, head: [UInt8]) throws(MeasurementError) -> [UInt8] {
+    try readingInput(path: path) {
+      let source = try ByteSource(path: path)
+      if try JSONFraming.detect(source).isLineOriented {
+        return Array(head[..<(head.firstIndex(of: 0x0A) ?? head.endIndex)])
+      }
+      var record: [UInt8] = []
+      var reader = JSONDocumentReader(source: source)
+      try reader.forEachDocument { document in
+        if document.issue == nil { record = Array(document.bytes) }
+        return false
+      }
+      return record
+    }
+  }
+
+  private static func guessJSON(_ head: [UInt8], firstRecord: [UInt8]) -> Guess {
     var scanner = JSONScanner(paths: JSONFieldPaths(probes.map(JSONFieldPaths.split)))
-    let parsed = head[..<lineEnd].withUnsafeBufferPointer { line -> Bool in
-      (try? scanner.scan(line)) != nil
+    let parsed = firstRecord.withUnsafeBufferPointer { record -> Bool in
+      (try? scanner.scan(record)) != nil
     }
     func has(_ name: String) -> Bool {
       parsed && !scanner.fields[probes.firstIndex(of: name)!].isMissing
+    }
+    if firstRecord.isEmpty {
+      return Guess(format: .jsonl, reason: "no complete first record to guess from (an empty JSON array?); give --format")
     }
     let text = String(decoding: head, as: UTF8.self)
     if !parsed || (has("data") && text.contains("\"relationships\"")) {
       if text.contains("\"relationships\"") {
         return Guess(format: .klaviyo, reason: "a JSON:API document with data[] and relationships (Klaviyo events)")
       }
-      return Guess(format: .jsonl, reason: "JSON that is not one object per line; map its fields by hand")
+      return Guess(format: .jsonl, reason: "JSON whose first record is not a complete object; map its fields by hand")
     }
     if has("object_type") && has("metric") {
       return Guess(format: .customerio, reason: "object_type and metric fields (Customer.io reporting webhooks)")
@@ -74,7 +97,7 @@ public enum FormatGuesser {
     if has("eventName") || has("dataFields") {
       return Guess(format: .iterable, reason: "eventName / dataFields (Iterable)")
     }
-    return Guess(format: .jsonl, reason: "JSON lines of an unknown shape; map its fields with format \"jsonl\"")
+    return Guess(format: .jsonl, reason: "JSON records of an unknown shape; map their fields with format \"jsonl\"")
   }
 
   private static func guessCSV(_ head: [UInt8]) -> Guess {

@@ -115,6 +115,14 @@ public enum SourceInspector {
     }
   }
 
+  /// How the records of a JSON-record source are laid out (JSON lines, an array, concatenated
+  /// documents), detected from its first bytes as when it is read; nil for CSV and Klaviyo
+  /// sources and for standard input (which cannot be read twice).
+  public static func framing(of spec: SourceSpec) throws(MeasurementError) -> JSONFraming? {
+    guard spec.format.isJSONRecords, spec.path != "-" else { return nil }
+    return try readingInput(path: spec.path) { try JSONFraming.detect(ByteSource(path: spec.path)) }
+  }
+
   /// How `spec`'s records map to Holdout's parts, as (part, fields) lines for display.
   public static func mapping(of spec: SourceSpec, role: String = "events") -> [(String, String)] {
     let layout = SourceReader(spec: spec, role: role == "messages" ? .messages : .events).layout

@@ -3,8 +3,10 @@ import Ingest
 /// Reads any `SourceSpec` record by record, in file order, handing each to a callback as a
 /// `SourceRecord` with its `Extraction` (a record, a rejection with reason, or not an event).
 ///
-/// JSON-lines formats go through `JSONScanner` (no tree per line), CSV formats through
-/// `CSVReader`, Klaviyo's JSON:API pages through the tree parser (pages are small documents).
+/// JSON-record formats go through `JSONSourceReader` (`JSONScanner`, no tree per record), as
+/// JSON lines, a top-level array or concatenated documents (`JSONFraming`, detected from the
+/// first bytes); CSV formats through `CSVReader`; Klaviyo's JSON:API pages through the tree
+/// parser (pages are small documents).
 /// `.gz` files and `-` (standard input) work for every format (see `ByteSource`).
 struct SourceReader: Sendable {
   let spec: SourceSpec
@@ -33,24 +35,59 @@ struct SourceReader: Sendable {
     return nil
   }
 
+  /// A JSON-record source opened, with the framing of its records detected from its first bytes.
+  struct OpenedJSON {
+    /// The bytes, from the start (the detection's look-ahead is handed back).
+    let source: ByteSource
+    /// How the records are laid out.
+    let framing: JSONFraming
+  }
+
+  /// Opens a JSON-record source and detects its framing; nil for CSV and Klaviyo sources, whose
+  /// readers open their files themselves.
+  func openJSON() throws(IngestError) -> OpenedJSON? {
+    guard spec.format.isJSONRecords else { return nil }
+    let source = try ByteSource(path: spec.path)
+    return OpenedJSON(source: source, framing: try JSONFraming.detect(source))
+  }
+
   /// Calls `body` with every record. `body` returns false to stop early (inspect).
   func forEachRecord(
     _ body: (inout SourceRecord, Extraction) throws -> Bool
   ) throws {
-    switch spec.format {
-    case .holdout, .csv, .customerioCSV, .iterableCSV:
-      var reader = try CSVReader(path: spec.path)
-      try CSVSourceReader(spec: spec, layout: layout, zone: zone).forEachRecord(&reader, header: nil, body)
-    case .klaviyo:
-      try KlaviyoSourceReader(spec: spec, layout: layout, zone: zone).forEachRecord(body)
-    case .jsonl, .customerio, .braze, .iterable, .amplitude, .mixpanel, .segment:
-      var reader = try LineReader(path: spec.path)
-      if try !readJSONLines(&reader, body) { throw IngestError.emptyFile(path: spec.path) }
-    }
+    try forEachRecord(try openJSON(), body)
   }
 
-  /// True for formats read line by line, which can be cut into chunks and parsed in parallel.
-  var isChunkable: Bool { spec.format != .klaviyo }
+  /// Calls `body` with every record of `opened` (from `openJSON`), or, for CSV and Klaviyo, of
+  /// the file.
+  func forEachRecord(
+    _ opened: OpenedJSON?, _ body: (inout SourceRecord, Extraction) throws -> Bool
+  ) throws {
+    if let opened {
+      let json = JSONSourceReader(layout: layout, zone: zone)
+      if opened.framing.isLineOriented {
+        var reader = LineReader(source: opened.source)
+        if try !json.forEachRecord(&reader, body) { throw IngestError.emptyFile(path: spec.path) }
+      } else {
+        var reader = JSONDocumentReader(source: opened.source)
+        try json.forEachRecord(&reader, body)
+      }
+      return
+    }
+    if spec.format == .klaviyo {
+      try KlaviyoSourceReader(spec: spec, layout: layout, zone: zone).forEachRecord(body)
+      return
+    }
+    var reader = try CSVReader(path: spec.path)
+    try CSVSourceReader(spec: spec, layout: layout, zone: zone).forEachRecord(&reader, header: nil, body)
+  }
+
+  /// True for sources read line by line, which can be cut into chunks and parsed in parallel:
+  /// CSV, and JSON lines (`framing` from `openJSON`). Klaviyo pages, JSON arrays and
+  /// concatenated documents are read sequentially.
+  func isChunkable(_ framing: JSONFraming?) -> Bool {
+    spec.format != .klaviyo && (framing?.isLineOriented ?? true)
+  }
 
   /// The CSV header names at the start of the first chunk.
   func csvHeader(_ chunk: ChunkReader.Chunk) throws -> [String] {
@@ -75,59 +112,6 @@ struct SourceReader: Sendable {
       return true
     }
     var reader = LineReader(source: source, blockSize: blockSize, skipsBOM: chunk.index == 0)
-    return try readJSONLines(&reader, body)
-  }
-
-  /// Reads JSON lines; returns false when there was no line at all.
-  private func readJSONLines(
-    _ reader: inout LineReader, _ body: (inout SourceRecord, Extraction) throws -> Bool
-  ) throws -> Bool {
-    var paths: [[String]] = []
-    var dotted: [String] = []
-    let extractor = RecordExtractor(layout: layout, zone: zone) { name in
-      if let index = dotted.firstIndex(of: name) { return index }
-      dotted.append(name)
-      paths.append(JSONFieldPaths.split(name))
-      return paths.count - 1
-    }
-    var scanner = JSONScanner(paths: JSONFieldPaths(paths), unwrapsUnions: layout.unwrapsUnions)
-    var record = SourceRecord()
-    var sawLine = false
-    try reader.forEachLine { (line, bytes) throws -> Bool in
-      sawLine = true
-      do throws(JSONScanner.Failure) {
-        try scanner.scan(bytes)
-      } catch {
-        record.reset(line: line, idCount: 0)
-        switch error {
-        case .malformed(let message, let column):
-          return try body(&record, .rejected(.malformedJSON, "invalid JSON at column \(column): \(message)"))
-        case .invalidUTF8(let column):
-          return try body(&record, .rejected(.invalidUTF8, "invalid UTF-8 at column \(column)"))
-        }
-      }
-      let fields = ScannedFields(scanner: scanner, line: bytes)
-      let outcome = extractor.extract(fields, line: line, into: &record)
-      return try body(&record, outcome)
-    }
-    return sawLine
-  }
-}
-
-/// The fields of a scanned JSON line.
-struct ScannedFields: RecordFields {
-  let scanner: JSONScanner
-  let line: UnsafeBufferPointer<UInt8>
-
-  func kind(_ slot: Int) -> JSONScanner.Field.Kind {
-    guard slot >= 0 else { return .absent }
-    let field = scanner.fields[slot]
-    if field.kind == .string && field.range.isEmpty { return .absent }
-    return field.kind
-  }
-
-  func appendText(_ slot: Int, to output: inout [UInt8]) {
-    guard slot >= 0 else { return }
-    scanner.appendText(slot, of: line, to: &output)
+    return try JSONSourceReader(layout: layout, zone: zone).forEachRecord(&reader, body)
   }
 }

@@ -34,6 +34,10 @@ public struct SourceSpec: Sendable, Equatable {
     /// True for formats read as CSV.
     public var isCSV: Bool { self == .holdout || self == .csv || self == .customerioCSV || self == .iterableCSV }
 
+    /// True for formats whose records are JSON objects read by `JSONScanner`: as JSON lines, a
+    /// top-level array or concatenated documents (`JSONFraming`). Not Klaviyo's pages.
+    public var isJSONRecords: Bool { !isCSV && self != .klaviyo }
+
     /// The supported format names, for messages.
     public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
   }

@@ -1,0 +1,102 @@
+import Ingest
+
+/// Reads the JSON-record formats (`jsonl`, Customer.io, Braze, Iterable, Amplitude, Mixpanel,
+/// Segment) in any `JSONFraming`: lines from a `LineReader`, or the elements of an array and
+/// concatenated documents from a `JSONDocumentReader`.
+///
+/// Either way each record goes through the same `JSONScanner` (the layout's paths only, no tree)
+/// and `RecordExtractor`, so the field mapping is the same. A record that is not valid JSON is
+/// rejected (`malformed_json`, `invalid_utf8`) with the position of the fault: the column for a
+/// line, the file line and column for a multi-line document.
+struct JSONSourceReader {
+  let layout: SourceLayout
+  let zone: TimeZoneRule?
+
+  /// Reads JSON lines; returns false when there was no line at all.
+  func forEachRecord(
+    _ reader: inout LineReader, _ body: (inout SourceRecord, Extraction) throws -> Bool
+  ) throws -> Bool {
+    var parser = Parser(layout: layout, zone: zone)
+    var sawLine = false
+    try reader.forEachLine { (line, bytes) throws -> Bool in
+      sawLine = true
+      return try parser.read(bytes, line: line, body) { column in "column \(column)" }
+    }
+    return sawLine
+  }
+
+  /// Reads the records of a top-level array or of concatenated documents.
+  func forEachRecord(
+    _ reader: inout JSONDocumentReader, _ body: (inout SourceRecord, Extraction) throws -> Bool
+  ) throws {
+    var parser = Parser(layout: layout, zone: zone)
+    try reader.forEachDocument { (document) throws -> Bool in
+      if let issue = document.issue {
+        parser.record.reset(line: document.line, idCount: 0)
+        return try body(&parser.record, .rejected(.malformedJSON, issue))
+      }
+      return try parser.read(document.bytes, line: document.line, body) { column in
+        let (line, at) = JSONDocumentReader.position(of: column - 1, in: document)
+        return line == document.line ? "column \(at)" : "line \(line), column \(at)"
+      }
+    }
+  }
+
+  /// The scanner and extractor of one file, and its reused record.
+  private struct Parser {
+    var scanner: JSONScanner
+    let extractor: RecordExtractor
+    var record = SourceRecord()
+
+    init(layout: SourceLayout, zone: TimeZoneRule?) {
+      var paths: [[String]] = []
+      var dotted: [String] = []
+      extractor = RecordExtractor(layout: layout, zone: zone) { name in
+        if let index = dotted.firstIndex(of: name) { return index }
+        dotted.append(name)
+        paths.append(JSONFieldPaths.split(name))
+        return paths.count - 1
+      }
+      scanner = JSONScanner(paths: JSONFieldPaths(paths), unwrapsUnions: layout.unwrapsUnions)
+    }
+
+    /// Scans one record and hands it to `body`; `position` describes a 1-based byte column of
+    /// `bytes` for messages.
+    mutating func read(
+      _ bytes: UnsafeBufferPointer<UInt8>, line: Int, _ body: (inout SourceRecord, Extraction) throws -> Bool,
+      position: (Int) -> String
+    ) throws -> Bool {
+      do throws(JSONScanner.Failure) {
+        try scanner.scan(bytes)
+      } catch {
+        record.reset(line: line, idCount: 0)
+        switch error {
+        case .malformed(let message, let column):
+          return try body(&record, .rejected(.malformedJSON, "invalid JSON at \(position(column)): \(message)"))
+        case .invalidUTF8(let column):
+          return try body(&record, .rejected(.invalidUTF8, "invalid UTF-8 at \(position(column))"))
+        }
+      }
+      let outcome = extractor.extract(ScannedFields(scanner: scanner, line: bytes), line: line, into: &record)
+      return try body(&record, outcome)
+    }
+  }
+}
+
+/// The fields of a scanned JSON record.
+struct ScannedFields: RecordFields {
+  let scanner: JSONScanner
+  let line: UnsafeBufferPointer<UInt8>
+
+  func kind(_ slot: Int) -> JSONScanner.Field.Kind {
+    guard slot >= 0 else { return .absent }
+    let field = scanner.fields[slot]
+    if field.kind == .string && field.range.isEmpty { return .absent }
+    return field.kind
+  }
+
+  func appendText(_ slot: Int, to output: inout [UInt8]) {
+    guard slot >= 0 else { return }
+    scanner.appendText(slot, of: line, to: &output)
+  }
+}
