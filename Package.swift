@@ -5,6 +5,7 @@
 //   Statistics (leaf, numerics)   Assignment (leaf, hashing)   Ingest (leaf, bytes → rows)
 //   Measurement → Assignment, Ingest, Statistics
 //   Reports     → Measurement, Statistics
+//   Enrollment  → Measurement, Assignment, Ingest, Reports (builds the cohort: `holdout cohort`)
 //   Simulation  → Assignment, Ingest
 //   HoldoutCLI  → everything above; `holdout` is a thin executable over HoldoutCLI.
 // No package dependencies, by design.
@@ -24,9 +25,10 @@ let package = Package(
     .target(name: "Measurement", dependencies: ["Assignment", "Ingest", "Statistics"]),
     .target(name: "Reports", dependencies: ["Measurement", "Statistics", "Ingest"]),
     .target(name: "Simulation", dependencies: ["Assignment", "Ingest"]),
+    .target(name: "Enrollment", dependencies: ["Measurement", "Assignment", "Ingest", "Reports"]),
     .target(
       name: "HoldoutCLI",
-      dependencies: ["Assignment", "Ingest", "Measurement", "Statistics", "Reports", "Simulation"]),
+      dependencies: ["Assignment", "Ingest", "Measurement", "Statistics", "Reports", "Simulation", "Enrollment"]),
     .executableTarget(name: "holdout", dependencies: ["HoldoutCLI"]),
     .target(name: "TestSupport", dependencies: ["Reports"], path: "Tests/TestSupport"),
     .testTarget(
@@ -39,6 +41,8 @@ let package = Package(
     .testTarget(
       name: "MeasurementTests",
       dependencies: ["Measurement", "Ingest", "Assignment", "TestSupport"]),
+    .testTarget(
+      name: "EnrollmentTests", dependencies: ["Enrollment", "Measurement", "Ingest", "Assignment", "TestSupport"]),
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "Measurement", "TestSupport"]),
     .testTarget(
       name: "HoldoutCLITests",

@@ -114,32 +114,3 @@ enum AssignCommand {
     return 0
   }
 }
-
-/// CSV output fields that are safe to open in a spreadsheet.
-enum CSVField {
-  /// Quotes fields with commas, quotes or line breaks (RFC 4180), and neutralises formula
-  /// prefixes: a field starting with `=`, `@`, tab or carriage return, or with `+`/`-` not
-  /// followed by a plain number, is prefixed with `'` (OWASP CSV injection guidance; phone-number
-  /// ids like `+15551234567` stay intact).
-  static func escape(_ field: String) -> String {
-    var value = field
-    if let first = value.unicodeScalars.first {
-      let rest = value.unicodeScalars.dropFirst()
-      let isNumber = !rest.isEmpty && rest.allSatisfy { ("0"..."9").contains($0) || $0 == "." }
-      switch first {
-      case "=", "@", "\t", "\r": value = "'" + value
-      case "+", "-": if !isNumber { value = "'" + value }
-      default: break
-      }
-    }
-    if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
-      value = "\"" + String(value.flatMap { $0 == "\"" ? ["\"", "\""] : [$0] }) + "\""
-    }
-    return value
-  }
-
-  /// An arm name as a safe file name.
-  static func fileName(_ name: String) -> String {
-    String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
-  }
-}

@@ -2,7 +2,7 @@
 /// accepts.
 extension CommandHelp {
   /// Every command, in the order `holdout help` lists them.
-  static let all: [CommandHelp] = [report, validate, assign, simulate, stats, plan, inspect]
+  static let all: [CommandHelp] = [cohort, assign, report, validate, simulate, stats, plan, inspect]
 
   /// The command named `name`.
   static func named(_ name: String) -> CommandHelp? { all.first { $0.name == name } }
@@ -35,6 +35,23 @@ extension CommandHelp {
       ("the shipped fixture, all three documents", "holdout report fixtures/winback/experiment.json --out reports/winback"),
       ("Markdown to the terminal, as of an earlier day", "holdout report fixtures/winback/experiment.json --as-of 2026-11-01"),
       ("CI: fail when the committed report is out of date", "holdout report fixtures/winback/experiment.json --out reports/winback --check"),
+    ])
+
+  static let cohort = CommandHelp(
+    name: "cohort",
+    usage: ["cohort EXPERIMENT --as-of T [--out FILE] [--contacts FILE] [--format text|json] [--strict]"],
+    summary:
+      "Build or extend the experiment's cohort as of day T from its entry rule (the experiment file's \"entry\" object: a contact export or the behaviour events, inactivity segments such as 60, 90 and 180 days, consent). Each lapsed user not yet in the cohort enters with the experiment's hash arm (as holdout assign gives it) and a segment; run weekly on the same file, it appends only new entrants and never changes earlier rows. A summary on standard error counts the entrants per segment and arm and every exclusion (no consent, unsubscribed, never purchased, purchased recently, already in the cohort, unreadable rows).",
+    options: [
+      .value("as-of", "T", "The day the cohort is built (required), e.g. 2026-10-05; inactivity is counted in whole days up to it."),
+      .value("out", "FILE", "The cohort file to create or extend (default: the experiment file's inputs.cohort)."),
+      .value("contacts", "FILE", "Read this contact export instead of entry.contacts.path (this week's export)."),
+      .value("format", "text|json", "text (default) writes the summary to standard error; json writes it to standard output."),
+      .flag("strict", "Stop at the first unreadable contact or unparsable last-purchase date (exit 65, file:line)."),
+    ],
+    examples: [
+      ("this week's entrants from the fixture's contact export", "holdout cohort fixtures/whatsapp-winback/experiment.json --as-of 2026-10-05 --out /tmp/cohort.csv"),
+      ("next week: the same file grows by the newly lapsed", "holdout cohort fixtures/whatsapp-winback/experiment.json --as-of 2026-10-12 --out /tmp/cohort.csv"),
     ])
 
   static let validate = CommandHelp(

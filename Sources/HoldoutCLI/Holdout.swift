@@ -32,6 +32,7 @@ public enum Holdout {
       case "plan": return try PlanCommand.run(rest, console: console)
       case "inspect": return try InspectCommand.run(rest, console: console)
       case "validate": return try ValidateCommand.run(rest, console: console)
+      case "cohort": return try CohortCommand.run(rest, console: console)
       case "help", "--help", "-h":
         guard let topic = rest.first else {
           console.out(usage)

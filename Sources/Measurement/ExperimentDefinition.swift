@@ -151,6 +151,8 @@ public struct ExperimentDefinition: Sendable, Equatable {
   public var costs: [ChannelCost] = []
   /// Journey-validation thresholds (the `validation` object).
   public var validation = Validation()
+  /// How `holdout cohort` builds the cohort (the `entry` object), if configured.
+  public var entry: EntryDefinition? = nil
 
   /// Thresholds of the data-quality checks (`holdout validate`, the report's Checks section).
   /// Each is a share of users or rows; a check fails when it is crossed.

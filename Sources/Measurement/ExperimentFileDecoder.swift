@@ -61,6 +61,7 @@ public enum ExperimentFileDecoder {
     try validateArmComparisons(definition, object)
     definition.costs = try decodeCosts(&object)
     definition.validation = try decodeValidation(&object)
+    definition.entry = try decodeEntry(&object, path: path)
     try object.rejectUnknownKeys()
 
     if purpose == .report {

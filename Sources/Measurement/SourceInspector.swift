@@ -74,6 +74,15 @@ public enum SourceInspector {
     return counts.sorted { $0.key < $1.key }.map { (status: $0.key, count: $0.value) }
   }
 
+  /// Calls `body` with every record of `spec` in file order, parsed, de-duplicated and
+  /// resolved as the join does (for tools that read the events outside a report, such as
+  /// `holdout cohort`), until it returns false.
+  public static func forEachInspectedRecord(
+    of spec: SourceSpec, role: String = "events", identities: IdentitiesSpec?, _ body: (InspectedRecord) -> Bool
+  ) throws(MeasurementError) {
+    try forEachRecord(of: spec, role: role, identities: identities, body)
+  }
+
   /// Calls `body` with every record in file order until it returns false.
   static func forEachRecord(
     of spec: SourceSpec, role: String, identities: IdentitiesSpec?, _ body: (InspectedRecord) -> Bool
