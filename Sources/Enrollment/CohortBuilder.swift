@@ -166,6 +166,14 @@ public struct CohortBuilder {
     return Result(header: header, rows: entrants.map(\.line), summary: summary, previousExists: previous.exists)
   }
 
+  /// The instant `text` names as T for `entry`: a date or a time without a zone is local to the
+  /// entry's time zone (`--as-of 2026-10-05` is local midnight that day), a zoned time or an
+  /// epoch number as written. Nil when it is not a timestamp.
+  public static func asOf(_ text: String, entry: EntryDefinition) -> Int64? {
+    guard let zone = TimeZoneRule(entry.timeZone) else { return nil }
+    return InactivityClock(zone: zone).instant(text, format: .auto)
+  }
+
   /// yes/no cells: true, t, yes, y, 1, opted_in, opt_in, subscribed, granted → true; false, f,
   /// no, n, 0, opted_out, opt_out, unsubscribed, revoked, denied → false (case-insensitive);
   /// anything else nil.

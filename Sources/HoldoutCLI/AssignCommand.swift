@@ -1,4 +1,5 @@
 import Assignment
+import Enrollment
 import Ingest
 import Measurement
 import Reports
@@ -16,6 +17,7 @@ enum AssignCommand {
     let outPath = args.value("out")
     let splitDir = args.value("split")
     let benchmark = args.value("benchmark")
+    let platformName = args.value("for")
     guard args.positional.count == 1 else {
       throw CLIError.usage("assign needs exactly one experiment file")
     }
@@ -34,6 +36,14 @@ enum AssignCommand {
       throw CLIError.usage("assign needs either --id ID or --users FILE")
     }
     if outPath != nil && splitDir != nil { throw CLIError.usage("give --out or --split, not both") }
+    var platform: PlatformList? = nil
+    if let platformName {
+      guard let value = PlatformList(rawValue: platformName) else {
+        throw CLIError.usage("unknown platform '\(platformName)' for --for; use one of \(PlatformList.names)")
+      }
+      guard splitDir != nil else { throw CLIError.usage("--for PLATFORM writes one list per arm: give --split DIR") }
+      platform = value
+    }
     if id != nil && (outPath != nil || splitDir != nil) {
       throw CLIError.usage("--out and --split go with --users, not --id")
     }
@@ -60,10 +70,12 @@ enum AssignCommand {
     }
 
     let names = experiment.arms.map(\.name) + ["excluded"]
+    let extra = (email: reader.column("email"), phone: reader.column("phone"), entered: reader.column("entered_at"))
     var lines = [[String]](repeating: [], count: names.count)
     var order: [(arm: Int, line: String)] = []
     var seen = ByteKeyTable(capacity: 1 << 12)
     var counts = [Int](repeating: 0, count: names.count)
+    var skips = [Int](repeating: 0, count: PlatformList.Skip.allCases.count)
     var skipped = 0
     var duplicates = 0
     try reader.forEachRecord { (row: borrowing CSVRow) throws(IngestError) in
@@ -79,12 +91,31 @@ enum AssignCommand {
       }
       let assignment = splitter.assign(bytes: row.field(column))
       let arm = assignment.arm ?? names.count - 1
+      if let platform {
+        var cells: [String?] = []
+        for index in [extra.email, extra.phone] {
+          if let index, index < row.count, !row.isEmpty(index) { cells.append(row.string(index)) } else { cells.append(nil) }
+        }
+        var entered: Int64? = nil
+        if let index = extra.entered, index < row.count { entered = Timestamp.parse(row.field(index)) }
+        let contact = PlatformList.Contact(id: id, email: cells[0], phone: cells[1], enteredAt: entered)
+        switch platform.row(contact, arm: names[arm], withEntryTime: extra.entered != nil, hasEmail: extra.email != nil) {
+        case .success(let line): lines[arm].append(line)
+        case .failure(let reason):
+          skips[PlatformList.Skip.allCases.firstIndex(of: reason.skip)!] += 1
+          return
+        }
+        counts[arm] += 1
+        return
+      }
       counts[arm] += 1
       let line = "\(CSVField.escape(id)),\(CSVField.escape(names[arm])),\(NumberFormat.fixed(assignment.bucket, decimals))\n"
       if splitDir != nil { lines[arm].append(line) } else { order.append((arm, line)) }
     }
 
-    let outputHeader = "user_id,arm,bucket\n"
+    let outputHeader =
+      platform?.header(experiment: experiment.key, withEntryTime: extra.entered != nil, hasEmail: extra.email != nil)
+      ?? "user_id,arm,bucket\n"
     if splitDir != nil {
       let files = names.map { CSVField.fileName($0).lowercased() }
       if let clash = files.indices.first(where: { i in files[..<i].contains(files[i]) }) {
@@ -110,6 +141,13 @@ enum AssignCommand {
     var message = "assigned \(NumberFormat.grouped(counts.reduce(0, +))) users: \(summary)"
     if duplicates > 0 { message += "; \(NumberFormat.grouped(duplicates)) duplicate ids written once" }
     if skipped > 0 { message += "; \(NumberFormat.grouped(skipped)) rows skipped (empty, malformed or invalid UTF-8 id)" }
+    for (k, skip) in PlatformList.Skip.allCases.enumerated() where skips[k] > 0 {
+      message += "; \(NumberFormat.grouped(skips[k])) not listed for \(platformName ?? ""): \(skip.rawValue)"
+    }
+    if let platform, let splitDir {
+      let control = experiment.arms[experiment.controlIndex].name
+      message += "\nwrote \(platform.rawValue) lists into \(splitDir): \(CSVField.fileName(control)).csv is the holdout, to be suppressed from every send of the journey"
+    }
     console.err(message + "\n")
     return 0
   }

@@ -22,7 +22,8 @@ enum CohortCommand {
     guard let asOfText else {
       throw CLIError.usage("cohort needs --as-of T, the day the cohort is built (e.g. 2026-10-05): inactivity is counted up to it")
     }
-    guard let asOf = Timestamp.parse(asOfText) else {
+    guard let entry = experiment.entry else { throw CLIError.data(EnrollmentError.noEntry(path: experiment.path).description) }
+    guard let asOf = CohortBuilder.asOf(asOfText, entry: entry) else {
       throw CLIError.usage("--as-of '\(asOfText)' is not a timestamp; use e.g. 2026-10-05 or 2026-10-05T00:00:00Z")
     }
     guard let out = outPath ?? experiment.inputs?.cohort else {

@@ -43,7 +43,7 @@ extension CommandHelp {
     summary:
       "Build or extend the experiment's cohort as of day T from its entry rule (the experiment file's \"entry\" object: a contact export or the behaviour events, inactivity segments such as 60, 90 and 180 days, consent). Each lapsed user not yet in the cohort enters with the experiment's hash arm (as holdout assign gives it) and a segment; run weekly on the same file, it appends only new entrants and never changes earlier rows. A summary on standard error counts the entrants per segment and arm and every exclusion (no consent, unsubscribed, never purchased, purchased recently, already in the cohort, unreadable rows).",
     options: [
-      .value("as-of", "T", "The day the cohort is built (required), e.g. 2026-10-05; inactivity is counted in whole days up to it."),
+      .value("as-of", "T", "The day the cohort is built (required), e.g. 2026-10-05: a date or zone-less time is local to entry.timezone; inactivity is counted in whole local days up to it."),
       .value("out", "FILE", "The cohort file to create or extend (default: the experiment file's inputs.cohort)."),
       .value("contacts", "FILE", "Read this contact export instead of entry.contacts.path (this week's export)."),
       .value("format", "text|json", "text (default) writes the summary to standard error; json writes it to standard output."),
@@ -69,7 +69,7 @@ extension CommandHelp {
     name: "assign",
     usage: [
       "assign EXPERIMENT --id ID",
-      "assign EXPERIMENT --users FILE [--out FILE | --split DIR]",
+      "assign EXPERIMENT --users FILE [--out FILE | --split DIR [--for PLATFORM]]",
       "assign EXPERIMENT --benchmark N",
     ],
     summary:
@@ -79,16 +79,18 @@ extension CommandHelp {
       .value("users", "FILE", "The ids to assign: a CSV with a user_id column, or one column; - is standard input."),
       .value("out", "FILE", "Write the assignment (user_id,arm,bucket) to FILE instead of standard output."),
       .value("split", "DIR", "Write one <arm>.csv per arm (and excluded.csv) into DIR, all or none: the holdout list is the one the sender must suppress."),
+      .value("for", "PLATFORM", "With --split: write each arm's list in the form a platform imports: customerio (id), braze (external_id), klaviyo (Email Address, Phone Number), iterable (userId[, email]), sendapp (E.164 phone). The arm goes in a holdout_<key> attribute, the entry time (when the users file has entered_at) in holdout_<key>_at; email and phone come from the users file's email and phone columns. Users the platform cannot identify are counted, not listed. See docs/platform-lists.md."),
       .value("benchmark", "N", "Hash N generated ids on one core and print ids per second (for bench/)."),
     ],
     examples: [
       ("which arm is this user in?", "holdout assign fixtures/winback/experiment.json --id cus_cijsmok7"),
       ("one list per arm, for the messaging platform", "holdout assign fixtures/winback/experiment.json --users audience.csv --split lists/"),
+      ("this week's cohort as SendApp contact lists", "holdout assign fixtures/whatsapp-winback/experiment.json --users fixtures/whatsapp-winback/cohort.csv --split lists/ --for sendapp"),
     ])
 
   static let simulate = CommandHelp(
     name: "simulate",
-    usage: ["simulate --users N --seed S [--lift L] [--as-of T] [--scenario winback|cart-recovery] [--activity A] [--sends] --out DIR"],
+    usage: ["simulate --users N --seed S [--lift L] [--as-of T] [--scenario winback|cart-recovery|whatsapp-winback] [--activity A] [--sends] --out DIR"],
     summary:
       "Write a synthetic experiment with planted effects into DIR: winback (Holdout CSV files; --lift 0 gives an A/A test) or cart-recovery (Customer.io webhooks and an Amplitude export, gzipped, with planted traps). The same N and S always give the same files; truth.json holds the planted effects.",
     options: [
@@ -96,7 +98,7 @@ extension CommandHelp {
       .value("seed", "S", "Random seed, a non-negative integer (required)."),
       .value("lift", "L", "Planted relative lift in orders of sms_email (default 0.15 = +15%; 0 = an A/A test); above -1, at most 10."),
       .value("as-of", "T", "The simulated experiment's as_of (default 2026-11-16)."),
-      .value("scenario", "NAME", "winback (default) or cart-recovery."),
+      .value("scenario", "NAME", "winback (default), cart-recovery, or whatsapp-winback (weekly contact exports, orders and WhatsApp sends; the cohort is built by holdout cohort)."),
       .value("activity", "A", "Multiply session rates by A (benchmark sizes)."),
       .flag("sends", "Add *_sent message events (benchmark sizes)."),
       .value("out", "DIR", "Directory to write (required)."),

@@ -15,8 +15,8 @@ enum SimulateCommand {
     let asOfText = args.value("as-of")
     let out = args.value("out")
     let scenario = args.value("scenario") ?? "winback"
-    guard scenario == "winback" || scenario == "cart-recovery" else {
-      throw CLIError.usage("--scenario must be winback or cart-recovery, got '\(scenario)'")
+    guard ["winback", "cart-recovery", "whatsapp-winback"].contains(scenario) else {
+      throw CLIError.usage("--scenario must be winback, cart-recovery or whatsapp-winback, got '\(scenario)'")
     }
     guard args.positional.isEmpty else { throw CLIError.usage("simulate takes no positional arguments") }
     guard let usersText else { throw CLIError.usage("--users N is required: the number of users, 1 to 50,000,000") }
@@ -48,6 +48,12 @@ enum SimulateCommand {
       simulator.activity = activity
     }
     do {
+      if scenario == "whatsapp-winback" {
+        try WhatsAppWinbackSimulator(users: users, seed: seed).write(to: out)
+        console.err(
+          "wrote \(out)/experiment.json, contacts/ (one export per week: \(WhatsAppWinbackSimulator.weeks.joined(separator: ", "))), orders.csv, messages.csv, truth.json; build the cohort with holdout cohort, one run per week\n")
+        return 0
+      }
       if scenario == "cart-recovery" {
         try CartRecoverySimulator(users: users, seed: seed, asOf: asOf).write(to: out)
         console.err(
