@@ -1,7 +1,7 @@
 /// CSV output fields that are safe to open in a spreadsheet.
 public enum CSVField {
   /// Quotes fields with commas, quotes or line breaks (RFC 4180), and neutralises formula
-  /// prefixes: a field starting with `=`, `@`, tab or carriage return, or with `+`/`-` not
+  /// prefixes: a field starting with `=`, `@`, tab, carriage return or line feed, or with `+`/`-` not
   /// followed by a plain number, is prefixed with `'` (OWASP CSV injection guidance; phone-number
   /// ids like `+15551234567` stay intact).
   public static func escape(_ field: String) -> String {
@@ -10,7 +10,7 @@ public enum CSVField {
       let rest = value.unicodeScalars.dropFirst()
       let isNumber = !rest.isEmpty && rest.allSatisfy { ("0"..."9").contains($0) || $0 == "." }
       switch first {
-      case "=", "@", "\t", "\r": value = "'" + value
+      case "=", "@", "\t", "\r", "\n": value = "'" + value
       case "+", "-": if !isNumber { value = "'" + value }
       default: break
       }
