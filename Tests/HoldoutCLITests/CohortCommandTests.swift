@@ -136,6 +136,14 @@ import Testing
     #expect(rows[0][2] == rows[1][2] && rows[0][4] == rows[1][4], "arm and bucket must not change: \(rows)")
   }
 
+  @Test func thresholdEntryTimeIsTheLocalMidnightTheUserCrossedTheLowestThreshold() throws {
+    let entry = Self.entry.replacingOccurrences(of: "\"timezone\"", with: "\"entry_time\": \"threshold\", \"timezone\"")
+    // Last order 2026-07-01 local; 60 days later is 2026-08-30, local midnight 22:00 UTC the day before.
+    let (scratch, path) = Self.scratch(contacts: "c1,2026-07-01T10:00:00Z,yes,false,\n", entry: entry)
+    _ = try Self.cohort(path, asOf: "2026-10-05", out: scratch.path + "/cohort.csv")
+    #expect(try #require(scratch.read("cohort.csv")).contains("\nc1,2026-08-29T22:00:00Z,"))
+  }
+
   @Test func thresholdsThatDoNotIncreaseAreRefused() {
     let entry = Self.entry.replacingOccurrences(of: "\"timezone\"", with: "\"segments\": [90, 60], \"timezone\"")
     let (scratch, path) = Self.scratch(contacts: "", entry: entry)
