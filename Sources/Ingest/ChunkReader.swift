@@ -129,6 +129,51 @@ public struct ChunkReader: ~Copyable {
     return (inQuotes, last)
   }
 
+  /// The carriage returns not followed by a line feed and outside quoted fields: `CSVReader`
+  /// ends a record (and counts a line) at each, so the chunk's line count must too, or file
+  /// lines after an old-Mac line end would differ between the parallel and the sequential path.
+  /// Cheap when there are none (the usual case, CRLF files included): each CR is found by
+  /// `memchr` and checked against the next byte; only a chunk holding a bare CR is scanned
+  /// byte by byte for its quoting.
+  static func bareCarriageReturns(_ bytes: UnsafeBufferPointer<UInt8>, inQuotes start: Bool) -> Int {
+    guard let base = bytes.baseAddress else { return 0 }
+    let n = bytes.count
+    var i = 0
+    var anyBare = false
+    while i < n, let found = memchr(base + i, 0x0D, n - i) {
+      let r = UnsafeRawPointer(found) - UnsafeRawPointer(base)
+      if r + 1 >= n || bytes[r + 1] != 0x0A {
+        anyBare = true
+        break
+      }
+      i = r + 2
+    }
+    guard anyBare else { return 0 }
+    var count = 0
+    var inQuotes = start
+    var fieldStart = !start
+    i = 0
+    while i < n {
+      let c = bytes[i]
+      if inQuotes {
+        if c == 0x22 {
+          if i + 1 < n && bytes[i + 1] == 0x22 { i += 2; continue }
+          inQuotes = false
+        }
+        i += 1
+        continue
+      }
+      switch c {
+      case 0x22: if fieldStart { inQuotes = true }
+      case 0x0D: if i + 1 >= n || bytes[i + 1] != 0x0A { count += 1 }
+      default: break
+      }
+      fieldStart = c == 0x2C || c == 0x0A || c == 0x0D
+      i += 1
+    }
+    return count
+  }
+
   /// The index of the last line break in `bytes[from..<to]`, scanning backwards.
   private static func lastNewline(_ bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int? {
     var i = to - 1
@@ -151,7 +196,10 @@ public struct ChunkReader: ~Copyable {
         lines += 1
         i = UnsafeRawPointer(found) - UnsafeRawPointer(base) + 1
       }
-      if quoted { inQuotes = Self.scanQuotes(source, inQuotes: carryInQuotes).inQuotes }
+      if quoted {
+        inQuotes = Self.scanQuotes(source, inQuotes: carryInQuotes).inQuotes
+        lines += Self.bareCarriageReturns(source, inQuotes: carryInQuotes)
+      }
     }
     let rest = filled - count
     if rest > 0 {

@@ -219,8 +219,11 @@ struct JSONTreeParser {
     let start = i
     if i < bytes.count && bytes[i] == UInt8(ascii: "-") { i += 1 }
     var digits = 0
+    let first = i
     while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 { i += 1; digits += 1 }
     if digits == 0 { throw failure("unexpected character; expected a value") }
+    // RFC 8259: no leading zeros (`0870` is not a JSON number; the event scanner agrees).
+    if digits > 1 && bytes[first] == UInt8(ascii: "0") { throw failure("a number cannot start with 0 followed by digits") }
     if i < bytes.count && bytes[i] == UInt8(ascii: ".") {
       i += 1
       var fraction = 0

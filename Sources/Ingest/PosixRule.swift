@@ -94,10 +94,13 @@ struct PosixRule: Sendable {
       return i - start >= 3
     }
 
+    /// A decimal number of at most 6 digits (every field of a rule is smaller; more digits
+    /// would overflow the arithmetic on hostile input).
     mutating func number() -> Int64? {
       var value: Int64 = 0
       var digits = 0
       while let c = peek, c >= 0x30 && c <= 0x39 {
+        guard digits < 6 else { return nil }
         value = value * 10 + Int64(c - 0x30)
         digits += 1
         i += 1
@@ -109,13 +112,14 @@ struct PosixRule: Sendable {
     mutating func offset() -> Int64? {
       var sign: Int64 = 1
       if take("-") { sign = -1 } else { _ = take("+") }
-      guard let hours = number() else { return nil }
+      // Hours up to 167 (RFC 8536 §3.3.1 extends POSIX's 24 for transition times).
+      guard let hours = number(), hours <= 167 else { return nil }
       var total = hours * 3600
       if take(":") {
-        guard let minutes = number() else { return nil }
+        guard let minutes = number(), minutes <= 59 else { return nil }
         total += minutes * 60
         if take(":") {
-          guard let secs = number() else { return nil }
+          guard let secs = number(), secs <= 59 else { return nil }
           total += secs
         }
       }

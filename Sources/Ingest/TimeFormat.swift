@@ -36,7 +36,7 @@ public enum TimeFormat: String, Sendable, Equatable, CaseIterable {
       parser.epochUnit = self == .unixSeconds ? 1_000_000 : self == .unixMilliseconds ? 1_000 : 1
       micros = isISO ? nil : parser.parseEpoch()
     }
-    guard let micros else { return nil }
+    guard let micros, Timestamp.representable.contains(micros) else { return nil }
     return Reading(micros: micros, isZoned: parser.sawZone)
   }
 

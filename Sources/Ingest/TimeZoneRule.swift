@@ -50,6 +50,13 @@ public struct TimeZoneRule: Sendable {
     else { return nil }
   }
 
+  /// A zone from the bytes of a compiled zone file (RFC 8536 TZif, versions 1 to 4); nil when
+  /// they are not one. (The fuzz target for zone files enters here.)
+  init?(name: String, tzif bytes: [UInt8]) {
+    self.name = name
+    guard parseTZif(bytes) else { return nil }
+  }
+
   /// The UTC offset in seconds at the UTC instant `seconds`.
   public func offset(atUTC seconds: Int64) -> Int64 {
     if let fixedOffset { return fixedOffset }
@@ -148,7 +155,12 @@ public struct TimeZoneRule: Sendable {
       transitionTypes.append(data[at + k])
     }
     at += counts.time
-    for k in 0..<counts.type { typeOffsets.append(i32(at + k * 6)) }
+    for k in 0..<counts.type {
+      // RFC 8536 §3.2: utoff MUST NOT be −2^31 and SHOULD be in −89999…93599 (−25 h to +26 h).
+      let offset = i32(at + k * 6)
+      guard (-89_999...93_599).contains(offset) else { return false }
+      typeOffsets.append(offset)
+    }
     if version >= 0x32, end < data.count, data[end] == 0x0A {
       let rest = data[(end + 1)...]
       if let newline = rest.firstIndex(of: 0x0A) {

@@ -14,11 +14,23 @@ public enum Timestamp {
   /// Microseconds per day.
   public static let microsecondsPerDay: Int64 = 86_400 * 1_000_000
 
-  /// Parses `bytes`; nil when they are not one of the accepted forms or not a valid date.
+  /// Parses `bytes`; nil when they are not one of the accepted forms or not a valid date, or
+  /// name an instant outside `representable`.
   public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
     var p = Parser(bytes: bytes)
-    return p.parse()
+    return p.parse().flatMap(checked)
   }
+
+  /// The instants Holdout reads and writes: 0000-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z,
+  /// those `format` writes with a four-digit year. A time that a zone offset or a large epoch
+  /// number puts outside (`0000-01-01T00:00:00+14:00` is in year −1; 18-digit epoch
+  /// microseconds reach year 33658) is not a timestamp, so it can never print as garbage.
+  public static let representable: ClosedRange<Int64> =
+    days(year: 0, month: 1, day: 1) * microsecondsPerDay...(days(year: 10_000, month: 1, day: 1) * microsecondsPerDay - 1)
+
+  /// `micros` when it is `representable`, else nil.
+  @inline(__always)
+  static func checked(_ micros: Int64) -> Int64? { representable.contains(micros) ? micros : nil }
 
   /// Parses a String (convenience for configuration values and tests).
   public static func parse(_ string: String) -> Int64? {
