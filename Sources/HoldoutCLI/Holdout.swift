@@ -12,8 +12,18 @@ public enum Holdout {
   /// Runs the command line and returns the process exit code.
   ///
   /// `holdout COMMAND -h` / `--help` (anywhere before `--`) and `holdout help COMMAND` print the
-  /// command's help and exit 0; usage errors name the command's help.
+  /// command's help and exit 0; usage errors name the command's help. A failed write to
+  /// standard output (a full disk, a closed descriptor) turns any result into exit 74 with one
+  /// `error:` line.
   public static func main(arguments: [String], console: Console = .standard) -> Int32 {
+    let code = run(arguments: arguments, console: console)
+    guard let failure = console.outputFailure() else { return code }
+    console.err("error: \(failure)\n")
+    return 74
+  }
+
+  /// Runs one command; `main` adds the check of standard output.
+  private static func run(arguments: [String], console: Console) -> Int32 {
     guard let command = arguments.first else {
       console.err(usage)
       return 64

@@ -49,8 +49,8 @@ enum ReportCommand {
     }
     if check { return try compare(documents, in: out, console: console) }
     do {
-      try ByteSink.makeDirectory(out)
-      for document in documents { try ByteSink.write(document.text, to: out + "/" + document.file) }
+      // All or none: a full disk while writing report.json leaves the old report.md too.
+      try ByteSink.writeSet(documents.map { (name: $0.file, text: $0.text) }, into: out)
     } catch {
       throw CLIError.output("cannot write the report into \(out): \(error.description)")
     }

@@ -23,19 +23,47 @@ public enum ByteSink {
     }
   }
 
-  /// Writes `text` to `path` atomically.
+  /// Writes `text` to `path` atomically: to a temporary file beside it (`.NAME.tmp-holdout`),
+  /// flushed to the disk (`fsync`), then renamed over `path`. A reader, or a run killed at any
+  /// moment, sees the old file or the complete new one, never a torn one. A temporary file left
+  /// by a killed run is truncated and reused by the next write of the same file.
   public static func write(_ text: String, to path: String) throws(IngestError) {
-    let temporary = path + ".tmp-holdout"
-    guard let file = fopen(temporary, "wb") else { throw IngestError.writing(path, errno: errno) }
-    var utf8 = Array(text.utf8)
-    let written = utf8.withUnsafeMutableBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-    var code = written == utf8.count ? 0 : errno
-    if fclose(file) != 0 && code == 0 { code = errno }
+    let temporary = temporaryPath(for: path)
+    var code = writeFile(text, to: temporary)
     if code == 0 && rename(temporary, path) != 0 { code = errno }
     if code != 0 {
       unlink(temporary)
       throw IngestError.writing(path, errno: code)
     }
+    syncDirectory(of: path)
+  }
+
+  /// The temporary file beside `path` that `write` and `writeSet` fill before the rename.
+  static func temporaryPath(for path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return ".\(path).tmp-holdout" }
+    return String(path[...slash]) + "." + String(path[path.index(after: slash)...]) + ".tmp-holdout"
+  }
+
+  /// Creates (or truncates) `path`, writes `text`, flushes it to the disk and closes it; returns
+  /// 0, or the `errno` of the first failure (a full disk, `EFBIG` past `ulimit -f`).
+  private static func writeFile(_ text: String, to path: String) -> Int32 {
+    guard let file = fopen(path, "wb") else { return errno }
+    var utf8 = Array(text.utf8)
+    let written = utf8.withUnsafeMutableBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+    var code = written == utf8.count ? 0 : errno
+    if code == 0 && fflush(file) != 0 { code = errno }
+    if code == 0 && fsync(fileno(file)) != 0 && errno != EINVAL && errno != EROFS { code = errno }
+    if fclose(file) != 0 && code == 0 { code = errno }
+    return code
+  }
+
+  /// Flushes the directory holding `path` (its new entry after a rename), best effort.
+  private static func syncDirectory(of path: String) {
+    let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+    let fd = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard fd >= 0 else { return }
+    _ = fsync(fd)
+    close(fd)
   }
 
   /// Writes several files into `directory` as a set: all of them or none. Each is first
@@ -43,8 +71,9 @@ public enum ByteSink {
   /// (so a full disk or a bad name fails before anything is replaced) are they renamed into
   /// place. On failure the temporary files are removed, and so is `directory` if this call
   /// created it and it is empty. A target that is a directory is refused before anything is
-  /// renamed. (Renames within one directory need no space; a crash between two renames can
-  /// leave some files new and some old, never a torn file.)
+  /// renamed. Each temporary file is flushed to the disk (`fsync`) before any rename. (Renames
+  /// within one directory need no space; a crash between two renames can leave some files new
+  /// and some old, never a torn file.)
   public static func writeSet(_ files: [(name: String, text: String)], into directory: String) throws(IngestError) {
     var info = stat()
     let existed = stat(directory, &info) == 0
@@ -60,17 +89,9 @@ public enum ByteSink {
         abandon()
         throw IngestError.writing(path, errno: EISDIR)
       }
-      let temporary = directory + "/.\(file.name).tmp-holdout"
-      guard let handle = fopen(temporary, "wb") else {
-        let code = errno
-        abandon()
-        throw IngestError.writing(path, errno: code)
-      }
+      let temporary = temporaryPath(for: path)
       written.append(temporary)
-      var utf8 = Array(file.text.utf8)
-      let count = utf8.withUnsafeMutableBytes { fwrite($0.baseAddress, 1, $0.count, handle) }
-      var code = count == utf8.count ? 0 : errno
-      if fclose(handle) != 0 && code == 0 { code = errno }
+      let code = writeFile(file.text, to: temporary)
       if code != 0 {
         abandon()
         throw IngestError.writing(path, errno: code)
@@ -81,6 +102,7 @@ public enum ByteSink {
       abandon()
       throw IngestError.writing(directory + "/" + file.name, errno: code)
     }
+    syncDirectory(of: directory + "/.")
   }
 
   /// The contents of `path`, or nil when it does not exist.

@@ -149,10 +149,16 @@ public final class ByteSource {
     child = 0
     let exited = (status & 0x7F) == 0
     let code = (status >> 8) & 0xFF
-    if waited < 0 || !exited || code != 0 {
+    if waited >= 0 && !exited {
+      let signal = status & 0x7F
+      throw .unreadable(
+        path: path,
+        reason: "`gzip -dc` was killed by signal \(signal) (\(String(cString: strsignal(signal)))) while decompressing it; run again, or decompress it first (gzip -dc) and read the plain file")
+    }
+    if waited < 0 || code != 0 {
       throw .undecodable(
         path: path,
-        reason: "`gzip -dc` failed (exit status \(exited ? code : -1)): the archive is truncated or corrupt; re-download or re-export it")
+        reason: "`gzip -dc` failed (exit status \(code)): the archive is truncated or corrupt; re-download or re-export it")
     }
   }
 

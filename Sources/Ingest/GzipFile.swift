@@ -58,7 +58,8 @@ public final class GzipFile {
       let n = buffer.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
       if n < 0 {
         if errno == EINTR { continue }
-        throw .unwritable(path: path, reason: "write to gzip failed: \(String(cString: strerror(errno))) (gzip stopped: is the disk full?)")
+        let code = errno
+        throw .unwritable(path: path, reason: "write to gzip failed: \(String(cString: strerror(code))) (gzip stopped: is the disk full, or was gzip killed?)")
       }
       offset += n
     }
@@ -74,7 +75,8 @@ public final class GzipFile {
     let waited = waitpid(child, &status, 0)
     child = 0
     guard waited > 0, status == 0 else {
-      throw .unwritable(path: path, reason: "gzip failed writing it (exit status \(status)); check free space and the directory's permissions")
+      let how = (status & 0x7F) == 0 ? "exit status \((status >> 8) & 0xFF)" : "killed by signal \(status & 0x7F)"
+      throw .unwritable(path: path, reason: "gzip failed writing it (\(how)); check free space, the file-size limit (ulimit -f) and the directory's permissions")
     }
   }
 }

@@ -41,6 +41,7 @@ extension IngestError {
     case EMFILE, ENFILE: fix = "too many open files; raise the limit (ulimit -n) and retry"
     case EIO: fix = "the device reported an I/O error; check the disk or network filesystem, or copy the file locally"
     case ENXIO, ENODEV: fix = "it is a device or socket without a reader; give a regular file"
+    case EBADF: fix = "the descriptor is closed (by >&- or <&- ?); connect it to a file or /dev/null"
     default: fix = writing ? "check the output path" : "check the path"
     }
     return "\(said); \(fix)"

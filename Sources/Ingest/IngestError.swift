@@ -48,7 +48,9 @@ public enum IngestError: Error, Equatable, CustomStringConvertible {
     case .emptyFile(let path):
       return "\(path): the file is empty (a CSV needs a header row, JSON lines at least one record); check the export"
     case .missingColumn(let path, let column, let header):
-      let found = header.isEmpty ? "no columns" : header.joined(separator: ",")
+      // A binary file's "header" can be megabytes long: the message shows its start only.
+      var found = header.isEmpty ? "no columns" : header.joined(separator: ",")
+      if found.count > 200 { found = String(found.prefix(200)) + "… (\(header.count) columns)" }
       return "\(path):1: missing column '\(column)' (header has: \(found)); add it or rename the column"
     case .missingEventName(let path, let column, let hint):
       return "\(path):1: no '\(column)' column: \(hint)"
@@ -56,7 +58,7 @@ public enum IngestError: Error, Equatable, CustomStringConvertible {
       return "\(path):1: column '\(column)' appears twice in the header; rename one of them"
     case .recordTooLong(let path, let line, let limit):
       return
-        "\(path):\(line): a record is longer than \(limit) bytes; this usually means a quote is never closed"
+        "\(path):\(line): a record is longer than \(limit) bytes (the \(limit >> 20) MiB limit per record); this usually means a quote is never closed, or that the file is not CSV or JSON-lines text"
     case .strictRejection(let path, let line, let reason):
       return "\(path):\(line): \(reason) (--strict stops at the first rejected row; drop --strict to count and skip such rows)"
     case .undecodable(let path, let reason):

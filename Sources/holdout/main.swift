@@ -11,6 +11,15 @@ import HoldoutCLI
     typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
     _ = unsafeBitCast(symbol, to: Mallopt.self)(-8, 2)
   }
+
+  // A write past the file-size limit (`ulimit -f`) would raise SIGXFSZ, which kills the process
+  // with a half-written temporary file and no message. Ignored, the write fails with EFBIG and
+  // the output error (exit 74) names the file and the limit. SIGPIPE is ignored so that a write
+  // to a `gzip` child that died is an error naming it; standard output closed by its reader
+  // (`holdout report … | head -1`) still ends the process silently by SIGPIPE, as Unix tools
+  // do (`Console.standard`).
+  signal(SIGXFSZ, SIG_IGN)
+  signal(SIGPIPE, SIG_IGN)
 #endif
 
 exit(Holdout.main(arguments: Array(CommandLine.arguments.dropFirst())))
