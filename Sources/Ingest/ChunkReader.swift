@@ -74,11 +74,24 @@ public struct ChunkReader: ~Copyable {
         continue
       }
       if filled < chunkSize { continue }
-      if let boundary = lastBoundary() { return emit(count: boundary) }
+      // The first chunk must hold the header: a file that starts with more blank lines than
+      // a chunk holds would otherwise give a first chunk with no row at all.
+      if let boundary = lastBoundary(), index > 0 || hasContent(boundary) { return emit(count: boundary) }
       guard filled < recordLimit else {
         throw .recordTooLong(path: source.path, line: linesBefore + 1, limit: recordLimit)
       }
     }
+  }
+
+  /// True when the first `count` bytes hold something besides line ends and a byte-order mark.
+  private func hasContent(_ count: Int) -> Bool {
+    var i = 0
+    if count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { i = 3 }
+    while i < count {
+      if buffer[i] != 0x0A && buffer[i] != 0x0D { return true }
+      i += 1
+    }
+    return false
   }
 
   /// The length of the prefix of the buffer that ends at the last record boundary, or nil.

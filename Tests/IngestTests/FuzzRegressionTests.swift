@@ -92,4 +92,17 @@ import Testing
       #expect(chunked == sequential, "chunk size \(chunkSize)")
     }
   }
+
+  /// csv-chunks-differential target: a file starting with more blank lines than a chunk holds
+  /// gave a first chunk without its header, so the parallel path said "the file is empty"
+  /// where the sequential one read the header on a later line.
+  @Test func theFirstChunkAlwaysHoldsTheHeader() throws {
+    let bytes = Array(("\n\r\n\n" + "a,b\n1,2\n").utf8)
+    for chunkSize in [1, 2, 4, 8] {
+      var chunks = ChunkReader(source: ByteSource(bytes: bytes, path: "t.csv"), quoted: true, chunkSize: chunkSize)
+      let first = try #require(try chunks.next())
+      var reader = CSVReader(source: ByteSource(bytes: first.bytes, path: "t.csv"))
+      #expect(try reader.readHeader() == ["a", "b"], "chunk size \(chunkSize)")
+    }
+  }
 }
