@@ -83,8 +83,23 @@ public struct ChunkReader: ~Copyable {
     }
   }
 
-  /// True when the first `count` bytes hold something besides line ends and a byte-order mark.
+  /// True when the first `count` bytes hold a row: for CSV, a record `CSVReader` does not skip
+  /// as blank (it also skips a line holding only `""`), so the chunk's header is the file's;
+  /// otherwise something besides line ends and a byte-order mark.
   private func hasContent(_ count: Int) -> Bool {
+    if quoted {
+      var reader = CSVReader(
+        source: ByteSource(bytes: Array(UnsafeBufferPointer(rebasing: UnsafeBufferPointer(buffer)[0..<count])), path: source.path),
+        blockSize: count + 1, recordLimit: recordLimit)
+      do {
+        _ = try reader.readHeader()
+        return true
+      } catch .emptyFile {
+        return false
+      } catch {
+        return true  // the real parse of the chunk reports it
+      }
+    }
     var i = 0
     if count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { i = 3 }
     while i < count {

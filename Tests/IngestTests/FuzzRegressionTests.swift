@@ -62,9 +62,10 @@ import Testing
     var tree = JSONTreeParser(bytes: document, path: "x.json")
     #expect(throws: IngestError.self) { _ = try tree.parseDocument() }
     var scanner = JSONScanner(paths: JSONFieldPaths([["time"]]))
-    document.withUnsafeBufferPointer { buffer in
-      #expect(throws: JSONScanner.Failure.self) { try scanner.scan(buffer) }
+    let rejected = document.withUnsafeBufferPointer { buffer in
+      (try? scanner.scan(buffer)) == nil
     }
+    #expect(rejected)
     var zero = JSONTreeParser(bytes: Array(#"{"a": 0, "b": -0.5, "c": 0e1}"#.utf8), path: "x.json")
     #expect((try? zero.parseDocument()) != nil)
   }
@@ -95,14 +96,17 @@ import Testing
 
   /// csv-chunks-differential target: a file starting with more blank lines than a chunk holds
   /// gave a first chunk without its header, so the parallel path said "the file is empty"
-  /// where the sequential one read the header on a later line.
+  /// where the sequential one read the header on a later line. A line holding only `""` is
+  /// blank to CSVReader too (found by the long run).
   @Test func theFirstChunkAlwaysHoldsTheHeader() throws {
-    let bytes = Array(("\n\r\n\n" + "a,b\n1,2\n").utf8)
+    for start in ["\n\r\n\n", "\"\"\n", "\"\"\r\n\n\"\"\n"] {
+    let bytes = Array((start + "a,b\n1,2\n").utf8)
     for chunkSize in [1, 2, 4, 8] {
       var chunks = ChunkReader(source: ByteSource(bytes: bytes, path: "t.csv"), quoted: true, chunkSize: chunkSize)
       let first = try #require(try chunks.next())
       var reader = CSVReader(source: ByteSource(bytes: first.bytes, path: "t.csv"))
       #expect(try reader.readHeader() == ["a", "b"], "chunk size \(chunkSize)")
+    }
     }
   }
 }
