@@ -113,7 +113,7 @@ public struct ChunkReader: ~Copyable {
   private func lastBoundary() -> Int? {
     let bytes = UnsafeBufferPointer(rebasing: UnsafeBufferPointer(buffer)[0..<filled])
     if !quoted {
-      return Self.lastNewline(bytes, from: 0, to: bytes.count).map { $0 + 1 }
+      return Self.lastNewline(bytes, from: 0, to: bytes.count, bareCR: false).map { $0 + 1 }
     }
     return Self.scanQuotes(bytes, inQuotes: carryInQuotes).lastBoundary
   }
@@ -122,7 +122,7 @@ public struct ChunkReader: ~Copyable {
   /// quoted field only at the start of a field; inside one, `""` is a quote and a lone `"` closes
   /// it; a `"` in the middle of an unquoted field is an ordinary character. Returns whether the
   /// end is inside a quoted field, and the length of the prefix ending at the last line break
-  /// outside quotes.
+  /// (LF, or a bare CR) outside quotes.
   static func scanQuotes(_ bytes: UnsafeBufferPointer<UInt8>, inQuotes start: Bool) -> (inQuotes: Bool, lastBoundary: Int?) {
     guard let base = bytes.baseAddress else { return (start, nil) }
     var inQuotes = start
@@ -145,11 +145,11 @@ public struct ChunkReader: ~Copyable {
       }
       // Outside quotes: the next quote that opens a field, remembering line breaks before it.
       guard let found = memchr(base + i, 0x22, n - i) else {
-        if let newline = lastNewline(bytes, from: i, to: n) { last = newline + 1 }
+        if let newline = lastNewline(bytes, from: i, to: n, bareCR: true) { last = newline + 1 }
         return (false, last)
       }
       let q = UnsafeRawPointer(found) - UnsafeRawPointer(base)
-      if let newline = lastNewline(bytes, from: i, to: q) { last = newline + 1 }
+      if let newline = lastNewline(bytes, from: i, to: q, bareCR: true) { last = newline + 1 }
       let opensField = q == 0 ? !start || i > 0 : (bytes[q - 1] == 0x2C || bytes[q - 1] == 0x0A || bytes[q - 1] == 0x0D)
       if opensField { inQuotes = true }
       i = q + 1
@@ -202,11 +202,15 @@ public struct ChunkReader: ~Copyable {
     return count
   }
 
-  /// The index of the last line break in `bytes[from..<to]`, scanning backwards.
-  private static func lastNewline(_ bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int? {
+  /// The index of the last line break in `bytes[from..<to]`, scanning backwards: a LF, or, with
+  /// `bareCR` (CSV, whose reader also ends a record at an old-Mac line end), a CR whose next
+  /// byte is known and is not a LF. A CR that is the last byte read is not a break yet: a LF
+  /// may follow in the next read.
+  private static func lastNewline(_ bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int, bareCR: Bool) -> Int? {
     var i = to - 1
     while i >= from {
       if bytes[i] == 0x0A { return i }
+      if bareCR && bytes[i] == 0x0D && i + 1 < bytes.count && bytes[i + 1] != 0x0A { return i }
       i -= 1
     }
     return nil

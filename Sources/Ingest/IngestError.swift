@@ -58,7 +58,7 @@ public enum IngestError: Error, Equatable, CustomStringConvertible {
       return "\(path):1: column '\(column)' appears twice in the header; rename one of them"
     case .recordTooLong(let path, let line, let limit):
       return
-        "\(path):\(line): a record is longer than \(limit) bytes (the \(limit >> 20) MiB limit per record); this usually means a quote is never closed, or that the file is not CSV or JSON-lines text"
+        "\(path):\(line): a record is longer than \(limit) bytes (the \(limit >= 1 << 20 ? "\(limit >> 20) MiB" : "\(limit)-byte") limit per record); this usually means a quote is never closed, or that the file is not CSV or JSON-lines text"
     case .strictRejection(let path, let line, let reason):
       return "\(path):\(line): \(reason) (--strict stops at the first rejected row; drop --strict to count and skip such rows)"
     case .undecodable(let path, let reason):

@@ -109,4 +109,25 @@ import Testing
     }
     }
   }
+
+  /// csv-chunks-differential long run: chunks were cut only at LF, so a file with old-Mac (CR)
+  /// line ends was one "line" to the chunker and failed at the record limit in the parallel
+  /// path although each record was short. Chunks now also end at a bare CR outside quotes.
+  @Test func bareCarriageReturnFilesAreCutIntoChunksWithinTheRecordLimit() throws {
+    let rows = (0..<200).map { "u\($0),order,2026-01-01T00:00:00Z" }
+    let bytes = Array(("user_id,event,timestamp\r" + rows.joined(separator: "\r") + "\r").utf8)
+    var sequential: [Int] = []
+    var reader = CSVReader(source: ByteSource(bytes: bytes, path: "t.csv"), recordLimit: 64)
+    let header = try reader.readHeader()
+    try reader.forEachRecord { (row: borrowing CSVRow) throws(IngestError) in sequential.append(row.line) }
+    #expect(sequential == Array(2...201))
+    var chunks = ChunkReader(source: ByteSource(bytes: bytes, path: "t.csv"), quoted: true, chunkSize: 100, recordLimit: 64)
+    var chunked: [Int] = []
+    while let chunk = try chunks.next() {
+      var part = CSVReader(source: ByteSource(bytes: chunk.bytes, path: "t.csv"), recordLimit: 64)
+      if chunk.index == 0 { #expect(try part.readHeader() == header) } else { part.assumeHeader(header) }
+      try part.forEachRecord { (row: borrowing CSVRow) throws(IngestError) in chunked.append(row.line + chunk.linesBefore) }
+    }
+    #expect(chunked == sequential)
+  }
 }
