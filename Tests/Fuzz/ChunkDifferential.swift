@@ -48,6 +48,11 @@ enum ChunkDifferential {
           try records(&reader, lineOffset: chunk.linesBefore, into: &chunked)
         }
       }
+    } catch IngestError.recordTooLong {
+      // The record limit is a memory bound, enforced where each reader must grow its buffer
+      // (the chunker for a whole line, CSVReader only past its block): near the limit the two
+      // may stop at different places, which is not a difference in the records they read.
+      return
     } catch {
       FuzzTargets.check(false, "the chunked parse failed where the sequential one did not: \(error)")
     }
