@@ -30,7 +30,7 @@ let package = Package(
       name: "HoldoutCLI",
       dependencies: ["Assignment", "Ingest", "Measurement", "Statistics", "Reports", "Simulation", "Enrollment"]),
     .executableTarget(name: "holdout", dependencies: ["HoldoutCLI"]),
-    .target(name: "TestSupport", dependencies: ["Reports"], path: "Tests/TestSupport"),
+    .target(name: "TestSupport", dependencies: ["Reports", "Simulation"], path: "Tests/TestSupport"),
     .testTarget(
       name: "StatisticsTests", dependencies: ["Statistics", "TestSupport"],
       exclude: ["Fixtures"]),
