@@ -54,7 +54,7 @@ public struct CohortBuilder {
   public func build(previousPath: String) throws -> Result {
     let header = CohortFile.header(for: entry)
     let splitter = experiment.splitter
-    let decimals = experiment.hashVersion == .v2 ? 4 : 3
+    let decimals = experiment.bucketDecimals
     let arms = experiment.arms.map(\.name)
     let previous = try CohortFile.readPrevious(
       path: previousPath, header: header, splitter: splitter, arms: arms, decimals: decimals)

@@ -49,7 +49,7 @@ enum AssignCommand {
     }
     let experiment = try ExperimentFileDecoder.load(path: args.positional[0], for: .assignment)
     let splitter = experiment.splitter
-    let decimals = experiment.hashVersion == .v2 ? 4 : 3
+    let decimals = experiment.bucketDecimals
     func armName(_ index: Int?) -> String { index.map { experiment.arms[$0].name } ?? "excluded" }
 
     if let id {

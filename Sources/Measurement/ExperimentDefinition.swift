@@ -208,6 +208,10 @@ public struct ExperimentDefinition: Sendable, Equatable {
   /// The index of the control arm.
   public var controlIndex: Int { arms.firstIndex(where: \.isControl) ?? 0 }
 
+  /// The decimals a bucket (the hash value) is written with in exported lists and cohorts:
+  /// exactly its precision, 4 for hash v2 and 3 for v1.
+  public var bucketDecimals: Int { hashVersion == .v2 ? 4 : 3 }
+
   /// The splitter that reproduces GrowthBook's assignment for this experiment.
   public var splitter: Splitter {
     Splitter(seed: salt, weights: arms.map(\.weight), coverage: coverage, version: hashVersion)
