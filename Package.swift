@@ -6,6 +6,8 @@
 //   Measurement → Assignment, Ingest, Statistics
 //   Reports     → Measurement, Statistics
 //   Enrollment  → Measurement, Assignment, Ingest, Reports (builds the cohort: `holdout cohort`)
+//   Warehouse   → Measurement, Ingest, Statistics (SQL for the aggregates: `holdout sql`,
+//                 and reading them back: `report --aggregates`)
 //   Simulation  → Assignment, Ingest
 //   HoldoutCLI  → everything above; `holdout` is a thin executable over HoldoutCLI.
 // No package dependencies, by design.
@@ -26,9 +28,12 @@ let package = Package(
     .target(name: "Reports", dependencies: ["Measurement", "Statistics", "Ingest"]),
     .target(name: "Simulation", dependencies: ["Assignment", "Ingest"]),
     .target(name: "Enrollment", dependencies: ["Measurement", "Assignment", "Ingest", "Reports"]),
+    .target(name: "Warehouse", dependencies: ["Measurement", "Ingest", "Statistics"]),
     .target(
       name: "HoldoutCLI",
-      dependencies: ["Assignment", "Ingest", "Measurement", "Statistics", "Reports", "Simulation", "Enrollment"]),
+      dependencies: [
+        "Assignment", "Ingest", "Measurement", "Statistics", "Reports", "Simulation", "Enrollment", "Warehouse",
+      ]),
     .executableTarget(name: "holdout", dependencies: ["HoldoutCLI"]),
     .target(name: "TestSupport", dependencies: ["Reports", "Simulation"], path: "Tests/TestSupport"),
     .testTarget(

@@ -2,7 +2,7 @@
 /// accepts.
 extension CommandHelp {
   /// Every command, in the order `holdout help` lists them.
-  static let all: [CommandHelp] = [cohort, assign, report, validate, simulate, stats, plan, inspect]
+  static let all: [CommandHelp] = [cohort, assign, report, validate, sql, simulate, stats, plan, inspect]
 
   /// The command named `name`.
   static func named(_ name: String) -> CommandHelp? { all.first { $0.name == name } }
@@ -18,6 +18,7 @@ extension CommandHelp {
     name: "report",
     usage: [
       "report EXPERIMENT [--as-of T] [--out DIR] [--format md,json,html] [--check] [--strict] [--threads N] [--quiet] [--weekly]",
+      "report EXPERIMENT --aggregates FILE [--out DIR] [--format …] [--check]",
       "report DIR --out OUT [same options]",
     ],
     summary:
@@ -30,6 +31,7 @@ extension CommandHelp {
       .flag("strict", "Stop at the first rejected row (exit 65, file:line) instead of counting and skipping it."),
       threads, quiet,
       .flag("weekly", "Add a history: one row per week since the first entry (users, lift and interval as of that week, what changed)."),
+      .value("aggregates", "FILE", "Render the report from the CSV a warehouse query returned (holdout sql) instead of reading the input files; the file must come from this experiment file's query (its digest is checked)."),
     ],
     examples: [
       ("the shipped fixture, all three documents", "holdout report fixtures/winback/experiment.json --out reports/winback"),
@@ -106,6 +108,21 @@ extension CommandHelp {
     examples: [
       ("the committed winback fixture", "holdout simulate --users 16000 --seed 7 --out fixtures/winback"),
       ("an A/A test", "holdout simulate --users 20000 --seed 1 --lift 0 --out /tmp/aa"),
+    ])
+
+  static let sql = CommandHelp(
+    name: "sql",
+    usage: ["sql EXPERIMENT [--dialect duckdb|postgres|spark|clickhouse|bigquery|snowflake] [--as-of T] [--out FILE]"],
+    summary:
+      "Print the SQL script that computes every aggregate of the report inside a warehouse, from the tables named by the experiment file's warehouse object (defaults: cohort, messages, events with Holdout's column names). Run it with the engine's own client, save the result as CSV with a header, and render the report with holdout report EXPERIMENT --aggregates FILE. The same rules as the file path; see docs/warehouse.md.",
+    options: [
+      .value("dialect", "D", "The SQL dialect (default: warehouse.dialect in the experiment file)."),
+      .value("as-of", "T", "The analysis cutoff (default: the experiment file's as_of)."),
+      .value("out", "FILE", "Write the script to FILE (atomically) instead of standard output."),
+    ],
+    examples: [
+      ("DuckDB, with the result as CSV", "holdout sql experiment.json --dialect duckdb > aggregates.sql"),
+      ("then", "duckdb warehouse.db -csv < aggregates.sql > aggregates.csv && holdout report experiment.json --aggregates aggregates.csv --out report"),
     ])
 
   static let stats = CommandHelp(

@@ -1,5 +1,6 @@
 import Ingest
 import Measurement
+import Warehouse
 
 /// The `holdout` command line: parses arguments, runs a command and maps errors to exit codes.
 ///
@@ -43,6 +44,7 @@ public enum Holdout {
       case "inspect": return try InspectCommand.run(rest, console: console)
       case "validate": return try ValidateCommand.run(rest, console: console)
       case "cohort": return try CohortCommand.run(rest, console: console)
+      case "sql": return try SQLCommand.run(rest, console: console)
       case "help", "--help", "-h":
         guard let topic = rest.first else {
           console.out(usage)
@@ -73,6 +75,9 @@ public enum Holdout {
       let wrapped = CLIError.measurement(error)
       console.err("error: \(wrapped.description)\n")
       return wrapped.exitCode
+    } catch let error as WarehouseError {
+      console.err("error: \(error.description)\n")
+      return 65
     } catch let error as IngestError {
       let wrapped = CLIError.input(error)
       console.err("error: \(wrapped.description)\n")

@@ -24,6 +24,7 @@ enum ReportCommand {
     let formatText = args.value("format") ?? "md,json,html"
     let check = args.flag("check")
     let strict = args.flag("strict")
+    let aggregates = args.value("aggregates")
     guard args.positional.count == 1 else {
       throw CLIError.usage("report needs exactly one experiment file, got \(args.positional.count)")
     }
@@ -33,10 +34,15 @@ enum ReportCommand {
     }
     if check && out == nil { throw CLIError.usage("--check needs --out DIR, the committed report") }
 
-    let options = Options(
+    var options = Options(
       asOfText: asOfText, threads: threads, strict: strict, quiet: quiet, weekly: weekly, console: console)
+    options.aggregates = aggregates
     let path = args.positional[0]
+    if aggregates != nil && weekly {
+      throw CLIError.usage("--weekly cannot be combined with --aggregates yet: the aggregates query has one cutoff; run holdout sql with --as-of per week")
+    }
     if Self.isDirectory(path) {
+      if aggregates != nil { throw CLIError.usage("--aggregates needs one experiment file, not a directory") }
       guard let out else { throw CLIError.usage("report DIR needs --out OUT: each report goes to OUT/<key>/ beside an index") }
       return try ProgramCommand.run(directory: path, out: out, selected: selected, check: check, options: options)
     }
@@ -69,6 +75,8 @@ enum ReportCommand {
     let console: Console
     /// The command named in messages (`report`, `validate`).
     var command = "report"
+    /// The aggregates a warehouse query returned, read instead of the input files.
+    var aggregates: String? = nil
   }
 
   /// True when `path` is a directory.
@@ -80,17 +88,9 @@ enum ReportCommand {
   /// Measures the experiment at `path` and computes its report (with the weekly history when
   /// asked).
   static func build(path: String, options: Options) throws -> ExperimentReport {
+    if let aggregates = options.aggregates { return try WarehouseReport.build(path: path, aggregates: aggregates, options: options) }
     let experiment = try ExperimentFileDecoder.load(path: path, for: .report)
-    var asOf = experiment.asOf
-    if let asOfText = options.asOfText {
-      guard let parsed = Timestamp.parse(asOfText) else {
-        throw CLIError.usage("--as-of '\(asOfText)' is not a timestamp; use e.g. 2026-11-16 or 2026-11-16T00:00:00Z")
-      }
-      asOf = parsed
-    }
-    guard let asOf else {
-      throw CLIError.measurement(.missingForCommand(path: experiment.path, key: "as_of", command: "\(options.command) (or pass --as-of)"))
-    }
+    let asOf = try cutoff(experiment, text: options.asOfText, command: options.command)
     var measurer = Measurer(experiment: experiment, asOf: asOf, strict: options.strict, threads: options.threads)
     let meter = ProgressMeter(console: options.console, enabled: !options.quiet && options.console.isTerminal)
     if meter.enabled { measurer.progress = { meter.update($0) } }
@@ -116,6 +116,20 @@ enum ReportCommand {
       report.history = WeeklyHistory(reports: reports + [report])
     }
     return report
+  }
+
+  /// The analysis cutoff: `--as-of` when given, else the experiment file's `as_of`.
+  static func cutoff(_ experiment: ExperimentDefinition, text: String?, command: String) throws -> Int64 {
+    if let text {
+      guard let parsed = Timestamp.parse(text) else {
+        throw CLIError.usage("--as-of '\(text)' is not a timestamp; use e.g. 2026-11-16 or 2026-11-16T00:00:00Z")
+      }
+      return parsed
+    }
+    guard let asOf = experiment.asOf else {
+      throw CLIError.measurement(.missingForCommand(path: experiment.path, key: "as_of", command: "\(command) (or pass --as-of)"))
+    }
+    return asOf
   }
 
   /// A warning when `asOf` is more than 366 days after the last entry (a typo such as year

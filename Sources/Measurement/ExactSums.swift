@@ -20,6 +20,20 @@ public struct ExactSums: Sendable, Equatable {
   /// Empty sums.
   public init() {}
 
+  /// Sums as a warehouse query returns them: exact integers in micro-units (squares and
+  /// products in micro-units squared).
+  public init(
+    count: Int, sum: Int128, sumOfSquares: Int128, preSum: Int128 = 0, preSumOfSquares: Int128 = 0,
+    sumOfProducts: Int128 = 0
+  ) {
+    self.count = count
+    sx = sum
+    sxx = sumOfSquares
+    sp = preSum
+    spp = preSumOfSquares
+    sxp = sumOfProducts
+  }
+
   /// Adds one user's value and pre-period value, both in micro-units.
   @inline(__always)
   public mutating func add(_ x: Int64, pre: Int64) {

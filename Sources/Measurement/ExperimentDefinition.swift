@@ -153,6 +153,9 @@ public struct ExperimentDefinition: Sendable, Equatable {
   public var validation = Validation()
   /// How `holdout cohort` builds the cohort (the `entry` object), if configured.
   public var entry: EntryDefinition? = nil
+  /// Where the rows live in a warehouse (the `warehouse` object; defaults when absent), for
+  /// `holdout sql`.
+  public var warehouse = WarehouseDefinition()
 
   /// Thresholds of the data-quality checks (`holdout validate`, the report's Checks section).
   /// Each is a share of users or rows; a check fails when it is crossed.

@@ -13,6 +13,8 @@ public enum ExperimentFileDecoder {
     case assignment
     /// A full report: inputs, exposure and metrics as well.
     case report
+    /// A report from a warehouse (`holdout sql`, `report --aggregates`): metrics, not inputs.
+    case warehouse
   }
 
   /// Reads and decodes the experiment file at `path`.
@@ -62,8 +64,16 @@ public enum ExperimentFileDecoder {
     definition.costs = try decodeCosts(&object)
     definition.validation = try decodeValidation(&object)
     definition.entry = try decodeEntry(&object, path: path)
+    definition.warehouse = try decodeWarehouse(
+      &object, path: path, hasMessages: definition.inputs.map { !$0.messages.isEmpty } ?? !definition.exposure.isEmpty,
+      segments: definition.segments)
     try object.rejectUnknownKeys()
 
+    if purpose == .warehouse {
+      guard !definition.metrics.isEmpty else {
+        throw .missingForCommand(path: path, key: "metrics", command: "sql")
+      }
+    }
     if purpose == .report {
       guard definition.inputs != nil else {
         throw .missingForCommand(path: path, key: "inputs", command: "report")

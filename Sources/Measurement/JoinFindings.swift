@@ -64,6 +64,19 @@ public struct JoinFindings: Sendable, Equatable {
 
   /// No findings.
   public init() {}
+
+  /// Findings counted elsewhere (a warehouse query), without examples.
+  public init(
+    exposuresBeforeEntry: Int, exposuresAfterEntry: Int, revenueRowsWithoutValue: Int, timesBeforeFloor: Int,
+    timesFarAfterAsOf: Int, conflictingDuplicates: Int
+  ) {
+    self.exposuresBeforeEntry = exposuresBeforeEntry
+    self.exposuresAfterEntry = exposuresAfterEntry
+    self.revenueRowsWithoutValue = revenueRowsWithoutValue
+    self.timesBeforeFloor = timesBeforeFloor
+    self.timesFarAfterAsOf = timesFarAfterAsOf
+    self.conflictingDuplicates = conflictingDuplicates
+  }
 }
 
 /// The messaging platform's own record of who was held out, checked against the analysed arms.

@@ -22,6 +22,19 @@ public struct Measurement: Sendable {
     public let spend: [Double]
     /// The cap applied to per-user values (fixed, or the pooled percentile), in units.
     public let appliedCap: Double?
+
+    /// Creates a metric's statistics.
+    public init(
+      definition: MetricDefinition, arms: [Moments], openWindows: [Int], exposedArms: [Moments], spend: [Double],
+      appliedCap: Double?
+    ) {
+      self.definition = definition
+      self.arms = arms
+      self.openWindows = openWindows
+      self.exposedArms = exposedArms
+      self.spend = spend
+      self.appliedCap = appliedCap
+    }
   }
 
   /// Days from entry to the first return event, per arm, for the Kaplan–Meier curves: a user
@@ -36,6 +49,14 @@ public struct Measurement: Sendable {
     public let times: [[Double]]
     /// Per arm, parallel to `times`: true when the return was observed.
     public let returned: [[Bool]]
+
+    /// Creates the return times.
+    public init(events: [String], days: Double, times: [[Double]], returned: [[Bool]]) {
+      self.events = events
+      self.days = days
+      self.times = times
+      self.returned = returned
+    }
   }
 
   /// One value of a segment column.
@@ -46,6 +67,13 @@ public struct Measurement: Sendable {
     public let users: [Int]
     /// Per metric, per arm.
     public let metrics: [[Moments]]
+
+    /// Creates a segment value's statistics.
+    public init(value: String, users: [Int], metrics: [[Moments]]) {
+      self.value = value
+      self.users = users
+      self.metrics = metrics
+    }
   }
 
   /// The breakdown by one segment column.
@@ -54,6 +82,12 @@ public struct Measurement: Sendable {
     public let column: String
     /// Its values, sorted.
     public let values: [SegmentValue]
+
+    /// Creates a breakdown.
+    public init(column: String, values: [SegmentValue]) {
+      self.column = column
+      self.values = values
+    }
   }
 
   /// Who was reached.
@@ -64,6 +98,30 @@ public struct Measurement: Sendable {
     public let exposed: [Int]
     /// Per channel of first exposure (sorted by name): users per arm.
     public let channels: [(name: String, users: [Int])]
+
+    /// Creates the exposure counts.
+    public init(isMeasured: Bool, exposed: [Int], channels: [(name: String, users: [Int])]) {
+      self.isMeasured = isMeasured
+      self.exposed = exposed
+      self.channels = channels
+    }
+  }
+
+  /// Where the aggregates were computed, when not by this process from files.
+  public struct Origin: Sendable, Equatable {
+    /// The SQL dialect of the warehouse query.
+    public let dialect: String
+    /// The experiment file's digest the query was built from.
+    public let digest: String
+    /// The aggregates file read.
+    public let file: String
+
+    /// Creates an origin.
+    public init(dialect: String, digest: String, file: String) {
+      self.dialect = dialect
+      self.digest = digest
+      self.file = file
+    }
   }
 
   /// The experiment.
@@ -88,4 +146,26 @@ public struct Measurement: Sendable {
   public let split: SplitCheck
   /// Data-quality observations from the join.
   public let findings: JoinFindings
+  /// Nil when measured from files here; the warehouse query's details otherwise.
+  public var origin: Origin? = nil
+
+  /// Creates a measurement (the file path's `Measurer`, or aggregates read back from a
+  /// warehouse).
+  public init(
+    experiment: ExperimentDefinition, asOf: Int64, users: [Int], survival: Survival?,
+    entryRange: (first: Int64, last: Int64)?, metrics: [Metric], segments: [Segment], exposure: Exposure,
+    files: [Reconciliation], split: SplitCheck, findings: JoinFindings
+  ) {
+    self.experiment = experiment
+    self.asOf = asOf
+    self.users = users
+    self.survival = survival
+    self.entryRange = entryRange
+    self.metrics = metrics
+    self.segments = segments
+    self.exposure = exposure
+    self.files = files
+    self.split = split
+    self.findings = findings
+  }
 }

@@ -92,7 +92,8 @@ public struct MetricDefinition: Sendable, Equatable {
     return "[t0, t0 + \(length) d)"
   }
 
-  static func micros(days: Double) -> Int64 {
+  /// Days as whole microseconds, rounded to the nearest.
+  public static func micros(days: Double) -> Int64 {
     Int64((days * 86_400 * 1_000_000).rounded())
   }
 

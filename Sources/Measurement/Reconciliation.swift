@@ -140,7 +140,7 @@ public struct Reconciliation: Sendable, Equatable {
   public let path: String
   /// The export format of an event source (`amplitude`, `holdout`…); nil for the cohort and
   /// identities files.
-  public internal(set) var format: String? = nil
+  public var format: String? = nil
   /// Data rows read (the header and blank lines are not rows).
   public private(set) var rowsRead = 0
   /// Rows per fate, indexed by `Fate.rawValue`.
@@ -169,6 +169,19 @@ public struct Reconciliation: Sendable, Equatable {
   public mutating func record(_ fate: Fate) {
     rowsRead += 1
     fates[fate.rawValue] += 1
+  }
+
+  /// Records `count` rows with `fate` at once (row accounting computed elsewhere, such as in a
+  /// warehouse query; rejected rows go through `reject(_:count:)`).
+  public mutating func record(_ fate: Fate, count: Int) {
+    rowsRead += count
+    fates[fate.rawValue] += count
+  }
+
+  /// Records `count` rows rejected for `reason`, without examples.
+  public mutating func reject(_ reason: Reason, count: Int) {
+    record(.rejected, count: count)
+    reasons[reason.rawValue] += count
   }
 
   /// Records a rejected row, offering it as an example of `reason`.

@@ -27,6 +27,10 @@ public struct SplitCheck: Sendable, Equatable {
   /// Creates an empty check.
   public init() {}
 
+  /// False when the recorded arms were taken as they are, without recomputing the hash (a
+  /// warehouse query): agreement is then not known.
+  public var isHashChecked = true
+
   /// The share of compared users who disagree, or nil with no users compared.
   public var disagreementRate: Double? {
     let total = agreements + disagreements

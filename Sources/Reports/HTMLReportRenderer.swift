@@ -246,7 +246,12 @@ public enum HTMLReportRenderer {
 
   private static func data(_ report: ExperimentReport, into out: inout String) {
     let e = HTMLText.escape
-    out += "<section aria-labelledby=\"data\"><h2 id=\"data\">Data</h2>\n<p>Every row of every input is accounted for.</p>\n"
+    out += "<section aria-labelledby=\"data\"><h2 id=\"data\">Data</h2>\n"
+    if let origin = report.measurement.origin {
+      out += "<p>The numbers were computed in the warehouse (\(e(origin.dialect)) query from <code>holdout sql</code>, experiment file digest <code>\(e(origin.digest))</code>) and read from <code>\(e(origin.file))</code>. Rows are accounted for as the query counted them; examples of rejected rows are not collected in SQL.</p>\n"
+    } else {
+      out += "<p>Every row of every input is accounted for.</p>\n"
+    }
     for file in report.measurement.files {
       var rows = Reconciliation.Fate.allCases.filter { file[$0] > 0 || $0 == .used }.map { [e($0.label), NumberFormat.grouped(file[$0])] }
       for reason in Reconciliation.Reason.allCases where file[reason] > 0 {

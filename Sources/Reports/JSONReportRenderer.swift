@@ -123,7 +123,8 @@ public enum JSONReportRenderer {
 
   private static func split(_ check: SplitCheck) -> JSONValue {
     .object([
-      ("recorded", .bool(check.isRecorded)), ("agreements", .int(check.agreements)),
+      ("recorded", .bool(check.isRecorded)), ("hash_checked", .bool(check.isHashChecked)),
+      ("agreements", .int(check.agreements)),
       ("disagreements", .int(check.disagreements)),
       ("examples", .array(check.examples.map { .string($0) })),
     ])
@@ -146,7 +147,14 @@ public enum JSONReportRenderer {
         ("balanced", .bool(file.isBalanced)),
       ])
     }
+    let source: JSONValue = measurement.origin.map { origin in
+      .object([
+        ("kind", .string("warehouse")), ("dialect", .string(origin.dialect)), ("digest", .string(origin.digest)),
+        ("aggregates", .string(origin.file)),
+      ])
+    } ?? .object([("kind", .string("files"))])
     return .object([
+      ("source", source),
       ("files", .array(files)),
       ("exposures_before_entry", .int(measurement.findings.exposuresBeforeEntry)),
       ("revenue_rows_without_value", .int(measurement.findings.revenueRowsWithoutValue)),

@@ -121,7 +121,14 @@ public struct JourneyChecks: Sendable {
     // The recorded split: the cohort's arm column, the platform's holdout markers, users in
     // several arms.
     let split = measurement.split
-    if split.isRecorded, let rate = split.disagreementRate {
+    if split.isRecorded && !split.isHashChecked {
+      add(
+        "split_disagreement", "The recorded split agrees with the experiment's hash", .notApplicable,
+        "not checked: the warehouse query takes the recorded arm as it is", "–")
+      add(
+        "several_arms", "No user is listed in several arms", split.usersInSeveralArms > 0 ? .fail : .pass,
+        "\(NumberFormat.grouped(split.usersInSeveralArms)) users listed with different arms", "none")
+    } else if split.isRecorded, let rate = split.disagreementRate {
       add(
         "split_disagreement", "The recorded split agrees with the experiment's hash",
         rate > limits.maxSplitDisagreement ? .fail : .pass,

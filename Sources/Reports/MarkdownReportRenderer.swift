@@ -268,7 +268,11 @@ public enum MarkdownReportRenderer {
 
   private static func data(_ report: ExperimentReport, into out: inout String) {
     out += "## Data\n\n"
-    out += "Every row of every input is accounted for; each file's fates add up to the rows read.\n\n"
+    if let origin = report.measurement.origin {
+      out += "The numbers were computed in the warehouse (\(MarkdownText.plain(origin.dialect)) query from `holdout sql`, experiment file digest `\(origin.digest)`) and read from \(MarkdownText.code(origin.file)). The tables' rows are accounted for as the query counted them; examples of rejected rows are not collected in SQL.\n\n"
+    } else {
+      out += "Every row of every input is accounted for; each file's fates add up to the rows read.\n\n"
+    }
     for file in report.measurement.files {
       let name = MarkdownText.code(Reconciliation.fileName(file.path))
       out += "### \(file.role): \(name)\(file.format.map { " (\(MarkdownText.plain($0)))" } ?? "")\n\n"
@@ -288,7 +292,9 @@ public enum MarkdownReportRenderer {
       out += "\n"
     }
     let split = report.measurement.split
-    if split.isRecorded {
+    if split.isRecorded && !split.isHashChecked {
+      out += "Recorded split: the cohort's `arm` column was used as it is; the warehouse query does not recompute the hash, so its agreement with the experiment's split is not checked here (run `holdout validate` on an export of the cohort for that).\n\n"
+    } else if split.isRecorded {
       out += "Recorded split: the cohort's `arm` column was used. It agrees with the hash for \(NumberFormat.grouped(split.agreements)) users and disagrees for \(NumberFormat.grouped(split.disagreements)).\n"
       for example in split.examples { out += "- \(MarkdownText.plain(example))\n" }
       out += "\n"

@@ -1,0 +1,24 @@
+import Ingest
+import Measurement
+import Reports
+import Warehouse
+
+/// `report … --aggregates FILE` and `validate … --aggregates FILE`: the report of the aggregates
+/// a warehouse query returned (`holdout sql`), rendered by the same code as from files.
+enum WarehouseReport {
+  static func build(path: String, aggregates: String, options: ReportCommand.Options) throws -> ExperimentReport {
+    let experiment = try ExperimentFileDecoder.load(path: path, for: .warehouse)
+    let digest = try ExperimentDigest.of(path: path)
+    let measurement = try AggregateReader(experiment: experiment, digest: digest).read(path: aggregates)
+    if let text = options.asOfText {
+      let asOf = try ReportCommand.cutoff(experiment, text: text, command: options.command)
+      guard asOf == measurement.asOf else {
+        throw CLIError.usage("--as-of \(Timestamp.format(asOf)) differs from the aggregates' as_of \(Timestamp.format(measurement.asOf)); run holdout sql with the same --as-of")
+      }
+    }
+    if let warning = ReportCommand.asOfWarning(measurement.asOf, entries: measurement.entryRange, source: "the query's as_of") {
+      options.console.err("warning: \(warning)\n")
+    }
+    return ExperimentReport(measurement: measurement)
+  }
+}

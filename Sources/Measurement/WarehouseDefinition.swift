@@ -1,0 +1,78 @@
+/// Where an experiment's rows live in a warehouse (the experiment file's `warehouse` object,
+/// docs/warehouse.md): the dialect, the three tables and their column names, and the time zone
+/// of timestamp columns that carry none.
+///
+/// The tables hold what the files hold, one row per cohort member, message event and behaviour
+/// event, with the Holdout CSV column names as defaults:
+/// - cohort: `user_id`, `entered_at` (a timestamp), `arm` (recorded; required in a warehouse,
+///   see `holdout sql`), and one column per segment;
+/// - messages: `user_id`, `event`, `timestamp`, `channel`, `message_id`;
+/// - events: `user_id`, `event`, `timestamp`, `value` (a number), `event_id`.
+public struct WarehouseDefinition: Sendable, Equatable {
+  /// The SQL dialects `holdout sql` writes.
+  public enum Dialect: String, Sendable, Equatable, CaseIterable {
+    case duckdb
+    case postgres
+    case spark
+    case clickhouse
+    case bigquery
+    case snowflake
+  }
+
+  /// The logical tables.
+  public enum Role: String, Sendable, Equatable, CaseIterable {
+    case cohort
+    case messages
+    case events
+
+    /// The logical columns of the role's table, in the order the query reads them.
+    public var columns: [String] {
+      switch self {
+      case .cohort: return ["user_id", "entered_at", "arm"]
+      case .messages: return ["user_id", "event", "timestamp", "channel", "message_id"]
+      case .events: return ["user_id", "event", "timestamp", "value", "event_id"]
+      }
+    }
+  }
+
+  /// One table: its (possibly qualified: `analytics.events`) name and column renames.
+  public struct Table: Sendable, Equatable {
+    /// The name parts, e.g. `["analytics", "events"]`; each is quoted on its own.
+    public var name: [String]
+    /// Logical column → the table's column, for the columns that differ from the defaults.
+    public var columns: [String: String] = [:]
+
+    /// Creates a table reference.
+    public init(name: [String], columns: [String: String] = [:]) {
+      self.name = name
+      self.columns = columns
+    }
+
+    /// The table's column for a logical column (or segment name).
+    public func column(_ logical: String) -> String { columns[logical] ?? logical }
+  }
+
+  /// The dialect `holdout sql` uses when `--dialect` is not given.
+  public var dialect: Dialect? = nil
+  /// The cohort table.
+  public var cohort = Table(name: ["cohort"])
+  /// The message-events table, or nil when exposure is not measured.
+  public var messages: Table? = Table(name: ["messages"])
+  /// The behaviour-events table.
+  public var events = Table(name: ["events"])
+  /// The zone in which timestamp columns without a zone are read (`TIMESTAMP` rather than
+  /// `TIMESTAMP WITH TIME ZONE`); UTC by default.
+  public var timeZone = "UTC"
+
+  /// The defaults: tables `cohort`, `messages`, `events` with Holdout's column names.
+  public init() {}
+
+  /// The table for a role (nil for messages when there are none).
+  public func table(_ role: Role) -> Table? {
+    switch role {
+    case .cohort: return cohort
+    case .messages: return messages
+    case .events: return events
+    }
+  }
+}

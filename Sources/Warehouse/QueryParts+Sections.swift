@@ -1,0 +1,154 @@
+import Measurement
+
+extension QueryParts {
+  /// One output row: the five key columns then the numeric columns by name (the rest empty).
+  func row(
+    _ section: String, arm: String = "''", metric: String = "''", segment: String = "''", value: String = "''",
+    _ numbers: [String: String] = [:], from: String = ""
+  ) -> String {
+    var columns = ["'\(section)' AS section", "\(arm) AS arm", "\(metric) AS metric", "\(segment) AS segment", "\(value) AS value"]
+    for name in AggregateColumns.names.dropFirst(AggregateColumns.firstNumber) {
+      columns.append("\(numbers[name].map(text) ?? "''") AS \(name)")
+    }
+    return "SELECT " + columns.joined(separator: ", ") + (from.isEmpty ? "" : "\n" + from)
+  }
+
+  /// `CASE index WHEN 0 THEN 'name0' … END`: a name from an index column.
+  func names(_ index: String, _ names: [String]) throws(WarehouseError) -> String {
+    var out = "CASE \(index)"
+    for (k, name) in names.enumerated() { out += " WHEN \(k) THEN \(try syntax.literal(name))" }
+    return out + " END"
+  }
+
+  /// `(SELECT 0 AS k UNION ALL SELECT 1 …)`: an index list to cross-join.
+  func indexList(_ count: Int, _ name: String) -> String {
+    "(" + (0..<count).map { "SELECT \($0) AS \(name)" }.joined(separator: " UNION ALL ") + ")"
+  }
+
+  func wide(_ expression: String) -> String { syntax.cast(expression, syntax.wide) }
+
+  /// The six exact sums of (x, p) over the rows where `condition` holds.
+  func sums(_ prefix: String, _ condition: String) -> [String: String] {
+    func sum(_ e: String) -> String { "COALESCE(SUM(CASE WHEN \(condition) THEN \(e) END), 0)" }
+    return [
+      prefix + "n": "COALESCE(SUM(CASE WHEN \(condition) THEN 1 ELSE 0 END), 0)",
+      prefix + "sum": sum(wide("t.x")), prefix + "sum_squares": sum(wide("t.x") + " * " + wide("t.x")),
+      prefix + "pre_sum": sum(wide("t.p")), prefix + "pre_sum_squares": sum(wide("t.p") + " * " + wide("t.p")),
+      prefix + "sum_products": sum(wide("t.x") + " * " + wide("t.p")),
+    ]
+  }
+
+  /// Per user and metric k: maturity, capped value and pre-period value, from `h_measured`.
+  func unpivoted(_ extra: String) -> String {
+    let count = experiment.metrics.count
+    func pick(_ column: String) -> String {
+      "CASE k.k " + (0..<count).map { "WHEN \($0) THEN u.\(column)_\($0)" }.joined(separator: " ") + " END"
+    }
+    return "SELECT u.arm, k.k, \(pick("mature")) AS mature, \(pick("x")) AS x, \(pick("p")) AS p, u.first_exposure, u.spend\(extra) FROM h_measured u CROSS JOIN \(indexList(count, "k")) k"
+  }
+
+  /// Every output section, each one SELECT.
+  func sections() throws(WarehouseError) -> [String] {
+    let armNames = experiment.arms.map(\.name)
+    let metricNames = experiment.metrics.map(\.name)
+    var out: [String] = []
+    let meta: [(String, String)] = [
+      ("version", AggregateQuery.formatVersion), ("experiment", experiment.key), ("digest", query.digest),
+      ("dialect", syntax.dialect.rawValue), ("as_of", asOf),
+    ]
+    for (key, value) in meta { out.append(row("meta", metric: "'\(key)'", value: try syntax.literal(value))) }
+
+    let arms = indexList(armNames.count, "arm")
+    out.append(row(
+      "users", arm: try names("a.arm", armNames),
+      ["n": "COUNT(u.user_id)", "exposed_n": "COUNT(u.first_exposure)", "first_entry": "MIN(u.t0)", "last_entry": "MAX(u.t0)"],
+      from: "FROM \(arms) a LEFT JOIN h_users u ON u.arm = a.arm GROUP BY a.arm"))
+
+    var metric = sums("", "t.mature = 1").merging(sums("exposed_", "t.mature = 1 AND t.first_exposure IS NOT NULL")) { a, _ in a }
+    metric["open"] = "COALESCE(SUM(CASE WHEN t.mature = 0 THEN 1 ELSE 0 END), 0)"
+    metric["spend"] = "COALESCE(SUM(CASE WHEN t.mature = 1 THEN \(wide("t.spend")) END), 0)"
+    out.append(row(
+      "metric", arm: try names("a.arm", armNames), metric: try names("m.k", metricNames), metric,
+      from: "FROM \(arms) a CROSS JOIN \(indexList(metricNames.count, "k")) m LEFT JOIN (\(unpivoted(""))) t ON t.arm = a.arm AND t.k = m.k GROUP BY a.arm, m.k"))
+
+    for (m, definition) in experiment.metrics.enumerated() {
+      if let cap = definition.cap {
+        out.append(row("cap", metric: try syntax.literal(definition.name), value: "'\(Int64((cap * 1_000_000).rounded()))'"))
+      } else if definition.capPercentile != nil {
+        out.append(row("cap", metric: try syntax.literal(definition.name), value: text("h_cap_\(m).cap"), from: "FROM h_cap_\(m)"))
+      }
+    }
+
+    for (k, column) in experiment.segments.enumerated() {
+      let name = try syntax.literal(column)
+      out.append(row("segment_value", segment: name, value: "seg_\(k)", from: "FROM h_cohort GROUP BY seg_\(k)"))
+      out.append(row(
+        "segment_users", arm: try names("arm", armNames), segment: name, value: "seg_\(k)", ["n": "COUNT(*)"],
+        from: "FROM h_users GROUP BY arm, seg_\(k)"))
+      out.append(row(
+        "segment_metric", arm: try names("t.arm", armNames), metric: try names("t.k", metricNames), segment: name,
+        value: "t.seg", sums("", "t.mature = 1"),
+        from: "FROM (\(unpivoted(", u.seg_\(k) AS seg"))) t GROUP BY t.arm, t.k, t.seg"))
+    }
+
+    if hasMessages {
+      out.append(row(
+        "channel", arm: try names("arm", armNames), value: "first_channel", ["n": "COUNT(*)"],
+        from: "FROM h_measured WHERE first_channel IS NOT NULL GROUP BY arm, first_channel"))
+    }
+
+    if !experiment.returnEvents.isEmpty {
+      let followUp = "CASE WHEN \(asOf) - t0 < \(survivalWindow) THEN \(asOf) - t0 ELSE \(survivalWindow) END"
+      let survival = """
+        SELECT arm, CASE WHEN first_return IS NOT NULL AND first_return - t0 <= \(followUp) THEN 1 ELSE 0 END AS returned,
+          CASE WHEN first_return IS NOT NULL AND first_return - t0 <= \(followUp) THEN first_return - t0 ELSE \(followUp) END AS days
+        FROM h_users
+        """
+      out.append(row(
+        "survival", arm: try names("s.arm", armNames), metric: "CASE WHEN s.returned = 1 THEN 'event' ELSE 'censored' END",
+        value: text("s.days"), ["n": "COUNT(*)"], from: "FROM (\(survival)) s GROUP BY s.arm, s.returned, s.days"))
+    }
+
+    out.append(contentsOf: accounting())
+    return out
+  }
+
+  /// The row accounting per table, and the data-quality counts SQL can make.
+  private func accounting() -> [String] {
+    var out: [String] = []
+    let cohortReason = "CASE WHEN user_id IS NULL OR user_id = '' THEN 'empty_user_id' WHEN t0 IS NULL THEN 'bad_timestamp' ELSE 'unknown_arm' END"
+    out.append(row(
+      "rows", segment: "'cohort'", value: "r.reason", ["n": "COUNT(*)"],
+      from: "FROM (SELECT \(cohortReason) AS reason FROM h_cohort_rows WHERE valid = 0) r GROUP BY r.reason"))
+    out.append(row(
+      "rows", segment: "'cohort'", value: "'duplicate_user'", ["n": "COUNT(*)"], from: "FROM h_cohort_copies WHERE copy > 1"))
+    out.append(row("rows", segment: "'cohort'", value: "fate", ["n": "COUNT(*)"], from: "FROM h_cohort GROUP BY fate"))
+    let rowReason = "CASE WHEN user_id IS NULL OR user_id = '' THEN 'empty_user_id' WHEN event IS NULL OR event = '' THEN 'empty_event' ELSE 'bad_timestamp' END"
+    out.append(row(
+      "rows", segment: "r.role", value: "r.reason", ["n": "COUNT(*)"],
+      from: "FROM (SELECT role, \(rowReason) AS reason FROM h_rows WHERE user_id IS NULL OR user_id = '' OR event IS NULL OR event = '' OR ts IS NULL) r GROUP BY r.role, r.reason"))
+    out.append(row("rows", segment: "role", value: "fate", ["n": "COUNT(*)"], from: "FROM h_classified GROUP BY role, fate"))
+
+    let reached = "copy = 1 AND ts < \(asOf) AND member_fate = 'used' AND role = 'messages' AND \(isIn("event", exposureEvents))"
+    let revenue = experiment.metrics.enumerated().filter { $0.element.kind == .revenue }.map { m, _ in
+      "(\(isIn("event", metricEvents[m])) AND ((off >= \(windows[m].start) AND off < \(windows[m].end)) OR (off < 0 AND off >= -\(windows[m].length))))"
+    }
+    let findings: [(String, String)] = [
+      ("exposures_before_entry", "\(reached) AND off < 0"),
+      ("exposures_after_entry", "\(reached) AND off >= 0"),
+      ("revenue_rows_without_value", "fate = 'used' AND value IS NULL AND (\(revenue.isEmpty ? "1 = 0" : revenue.joined(separator: " OR ")))"),
+      ("times_before_floor", "copy = 1 AND ts < \(JoinFindings.timeFloor)"),
+      ("times_far_after_as_of", "copy = 1 AND ts > \(asOf) + \(30 * 86_400_000_000 as Int64)"),
+      ("conflicting_duplicates", "copy > 1 AND conflicting = 1"),
+    ]
+    out.append(row(
+      "finding", value: "'users_in_several_arms'",
+      ["n": "COALESCE(SUM(CASE WHEN copy > 1 AND arm_name <> first_arm THEN 1 ELSE 0 END), 0)"], from: "FROM h_cohort_copies"))
+    for (name, condition) in findings {
+      out.append(row(
+        "finding", value: "'\(name)'", ["n": "COALESCE(SUM(CASE WHEN \(condition) THEN 1 ELSE 0 END), 0)"],
+        from: "FROM h_classified"))
+    }
+    return out
+  }
+}

@@ -1,0 +1,178 @@
+import Measurement
+
+/// How one SQL dialect spells what the aggregate query needs: quoted identifiers, string
+/// literals, casts, epoch microseconds of a timestamp, string search.
+///
+/// Every name and value that comes from the experiment file reaches the SQL through
+/// `identifier` or `literal`, never spliced raw: an identifier is wrapped in the dialect's
+/// quote with that quote doubled inside; a literal in single quotes with the quote (and, where
+/// the dialect treats it as an escape, the backslash) escaped, and line breaks written as
+/// escapes. What a dialect cannot quote safely (a backtick or backslash in a BigQuery or
+/// ClickHouse identifier, a NUL anywhere) is refused when the query is built.
+public struct SQLSyntax: Sendable {
+  /// The dialect.
+  public let dialect: WarehouseDefinition.Dialect
+
+  /// Syntax for `dialect`.
+  public init(_ dialect: WarehouseDefinition.Dialect) { self.dialect = dialect }
+
+  /// True for dialects whose string literals treat `\` as an escape character.
+  private var backslashEscapes: Bool {
+    switch dialect {
+    case .duckdb, .postgres: return false
+    case .spark, .clickhouse, .bigquery, .snowflake: return true
+    }
+  }
+
+  /// `name` as a quoted identifier. Throws for a name the dialect cannot hold.
+  public func identifier(_ name: String) throws(WarehouseError) -> String {
+    guard !name.isEmpty, !name.utf8.contains(0) else { throw .unquotable(name: name, dialect: dialect, reason: "it is empty or holds a NUL byte") }
+    switch dialect {
+    case .duckdb, .postgres, .snowflake:
+      return "\"" + name.replacingAll("\"", with: "\"\"") + "\""
+    case .spark:
+      return "`" + name.replacingAll("`", with: "``") + "`"
+    case .bigquery, .clickhouse:
+      guard !name.contains("`"), !name.contains("\\") else {
+        throw .unquotable(name: name, dialect: dialect, reason: "a backtick or backslash cannot be quoted safely in \(dialect.rawValue) identifiers")
+      }
+      return "`" + name + "`"
+    }
+  }
+
+  /// A qualified name (`schema.table`), each part quoted.
+  public func qualified(_ parts: [String]) throws(WarehouseError) -> String {
+    var quoted: [String] = []
+    for part in parts { quoted.append(try identifier(part)) }
+    return quoted.joined(separator: ".")
+  }
+
+  /// `value` as a string literal.
+  public func literal(_ value: String) throws(WarehouseError) -> String {
+    guard !value.utf8.contains(0) else { throw .unquotable(name: value, dialect: dialect, reason: "a NUL byte cannot be held in a SQL string") }
+    var out = "'"
+    for scalar in value.unicodeScalars {
+      switch scalar {
+      case "'": out += backslashEscapes ? "\\'" : "''"
+      case "\\": out += backslashEscapes ? "\\\\" : "\\"
+      case "\n": out += backslashEscapes ? "\\n" : "\n"
+      case "\r": out += backslashEscapes ? "\\r" : "\r"
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    return out + "'"
+  }
+
+  /// A list of literals for `IN (…)`.
+  public func literals(_ values: [String]) throws(WarehouseError) -> String {
+    var out: [String] = []
+    for value in values { out.append(try literal(value)) }
+    return out.joined(separator: ", ")
+  }
+
+  /// The type name of a 64-bit integer.
+  public var bigint: String {
+    switch dialect {
+    case .clickhouse: return "Int64"
+    case .bigquery: return "INT64"
+    default: return "BIGINT"
+    }
+  }
+
+  /// An exact integer type wide enough for sums of squares of micro-units (≥ 38 digits).
+  public var wide: String {
+    switch dialect {
+    case .duckdb: return "HUGEINT"
+    case .postgres: return "NUMERIC"
+    case .spark: return "DECIMAL(38,0)"
+    case .clickhouse: return "Int128"
+    case .bigquery: return "BIGNUMERIC"
+    case .snowflake: return "NUMBER(38,0)"
+    }
+  }
+
+  /// The type name of a binary64 floating-point number.
+  public var double: String {
+    switch dialect {
+    case .postgres: return "DOUBLE PRECISION"
+    case .clickhouse: return "Float64"
+    case .bigquery: return "FLOAT64"
+    default: return "DOUBLE"
+    }
+  }
+
+  /// The type name of text.
+  public var text: String {
+    switch dialect {
+    case .postgres: return "TEXT"
+    case .spark, .bigquery: return "STRING"
+    case .clickhouse: return "String"
+    case .duckdb, .snowflake: return "VARCHAR"
+    }
+  }
+
+  /// `CAST(expression AS type)`.
+  public func cast(_ expression: String, _ type: String) -> String { "CAST(\(expression) AS \(type))" }
+
+  /// Microseconds since the epoch of a timestamp column, read in `zone` when the column has no
+  /// zone of its own (UTC leaves the value as the engine holds it).
+  public func epochMicros(_ column: String, zone: String) throws(WarehouseError) -> String {
+    if zone == "UTC" {
+      switch dialect {
+      case .duckdb: return "epoch_us(\(column))"
+      case .postgres: return "CAST(EXTRACT(EPOCH FROM \(column)) * 1000000 AS BIGINT)"
+      case .spark: return "unix_micros(\(column))"
+      case .clickhouse: return "toUnixTimestamp64Micro(\(column))"
+      case .bigquery: return "UNIX_MICROS(\(column))"
+      case .snowflake: return "DATE_PART(EPOCH_MICROSECOND, \(column))"
+      }
+    }
+    let name = try literal(zone)
+    switch dialect {
+    case .duckdb: return "epoch_us(timezone(\(name), CAST(\(column) AS TIMESTAMP)))"
+    case .postgres: return "CAST(EXTRACT(EPOCH FROM (CAST(\(column) AS TIMESTAMP) AT TIME ZONE \(name))) * 1000000 AS BIGINT)"
+    case .spark: return "unix_micros(to_utc_timestamp(\(column), \(name)))"
+    case .clickhouse: return "toUnixTimestamp64Micro(toDateTime64(toString(\(column)), 6, \(name)))"
+    case .bigquery: return "UNIX_MICROS(TIMESTAMP(CAST(\(column) AS DATETIME), \(name)))"
+    case .snowflake: return "DATE_PART(EPOCH_MICROSECOND, CONVERT_TIMEZONE(\(name), 'UTC', CAST(\(column) AS TIMESTAMP_NTZ)))"
+    }
+  }
+
+  /// The 1-based position of `needle` in `haystack`, 0 when absent.
+  public func position(of needle: String, in haystack: String) -> String {
+    switch dialect {
+    case .duckdb, .postgres, .bigquery: return "STRPOS(\(haystack), \(needle))"
+    case .spark: return "INSTR(\(haystack), \(needle))"
+    case .clickhouse: return "position(\(haystack), \(needle))"
+    case .snowflake: return "POSITION(\(needle), \(haystack))"
+    }
+  }
+
+  /// The first `length` characters of `text`.
+  public func prefix(_ text: String, _ length: String) -> String {
+    dialect == .clickhouse ? "substring(\(text), 1, \(length))" : "SUBSTR(\(text), 1, \(length))"
+  }
+
+  /// `expression` compared byte by byte (Holdout orders names by their UTF-8 bytes).
+  public func bytewise(_ expression: String) -> String {
+    switch dialect {
+    case .postgres: return "\(expression) COLLATE \"C\""
+    case .snowflake: return "COLLATE(\(expression), '')"
+    default: return expression
+    }
+  }
+
+  /// Statements that must precede the query (ClickHouse's LEFT JOIN fills non-matches with
+  /// defaults unless told to use NULLs).
+  public var preamble: [String] {
+    dialect == .clickhouse ? ["SET join_use_nulls = 1;"] : []
+  }
+}
+
+extension String {
+  /// Every occurrence of `target` replaced by `replacement` (no Foundation).
+  func replacingAll(_ target: String, with replacement: String) -> String {
+    guard contains(target) else { return self }
+    return split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+  }
+}
