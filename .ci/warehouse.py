@@ -1,0 +1,275 @@
+#!/usr/bin/env python3
+"""The warehouse check (issue 12), run by .ci/warehouse inside its throwaway venv.
+
+For each case (a fixture or a simulated experiment): load its files into DuckDB the way a
+warehouse holds them after a standard sync (below), copy the typed tables into PostgreSQL and
+Spark, run `holdout sql` for each dialect with the engine itself, render `holdout report
+--aggregates` from what the engine returned, and compare its report.json with the file path's:
+counts exactly, every other number to 1e-9 relative. Differences that the two paths are
+documented to have (docs/warehouse.md) are listed in EXPECTED and checked in their own way;
+anything else fails.
+
+The sync mapping (what "as the warehouse holds them" means here): every column is read as text,
+then typed as a loader does: timestamps from ISO-8601 (any offset) or epoch seconds (<= 10
+digits), milliseconds (11-13) or microseconds (14-16) into TIMESTAMP WITH TIME ZONE, values into
+DECIMAL(18,6), and a value that does not parse becomes NULL. Rows with the wrong number of
+fields are dropped by the loader and counted (DuckDB's ignore_errors), as a sync drops rows it
+cannot parse.
+"""
+import csv
+import json
+import os
+import subprocess
+import sys
+import time
+
+HOLDOUT, WORK = sys.argv[1], sys.argv[2]
+ENGINES = sys.argv[3].split(",")
+CASES = sys.argv[4].split(",")
+PG_SOCKET = os.environ.get("PG_SOCKET")  # set by .ci/warehouse when PostgreSQL runs
+
+import duckdb  # noqa: E402  (installed by .ci/warehouse)
+
+
+def run(args, **kw):
+    return subprocess.run(args, check=True, capture_output=True, text=True, **kw)
+
+
+def ts(c):
+    return (f"CASE WHEN regexp_full_match({c}, '[0-9]{{1,10}}') THEN to_timestamp(CAST({c} AS BIGINT)) "
+            f"WHEN regexp_full_match({c}, '[0-9]{{11,13}}') THEN CAST(epoch_ms(CAST({c} AS BIGINT)) AS TIMESTAMPTZ) "
+            f"WHEN regexp_full_match({c}, '[0-9]{{14,16}}') THEN CAST(make_timestamp(CAST({c} AS BIGINT)) AS TIMESTAMPTZ) "
+            f"ELSE TRY_CAST({c} AS TIMESTAMPTZ) END")
+
+
+TABLES = {
+    "cohort": [("user_id", "VARCHAR"), ("entered_at", "TS"), ("arm", "VARCHAR")],
+    "messages": [("user_id", "VARCHAR"), ("event", "VARCHAR"), ("timestamp", "TS"), ("channel", "VARCHAR"),
+                 ("message_id", "VARCHAR")],
+    "events": [("user_id", "VARCHAR"), ("event", "VARCHAR"), ("timestamp", "TS"), ("value", "DECIMAL(18,6)"),
+               ("event_id", "VARCHAR")],
+}
+PG_TYPES = {"VARCHAR": "TEXT", "TS": "TIMESTAMPTZ", "DECIMAL(18,6)": "NUMERIC(18,6)"}
+
+
+def load(con, files, segments):
+    """Loads Holdout-format CSVs into typed tables; returns rows dropped per table."""
+    dropped = {}
+    con.execute("SET TimeZone='UTC'").fetchall()
+    for name, path in files.items():
+        con.execute(f"CREATE OR REPLACE TABLE raw_{name} AS SELECT * FROM read_csv('{path}', all_varchar=true, "
+                    f"header=true, ignore_errors=true, delim=',', quote='\"')").fetchall()
+        columns = TABLES[name] + ([(s, "VARCHAR") for s in segments] if name == "cohort" else [])
+        present = {r[0] for r in con.execute(f"DESCRIBE raw_{name}").fetchall()}
+        select = []
+        for c, t in columns:
+            q = f'"{c}"'
+            if c not in present:
+                select.append(f"CAST(NULL AS {'TIMESTAMPTZ' if t == 'TS' else t}) AS {q}")
+            elif t == "TS":
+                select.append(f"{ts(q)} AS {q}")
+            elif t == "VARCHAR":
+                select.append(f"{q}")
+            else:
+                select.append(f"TRY_CAST({q} AS {t}) AS {q}")
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT {', '.join(select)} FROM raw_{name}").fetchall()
+        with open(path, "rb") as f:
+            lines = sum(1 for line in f if line.strip()) - 1
+        dropped[name] = lines - con.execute(f"SELECT COUNT(*) FROM {name}").fetchall()[0][0]
+        con.execute(f"DROP TABLE raw_{name}").fetchall()
+    return dropped
+
+
+def export(con, case_dir, names):
+    """Writes each typed table as CSV (for PostgreSQL) and Parquet (for Spark)."""
+    for name in names:
+        con.execute(f"COPY {name} TO '{case_dir}/{name}.csv' (HEADER, FORMAT csv)").fetchall()
+        con.execute(f"COPY {name} TO '{case_dir}/{name}.parquet' (FORMAT parquet)").fetchall()
+
+
+def holdout_sql(experiment, dialect, out):
+    run([HOLDOUT, "sql", experiment, "--dialect", dialect, "--out", out])
+    return open(out).read()
+
+
+def on_duckdb(con, script, out):
+    con.sql(script.rstrip().rstrip(";")).write_csv(out)
+
+
+def on_postgres(case, names, columns, script_path, out):
+    db = case.replace("-", "_")
+    psql = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", PG_SOCKET, "-U", "postgres"]
+    subprocess.run(psql + ["-d", "postgres", "-c", f"DROP DATABASE IF EXISTS {db}"], check=True, capture_output=True)
+    run(psql + ["-d", "postgres", "-c", f"CREATE DATABASE {db}"])
+    for name in names:
+        cols = ", ".join(f'"{c}" {PG_TYPES[t]}' for c, t in columns[name])
+        run(psql + ["-d", db, "-c", f'CREATE TABLE "{name}" ({cols})'])
+        run(psql + ["-d", db, "-c", f"\\copy \"{name}\" FROM '{WORK}/{case}/{name}.csv' WITH (FORMAT csv, HEADER)"])
+    with open(out, "w") as f:
+        subprocess.run(psql + ["-d", db, "--csv", "-f", script_path], check=True, stdout=f)
+
+
+SPARK = None
+
+
+def on_spark(case, names, script, out):
+    global SPARK
+    if SPARK is None:
+        from pyspark.sql import SparkSession
+        SPARK = (SparkSession.builder.master("local[2]").appName("holdout-warehouse")
+                 .config("spark.sql.session.timeZone", "UTC").config("spark.ui.enabled", "false")
+                 .config("spark.sql.shuffle.partitions", "4").config("spark.ui.showConsoleProgress", "false").getOrCreate())
+        SPARK.sparkContext.setLogLevel("ERROR")
+    for name in names:
+        SPARK.read.parquet(f"{WORK}/{case}/{name}.parquet").createOrReplaceTempView(name)
+    frame = SPARK.sql(script.rstrip().rstrip(";"))
+    rows = frame.collect()
+    with open(out, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(frame.columns)
+        for r in rows:
+            w.writerow(["" if v is None else v for v in r])
+
+
+# Paths where the warehouse report differs by design (docs/warehouse.md), checked separately.
+EXPECTED_PREFIXES = (".data.source", ".split.", ".data.conflict_examples")
+
+
+def compare(file_report, warehouse_report, dropped):
+    a, b = json.load(open(file_report)), json.load(open(warehouse_report))
+    problems = []
+
+    def walk(x, y, path):
+        if path.startswith(EXPECTED_PREFIXES) or path.startswith(".data.files") or path.startswith(".checks.checks"):
+            return
+        if isinstance(x, dict) and isinstance(y, dict):
+            for k in sorted(set(x) | set(y)):
+                if k not in x or k not in y:
+                    problems.append(f"{path}.{k}: only in one report")
+                else:
+                    walk(x[k], y[k], f"{path}.{k}")
+        elif isinstance(x, list) and isinstance(y, list):
+            if len(x) != len(y):
+                problems.append(f"{path}: {len(x)} items in the file report, {len(y)} in the warehouse report")
+            for i, (p, q) in enumerate(zip(x, y)):
+                walk(p, q, f"{path}[{i}]")
+        elif isinstance(x, bool) or isinstance(y, bool) or isinstance(x, str) or x is None:
+            if x != y:
+                problems.append(f"{path}: {x!r} != {y!r}")
+        elif isinstance(x, int) and isinstance(y, int):
+            if x != y:
+                problems.append(f"{path}: count {x} != {y}")
+        elif abs(x - y) > 1e-9 * max(abs(x), abs(y)):
+            problems.append(f"{path}: {x!r} != {y!r}")
+
+    walk(a, b, "")
+    # Row accounting: every fate the same, except rows the loader could not type: dropped rows
+    # (wrong field count) are absent, and a row whose value did not parse is a row with a NULL
+    # value (counted by the fate its user and window give it) rather than rejected.
+    for fa, fb in zip(a["data"]["files"], b["data"]["files"]):
+        role = fa["input"]
+        if fa["rows"] - dropped.get(role, 0) != fb["rows"]:
+            problems.append(f"data {role}: {fa['rows']} rows - {dropped.get(role, 0)} dropped by the load != {fb['rows']}")
+        reasons = fa["rejected_by_reason"]
+        retyped = reasons.get("bad_number", 0)
+        for fate, n in fa["fates"].items():
+            m = fb["fates"][fate]
+            if fate == "rejected":
+                if n - reasons.get("wrong_field_count", 0) - retyped != m:
+                    problems.append(f"data {role}: rejected {n} - dropped - bad numbers != {m}")
+            elif n != m and not (retyped and 0 < m - n <= retyped):
+                problems.append(f"data {role}: {fate} {n} != {m}")
+    checks_a = {c["key"]: c for c in a["checks"]["checks"]}
+    checks_b = {c["key"]: c for c in b["checks"]["checks"]}
+    if set(checks_a) != set(checks_b):
+        problems.append("the checks differ in their keys")
+    for key, c in checks_a.items():
+        d = checks_b.get(key, {})
+        if key == "split_disagreement":
+            if d.get("status") != "not_applicable":
+                problems.append("split_disagreement should be not_applicable in the warehouse report")
+        elif c["status"] != d.get("status"):
+            problems.append(f"check {key}: {c['status']} != {d.get('status')}")
+    if b["data"]["source"]["kind"] != "warehouse" or b["split"]["hash_checked"] is not False:
+        problems.append("the warehouse report does not say it came from the warehouse")
+    return problems
+
+
+def simulated_case():
+    """A simulated experiment with a percentile cap, a fixed cap, counts, CUPED pre-periods and
+    several segments' worth of users: the rules the fixtures use least."""
+    out = f"{WORK}/simulated"
+    if not os.path.exists(f"{out}/cohort.csv"):
+        run([HOLDOUT, "simulate", "--users", "20000", "--seed", "12", "--out", out])
+    experiment = json.load(open(f"{out}/experiment.json"))
+    experiment["metrics"] = [
+        {"name": "orders_30d", "kind": "count", "event": "order", "window_days": 30, "role": "primary"},
+        {"name": "revenue_30d_p95", "kind": "revenue", "event": "order", "window_days": 30, "role": "secondary",
+         "cap_percentile": 0.95},
+        {"name": "revenue_14d_cap50", "kind": "revenue", "event": "order", "window_days": 14, "role": "secondary",
+         "cap": 50},
+        {"name": "converted_7d", "kind": "conversion", "event": "order", "window_days": 7, "role": "secondary"},
+        {"name": "sessions_14d", "kind": "count", "event": "session", "window_days": 14, "role": "secondary"},
+        {"name": "retained_d14", "kind": "retention", "event": "session", "day": 14, "window_days": 7,
+         "role": "guardrail", "harmful": "decrease"},
+    ]
+    experiment["analysis"] = {"cuped": True, "survival_days": 21}
+    json.dump(experiment, open(f"{out}/experiment-warehouse.json", "w"), indent=2)
+    return f"{out}/experiment-warehouse.json"
+
+
+def main():
+    os.makedirs(WORK, exist_ok=True)
+    failures = 0
+    print(f"{'case':18} {'engine':10} {'query s':>8} {'rows':>7} result")
+    for case in CASES:
+        if case == "simulated":
+            experiment = simulated_case()
+        else:
+            experiment = f"fixtures/{case}/experiment.json"
+        spec = json.load(open(experiment))
+        base = os.path.dirname(experiment)
+        inputs = spec["inputs"]
+        files = {"cohort": f"{base}/{inputs['cohort']}", "messages": f"{base}/{inputs['messages']}",
+                 "events": f"{base}/{inputs['events']}"}
+        case_dir = f"{WORK}/{case}"
+        os.makedirs(case_dir, exist_ok=True)
+        file_report = f"{case_dir}/file-report.json"
+        with open(file_report, "w") as f:
+            subprocess.run([HOLDOUT, "report", experiment, "--format", "json", "--quiet"], check=True, stdout=f)
+        con = duckdb.connect(f"{case_dir}/warehouse.duckdb")
+        segments = spec.get("segments", [])
+        dropped = load(con, files, segments)
+        export(con, case_dir, files.keys())
+        columns = {n: TABLES[n] + ([(s, "VARCHAR") for s in segments] if n == "cohort" else []) for n in files}
+        for engine in ENGINES:
+            script_path = f"{case_dir}/{engine}.sql"
+            script = holdout_sql(experiment, engine, script_path)
+            aggregates = f"{case_dir}/{engine}-aggregates.csv"
+            started = time.time()
+            if engine == "duckdb":
+                on_duckdb(con, script, aggregates)
+            elif engine == "postgres":
+                on_postgres(case, files.keys(), columns, script_path, aggregates)
+            elif engine == "spark":
+                on_spark(case, files.keys(), script, aggregates)
+            elapsed = time.time() - started
+            report_dir = f"{case_dir}/{engine}-report"
+            result = subprocess.run([HOLDOUT, "report", experiment, "--aggregates", aggregates, "--out", report_dir],
+                                    capture_output=True, text=True)
+            with open(aggregates) as f:
+                rows = sum(1 for _ in f) - 1
+            if result.returncode != 0:
+                problems = [result.stderr.strip()]
+            else:
+                problems = compare(file_report, f"{report_dir}/report.json", dropped)
+            status = "ok" if not problems else f"FAILED ({len(problems)} differences)"
+            print(f"{case:18} {engine:10} {elapsed:8.2f} {rows:7} {status}", flush=True)
+            for p in problems[:20]:
+                print("    " + p)
+            failures += bool(problems)
+        con.close()
+    sys.exit(1 if failures else 0)
+
+
+main()
