@@ -50,6 +50,9 @@ let package = Package(
       name: "EnrollmentTests", dependencies: ["Enrollment", "Measurement", "Ingest", "Assignment", "TestSupport"]),
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "Measurement", "TestSupport"]),
     .testTarget(
+      name: "WarehouseTests", dependencies: ["Warehouse", "Measurement", "Reports", "Ingest", "TestSupport"],
+      exclude: ["Golden"]),
+    .testTarget(
       name: "HoldoutCLITests",
       dependencies: [
         "HoldoutCLI", "Measurement", "Statistics", "Reports", "Simulation", "Ingest", "TestSupport",

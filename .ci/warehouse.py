@@ -213,7 +213,7 @@ def simulated_case():
         {"name": "retained_d14", "kind": "retention", "event": "session", "day": 14, "window_days": 7,
          "role": "guardrail", "harmful": "decrease"},
     ]
-    experiment["analysis"] = {"cuped": True, "survival_days": 21}
+    experiment["analysis"] = {"cuped": True, "survival_days": 21, "return_events": ["order"], "compare": [{"arm": "sms_email", "against": "sms"}]}
     json.dump(experiment, open(f"{out}/experiment-warehouse.json", "w"), indent=2)
     return f"{out}/experiment-warehouse.json"
 

@@ -70,6 +70,16 @@ public struct Scratch: Sendable {
     return file
   }
 
+  /// Writes `text` to the file at `path` (golden files).
+  public static func writeFile(_ path: String, _ text: String) throws {
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+  }
+
+  /// The text of the file at `path`, or nil when it cannot be read.
+  public static func readFile(_ path: String) -> String? {
+    FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
+  }
+
   /// Reads a file back as text.
   public func read(_ name: String) -> String? {
     FileManager.default.contents(atPath: path + "/" + name).map { String(decoding: $0, as: UTF8.self) }

@@ -1,0 +1,148 @@
+import Ingest
+import Measurement
+import Reports
+import Testing
+import TestSupport
+import Warehouse
+
+/// `report --aggregates`' reader: a small valid aggregates file gives the expected statistics,
+/// and each kind of bad file stops with `file:line:` and what is wrong.
+@Suite struct AggregateReaderTests {
+  static let experimentText = """
+    {"key": "tiny", "arms": [{"name": "holdout", "weight": 0.5, "control": true}, {"name": "journey", "weight": 0.5}],
+     "as_of": "2026-11-16T00:00:00Z", "exposure": ["sms_delivered"],
+     "metrics": [{"name": "converted", "kind": "conversion", "event": "order", "window_days": 7},
+                 {"name": "revenue", "kind": "revenue", "event": "order", "window_days": 7, "cap": 100}],
+     "segments": ["tier"], "analysis": {"return_events": ["session"], "survival_days": 10}}
+    """
+
+  struct Fixture {
+    let scratch = Scratch()
+    let experimentPath: String
+    let experiment: ExperimentDefinition
+    let digest: String
+
+    init() throws {
+      experimentPath = scratch.write("experiment.json", AggregateReaderTests.experimentText)
+      experiment = try ExperimentFileDecoder.load(path: experimentPath, for: .warehouse)
+      digest = try ExperimentDigest.of(path: experimentPath)
+    }
+
+    /// A valid file: 10 users per arm; holdout 2 converters, journey 4; revenue sums.
+    func rows() -> [[String]] {
+      func row(_ section: String, arm: String = "", metric: String = "", segment: String = "", value: String = "", _ numbers: [String: String] = [:]) -> [String] {
+        [section, arm, metric, segment, value] + AggregateColumns.names.dropFirst(5).map { numbers[$0] ?? "" }
+      }
+      func sums(_ n: Int, _ s: Int64, _ ss: Int64, exposed: Bool) -> [String: String] {
+        var out = ["n": "\(n)", "sum": "\(s)", "sum_squares": "\(ss)", "pre_sum": "0", "pre_sum_squares": "0", "sum_products": "0", "open": "0", "spend": exposed ? "75000" : "0"]
+        for key in ["n", "sum", "sum_squares", "pre_sum", "pre_sum_squares", "sum_products"] { out["exposed_" + key] = exposed ? out[key] : "0" }
+        return out
+      }
+      let entry = ["first_entry": "1793000000000000", "last_entry": "1794000000000000"]
+      var rows = [
+        row("meta", metric: "version", value: AggregateQuery.formatVersion), row("meta", metric: "experiment", value: "tiny"),
+        row("meta", metric: "digest", value: digest), row("meta", metric: "dialect", value: "duckdb"),
+        row("meta", metric: "as_of", value: "1794787200000000"),
+        row("users", arm: "holdout", ["n": "10", "exposed_n": "0"].merging(entry) { a, _ in a }),
+        row("users", arm: "journey", ["n": "10", "exposed_n": "10"].merging(entry) { a, _ in a }),
+        row("metric", arm: "holdout", metric: "converted", sums(10, 2_000_000, 2_000_000_000_000, exposed: false)),
+        row("metric", arm: "journey", metric: "converted", sums(10, 4_000_000, 4_000_000_000_000, exposed: true)),
+        // Revenue: holdout 2 orders of 10.00; journey 4 orders of 20.00.
+        row("metric", arm: "holdout", metric: "revenue", sums(10, 20_000_000, 200_000_000_000_000, exposed: false)),
+        row("metric", arm: "journey", metric: "revenue", sums(10, 80_000_000, 1_600_000_000_000_000, exposed: true)),
+        row("cap", metric: "revenue", value: "100000000"),
+        row("segment_value", segment: "tier", value: "gold"), row("segment_value", segment: "tier", value: "silver"),
+        row("segment_users", arm: "holdout", segment: "tier", value: "gold", ["n": "10"]),
+        row("segment_users", arm: "journey", segment: "tier", value: "silver", ["n": "10"]),
+        row("channel", arm: "journey", value: "sms", ["n": "10"]),
+        row("survival", arm: "holdout", metric: "event", value: "86400000000", ["n": "3"]),
+        row("survival", arm: "holdout", metric: "censored", value: "864000000000", ["n": "7"]),
+        row("survival", arm: "journey", metric: "event", value: "43200000000", ["n": "6"]),
+        row("survival", arm: "journey", metric: "censored", value: "864000000000", ["n": "4"]),
+        row("rows", segment: "cohort", value: "used", ["n": "20"]), row("rows", segment: "cohort", value: "empty_user_id", ["n": "1"]),
+        row("rows", segment: "events", value: "used", ["n": "40"]), row("rows", segment: "messages", value: "used", ["n": "10"]),
+      ]
+      for finding in AggregateColumns.findings { rows.append(row("finding", value: finding, ["n": "0"])) }
+      return rows
+    }
+
+    func write(_ rows: [[String]], header: [String] = AggregateColumns.names) -> String {
+      let text = ([header] + rows).map { $0.map { CSVField.quoted($0) }.joined(separator: ",") }.joined(separator: "\n") + "\n"
+      return scratch.write("aggregates.csv", text)
+    }
+
+    func read(_ rows: [[String]]) throws -> Measurement {
+      try AggregateReader(experiment: experiment, digest: digest).read(path: write(rows))
+    }
+  }
+
+  @Test func aValidFileGivesTheStatisticsItsSumsDescribe() throws {
+    let fixture = try Fixture()
+    let measurement = try fixture.read(fixture.rows())
+    #expect(measurement.users == [10, 10])
+    #expect(measurement.exposure.exposed == [0, 10])
+    #expect(measurement.metrics[0].arms.map(\.count) == [10, 10])
+    expectClose(measurement.metrics[0].arms[1].mean, 0.4)
+    // Revenue 4 × 20.00 over 10 users: mean 8, Σ(x − 8)² = 4·144 + 6·64 = 960.
+    expectClose(measurement.metrics[1].arms[1].mean, 8)
+    expectClose(measurement.metrics[1].arms[1].m2, 960)
+    #expect(measurement.metrics[1].appliedCap == 100)
+    expectClose(measurement.metrics[0].spend[1], 0.075)
+    #expect(measurement.segments[0].values.map(\.value) == ["gold", "silver"])
+    #expect(measurement.segments[0].values[0].users == [10, 0])
+    #expect(measurement.survival?.times[1].count == 10)
+    #expect(measurement.survival?.returned[1].filter { $0 }.count == 6)
+    #expect(measurement.files.map(\.rowsRead) == [21, 10, 40])
+    #expect(measurement.files[0][.rejected] == 1 && measurement.files[0].isBalanced)
+    #expect(measurement.origin?.dialect == "duckdb")
+    let markdown = MarkdownReportRenderer.render(ExperimentReport(measurement: measurement))
+    #expect(markdown.contains("computed in the warehouse (duckdb query"))
+    #expect(markdown.contains("does not recompute the hash"))
+  }
+
+  /// (what is changed, the error's expected line and words)
+  static let corruptions: [(String, @Sendable ([[String]]) -> [[String]], Int?, String)] = [
+    ("another layout version", { r in var r = r; r[0][4] = "holdout-aggregates/0"; return r }, 2, "this Holdout reads holdout-aggregates/1"),
+    ("another experiment", { r in var r = r; r[1][4] = "other"; return r }, 3, "of experiment 'other'"),
+    ("a stale query", { r in var r = r; r[2][4] = "fnv1a64:0000000000000000"; return r }, 4, "another version of the experiment file"),
+    ("an unknown arm", { r in var r = r; r[5][1] = "sms"; return r }, 7, "arm 'sms' is not an arm of tiny"),
+    ("a missing arm", { r in r.filter { !($0[0] == "users" && $0[1] == "journey") } }, nil, "arm journey has no users row"),
+    ("a negative n", { r in var r = r; r[5][5] = "-3"; return r }, 7, "is not a count"),
+    ("an unknown metric", { r in var r = r; r[7][2] = "clicks"; return r }, 9, "metric 'clicks' is not a metric of tiny"),
+    ("converters above n", { r in var r = r; r[7][6] = "11000000"; r[7][7] = "11000000000000"; return r }, 9, "n·Σx² < (Σx)²"),
+    ("half a converter", { r in var r = r; r[7][6] = "2500000"; r[7][7] = "2500000000000"; return r }, 9, "0/1 metric 'converted'"),
+    ("a sum that no n values give", { r in var r = r; r[9][7] = "1"; return r }, 11, "n·Σx² < (Σx)²"),
+    ("n without open", { r in var r = r; r[9][5] = "9"; return r }, 11, "n + open must equal"),
+    ("a fractional sum", { r in var r = r; r[9][6] = "20000000.5"; return r }, 11, "is not an integer"),
+    ("an unknown section", { r in r + [["bogus"] + Array(repeating: "", count: 20)] }, 34, "unknown section 'bogus'"),
+    ("a survival total that is not the arm's users", { r in var r = r; r[17][5] = "2"; return r }, nil, "count 9 users, the arm has 10"),
+    ("an unknown fate", { r in var r = r; r[21][4] = "lost"; return r }, 23, "neither a fate nor a rejection reason"),
+    ("a missing finding", { r in Array(r.dropLast()) }, nil, "no finding row"),
+  ]
+
+  @Test(arguments: corruptions.indices)
+  func aCorruptFileStopsNamingTheLineAndTheProblem(_ index: Int) throws {
+    let (name, change, line, words) = Self.corruptions[index]
+    let fixture = try Fixture()
+    do {
+      _ = try fixture.read(change(fixture.rows()))
+      Issue.record("\(name): accepted")
+    } catch let error as WarehouseError {
+      let text = error.description
+      #expect(text.contains(words), "\(name): \(text)")
+      if let line { #expect(text.hasPrefix("aggregates.csv:\(line):"), "\(name): \(text)") }
+    }
+  }
+
+  @Test func aHeaderOfAnotherLayoutIsRefusedOnLineOne() throws {
+    let fixture = try Fixture()
+    var header = AggregateColumns.names
+    header.removeLast()
+    let path = fixture.write(fixture.rows().map { Array($0.dropLast()) }, header: header)
+    #expect {
+      try AggregateReader(experiment: fixture.experiment, digest: fixture.digest).read(path: path)
+    } throws: { error in
+      "\(error)".hasPrefix("aggregates.csv:1:") && "\(error)".contains("missing last_entry")
+    }
+  }
+}
