@@ -35,7 +35,7 @@ let package = Package(
         "Assignment", "Ingest", "Measurement", "Statistics", "Reports", "Simulation", "Enrollment", "Warehouse",
       ]),
     .executableTarget(name: "holdout", dependencies: ["HoldoutCLI"]),
-    .target(name: "TestSupport", dependencies: ["Reports", "Simulation"], path: "Tests/TestSupport"),
+    .target(name: "TestSupport", dependencies: ["Reports", "Simulation", "Warehouse"], path: "Tests/TestSupport"),
     .testTarget(
       name: "StatisticsTests", dependencies: ["Statistics", "TestSupport"],
       exclude: ["Fixtures"]),

@@ -88,7 +88,7 @@ def export(con, case_dir, names):
 
 
 def holdout_sql(experiment, dialect, out):
-    run([HOLDOUT, "sql", experiment, "--dialect", dialect, "--out", out])
+    run([HOLDOUT, "sql", experiment, "--dialect", dialect, "--weekly", "--out", out])
     return open(out).read()
 
 
@@ -190,6 +190,8 @@ def compare(file_report, warehouse_report, dropped):
                 problems.append("split_disagreement should be not_applicable in the warehouse report")
         elif c["status"] != d.get("status"):
             problems.append(f"check {key}: {c['status']} != {d.get('status')}")
+    if not a.get("history") or len(a["history"]) != len(b.get("history") or []):
+        problems.append("the weekly history is missing or of another length")
     if b["data"]["source"]["kind"] != "warehouse" or b["split"]["hash_checked"] is not False:
         problems.append("the warehouse report does not say it came from the warehouse")
     return problems
@@ -204,7 +206,7 @@ def simulated_case():
     experiment = json.load(open(f"{out}/experiment.json"))
     experiment["metrics"] = [
         {"name": "orders_30d", "kind": "count", "event": "order", "window_days": 30, "role": "primary"},
-        {"name": "revenue_30d_p95", "kind": "revenue", "event": "order", "window_days": 30, "role": "secondary",
+        {"name": "revenue_30d_p95", "kind": "revenue", "event": "order", "window_days": 30, "role": "primary",
          "cap_percentile": 0.95},
         {"name": "revenue_14d_cap50", "kind": "revenue", "event": "order", "window_days": 14, "role": "secondary",
          "cap": 50},
@@ -236,7 +238,7 @@ def main():
         os.makedirs(case_dir, exist_ok=True)
         file_report = f"{case_dir}/file-report.json"
         with open(file_report, "w") as f:
-            subprocess.run([HOLDOUT, "report", experiment, "--format", "json", "--quiet"], check=True, stdout=f)
+            subprocess.run([HOLDOUT, "report", experiment, "--format", "json", "--quiet", "--weekly"], check=True, stdout=f)
         con = duckdb.connect(f"{case_dir}/warehouse.duckdb")
         segments = spec.get("segments", [])
         dropped = load(con, files, segments)
@@ -255,7 +257,7 @@ def main():
                 on_spark(case, files.keys(), script, aggregates)
             elapsed = time.time() - started
             report_dir = f"{case_dir}/{engine}-report"
-            result = subprocess.run([HOLDOUT, "report", experiment, "--aggregates", aggregates, "--out", report_dir],
+            result = subprocess.run([HOLDOUT, "report", experiment, "--aggregates", aggregates, "--weekly", "--out", report_dir],
                                     capture_output=True, text=True)
             with open(aggregates) as f:
                 rows = sum(1 for _ in f) - 1

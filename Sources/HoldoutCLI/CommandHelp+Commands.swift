@@ -112,12 +112,13 @@ extension CommandHelp {
 
   static let sql = CommandHelp(
     name: "sql",
-    usage: ["sql EXPERIMENT [--dialect duckdb|postgres|spark|clickhouse|bigquery|snowflake] [--as-of T] [--out FILE]"],
+    usage: ["sql EXPERIMENT [--dialect duckdb|postgres|spark|clickhouse|bigquery|snowflake] [--as-of T] [--weekly] [--out FILE]"],
     summary:
       "Print the SQL script that computes every aggregate of the report inside a warehouse, from the tables named by the experiment file's warehouse object (defaults: cohort, messages, events with Holdout's column names). Run it with the engine's own client, save the result as CSV with a header, and render the report with holdout report EXPERIMENT --aggregates FILE. The same rules as the file path; see docs/warehouse.md.",
     options: [
       .value("dialect", "D", "The SQL dialect (default: warehouse.dialect in the experiment file)."),
       .value("as-of", "T", "The analysis cutoff (default: the experiment file's as_of)."),
+      .flag("weekly", "Add the weekly history's statistics (users and every metric's sums at each weekly cutoff since the first entry), for report --aggregates --weekly."),
       .value("out", "FILE", "Write the script to FILE (atomically) instead of standard output."),
     ],
     examples: [

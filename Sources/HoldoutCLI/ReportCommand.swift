@@ -38,9 +38,6 @@ enum ReportCommand {
       asOfText: asOfText, threads: threads, strict: strict, quiet: quiet, weekly: weekly, console: console)
     options.aggregates = aggregates
     let path = args.positional[0]
-    if aggregates != nil && weekly {
-      throw CLIError.usage("--weekly cannot be combined with --aggregates yet: the aggregates query has one cutoff; run holdout sql with --as-of per week")
-    }
     if Self.isDirectory(path) {
       if aggregates != nil { throw CLIError.usage("--aggregates needs one experiment file, not a directory") }
       guard let out else { throw CLIError.usage("report DIR needs --out OUT: each report goes to OUT/<key>/ beside an index") }

@@ -25,7 +25,8 @@ enum SQLCommand {
     }
     let asOf = try ReportCommand.cutoff(experiment, text: args.value("as-of"), command: "sql")
     let digest = try ExperimentDigest.of(path: path)
-    let query = try AggregateQuery(experiment: experiment, asOf: asOf, dialect: dialect, digest: digest)
+    var query = try AggregateQuery(experiment: experiment, asOf: asOf, dialect: dialect, digest: digest)
+    query.weekly = args.flag("weekly")
     let script = try query.script()
     guard let out = args.value("out") else {
       console.out(script)

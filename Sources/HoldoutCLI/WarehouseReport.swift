@@ -9,7 +9,7 @@ enum WarehouseReport {
   static func build(path: String, aggregates: String, options: ReportCommand.Options) throws -> ExperimentReport {
     let experiment = try ExperimentFileDecoder.load(path: path, for: .warehouse)
     let digest = try ExperimentDigest.of(path: path)
-    let measurement = try AggregateReader(experiment: experiment, digest: digest).read(path: aggregates)
+    let (measurement, weeks) = try AggregateReader(experiment: experiment, digest: digest).readWithWeeks(path: aggregates)
     if let text = options.asOfText {
       let asOf = try ReportCommand.cutoff(experiment, text: text, command: options.command)
       guard asOf == measurement.asOf else {
@@ -19,6 +19,15 @@ enum WarehouseReport {
     if let warning = ReportCommand.asOfWarning(measurement.asOf, entries: measurement.entryRange, source: "the query's as_of") {
       options.console.err("warning: \(warning)\n")
     }
-    return ExperimentReport(measurement: measurement)
+    var report = ExperimentReport(measurement: measurement)
+    if options.weekly, let first = measurement.entryRange?.first {
+      let expected = Array(WeeklyHistory.cutoffs(firstEntry: first, asOf: measurement.asOf).dropLast())
+      guard weeks.map(\.asOf) == expected else {
+        throw CLIError.data(
+          "\(Reconciliation.fileName(aggregates)): the history needs \(expected.count) weekly cutoffs from \(expected.first.map(Timestamp.format) ?? "-"), the aggregates have \(weeks.count)\(weeks.isEmpty ? "; write the query with holdout sql --weekly" : " (a query with another as_of or first entry)")")
+      }
+      report.history = WeeklyHistory(reports: weeks.map { ExperimentReport(measurement: $0) } + [report])
+    }
+    return report
   }
 }

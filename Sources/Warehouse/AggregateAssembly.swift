@@ -72,8 +72,9 @@ struct AggregateAssembly {
     return ExactSums(count: n, sum: s, sumOfSquares: ss, preSum: p, preSumOfSquares: pp, sumOfProducts: sp)
   }
 
-  /// The measurement from every row.
-  mutating func measurement(from rows: [Row]) throws(WarehouseError) -> Measurement {
+  /// The measurement from every row, and the weekly cutoffs' measurements when the query
+  /// computed them (ordered by cutoff).
+  mutating func measurement(from rows: [Row]) throws(WarehouseError) -> (Measurement, [Measurement]) {
     let armCount = experiment.arms.count
     let metrics = experiment.metrics
     var meta: [String: (String, Int)] = [:]
@@ -87,6 +88,7 @@ struct AggregateAssembly {
     var survival: [[(days: Double, returned: Bool, users: Int)]] = Array(repeating: [], count: armCount)
     var ledgers = WarehouseDefinition.Role.allCases.map { Reconciliation(role: $0.rawValue, path: tableName($0)) }
     var findings: [String: Int] = [:]
+    var weeks = WeeklyTables(experiment: experiment)
 
     // Segment values first: the other segment rows refer to them, in whatever order the
     // engine returned the rows.
@@ -146,6 +148,8 @@ struct AggregateAssembly {
         } else {
           throw fail(row.line, "'\(row.value.prefix(40))' is neither a fate nor a rejection reason")
         }
+      case "weekly_users", "weekly_metric":
+        try weeks.add(row, assembly: self)
       case "finding":
         guard AggregateColumns.findings.contains(row.value), findings[row.value] == nil else {
           throw fail(row.line, "finding '\(row.value.prefix(40))' is unknown or repeated")
@@ -185,10 +189,11 @@ struct AggregateAssembly {
       }
       measured.append(.init(definition: definition, arms: arms, openWindows: open, exposedArms: exposedArms, spend: spend, appliedCap: caps[m]))
     }
-    return try finish(
+    let measurement = try finish(
       asOf: asOf, users: analysed, exposed: exposed, entries: firstEntry <= lastEntry ? (firstEntry, lastEntry) : nil,
       metrics: measured, segments: try segmentData.segments(users: analysed), channels: channels, survival: survival,
       ledgers: ledgers, findings: findings, meta: meta)
+    return (measurement, try weeks.measurements(assembly: self, asOf: asOf))
   }
 }
 

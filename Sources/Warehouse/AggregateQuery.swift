@@ -34,6 +34,8 @@ public struct AggregateQuery: Sendable {
   public let syntax: SQLSyntax
   /// The experiment file's digest, written into the output so a stale query is caught.
   public let digest: String
+  /// True to add the weekly history's per-cutoff statistics (`holdout sql --weekly`).
+  public var weekly = false
 
   /// A query for `experiment` in `dialect`; throws when the experiment needs what a warehouse
   /// query cannot do (an identities file, per-source renames, a hash split without a recorded

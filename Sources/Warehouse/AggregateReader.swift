@@ -38,7 +38,12 @@ public struct AggregateReader {
   }
 
   /// Reads the file at `path` (`-` for standard input) into a measurement.
-  public func read(path: String) throws -> Measurement {
+  public func read(path: String) throws -> Measurement { try readWithWeeks(path: path).measurement }
+
+  /// Reads the file at `path` into the measurement and, when the query was written with
+  /// `--weekly`, one measurement per weekly cutoff before `as_of` (users and metrics only: what
+  /// the history shows), ordered by cutoff.
+  public func readWithWeeks(path: String) throws -> (measurement: Measurement, weeks: [Measurement]) {
     var reader = try CSVReader(path: path)
     let name = Reconciliation.fileName(path)
     let header = try reader.readHeader()
@@ -79,7 +84,8 @@ public struct AggregateReader {
     }
     if let failure { throw failure }
     var assembly = AggregateAssembly(experiment: experiment, digest: digest, file: name)
-    return try assembly.measurement(from: rows)
+    let (measurement, weeks) = try assembly.measurement(from: rows)
+    return (measurement, weeks)
   }
 
   /// The most rows accepted: return times give at most one row per analysed user and arm.

@@ -110,6 +110,7 @@ extension QueryParts {
     }
 
     out.append(contentsOf: accounting())
+    if query.weekly { out.append(contentsOf: try weeklySections()) }
     return out
   }
 

@@ -53,7 +53,8 @@ extension QueryParts {
       if let fixed = metric.cap {
         cap = String(Int64((fixed * Double(Decimal.scale)).rounded()))
       } else if let level = metric.capPercentile {
-        tables.append(percentileCap(m, level: level))
+        tables.append(percentileCap(
+          name: "h_cap_\(m)", level: level, value: "post_\(m)", from: "h_users", mature: "t0 + \(windows[m].end) <= \(asOf)"))
         joins += " CROSS JOIN h_cap_\(m)"
         cap = "h_cap_\(m).cap"
       }
@@ -75,33 +76,48 @@ extension QueryParts {
     return tables
   }
 
-  /// The pooled cap at percentile `level` of metric `m`'s values over its measured users: with
-  /// n values sorted, position p = level·(n − 1) in binary64, lower order statistic x[⌊p⌋],
-  /// upper x[min(⌊p⌋ + 1, n − 1)], cap = x_lo + (p − ⌊p⌋)·(x_hi − x_lo), rounded half away from
-  /// zero to a micro-unit; `UserOutcomes.maximumMagnitude` when no user is measured (no cap).
-  /// The same operations in the same order as `Measurer.percentileCap`, so the same double.
-  private func percentileCap(_ m: Int, level: Double) -> String {
+  /// The pooled cap at percentile `level` of `value` over the rows of `from` where `mature`
+  /// holds (per `partition` value when given): with n values sorted, position p = level·(n − 1)
+  /// in binary64, lower order statistic x[⌊p⌋], upper x[min(⌊p⌋ + 1, n − 1)], cap =
+  /// x_lo + (p − ⌊p⌋)·(x_hi − x_lo), rounded half away from zero to a micro-unit;
+  /// `UserOutcomes.maximumMagnitude` when no user is measured (no cap). The same operations in
+  /// the same order as `Measurer.percentileCap`, so the same double.
+  func percentileCap(
+    name: String, level: Double, value: String, from: String, mature: String, partition: String? = nil
+  ) -> String {
     let double = syntax.double
     let interpolated = "CAST(x_lo AS \(double)) + (pos - CAST(lo AS \(double))) * CAST(x_hi - x_lo AS \(double))"
+    let over = partition.map { "PARTITION BY \($0) " } ?? ""
+    let key = partition.map { "\($0), " } ?? ""
+    let group = partition.map { " GROUP BY \($0)" } ?? ""
     return """
-      h_cap_\(m) AS (
-        SELECT CASE WHEN x_lo IS NULL THEN \(UserOutcomes.maximumMagnitude)
+      \(name) AS (
+        SELECT \(key)CASE WHEN x_lo IS NULL THEN \(UserOutcomes.maximumMagnitude)
           ELSE CAST(CASE WHEN \(interpolated) >= 0 THEN FLOOR(\(interpolated) + 0.5) ELSE CEIL(\(interpolated) - 0.5) END AS \(syntax.bigint)) END AS cap
         FROM (
-          SELECT MAX(CASE WHEN k = lo THEN x END) AS x_lo, MAX(CASE WHEN k = hi THEN x END) AS x_hi, MAX(pos) AS pos, MAX(lo) AS lo
+          SELECT \(key)MAX(CASE WHEN k = lo THEN x END) AS x_lo, MAX(CASE WHEN k = hi THEN x END) AS x_hi, MAX(pos) AS pos, MAX(lo) AS lo
           FROM (
-            SELECT x, k, pos, lo, CASE WHEN lo + 1 < n THEN lo + 1 ELSE n - 1 END AS hi
+            SELECT \(key)x, k, pos, lo, CASE WHEN lo + 1 < n THEN lo + 1 ELSE n - 1 END AS hi
             FROM (
-              SELECT x, k, n, pos, CAST(FLOOR(pos) AS \(syntax.bigint)) AS lo
+              SELECT \(key)x, k, n, pos, CAST(FLOOR(pos) AS \(syntax.bigint)) AS lo
               FROM (
-                SELECT post_\(m) AS x, ROW_NUMBER() OVER (ORDER BY post_\(m)) - 1 AS k, COUNT(*) OVER () AS n,
-                  CAST(\(level) AS \(double)) * CAST(COUNT(*) OVER () - 1 AS \(double)) AS pos
-                FROM h_users WHERE t0 + \(windows[m].end) <= \(asOf)
+                SELECT \(key)\(value) AS x, ROW_NUMBER() OVER (\(over)ORDER BY \(value)) - 1 AS k, COUNT(*) OVER (\(over.trimmingSpace())) AS n,
+                  CAST(\(level) AS \(double)) * CAST(COUNT(*) OVER (\(over.trimmingSpace())) - 1 AS \(double)) AS pos
+                FROM \(from) WHERE \(mature)
               ) s1
             ) s2
-          ) s3
+          ) s3\(group)
         ) s4
       )
       """
+  }
+}
+
+extension String {
+  /// Without trailing spaces.
+  func trimmingSpace() -> String {
+    var text = Substring(self)
+    while text.last == " " { text = text.dropLast() }
+    return String(text)
   }
 }

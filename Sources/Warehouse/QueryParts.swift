@@ -88,6 +88,7 @@ struct QueryParts {
     tables.append(try rowsTable())
     tables.append(contentsOf: try classifiedTables())
     tables.append(contentsOf: try userTables())
+    if query.weekly { tables.append(contentsOf: weeklyTables()) }
     return tables
   }
 

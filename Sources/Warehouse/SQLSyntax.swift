@@ -148,6 +148,11 @@ public struct SQLSyntax: Sendable {
     }
   }
 
+  /// `a` modulo `b` (non-negative operands).
+  public func mod(_ a: String, _ b: String) -> String {
+    dialect == .clickhouse ? "modulo(\(a), \(b))" : "MOD(\(a), \(b))"
+  }
+
   /// The first `length` characters of `text`.
   public func prefix(_ text: String, _ length: String) -> String {
     dialect == .clickhouse ? "substring(\(text), 1, \(length))" : "SUBSTR(\(text), 1, \(length))"

@@ -43,6 +43,22 @@ import TestSupport
     #expect(CapturedRun(["sql", dialect, "--as-of", "2026-11-16"]).err.contains("'warehouse.dialect': must be one of duckdb"))
   }
 
+  @Test func aValidFileRendersTheReportAndTheHistoryNeedsTheWeeklyQuery() throws {
+    let tiny = try TinyAggregates.Fixture()
+    let aggregates = tiny.write(tiny.rows())
+    let run = CapturedRun(["report", tiny.experimentPath, "--aggregates", aggregates, "--format", "md"])
+    #expect(run.status == 0, "\(run.err)")
+    #expect(run.out.contains("computed in the warehouse (duckdb query"))
+    let check = CapturedRun(["report", tiny.experimentPath, "--aggregates", aggregates, "--out", tiny.scratch.path + "/r"])
+    #expect(check.status == 0)
+    #expect(CapturedRun(["report", tiny.experimentPath, "--aggregates", aggregates, "--out", tiny.scratch.path + "/r", "--check"]).status == 0)
+    let weekly = CapturedRun(["report", tiny.experimentPath, "--aggregates", aggregates, "--weekly"])
+    #expect(weekly.status == 65)
+    #expect(weekly.err.contains("the history needs 2 weekly cutoffs") && weekly.err.contains("write the query with holdout sql --weekly"), "\(weekly.err)")
+    let otherAsOf = CapturedRun(["report", tiny.experimentPath, "--aggregates", aggregates, "--as-of", "2026-11-01"])
+    #expect(otherAsOf.status == 64 && otherAsOf.err.contains("differs from the aggregates' as_of"))
+  }
+
   @Test func reportWithAggregatesRefusesACorruptFileAndTheWeeklyHistory() {
     let scratch = Scratch()
     let broken = scratch.write("aggregates.csv", "section,arm\nmeta,x\n")
@@ -50,7 +66,7 @@ import TestSupport
     #expect(run.status == 65)
     #expect(run.err.hasPrefix("error: aggregates.csv:1: the header is not the aggregates header of holdout-aggregates/1"))
     let weekly = CapturedRun(["report", Self.winback, "--aggregates", broken, "--weekly"])
-    #expect(weekly.status == 64 && weekly.err.contains("--weekly cannot be combined with --aggregates"))
+    #expect(weekly.status == 65 && weekly.err.contains("aggregates.csv:1:"))
     let missing = CapturedRun(["report", Self.winback, "--aggregates", scratch.path + "/none.csv"])
     #expect(missing.status == 66)
   }

@@ -25,6 +25,23 @@ import Warehouse
     expectSameText(script, expected, "winback.\(dialect.rawValue).sql")
   }
 
+  @Test func theWeeklyScriptAddsTheCutoffsAndMatchesItsGoldenFile() throws {
+    let experiment = try ExperimentFileDecoder.load(path: Self.experiment, for: .warehouse)
+    var query = try AggregateQuery(
+      experiment: experiment, asOf: experiment.asOf!, dialect: .duckdb, digest: ExperimentDigest.of(path: Self.experiment))
+    let plain = try query.script()
+    query.weekly = true
+    let script = try query.script()
+    #expect(!plain.contains("h_cutoffs") && script.contains("h_cutoffs AS (") && script.contains("'weekly_metric' AS section"))
+    let golden = TestPaths.repository("Tests/WarehouseTests/Golden/winback.duckdb.weekly.sql")
+    if Environment.update {
+      try Scratch.writeFile(golden, script)
+      return
+    }
+    let expected = try #require(Scratch.readFile(golden), "missing \(golden); run with HOLDOUT_UPDATE_GOLDEN=1")
+    expectSameText(script, expected, "winback.duckdb.weekly.sql")
+  }
+
   @Test func theDigestNamesTheExperimentFilesBytes() throws {
     #expect(ExperimentDigest.of(Array("".utf8)) == "fnv1a64:cbf29ce484222325")
     // FNV-1a 64 of "a" (reference value from the FNV specification's test suite).

@@ -1,0 +1,199 @@
+-- Holdout aggregates query (holdout-aggregates/1) for experiment winback-2026, dialect duckdb.
+-- Experiment file digest fnv1a64:afa69bda9c18c14f; as_of 2026-11-16T00:00:00Z.
+-- Save the result as CSV with a header and run: holdout report EXPERIMENT --aggregates FILE
+WITH
+h_cohort_rows AS (
+  SELECT r.*, CASE WHEN user_id IS NOT NULL AND user_id <> '' AND t0 IS NOT NULL AND arm_name IN ('holdout', 'sms', 'sms_email', 'excluded') THEN 1 ELSE 0 END AS valid
+  FROM (
+    SELECT CAST("user_id" AS VARCHAR) AS user_id, epoch_us("entered_at") AS t0,
+      CAST("arm" AS VARCHAR) AS arm_name,
+      COALESCE(CAST("segment" AS VARCHAR), '') AS seg_0
+    FROM "cohort"
+  ) r
+),
+h_cohort_copies AS (
+  SELECT r.*, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY t0, arm_name, seg_0) AS copy, FIRST_VALUE(arm_name) OVER (PARTITION BY user_id ORDER BY t0, arm_name, seg_0) AS first_arm
+  FROM h_cohort_rows r
+  WHERE valid = 1
+),
+h_cohort AS (
+  SELECT user_id, t0, CASE arm_name WHEN 'holdout' THEN 0 WHEN 'sms' THEN 1 WHEN 'sms_email' THEN 2 END AS arm, seg_0,
+    CASE WHEN t0 >= 1794787200000000 THEN 'entered_after_as_of' WHEN arm_name = 'excluded' THEN 'outside_coverage' ELSE 'used' END AS fate
+  FROM h_cohort_copies WHERE copy = 1
+),
+h_rows AS (
+  SELECT 'messages' AS role, CAST("user_id" AS VARCHAR) AS user_id, CAST("event" AS VARCHAR) AS event,
+    epoch_us("timestamp") AS ts, CAST(NULL AS BIGINT) AS value,
+    CASE WHEN CAST("channel" AS VARCHAR) IS NOT NULL AND CAST("channel" AS VARCHAR) <> '' AND CAST("channel" AS VARCHAR) <> 'customer' THEN CAST("channel" AS VARCHAR)
+      WHEN STRPOS(CAST("event" AS VARCHAR), '_') = 0 THEN NULLIF(CAST("event" AS VARCHAR), '')
+      WHEN STRPOS(CAST("event" AS VARCHAR), '_') > 1 THEN SUBSTR(CAST("event" AS VARCHAR), 1, STRPOS(CAST("event" AS VARCHAR), '_') - 1)
+      ELSE CAST(NULL AS VARCHAR) END AS channel,
+    CAST("message_id" AS VARCHAR) AS key_a, CAST("event" AS VARCHAR) AS key_b
+  FROM "messages"
+  UNION ALL
+  SELECT 'events' AS role, CAST("user_id" AS VARCHAR) AS user_id, CAST("event" AS VARCHAR) AS event,
+    epoch_us("timestamp") AS ts, CAST(ROUND(CAST("value" AS DECIMAL(38,9)) * 1000000) AS BIGINT) AS value,
+    CAST(NULL AS VARCHAR) AS channel, CAST("event_id" AS VARCHAR) AS key_a, CAST(NULL AS VARCHAR) AS key_b
+  FROM "events"
+),
+h_deduped AS (
+  SELECT v.*,
+    CASE WHEN key_a IS NULL OR key_a = '' THEN 1 ELSE ROW_NUMBER() OVER (PARTITION BY role, key_a, key_b ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST) END AS copy,
+    CASE WHEN key_a IS NULL OR key_a = '' THEN 0
+      WHEN user_id <> FIRST_VALUE(user_id) OVER (PARTITION BY role, key_a, key_b ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST) OR event <> FIRST_VALUE(event) OVER (PARTITION BY role, key_a, key_b ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST)
+        OR ts <> FIRST_VALUE(ts) OVER (PARTITION BY role, key_a, key_b ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST)
+        OR COALESCE(value, -1) <> COALESCE(FIRST_VALUE(value) OVER (PARTITION BY role, key_a, key_b ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST), -1) THEN 1 ELSE 0 END AS conflicting
+  FROM h_rows v
+  WHERE user_id IS NOT NULL AND user_id <> '' AND event IS NOT NULL AND event <> '' AND ts IS NOT NULL
+),
+h_classified AS (
+  SELECT j.*, CASE
+      WHEN copy > 1 THEN 'duplicate'
+      WHEN ts >= 1794787200000000 THEN 'after_as_of'
+      WHEN member IS NULL THEN 'user_not_in_cohort'
+      WHEN member_fate <> 'used' THEN 'user_not_analysed'
+      WHEN NOT ((role = 'messages' AND event IN ('sms_delivered', 'email_delivered')) OR event IN ('email_unsubscribed', 'order', 'session', 'sms_unsubscribed')) THEN 'event_not_measured'
+      WHEN (role = 'messages' AND event IN ('sms_delivered', 'email_delivered') AND off >= 0)
+        OR (event IN ('order') AND ((off >= 0 AND off < 1209600000000) OR (off < 0 AND off >= -1209600000000)))
+        OR (event IN ('order') AND ((off >= 0 AND off < 2592000000000) OR (off < 0 AND off >= -2592000000000)))
+        OR (event IN ('session') AND ((off >= 604800000000 AND off < 1209600000000) OR (off < 0 AND off >= -604800000000)))
+        OR (event IN ('session') AND ((off >= 2592000000000 AND off < 3196800000000) OR (off < 0 AND off >= -604800000000)))
+        OR (event IN ('sms_unsubscribed', 'email_unsubscribed') AND ((off >= 0 AND off < 1209600000000) OR (off < 0 AND off >= -1209600000000)))
+        OR (event IN ('session') AND off >= 0 AND off < 2592000000000) THEN 'used'
+      ELSE 'outside_windows' END AS fate
+  FROM (
+    SELECT d.role, d.event, d.ts, d.value, d.channel, d.copy, d.conflicting, c.user_id AS member, c.fate AS member_fate,
+      d.ts - c.t0 AS off
+    FROM h_deduped d LEFT JOIN h_cohort c ON c.user_id = d.user_id
+  ) j
+),
+h_users AS (
+  SELECT c.user_id, c.t0, c.arm, c.seg_0,
+    MAX(CASE WHEN x.event IN ('order') AND x.off >= 0 AND x.off < 1209600000000 THEN 1000000 ELSE 0 END) AS post_0,
+    MAX(CASE WHEN x.event IN ('order') AND x.off < 0 AND x.off >= -1209600000000 THEN 1000000 ELSE 0 END) AS pre_0,
+    SUM(CASE WHEN x.event IN ('order') AND x.off >= 0 AND x.off < 2592000000000 THEN COALESCE(x.value, 0) ELSE 0 END) AS post_1,
+    SUM(CASE WHEN x.event IN ('order') AND x.off < 0 AND x.off >= -2592000000000 THEN COALESCE(x.value, 0) ELSE 0 END) AS pre_1,
+    MAX(CASE WHEN x.event IN ('session') AND x.off >= 604800000000 AND x.off < 1209600000000 THEN 1000000 ELSE 0 END) AS post_2,
+    MAX(CASE WHEN x.event IN ('session') AND x.off < 0 AND x.off >= -604800000000 THEN 1000000 ELSE 0 END) AS pre_2,
+    MAX(CASE WHEN x.event IN ('session') AND x.off >= 2592000000000 AND x.off < 3196800000000 THEN 1000000 ELSE 0 END) AS post_3,
+    MAX(CASE WHEN x.event IN ('session') AND x.off < 0 AND x.off >= -604800000000 THEN 1000000 ELSE 0 END) AS pre_3,
+    MAX(CASE WHEN x.event IN ('sms_unsubscribed', 'email_unsubscribed') AND x.off >= 0 AND x.off < 1209600000000 THEN 1000000 ELSE 0 END) AS post_4,
+    MAX(CASE WHEN x.event IN ('sms_unsubscribed', 'email_unsubscribed') AND x.off < 0 AND x.off >= -1209600000000 THEN 1000000 ELSE 0 END) AS pre_4,
+    MIN(CASE WHEN x.role = 'messages' AND x.event IN ('sms_delivered', 'email_delivered') AND x.off >= 0 THEN x.ts END) AS first_exposure,
+    SUM(CASE WHEN x.role = 'messages' AND x.event IN ('sms_delivered', 'email_delivered') AND x.off >= 0 THEN CASE x.channel WHEN 'email' THEN 1000 WHEN 'sms' THEN 7500 ELSE 0 END ELSE 0 END) AS spend,
+    MIN(CASE WHEN x.event IN ('session') AND x.off >= 0 AND x.off < 2592000000000 THEN x.ts END) AS first_return
+  FROM h_cohort c LEFT JOIN h_classified x ON x.member = c.user_id AND x.fate = 'used'
+  WHERE c.fate = 'used'
+  GROUP BY c.user_id, c.t0, c.arm, c.seg_0
+),
+h_first_channel AS (
+  SELECT member AS user_id, channel,
+    ROW_NUMBER() OVER (PARTITION BY member ORDER BY ts, channel NULLS LAST) AS rank
+  FROM h_classified x
+  WHERE x.fate = 'used' AND x.role = 'messages' AND x.event IN ('sms_delivered', 'email_delivered') AND x.off >= 0
+),
+h_measured AS (
+  SELECT u.*, f.channel AS first_channel,
+    CASE WHEN u.t0 + 1209600000000 <= 1794787200000000 THEN 1 ELSE 0 END AS mature_0,
+    u.post_0 AS x_0,
+    u.pre_0 AS p_0,
+    CASE WHEN u.t0 + 2592000000000 <= 1794787200000000 THEN 1 ELSE 0 END AS mature_1,
+    CASE WHEN u.post_1 < 1000000000 THEN u.post_1 ELSE 1000000000 END AS x_1,
+    CASE WHEN u.pre_1 < 1000000000 THEN u.pre_1 ELSE 1000000000 END AS p_1,
+    CASE WHEN u.t0 + 1209600000000 <= 1794787200000000 THEN 1 ELSE 0 END AS mature_2,
+    u.post_2 AS x_2,
+    u.pre_2 AS p_2,
+    CASE WHEN u.t0 + 3196800000000 <= 1794787200000000 THEN 1 ELSE 0 END AS mature_3,
+    u.post_3 AS x_3,
+    u.pre_3 AS p_3,
+    CASE WHEN u.t0 + 1209600000000 <= 1794787200000000 THEN 1 ELSE 0 END AS mature_4,
+    u.post_4 AS x_4,
+    u.pre_4 AS p_4
+  FROM h_users u LEFT JOIN h_first_channel f ON f.user_id = u.user_id AND f.rank = 1
+),
+h_cutoffs AS (
+  SELECT s.start + (a.d * 100 + b.d * 10 + c.d + 1) * 604800000000 AS cutoff
+  FROM (SELECT MIN(t0) - MOD(MIN(t0), 86400000000) AS start FROM h_users) s
+    CROSS JOIN (SELECT 0 AS d UNION ALL SELECT 1 AS d UNION ALL SELECT 2 AS d UNION ALL SELECT 3 AS d UNION ALL SELECT 4 AS d UNION ALL SELECT 5 AS d UNION ALL SELECT 6 AS d UNION ALL SELECT 7 AS d UNION ALL SELECT 8 AS d UNION ALL SELECT 9 AS d) a CROSS JOIN (SELECT 0 AS d UNION ALL SELECT 1 AS d UNION ALL SELECT 2 AS d UNION ALL SELECT 3 AS d UNION ALL SELECT 4 AS d UNION ALL SELECT 5 AS d UNION ALL SELECT 6 AS d UNION ALL SELECT 7 AS d UNION ALL SELECT 8 AS d UNION ALL SELECT 9 AS d) b CROSS JOIN (SELECT 0 AS d UNION ALL SELECT 1 AS d UNION ALL SELECT 2 AS d UNION ALL SELECT 3 AS d UNION ALL SELECT 4 AS d UNION ALL SELECT 5 AS d UNION ALL SELECT 6 AS d UNION ALL SELECT 7 AS d UNION ALL SELECT 8 AS d UNION ALL SELECT 9 AS d) c
+  WHERE s.start + (a.d * 100 + b.d * 10 + c.d + 1) * 604800000000 < 1794787200000000
+),
+h_weeks AS (
+  SELECT u.*, w.cutoff FROM h_users u JOIN h_cutoffs w ON u.t0 < w.cutoff
+)
+SELECT 'meta' AS section, '' AS arm, 'version' AS metric, '' AS segment, 'holdout-aggregates/1' AS value, '' AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+UNION ALL
+SELECT 'meta' AS section, '' AS arm, 'experiment' AS metric, '' AS segment, 'winback-2026' AS value, '' AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+UNION ALL
+SELECT 'meta' AS section, '' AS arm, 'digest' AS metric, '' AS segment, 'fnv1a64:afa69bda9c18c14f' AS value, '' AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+UNION ALL
+SELECT 'meta' AS section, '' AS arm, 'dialect' AS metric, '' AS segment, 'duckdb' AS value, '' AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+UNION ALL
+SELECT 'meta' AS section, '' AS arm, 'as_of' AS metric, '' AS segment, '1794787200000000' AS value, '' AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+UNION ALL
+SELECT 'users' AS section, CASE a.arm WHEN 0 THEN 'holdout' WHEN 1 THEN 'sms' WHEN 2 THEN 'sms_email' END AS arm, '' AS metric, '' AS segment, '' AS value, CAST(COUNT(u.user_id) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, CAST(COUNT(u.first_exposure) AS VARCHAR) AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, CAST(MIN(u.t0) AS VARCHAR) AS first_entry, CAST(MAX(u.t0) AS VARCHAR) AS last_entry
+FROM (SELECT 0 AS arm UNION ALL SELECT 1 AS arm UNION ALL SELECT 2 AS arm) a LEFT JOIN h_users u ON u.arm = a.arm GROUP BY a.arm
+UNION ALL
+SELECT 'metric' AS section, CASE a.arm WHEN 0 THEN 'holdout' WHEN 1 THEN 'sms' WHEN 2 THEN 'sms_email' END AS arm, CASE m.k WHEN 0 THEN 'conversion_14d' WHEN 1 THEN 'revenue_30d' WHEN 2 THEN 'retained_d7' WHEN 3 THEN 'retained_d30' WHEN 4 THEN 'unsubscribed_14d' END AS metric, '' AS segment, '' AS value, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN 1 ELSE 0 END), 0) AS VARCHAR) AS n, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.x AS HUGEINT) END), 0) AS VARCHAR) AS sum, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.x AS HUGEINT) * CAST(t.x AS HUGEINT) END), 0) AS VARCHAR) AS sum_squares, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.p AS HUGEINT) END), 0) AS VARCHAR) AS pre_sum, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.p AS HUGEINT) * CAST(t.p AS HUGEINT) END), 0) AS VARCHAR) AS pre_sum_squares, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.x AS HUGEINT) * CAST(t.p AS HUGEINT) END), 0) AS VARCHAR) AS sum_products, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 AND t.first_exposure IS NOT NULL THEN 1 ELSE 0 END), 0) AS VARCHAR) AS exposed_n, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 AND t.first_exposure IS NOT NULL THEN CAST(t.x AS HUGEINT) END), 0) AS VARCHAR) AS exposed_sum, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 AND t.first_exposure IS NOT NULL THEN CAST(t.x AS HUGEINT) * CAST(t.x AS HUGEINT) END), 0) AS VARCHAR) AS exposed_sum_squares, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 AND t.first_exposure IS NOT NULL THEN CAST(t.p AS HUGEINT) END), 0) AS VARCHAR) AS exposed_pre_sum, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 AND t.first_exposure IS NOT NULL THEN CAST(t.p AS HUGEINT) * CAST(t.p AS HUGEINT) END), 0) AS VARCHAR) AS exposed_pre_sum_squares, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 AND t.first_exposure IS NOT NULL THEN CAST(t.x AS HUGEINT) * CAST(t.p AS HUGEINT) END), 0) AS VARCHAR) AS exposed_sum_products, CAST(COALESCE(SUM(CASE WHEN t.mature = 0 THEN 1 ELSE 0 END), 0) AS VARCHAR) AS open, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.spend AS HUGEINT) END), 0) AS VARCHAR) AS spend, '' AS first_entry, '' AS last_entry
+FROM (SELECT 0 AS arm UNION ALL SELECT 1 AS arm UNION ALL SELECT 2 AS arm) a CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1 AS k UNION ALL SELECT 2 AS k UNION ALL SELECT 3 AS k UNION ALL SELECT 4 AS k) m LEFT JOIN (SELECT u.arm, k.k, CASE k.k WHEN 0 THEN u.mature_0 WHEN 1 THEN u.mature_1 WHEN 2 THEN u.mature_2 WHEN 3 THEN u.mature_3 WHEN 4 THEN u.mature_4 END AS mature, CASE k.k WHEN 0 THEN u.x_0 WHEN 1 THEN u.x_1 WHEN 2 THEN u.x_2 WHEN 3 THEN u.x_3 WHEN 4 THEN u.x_4 END AS x, CASE k.k WHEN 0 THEN u.p_0 WHEN 1 THEN u.p_1 WHEN 2 THEN u.p_2 WHEN 3 THEN u.p_3 WHEN 4 THEN u.p_4 END AS p, u.first_exposure, u.spend FROM h_measured u CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1 AS k UNION ALL SELECT 2 AS k UNION ALL SELECT 3 AS k UNION ALL SELECT 4 AS k) k) t ON t.arm = a.arm AND t.k = m.k GROUP BY a.arm, m.k
+UNION ALL
+SELECT 'cap' AS section, '' AS arm, 'revenue_30d' AS metric, '' AS segment, '1000000000' AS value, '' AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+UNION ALL
+SELECT 'segment_value' AS section, '' AS arm, '' AS metric, 'segment' AS segment, seg_0 AS value, '' AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM h_cohort GROUP BY seg_0
+UNION ALL
+SELECT 'segment_users' AS section, CASE arm WHEN 0 THEN 'holdout' WHEN 1 THEN 'sms' WHEN 2 THEN 'sms_email' END AS arm, '' AS metric, 'segment' AS segment, seg_0 AS value, CAST(COUNT(*) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM h_users GROUP BY arm, seg_0
+UNION ALL
+SELECT 'segment_metric' AS section, CASE t.arm WHEN 0 THEN 'holdout' WHEN 1 THEN 'sms' WHEN 2 THEN 'sms_email' END AS arm, CASE t.k WHEN 0 THEN 'conversion_14d' WHEN 1 THEN 'revenue_30d' WHEN 2 THEN 'retained_d7' WHEN 3 THEN 'retained_d30' WHEN 4 THEN 'unsubscribed_14d' END AS metric, 'segment' AS segment, t.seg AS value, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN 1 ELSE 0 END), 0) AS VARCHAR) AS n, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.x AS HUGEINT) END), 0) AS VARCHAR) AS sum, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.x AS HUGEINT) * CAST(t.x AS HUGEINT) END), 0) AS VARCHAR) AS sum_squares, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.p AS HUGEINT) END), 0) AS VARCHAR) AS pre_sum, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.p AS HUGEINT) * CAST(t.p AS HUGEINT) END), 0) AS VARCHAR) AS pre_sum_squares, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.x AS HUGEINT) * CAST(t.p AS HUGEINT) END), 0) AS VARCHAR) AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM (SELECT u.arm, k.k, CASE k.k WHEN 0 THEN u.mature_0 WHEN 1 THEN u.mature_1 WHEN 2 THEN u.mature_2 WHEN 3 THEN u.mature_3 WHEN 4 THEN u.mature_4 END AS mature, CASE k.k WHEN 0 THEN u.x_0 WHEN 1 THEN u.x_1 WHEN 2 THEN u.x_2 WHEN 3 THEN u.x_3 WHEN 4 THEN u.x_4 END AS x, CASE k.k WHEN 0 THEN u.p_0 WHEN 1 THEN u.p_1 WHEN 2 THEN u.p_2 WHEN 3 THEN u.p_3 WHEN 4 THEN u.p_4 END AS p, u.first_exposure, u.spend, u.seg_0 AS seg FROM h_measured u CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1 AS k UNION ALL SELECT 2 AS k UNION ALL SELECT 3 AS k UNION ALL SELECT 4 AS k) k) t GROUP BY t.arm, t.k, t.seg
+UNION ALL
+SELECT 'channel' AS section, CASE arm WHEN 0 THEN 'holdout' WHEN 1 THEN 'sms' WHEN 2 THEN 'sms_email' END AS arm, '' AS metric, '' AS segment, first_channel AS value, CAST(COUNT(*) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM h_measured WHERE first_channel IS NOT NULL GROUP BY arm, first_channel
+UNION ALL
+SELECT 'survival' AS section, CASE s.arm WHEN 0 THEN 'holdout' WHEN 1 THEN 'sms' WHEN 2 THEN 'sms_email' END AS arm, CASE WHEN s.returned = 1 THEN 'event' ELSE 'censored' END AS metric, '' AS segment, CAST(s.days AS VARCHAR) AS value, CAST(COUNT(*) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM (SELECT arm, CASE WHEN first_return IS NOT NULL AND first_return - t0 <= CASE WHEN 1794787200000000 - t0 < 2592000000000 THEN 1794787200000000 - t0 ELSE 2592000000000 END THEN 1 ELSE 0 END AS returned,
+  CASE WHEN first_return IS NOT NULL AND first_return - t0 <= CASE WHEN 1794787200000000 - t0 < 2592000000000 THEN 1794787200000000 - t0 ELSE 2592000000000 END THEN first_return - t0 ELSE CASE WHEN 1794787200000000 - t0 < 2592000000000 THEN 1794787200000000 - t0 ELSE 2592000000000 END END AS days
+FROM h_users) s GROUP BY s.arm, s.returned, s.days
+UNION ALL
+SELECT 'rows' AS section, '' AS arm, '' AS metric, 'cohort' AS segment, r.reason AS value, CAST(COUNT(*) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM (SELECT CASE WHEN user_id IS NULL OR user_id = '' THEN 'empty_user_id' WHEN t0 IS NULL THEN 'bad_timestamp' ELSE 'unknown_arm' END AS reason FROM h_cohort_rows WHERE valid = 0) r GROUP BY r.reason
+UNION ALL
+SELECT 'rows' AS section, '' AS arm, '' AS metric, 'cohort' AS segment, 'duplicate_user' AS value, CAST(COUNT(*) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM h_cohort_copies WHERE copy > 1
+UNION ALL
+SELECT 'rows' AS section, '' AS arm, '' AS metric, 'cohort' AS segment, fate AS value, CAST(COUNT(*) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM h_cohort GROUP BY fate
+UNION ALL
+SELECT 'rows' AS section, '' AS arm, '' AS metric, r.role AS segment, r.reason AS value, CAST(COUNT(*) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM (SELECT role, CASE WHEN user_id IS NULL OR user_id = '' THEN 'empty_user_id' WHEN event IS NULL OR event = '' THEN 'empty_event' ELSE 'bad_timestamp' END AS reason FROM h_rows WHERE user_id IS NULL OR user_id = '' OR event IS NULL OR event = '' OR ts IS NULL) r GROUP BY r.role, r.reason
+UNION ALL
+SELECT 'rows' AS section, '' AS arm, '' AS metric, role AS segment, fate AS value, CAST(COUNT(*) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM h_classified GROUP BY role, fate
+UNION ALL
+SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'users_in_several_arms' AS value, CAST(COALESCE(SUM(CASE WHEN copy > 1 AND arm_name <> first_arm THEN 1 ELSE 0 END), 0) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM h_cohort_copies
+UNION ALL
+SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'exposures_before_entry' AS value, CAST(COALESCE(SUM(CASE WHEN copy = 1 AND ts < 1794787200000000 AND member_fate = 'used' AND role = 'messages' AND event IN ('sms_delivered', 'email_delivered') AND off < 0 THEN 1 ELSE 0 END), 0) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM h_classified
+UNION ALL
+SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'exposures_after_entry' AS value, CAST(COALESCE(SUM(CASE WHEN copy = 1 AND ts < 1794787200000000 AND member_fate = 'used' AND role = 'messages' AND event IN ('sms_delivered', 'email_delivered') AND off >= 0 THEN 1 ELSE 0 END), 0) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM h_classified
+UNION ALL
+SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'revenue_rows_without_value' AS value, CAST(COALESCE(SUM(CASE WHEN fate = 'used' AND value IS NULL AND ((event IN ('order') AND ((off >= 0 AND off < 2592000000000) OR (off < 0 AND off >= -2592000000000)))) THEN 1 ELSE 0 END), 0) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM h_classified
+UNION ALL
+SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'times_before_floor' AS value, CAST(COALESCE(SUM(CASE WHEN copy = 1 AND ts < 946684800000000 THEN 1 ELSE 0 END), 0) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM h_classified
+UNION ALL
+SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'times_far_after_as_of' AS value, CAST(COALESCE(SUM(CASE WHEN copy = 1 AND ts > 1794787200000000 + 2592000000000 THEN 1 ELSE 0 END), 0) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM h_classified
+UNION ALL
+SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'conflicting_duplicates' AS value, CAST(COALESCE(SUM(CASE WHEN copy > 1 AND conflicting = 1 THEN 1 ELSE 0 END), 0) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM h_classified
+UNION ALL
+SELECT 'weekly_users' AS section, CASE arm WHEN 0 THEN 'holdout' WHEN 1 THEN 'sms' WHEN 2 THEN 'sms_email' END AS arm, '' AS metric, '' AS segment, CAST(cutoff AS VARCHAR) AS value, CAST(COUNT(*) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM h_weeks GROUP BY cutoff, arm
+UNION ALL
+SELECT 'weekly_metric' AS section, CASE t.arm WHEN 0 THEN 'holdout' WHEN 1 THEN 'sms' WHEN 2 THEN 'sms_email' END AS arm, CASE t.k WHEN 0 THEN 'conversion_14d' WHEN 1 THEN 'revenue_30d' WHEN 2 THEN 'retained_d7' WHEN 3 THEN 'retained_d30' WHEN 4 THEN 'unsubscribed_14d' END AS metric, '' AS segment, CAST(t.cutoff AS VARCHAR) AS value, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN 1 ELSE 0 END), 0) AS VARCHAR) AS n, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.x AS HUGEINT) END), 0) AS VARCHAR) AS sum, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.x AS HUGEINT) * CAST(t.x AS HUGEINT) END), 0) AS VARCHAR) AS sum_squares, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.p AS HUGEINT) END), 0) AS VARCHAR) AS pre_sum, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.p AS HUGEINT) * CAST(t.p AS HUGEINT) END), 0) AS VARCHAR) AS pre_sum_squares, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.x AS HUGEINT) * CAST(t.p AS HUGEINT) END), 0) AS VARCHAR) AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, CAST(COALESCE(SUM(CASE WHEN t.mature = 0 THEN 1 ELSE 0 END), 0) AS VARCHAR) AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM (SELECT w.cutoff, w.arm, k.k, CASE k.k WHEN 0 THEN CASE WHEN w.t0 + 1209600000000 <= w.cutoff THEN 1 ELSE 0 END WHEN 1 THEN CASE WHEN w.t0 + 2592000000000 <= w.cutoff THEN 1 ELSE 0 END WHEN 2 THEN CASE WHEN w.t0 + 1209600000000 <= w.cutoff THEN 1 ELSE 0 END WHEN 3 THEN CASE WHEN w.t0 + 3196800000000 <= w.cutoff THEN 1 ELSE 0 END WHEN 4 THEN CASE WHEN w.t0 + 1209600000000 <= w.cutoff THEN 1 ELSE 0 END END AS mature, CASE k.k WHEN 0 THEN w.post_0 WHEN 1 THEN CASE WHEN w.post_1 < 1000000000 THEN w.post_1 ELSE 1000000000 END WHEN 2 THEN w.post_2 WHEN 3 THEN w.post_3 WHEN 4 THEN w.post_4 END AS x, CASE k.k WHEN 0 THEN w.pre_0 WHEN 1 THEN CASE WHEN w.pre_1 < 1000000000 THEN w.pre_1 ELSE 1000000000 END WHEN 2 THEN w.pre_2 WHEN 3 THEN w.pre_3 WHEN 4 THEN w.pre_4 END AS p FROM h_weeks w CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1 AS k UNION ALL SELECT 2 AS k UNION ALL SELECT 3 AS k UNION ALL SELECT 4 AS k) k) t GROUP BY t.cutoff, t.arm, t.k
+ORDER BY 1, 2, 3, 4, 5, 6;
