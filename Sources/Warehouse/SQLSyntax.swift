@@ -29,11 +29,11 @@ public struct SQLSyntax: Sendable {
     guard !name.isEmpty, !name.utf8.contains(0) else { throw .unquotable(name: name, dialect: dialect, reason: "it is empty or holds a NUL byte") }
     switch dialect {
     case .duckdb, .postgres, .snowflake:
-      return "\"" + name.replacingAll("\"", with: "\"\"") + "\""
+      return "\"" + name.doubling("\"") + "\""
     case .spark:
-      return "`" + name.replacingAll("`", with: "``") + "`"
+      return "`" + name.doubling("`") + "`"
     case .bigquery, .clickhouse:
-      guard !name.contains("`"), !name.contains("\\") else {
+      guard !name.unicodeScalars.contains(where: { $0 == "`" || $0 == "\\" }) else {
         throw .unquotable(name: name, dialect: dialect, reason: "a backtick or backslash cannot be quoted safely in \(dialect.rawValue) identifiers")
       }
       return "`" + name + "`"
@@ -181,9 +181,14 @@ public struct SQLSyntax: Sendable {
 }
 
 extension String {
-  /// Every occurrence of `target` replaced by `replacement` (no Foundation).
-  func replacingAll(_ target: String, with replacement: String) -> String {
-    guard contains(target) else { return self }
-    return split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+  /// Every occurrence of the scalar `quote` doubled. By Unicode scalars, not characters: a quote
+  /// followed by a combining mark is one `Character` to Swift but still a quote to a SQL lexer.
+  func doubling(_ quote: Unicode.Scalar) -> String {
+    var out = String.UnicodeScalarView()
+    for scalar in unicodeScalars {
+      out.append(scalar)
+      if scalar == quote { out.append(scalar) }
+    }
+    return String(out)
   }
 }

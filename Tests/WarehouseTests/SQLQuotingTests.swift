@@ -17,6 +17,14 @@ import Warehouse
     #expect(try SQLSyntax(.duckdb).qualified(["analytics", "events"]) == "\"analytics\".\"events\"")
   }
 
+  @Test func aQuoteFollowedByACombiningMarkIsStillDoubled() throws {
+    // "\u{301}" makes `"́` one Character; a SQL lexer still sees the quote.
+    #expect(try SQLSyntax(.duckdb).identifier("a\"\u{301}b").unicodeScalars.filter { $0 == "\"" }.count == 4)
+    #expect(try SQLSyntax(.spark).identifier("a`\u{301}b").unicodeScalars.filter { $0 == "`" }.count == 4)
+    #expect(try SQLSyntax(.duckdb).literal("a'\u{301}b").unicodeScalars.filter { $0 == "'" }.count == 4)
+    #expect(throws: WarehouseError.self) { try SQLSyntax(.bigquery).identifier("a`\u{301}b") }
+  }
+
   @Test func whatADialectCannotQuoteIsRefused() {
     #expect(throws: WarehouseError.self) { try SQLSyntax(.bigquery).identifier("a`b") }
     #expect(throws: WarehouseError.self) { try SQLSyntax(.clickhouse).identifier("a\\b") }
@@ -80,72 +88,3 @@ import Warehouse
   }
 }
 
-/// A minimal SQL lexer, enough to find where literals, quoted identifiers, comments and
-/// statements begin and end as each dialect's parser reads them.
-struct SQLLexer {
-  enum Token: Equatable {
-    case literal(String)
-    case identifier(String)
-    case comment(String)
-    case semicolon
-    case other
-  }
-
-  let dialect: WarehouseDefinition.Dialect
-
-  private var backslashEscapes: Bool { ![.duckdb, .postgres].contains(dialect) }
-  private var identifierQuote: Character { [.duckdb, .postgres, .snowflake].contains(dialect) ? "\"" : "`" }
-
-  struct Unterminated: Error {}
-
-  func tokens(_ text: String) throws -> [Token] {
-    let chars = Array(text)
-    var out: [Token] = []
-    var i = 0
-    while i < chars.count {
-      let c = chars[i]
-      if c == "-" && i + 1 < chars.count && chars[i + 1] == "-" {
-        var j = i + 2
-        while j < chars.count && chars[j] != "\n" { j += 1 }
-        out.append(.comment(String(chars[(i + 2)..<j])))
-        i = j
-      } else if c == "/" && i + 1 < chars.count && chars[i + 1] == "*" {
-        guard let end = (i + 2..<max(i + 2, chars.count - 1)).first(where: { chars[$0] == "*" && chars[$0 + 1] == "/" }) else { throw Unterminated() }
-        out.append(.comment(String(chars[(i + 2)..<end])))
-        i = end + 2
-      } else if c == "'" || c == identifierQuote {
-        var j = i + 1
-        var value = ""
-        while true {
-          guard j < chars.count else { throw Unterminated() }
-          let d = chars[j]
-          if d == "\\" && c == "'" && backslashEscapes {
-            guard j + 1 < chars.count else { throw Unterminated() }
-            let next = chars[j + 1]
-            value.append(next == "n" ? "\n" : next == "r" ? "\r" : next)
-            j += 2
-          } else if d == c {
-            if j + 1 < chars.count && chars[j + 1] == c {
-              value.append(c)
-              j += 2
-            } else {
-              break
-            }
-          } else {
-            value.append(d)
-            j += 1
-          }
-        }
-        out.append(c == "'" ? .literal(value) : .identifier(value))
-        i = j + 1
-      } else if c == ";" {
-        out.append(.semicolon)
-        i += 1
-      } else {
-        if out.last != .other { out.append(.other) }
-        i += 1
-      }
-    }
-    return out
-  }
-}
