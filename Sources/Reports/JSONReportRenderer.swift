@@ -87,6 +87,9 @@ public enum JSONReportRenderer {
         ("sum", .number(arm.moments.sum)),
         ("sum_squares", .number(arm.moments.sumOfSquares)),
         ("pre_mean", arm.moments.count > 0 ? .number(arm.moments.preMean) : .null),
+        ("pre_sum", .number(arm.moments.preSum)),
+        ("pre_sum_squares", .number(arm.moments.preSumOfSquares)),
+        ("sum_products", .number(arm.moments.sumOfProducts)),
         ("open_windows", .int(arm.openWindows)),
       ])
     })))
