@@ -3,13 +3,15 @@
 //
 // Targets follow the pipeline, and imports only point backwards along it:
 //   Statistics (leaf, numerics)   Assignment (leaf, hashing)   Ingest (leaf, bytes → rows)
-//   Measurement → Assignment, Ingest, Statistics
-//   Reports     → Measurement, Statistics
-//   Enrollment  → Measurement, Assignment, Ingest, Reports (builds the cohort: `holdout cohort`)
-//   Warehouse   → Measurement, Ingest, Statistics (SQL for the aggregates: `holdout sql`,
-//                 and reading them back: `report --aggregates`)
-//   Simulation  → Assignment, Ingest
-//   HoldoutCLI  → everything above; `holdout` is a thin executable over HoldoutCLI.
+//   Experiment   → Assignment, Ingest, Statistics (the experiment file: definition and decoder)
+//   Measurement  → Experiment, Assignment, Ingest, Statistics (reads the data files and joins them)
+//   Reports      → Measurement, Experiment, Statistics
+//   Enrollment   → Measurement, Experiment, Assignment, Ingest, Reports (builds the cohort: `holdout cohort`)
+//   WarehouseSQL → Experiment, Ingest (SQL for the aggregates: `holdout sql`; no file ingest)
+//   Warehouse    → WarehouseSQL, Measurement, Experiment, Ingest, Statistics (reads the aggregates
+//                  back into a Measurement: `report --aggregates`)
+//   Simulation   → Assignment, Ingest
+//   HoldoutCLI   → everything above; `holdout` is a thin executable over HoldoutCLI.
 // No package dependencies, by design.
 import PackageDescription
 
@@ -24,18 +26,23 @@ let package = Package(
     .target(name: "Statistics"),
     .target(name: "Assignment"),
     .target(name: "Ingest"),
-    .target(name: "Measurement", dependencies: ["Assignment", "Ingest", "Statistics"]),
-    .target(name: "Reports", dependencies: ["Measurement", "Statistics", "Ingest"]),
+    .target(name: "Experiment", dependencies: ["Assignment", "Ingest", "Statistics"]),
+    .target(name: "Measurement", dependencies: ["Experiment", "Assignment", "Ingest", "Statistics"]),
+    .target(name: "Reports", dependencies: ["Measurement", "Experiment", "Statistics", "Ingest"]),
     .target(name: "Simulation", dependencies: ["Assignment", "Ingest"]),
-    .target(name: "Enrollment", dependencies: ["Measurement", "Assignment", "Ingest", "Reports"]),
-    .target(name: "Warehouse", dependencies: ["Measurement", "Ingest", "Statistics"]),
+    .target(name: "Enrollment", dependencies: ["Measurement", "Experiment", "Assignment", "Ingest", "Reports"]),
+    .target(name: "WarehouseSQL", dependencies: ["Experiment", "Ingest"]),
+    .target(name: "Warehouse", dependencies: ["WarehouseSQL", "Measurement", "Experiment", "Ingest", "Statistics"]),
     .target(
       name: "HoldoutCLI",
       dependencies: [
-        "Assignment", "Ingest", "Measurement", "Statistics", "Reports", "Simulation", "Enrollment", "Warehouse",
+        "Assignment", "Ingest", "Experiment", "Measurement", "Statistics", "Reports", "Simulation", "Enrollment",
+        "WarehouseSQL", "Warehouse",
       ]),
     .executableTarget(name: "holdout", dependencies: ["HoldoutCLI"]),
-    .target(name: "TestSupport", dependencies: ["Reports", "Simulation", "Warehouse"], path: "Tests/TestSupport"),
+    .target(
+      name: "TestSupport", dependencies: ["Experiment", "Reports", "Simulation", "Warehouse", "WarehouseSQL"],
+      path: "Tests/TestSupport"),
     .testTarget(
       name: "StatisticsTests", dependencies: ["Statistics", "TestSupport"],
       exclude: ["Fixtures"]),
@@ -45,17 +52,18 @@ let package = Package(
     .testTarget(name: "IngestTests", dependencies: ["Ingest", "TestSupport"]),
     .testTarget(
       name: "MeasurementTests",
-      dependencies: ["Measurement", "Ingest", "Assignment", "TestSupport"]),
+      dependencies: ["Measurement", "Experiment", "Ingest", "Assignment", "TestSupport"]),
     .testTarget(
       name: "EnrollmentTests", dependencies: ["Enrollment", "Measurement", "Ingest", "Assignment", "TestSupport"]),
-    .testTarget(name: "ReportsTests", dependencies: ["Reports", "Measurement", "TestSupport"]),
+    .testTarget(name: "ReportsTests", dependencies: ["Reports", "Measurement", "Experiment", "TestSupport"]),
     .testTarget(
-      name: "WarehouseTests", dependencies: ["Warehouse", "Measurement", "Reports", "Ingest", "TestSupport"],
+      name: "WarehouseTests",
+      dependencies: ["Warehouse", "WarehouseSQL", "Experiment", "Measurement", "Reports", "Ingest", "TestSupport"],
       exclude: ["Golden"]),
     .testTarget(
       name: "HoldoutCLITests",
       dependencies: [
-        "HoldoutCLI", "Measurement", "Statistics", "Reports", "Simulation", "Ingest", "TestSupport",
+        "HoldoutCLI", "Experiment", "Measurement", "Statistics", "Reports", "Simulation", "Ingest", "TestSupport",
       ]),
   ]
 )

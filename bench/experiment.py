@@ -4,7 +4,7 @@ they write.
 Only what `holdout report` uses for per-arm sufficient statistics is read: the input paths
 (Holdout's own CSV; a single cohort, messages and events file), `as_of`, the arms, the exposure
 events and the metrics. Windows and caps are converted to micro-units exactly as
-Sources/Measurement/MetricDefinition.swift does.
+Sources/Experiment/MetricDefinition.swift does.
 
 Output (one file per tool, compared by bench/check_stats.py):
   {"tool": ..., "users": {arm: n}, "exposed": {arm: n},

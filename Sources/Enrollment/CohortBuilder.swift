@@ -1,4 +1,5 @@
 import Assignment
+import Experiment
 import Ingest
 import Measurement
 import Reports

@@ -1,5 +1,6 @@
 import Assignment
 import Enrollment
+import Experiment
 import Ingest
 import Measurement
 import Reports

@@ -1,3 +1,4 @@
+import Experiment
 import Ingest
 import Measurement
 
@@ -8,6 +9,8 @@ import Measurement
 public enum CLIError: Error, CustomStringConvertible {
   /// The command line is wrong.
   case usage(String)
+  /// The experiment file cannot be read, is invalid, or lacks what the command needs.
+  case experiment(ExperimentError)
   /// A measurement-stage error.
   case measurement(MeasurementError)
   /// An input error outside measurement.
@@ -23,8 +26,10 @@ public enum CLIError: Error, CustomStringConvertible {
     case .usage: return 64
     case .output: return 74
     case .data: return 65
-    case .measurement(.input(let error)), .input(let error): return Self.code(error)
-    case .measurement: return 65
+    case .experiment(.input(let error)), .measurement(.input(let error)), .measurement(.experiment(.input(let error))),
+      .input(let error):
+      return Self.code(error)
+    case .experiment, .measurement: return 65
     }
   }
 
@@ -39,6 +44,7 @@ public enum CLIError: Error, CustomStringConvertible {
   public var description: String {
     switch self {
     case .usage(let message): return message + " (run 'holdout help' for usage)"
+    case .experiment(let error): return error.description
     case .measurement(let error): return error.description
     case .input(let error): return error.description
     case .output(let message): return message

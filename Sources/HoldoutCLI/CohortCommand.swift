@@ -1,4 +1,5 @@
 import Enrollment
+import Experiment
 import Ingest
 import Measurement
 

@@ -1,6 +1,8 @@
+import Experiment
 import Ingest
 import Measurement
 import Warehouse
+import WarehouseSQL
 
 /// The `holdout` command line: parses arguments, runs a command and maps errors to exit codes.
 ///
@@ -71,6 +73,10 @@ public enum Holdout {
         console.err("error: \(error.description)\n")
       }
       return error.exitCode
+    } catch let error as ExperimentError {
+      let wrapped = CLIError.experiment(error)
+      console.err("error: \(wrapped.description)\n")
+      return wrapped.exitCode
     } catch let error as MeasurementError {
       let wrapped = CLIError.measurement(error)
       console.err("error: \(wrapped.description)\n")

@@ -1,3 +1,4 @@
+import Experiment
 import Ingest
 import Measurement
 
@@ -22,7 +23,7 @@ enum InspectCommand {
       guard args.positional.isEmpty else { throw CLIError.usage("inspect --experiment takes no file argument") }
       let experiment = try ExperimentFileDecoder.load(path: experimentPath, for: .report)
       guard let inputs = experiment.inputs else {
-        throw CLIError.measurement(.missingForCommand(path: experimentPath, key: "inputs", command: "inspect"))
+        throw CLIError.experiment(.missingForCommand(path: experimentPath, key: "inputs", command: "inspect"))
       }
       var text = ""
       for (role, sources) in [("messages", inputs.messages), ("events", inputs.events)] {

@@ -3,6 +3,7 @@
 #elseif canImport(Darwin)
   import Darwin
 #endif
+import Experiment
 import Ingest
 import Measurement
 import Reports
@@ -124,7 +125,7 @@ enum ReportCommand {
       return parsed
     }
     guard let asOf = experiment.asOf else {
-      throw CLIError.measurement(.missingForCommand(path: experiment.path, key: "as_of", command: "\(command) (or pass --as-of)"))
+      throw CLIError.experiment(.missingForCommand(path: experiment.path, key: "as_of", command: "\(command) (or pass --as-of)"))
     }
     return asOf
   }

@@ -1,6 +1,8 @@
+import Experiment
 import Ingest
 import Measurement
 import Warehouse
+import WarehouseSQL
 
 /// `holdout sql EXPERIMENT [--dialect D] [--as-of T] [--out FILE]`: the SQL script that
 /// computes every aggregate of the report inside a warehouse (docs/warehouse.md).

@@ -1,7 +1,9 @@
+import Experiment
 import Ingest
 import Measurement
 import Reports
 import Warehouse
+import WarehouseSQL
 
 /// `report … --aggregates FILE` and `validate … --aggregates FILE`: the report of the aggregates
 /// a warehouse query returned (`holdout sql`), rendered by the same code as from files.

@@ -1,3 +1,4 @@
+import Experiment
 import Ingest
 
 /// Reads CSV sources: Holdout's own files, generic mapped CSV, Iterable's CSV export, and

@@ -1,4 +1,5 @@
 import Assignment
+import Experiment
 import Ingest
 
 /// Reads the cohort file: `user_id,entered_at[,arm][,<segment columns>]`.

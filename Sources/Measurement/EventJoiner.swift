@@ -1,4 +1,5 @@
 import Dispatch
+import Experiment
 import Synchronization
 import Ingest
 

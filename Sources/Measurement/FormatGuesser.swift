@@ -1,3 +1,4 @@
+import Experiment
 import Ingest
 
 /// Guesses a file's export format from its first record (and, for Braze, its folder name), for

@@ -1,3 +1,4 @@
+import Experiment
 import Ingest
 
 /// Resolves a record's id fields to a unit, by the rule every source shares: the fields are tried

@@ -1,3 +1,4 @@
+import Experiment
 import Ingest
 
 /// The identities file, loaded: for every alias column (`email`, `amplitude_id`, `device_id`…),

@@ -1,3 +1,4 @@
+import Experiment
 import Ingest
 
 /// Data-quality observations made during the join, reported beside the reconciliation.
@@ -14,8 +15,9 @@ public struct JoinFindings: Sendable, Equatable {
   public var timesFarAfterAsOf = 0
   /// Exposure events (deliveries) at or after entry, the denominator of `exposuresBeforeEntry`.
   public var exposuresAfterEntry = 0
-  /// The instant below which a time is implausible: 2000-01-01T00:00:00Z.
-  public static let timeFloor: Int64 = 946_684_800_000_000
+  /// The instant below which a time is implausible: 2000-01-01T00:00:00Z
+  /// (`MeasurementLimits.timeFloor`, which the warehouse query uses too).
+  public static let timeFloor: Int64 = MeasurementLimits.timeFloor
   /// Rows that reuse an earlier row's event id but differ from it in user, event, time or value.
   /// The first row in file order is kept, so the result depends on the export's order: a data
   /// problem to fix at the source.

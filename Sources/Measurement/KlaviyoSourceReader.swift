@@ -1,3 +1,4 @@
+import Experiment
 import Ingest
 
 /// Reads Klaviyo Events API responses (`GET /api/events?include=metric,profile`): one or more

@@ -1,3 +1,4 @@
+import Experiment
 import Statistics
 
 /// The output of the measurement stage: per-arm (and per-segment) sufficient statistics of every

@@ -1,11 +1,11 @@
+import Experiment
 import Ingest
 
-/// Errors of the measurement stage: an invalid experiment file, or an input that cannot be read.
+/// Errors of the measurement stage: the experiment lacks what the measurement needs, or an
+/// input cannot be read or does not fit its description.
 public enum MeasurementError: Error, Equatable, CustomStringConvertible {
-  /// The experiment file is invalid: `key` is the JSON path of the offending value.
-  case invalidExperiment(path: String, line: Int, key: String, message: String)
-  /// The experiment file lacks something the requested command needs.
-  case missingForCommand(path: String, key: String, command: String)
+  /// The experiment file is invalid or lacks something the measurement needs.
+  case experiment(ExperimentError)
   /// An input file could not be read.
   case input(IngestError)
   /// An input does not fit its description in the experiment file.
@@ -13,10 +13,8 @@ public enum MeasurementError: Error, Equatable, CustomStringConvertible {
 
   public var description: String {
     switch self {
-    case .invalidExperiment(let path, let line, let key, let message):
-      return "\(path):\(line): '\(key)': \(message)"
-    case .missingForCommand(let path, let key, let command):
-      return "\(path): '\(key)' is required by '\(command)'; add it to the experiment file (see docs/experiment-file.md)"
+    case .experiment(let error):
+      return error.description
     case .input(let error):
       return error.description
     case .invalidInput(let path, let message):

@@ -1,3 +1,4 @@
+import Experiment
 import Ingest
 import Statistics
 
@@ -29,7 +30,7 @@ public struct Measurer: Sendable {
   /// Reads the inputs and computes the measurement.
   public func measure() throws(MeasurementError) -> Measurement {
     guard let inputs = experiment.inputs else {
-      throw .missingForCommand(path: experiment.path, key: "inputs", command: "report")
+      throw .experiment(.missingForCommand(path: experiment.path, key: "inputs", command: "report"))
     }
     progress?(.cohort(path: inputs.cohort))
     let loader = CohortLoader(experiment: experiment, asOf: asOf, strict: strict)

@@ -1,3 +1,4 @@
+import Experiment
 import Ingest
 
 /// A `SourceLayout` compiled against one file's fields (JSON paths or CSV columns): reads each

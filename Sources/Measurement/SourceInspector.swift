@@ -1,3 +1,4 @@
+import Experiment
 import Ingest
 
 /// One record of a source as Holdout reads it, for `holdout inspect` and the format tests: its

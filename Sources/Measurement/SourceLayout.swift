@@ -1,3 +1,4 @@
+import Experiment
 import Ingest
 
 /// Where a format keeps each part of an event: the platform's defaults (docs/inputs.md) with the

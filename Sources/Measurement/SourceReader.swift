@@ -1,3 +1,4 @@
+import Experiment
 import Ingest
 
 /// Reads any `SourceSpec` record by record, in file order, handing each to a callback as a

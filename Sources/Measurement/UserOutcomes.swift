@@ -1,3 +1,4 @@
+import Experiment
 import Ingest
 
 /// Per-user results of the join, in arrays parallel to the `CohortTable`.
@@ -8,8 +9,9 @@ import Ingest
 public struct UserOutcomes: Sendable {
   /// The largest per-user magnitude, in micro-units: ±10⁹ units (10¹⁵ micro-units). Rows that
   /// would pass it are rejected; it keeps n·x² inside the 128-bit per-arm sums for up to
-  /// `CohortTable.maximumUsers` users.
-  public static let maximumMagnitude: UInt64 = 1_000_000_000_000_000
+  /// `CohortTable.maximumUsers` users. The same bound as the warehouse query's
+  /// (`MeasurementLimits.maximumMagnitude`).
+  public static let maximumMagnitude: UInt64 = MeasurementLimits.maximumMagnitude
   /// `maximumMagnitude` in units, for messages.
   static let maximumUnits = "1,000,000,000"
 

@@ -1,3 +1,4 @@
+import Experiment
 import Measurement
 import Statistics
 

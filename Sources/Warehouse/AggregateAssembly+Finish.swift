@@ -1,6 +1,8 @@
+import Experiment
 import Ingest
 import Measurement
 import Statistics
+import WarehouseSQL
 
 extension AggregateAssembly {
   /// The warehouse table of a role, as written in messages and the report's Data section.

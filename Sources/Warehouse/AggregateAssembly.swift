@@ -1,6 +1,8 @@
+import Experiment
 import Ingest
 import Measurement
 import Statistics
+import WarehouseSQL
 
 /// Assembles checked aggregate rows into a `Measurement` (see `AggregateReader` for the checks).
 struct AggregateAssembly {

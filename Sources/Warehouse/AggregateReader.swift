@@ -1,5 +1,7 @@
+import Experiment
 import Ingest
 import Measurement
+import WarehouseSQL
 
 /// Reads the aggregates a warehouse query returned (`AggregateColumns`) back into a
 /// `Measurement`, so that the report is rendered by the same code as from files.

@@ -1,6 +1,8 @@
+import Experiment
 import Ingest
 import Measurement
 import Statistics
+import WarehouseSQL
 
 /// The `weekly_users` and `weekly_metric` sections, collected per cutoff, and the measurement
 /// of each cutoff: analysed users and every metric's statistics, which is what the weekly

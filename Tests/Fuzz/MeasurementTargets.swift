@@ -1,6 +1,7 @@
 #if canImport(Glibc)
   import Glibc
 #endif
+import Experiment
 @testable import HoldoutCLI
 @testable import Ingest
 import Measurement

@@ -1,5 +1,7 @@
+import Experiment
 import Measurement
 import Warehouse
+import WarehouseSQL
 
 /// Targets of the warehouse path: the aggregates reader of `report --aggregates` (any bytes as
 /// the CSV a query returned), and the SQL builder's quoting (any strings as the names an

@@ -1,3 +1,4 @@
+import Experiment
 import Ingest
 import Measurement
 import TestSupport

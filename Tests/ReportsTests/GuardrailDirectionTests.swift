@@ -1,3 +1,4 @@
+import Experiment
 import Foundation
 import Measurement
 import Reports

@@ -1,4 +1,4 @@
-import Measurement
+import Experiment
 
 /// A minimal SQL lexer, enough to find where literals, quoted identifiers, comments and
 /// statements begin and end as each dialect's parser reads them: for the quoting tests and the

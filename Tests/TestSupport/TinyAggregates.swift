@@ -1,6 +1,8 @@
+import Experiment
 import Ingest
 import Measurement
 import Warehouse
+import WarehouseSQL
 
 /// A small experiment ("tiny": 2 arms, a conversion and a capped revenue metric, one segment,
 /// return curves) with a valid aggregates file for it, as a warehouse query would return it,

@@ -1,8 +1,8 @@
+import Experiment
 import Foundation
-import Measurement
 import Testing
 import TestSupport
-import Warehouse
+import WarehouseSQL
 
 /// The SQL of each dialect for the winback fixture, against committed golden files
 /// (`Tests/WarehouseTests/Golden/winback.<dialect>.sql`). A change to the query shows as a line

@@ -4,6 +4,7 @@ import Reports
 import Testing
 import TestSupport
 import Warehouse
+import WarehouseSQL
 
 /// `report --aggregates`' reader: a small valid aggregates file gives the expected statistics,
 /// and each kind of bad file stops with `file:line:` and what is wrong.

@@ -1,7 +1,7 @@
-import Measurement
+import Experiment
 import Testing
 import TestSupport
-import Warehouse
+import WarehouseSQL
 
 /// Identifiers and literals from the experiment file never escape their quotes: checked on the
 /// quoting functions and, end to end, by lexing whole scripts of a hostile experiment file the

@@ -9,7 +9,7 @@ struct ObjectReader {
   private let members: [JSONNode.Member]
   private var used: Set<String> = []
 
-  init(_ node: JSONNode, path: String, keyPath: String) throws(MeasurementError) {
+  init(_ node: JSONNode, path: String, keyPath: String) throws(ExperimentError) {
     self.path = path
     self.keyPath = keyPath
     line = node.line
@@ -23,7 +23,7 @@ struct ObjectReader {
 
   func fullKey(_ key: String) -> String { keyPath.isEmpty ? key : keyPath + "." + key }
 
-  func invalid(_ key: String, _ message: String) -> MeasurementError {
+  func invalid(_ key: String, _ message: String) -> ExperimentError {
     let node = members.first { $0.key == key }?.node
     return .invalidExperiment(path: path, line: node?.line ?? line, key: fullKey(key), message: message)
   }
@@ -33,21 +33,21 @@ struct ObjectReader {
   /// The object's keys in file order (for maps such as `costs`).
   var keys: [String] { members.map(\.key) }
 
-  mutating func optionalNode(_ key: String) throws(MeasurementError) -> JSONNode? {
+  mutating func optionalNode(_ key: String) throws(ExperimentError) -> JSONNode? {
     used.insert(key)
     guard let node = members.first(where: { $0.key == key })?.node else { return nil }
     if case .null = node.value { return nil }
     return node
   }
 
-  mutating func node(_ key: String) throws(MeasurementError) -> JSONNode {
+  mutating func node(_ key: String) throws(ExperimentError) -> JSONNode {
     guard let node = try optionalNode(key) else {
       throw .invalidExperiment(path: path, line: line, key: fullKey(key), message: "missing required key")
     }
     return node
   }
 
-  mutating func string(_ key: String) throws(MeasurementError) -> String {
+  mutating func string(_ key: String) throws(ExperimentError) -> String {
     let node = try node(key)
     guard case .string(let value) = node.value else { throw mismatch(key, node, "a string") }
     return value
@@ -56,7 +56,7 @@ struct ObjectReader {
   /// A name (experiment key, arm, metric): a non-empty string of at most
   /// `ExperimentDefinition.maximumNameLength` UTF-8 bytes without control or bidi formatting
   /// characters (names become file names, table cells and terminal output).
-  mutating func name(_ key: String) throws(MeasurementError) -> String {
+  mutating func name(_ key: String) throws(ExperimentError) -> String {
     let value = try string(key)
     guard !value.isEmpty else { throw invalid(key, "must not be empty") }
     let limit = ExperimentDefinition.maximumNameLength
@@ -69,44 +69,44 @@ struct ObjectReader {
     return value
   }
 
-  mutating func optionalString(_ key: String) throws(MeasurementError) -> String? {
+  mutating func optionalString(_ key: String) throws(ExperimentError) -> String? {
     guard let node = try optionalNode(key) else { return nil }
     guard case .string(let value) = node.value else { throw mismatch(key, node, "a string") }
     return value
   }
 
-  mutating func number(_ key: String) throws(MeasurementError) -> Double {
+  mutating func number(_ key: String) throws(ExperimentError) -> Double {
     let node = try node(key)
     guard case .number(let value) = node.value else { throw mismatch(key, node, "a number") }
     return value
   }
 
-  mutating func optionalNumber(_ key: String) throws(MeasurementError) -> Double? {
+  mutating func optionalNumber(_ key: String) throws(ExperimentError) -> Double? {
     guard let node = try optionalNode(key) else { return nil }
     guard case .number(let value) = node.value else { throw mismatch(key, node, "a number") }
     return value
   }
 
-  mutating func optionalBool(_ key: String) throws(MeasurementError) -> Bool? {
+  mutating func optionalBool(_ key: String) throws(ExperimentError) -> Bool? {
     guard let node = try optionalNode(key) else { return nil }
     guard case .bool(let value) = node.value else { throw mismatch(key, node, "true or false") }
     return value
   }
 
-  mutating func array(_ key: String) throws(MeasurementError) -> [JSONNode] {
+  mutating func array(_ key: String) throws(ExperimentError) -> [JSONNode] {
     let node = try node(key)
     guard case .array(let values) = node.value else { throw mismatch(key, node, "an array") }
     return values
   }
 
-  mutating func optionalArray(_ key: String) throws(MeasurementError) -> [JSONNode]? {
+  mutating func optionalArray(_ key: String) throws(ExperimentError) -> [JSONNode]? {
     guard let node = try optionalNode(key) else { return nil }
     guard case .array(let values) = node.value else { throw mismatch(key, node, "an array") }
     return values
   }
 
   /// A list of strings; a single string is accepted as a one-element list.
-  mutating func optionalStringList(_ key: String) throws(MeasurementError) -> [String]? {
+  mutating func optionalStringList(_ key: String) throws(ExperimentError) -> [String]? {
     guard let node = try optionalNode(key) else { return nil }
     if case .string(let single) = node.value { return [single] }
     guard case .array(let values) = node.value else { throw mismatch(key, node, "a list of strings") }
@@ -122,7 +122,7 @@ struct ObjectReader {
     return result
   }
 
-  func rejectUnknownKeys() throws(MeasurementError) {
+  func rejectUnknownKeys() throws(ExperimentError) {
     for member in members where !used.contains(member.key) {
       throw .invalidExperiment(
         path: path, line: member.node.line, key: fullKey(member.key),
@@ -130,7 +130,7 @@ struct ObjectReader {
     }
   }
 
-  private func mismatch(_ key: String, _ node: JSONNode, _ expected: String) -> MeasurementError {
+  private func mismatch(_ key: String, _ node: JSONNode, _ expected: String) -> ExperimentError {
     .invalidExperiment(
       path: path, line: node.line, key: fullKey(key),
       message: "expected \(expected), found \(node.typeName)")

@@ -1,5 +1,5 @@
 import Ingest
-import Measurement
+import Experiment
 
 /// The pieces of an aggregate query: the quoted names and literals of one experiment in one
 /// dialect, and the common table expressions every output section reads.

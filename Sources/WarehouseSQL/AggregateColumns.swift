@@ -29,7 +29,7 @@ public enum AggregateColumns {
   ]
 
   /// The index of the first numeric column (`n`).
-  static let firstNumber = 5
+  package static let firstNumber = 5
 
   /// The data-quality counts of the `finding` section, as in report.json's data section.
   public static let findings = [

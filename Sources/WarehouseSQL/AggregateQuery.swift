@@ -1,4 +1,4 @@
-import Measurement
+import Experiment
 
 /// Builds the SQL script that computes, inside a warehouse, every aggregate a report needs
 /// (`holdout sql`), from three tables: the cohort, message events and behaviour events

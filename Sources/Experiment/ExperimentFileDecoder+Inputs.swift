@@ -5,7 +5,7 @@ extension ExperimentFileDecoder {
   /// `messages` (optional) and `events`, each a source or a list of sources; a source is a path
   /// (Holdout's CSV) or an object (docs/inputs.md).
   static func decodeInputs(_ object: inout ObjectReader, path: String)
-    throws(MeasurementError) -> ExperimentDefinition.Inputs?
+    throws(ExperimentError) -> ExperimentDefinition.Inputs?
   {
     guard let node = try object.optionalNode("inputs") else { return nil }
     var inputs = try ObjectReader(node, path: path, keyPath: "inputs")
@@ -31,7 +31,7 @@ extension ExperimentFileDecoder {
       cohort: resolve(cohort, relativeTo: path), identities: identities, messages: messages, events: events)
   }
 
-  private static func sources(_ node: JSONNode?, key: String, path: String) throws(MeasurementError)
+  private static func sources(_ node: JSONNode?, key: String, path: String) throws(ExperimentError)
     -> [SourceSpec]
   {
     guard let node else { return [] }
@@ -45,7 +45,7 @@ extension ExperimentFileDecoder {
     return [try source(node, key: key, path: path)]
   }
 
-  private static func source(_ node: JSONNode, key: String, path: String) throws(MeasurementError)
+  private static func source(_ node: JSONNode, key: String, path: String) throws(ExperimentError)
     -> SourceSpec
   {
     if case .string(let file) = node.value {

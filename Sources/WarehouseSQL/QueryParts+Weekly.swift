@@ -1,4 +1,4 @@
-import Measurement
+import Experiment
 
 extension QueryParts {
   /// The weekly cutoffs and the per-cutoff statistics the report's history needs

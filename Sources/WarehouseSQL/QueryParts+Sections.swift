@@ -1,4 +1,4 @@
-import Measurement
+import Experiment
 
 extension QueryParts {
   /// One output row: the five key columns then the numeric columns by name (the rest empty).
@@ -138,7 +138,7 @@ extension QueryParts {
       ("exposures_before_entry", "\(reached) AND off < 0"),
       ("exposures_after_entry", "\(reached) AND off >= 0"),
       ("revenue_rows_without_value", "fate = 'used' AND value IS NULL AND (\(revenue.isEmpty ? "1 = 0" : revenue.joined(separator: " OR ")))"),
-      ("times_before_floor", "copy = 1 AND ts < \(JoinFindings.timeFloor)"),
+      ("times_before_floor", "copy = 1 AND ts < \(MeasurementLimits.timeFloor)"),
       ("times_far_after_as_of", "copy = 1 AND ts > \(asOf) + \(30 * 86_400_000_000 as Int64)"),
       ("conflicting_duplicates", "copy > 1 AND conflicting = 1"),
     ]

@@ -2,7 +2,7 @@ import Statistics
 
 /// The `analysis` and `costs` parts of the experiment file.
 extension ExperimentFileDecoder {
-  static func decodeAnalysis(_ object: inout ObjectReader) throws(MeasurementError)
+  static func decodeAnalysis(_ object: inout ObjectReader) throws(ExperimentError)
     -> ExperimentDefinition.Analysis
   {
     var analysis = ExperimentDefinition.Analysis()
@@ -79,7 +79,7 @@ extension ExperimentFileDecoder {
   /// Checks that `analysis.compare` names arms of the experiment.
   static func validateArmComparisons(
     _ definition: ExperimentDefinition, _ object: ObjectReader
-  ) throws(MeasurementError) {
+  ) throws(ExperimentError) {
     let names = definition.arms.map(\.name)
     for pair in definition.analysis.armComparisons {
       for name in [pair.arm, pair.against] where !names.contains(name) {
@@ -91,7 +91,7 @@ extension ExperimentFileDecoder {
 
   private static func correction(
     _ reader: inout ObjectReader, _ key: String, default value: MultipleTesting
-  ) throws(MeasurementError) -> MultipleTesting? {
+  ) throws(ExperimentError) -> MultipleTesting? {
     guard let text = try reader.optionalString(key) else { return value }
     if text == "none" { return nil }
     guard let method = MultipleTesting(rawValue: text) else {
@@ -101,7 +101,7 @@ extension ExperimentFileDecoder {
   }
 
   /// `"costs": {"sms": 0.0075, "email": 0.001}`: cost per delivered message by channel.
-  static func decodeCosts(_ object: inout ObjectReader) throws(MeasurementError)
+  static func decodeCosts(_ object: inout ObjectReader) throws(ExperimentError)
     -> [ExperimentDefinition.ChannelCost]
   {
     guard let node = try object.optionalNode("costs") else { return [] }
@@ -119,13 +119,13 @@ extension ExperimentFileDecoder {
 
   /// Decodes `validation`: thresholds of the journey checks, each a share in [0, 1] (or a
   /// p-value in (0, 1)).
-  static func decodeValidation(_ object: inout ObjectReader) throws(MeasurementError)
+  static func decodeValidation(_ object: inout ObjectReader) throws(ExperimentError)
     -> ExperimentDefinition.Validation
   {
     var validation = ExperimentDefinition.Validation()
     guard let node = try object.optionalNode("validation") else { return validation }
     var reader = try ObjectReader(node, path: object.path, keyPath: "validation")
-    func share(_ key: String, _ value: inout Double) throws(MeasurementError) {
+    func share(_ key: String, _ value: inout Double) throws(ExperimentError) {
       guard let number = try reader.optionalNumber(key) else { return }
       guard number >= 0 && number <= 1 else { throw reader.invalid(key, "must be a share between 0 and 1, got \(number)") }
       value = number

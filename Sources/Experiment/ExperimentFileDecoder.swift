@@ -18,7 +18,7 @@ public enum ExperimentFileDecoder {
   }
 
   /// Reads and decodes the experiment file at `path`.
-  public static func load(path: String, for purpose: Purpose) throws(MeasurementError)
+  public static func load(path: String, for purpose: Purpose) throws(ExperimentError)
     -> ExperimentDefinition
   {
     let bytes: [UInt8]
@@ -34,7 +34,7 @@ public enum ExperimentFileDecoder {
 
   /// Decodes an already parsed experiment document.
   public static func decode(_ root: JSONNode, path: String, for purpose: Purpose)
-    throws(MeasurementError) -> ExperimentDefinition
+    throws(ExperimentError) -> ExperimentDefinition
   {
     var object = try ObjectReader(root, path: path, keyPath: "")
     let key = try object.name("key")
@@ -88,7 +88,7 @@ public enum ExperimentFileDecoder {
     return definition
   }
 
-  private static func hashVersion(_ object: inout ObjectReader) throws(MeasurementError)
+  private static func hashVersion(_ object: inout ObjectReader) throws(ExperimentError)
     -> GrowthBookHash.Version
   {
     guard let raw = try object.optionalNumber("hash_version") else { return .v2 }
@@ -99,7 +99,7 @@ public enum ExperimentFileDecoder {
     return version
   }
 
-  private static func decodeArms(_ object: inout ObjectReader) throws(MeasurementError)
+  private static func decodeArms(_ object: inout ObjectReader) throws(ExperimentError)
     -> [ExperimentDefinition.Arm]
   {
     let nodes = try object.array("arms")
@@ -140,7 +140,7 @@ public enum ExperimentFileDecoder {
     return arms
   }
 
-  private static func decodeMetrics(_ object: inout ObjectReader) throws(MeasurementError)
+  private static func decodeMetrics(_ object: inout ObjectReader) throws(ExperimentError)
     -> [MetricDefinition]
   {
     guard let nodes = try object.optionalArray("metrics") else { return [] }

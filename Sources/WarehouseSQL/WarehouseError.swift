@@ -1,4 +1,4 @@
-import Measurement
+import Experiment
 
 /// What can go wrong building a warehouse query or reading its aggregates.
 public enum WarehouseError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,4 +1,4 @@
-import Measurement
+import Experiment
 
 /// How one SQL dialect spells what the aggregate query needs: quoted identifiers, string
 /// literals, casts, epoch microseconds of a timestamp, string search.

@@ -6,7 +6,7 @@ extension ExperimentFileDecoder {
   /// `time_format`) or `events` (event names read from `inputs.events`), `segments` (increasing
   /// day thresholds, or `{name, days}` objects), `entry_time` (`as_of` | `threshold`),
   /// `reentry_days`, `timezone`.
-  static func decodeEntry(_ object: inout ObjectReader, path: String) throws(MeasurementError) -> EntryDefinition? {
+  static func decodeEntry(_ object: inout ObjectReader, path: String) throws(ExperimentError) -> EntryDefinition? {
     guard let node = try object.optionalNode("entry") else { return nil }
     var reader = try ObjectReader(node, path: path, keyPath: "entry")
     var entry: EntryDefinition
@@ -53,7 +53,7 @@ extension ExperimentFileDecoder {
     return entry
   }
 
-  private static func contacts(_ node: JSONNode, path: String) throws(MeasurementError) -> EntryDefinition.Contacts {
+  private static func contacts(_ node: JSONNode, path: String) throws(ExperimentError) -> EntryDefinition.Contacts {
     func format(of file: String) -> EntryDefinition.Contacts.Format {
       let lower = file.lowercased()
       return [".jsonl", ".json", ".jsonl.gz", ".json.gz", ".ndjson"].contains { lower.hasSuffix($0) } ? .jsonl : .csv
@@ -74,7 +74,7 @@ extension ExperimentFileDecoder {
       }
       contacts.format = value
     }
-    func column(_ key: String) throws(MeasurementError) -> String? {
+    func column(_ key: String) throws(ExperimentError) -> String? {
       guard let value = try reader.optionalString(key) else { return nil }
       guard !value.isEmpty else { throw reader.invalid(key, "names an empty column") }
       return value
@@ -91,7 +91,7 @@ extension ExperimentFileDecoder {
 
   /// `[60, 90, 180]` (names lapsed_<days>) or `[{"name": "warm", "days": 60}, …]`; strictly
   /// increasing, each from 1 to 36,500 days, names unique.
-  private static func segments(_ nodes: [JSONNode], reader: ObjectReader, path: String) throws(MeasurementError)
+  private static func segments(_ nodes: [JSONNode], reader: ObjectReader, path: String) throws(ExperimentError)
     -> [EntryDefinition.Segment]
   {
     guard !nodes.isEmpty else { throw reader.invalid("segments", "needs at least one threshold, e.g. [60, 90, 180]") }

@@ -1,5 +1,5 @@
 import Ingest
-import Measurement
+import Experiment
 
 extension QueryParts {
   /// The per-user tables: `h_users`, `h_first_channel`, the percentile caps and `h_measured`.
@@ -80,7 +80,7 @@ extension QueryParts {
   /// holds (per `partition` value when given): with n values sorted, position p = level·(n − 1)
   /// in binary64, lower order statistic x[⌊p⌋], upper x[min(⌊p⌋ + 1, n − 1)], cap =
   /// x_lo + (p − ⌊p⌋)·(x_hi − x_lo), rounded half away from zero to a micro-unit;
-  /// `UserOutcomes.maximumMagnitude` when no user is measured (no cap). The same operations in
+  /// `MeasurementLimits.maximumMagnitude` when no user is measured (no cap). The same operations in
   /// the same order as `Measurer.percentileCap`, so the same double.
   func percentileCap(
     name: String, level: Double, value: String, from: String, mature: String, partition: String? = nil
@@ -92,7 +92,7 @@ extension QueryParts {
     let group = partition.map { " GROUP BY \($0)" } ?? ""
     return """
       \(name) AS (
-        SELECT \(key)CASE WHEN x_lo IS NULL THEN \(UserOutcomes.maximumMagnitude)
+        SELECT \(key)CASE WHEN x_lo IS NULL THEN \(MeasurementLimits.maximumMagnitude)
           ELSE CAST(CASE WHEN \(interpolated) >= 0 THEN FLOOR(\(interpolated) + 0.5) ELSE CEIL(\(interpolated) - 0.5) END AS \(syntax.bigint)) END AS cap
         FROM (
           SELECT \(key)MAX(CASE WHEN k = lo THEN x END) AS x_lo, MAX(CASE WHEN k = hi THEN x END) AS x_hi, MAX(pos) AS pos, MAX(lo) AS lo

@@ -7,7 +7,7 @@ extension ExperimentFileDecoder {
   /// table is read only when the experiment measures exposure.
   static func decodeWarehouse(
     _ object: inout ObjectReader, path: String, hasMessages: Bool, segments: [String]
-  ) throws(MeasurementError) -> WarehouseDefinition {
+  ) throws(ExperimentError) -> WarehouseDefinition {
     var warehouse = WarehouseDefinition()
     if !hasMessages { warehouse.messages = nil }
     guard let node = try object.optionalNode("warehouse") else { return warehouse }
@@ -43,9 +43,9 @@ extension ExperimentFileDecoder {
 
   private static func table(
     _ node: JSONNode, role: WarehouseDefinition.Role, path: String, segments: [String]
-  ) throws(MeasurementError) -> WarehouseDefinition.Table {
+  ) throws(ExperimentError) -> WarehouseDefinition.Table {
     let key = "warehouse.tables.\(role.rawValue)"
-    func parts(_ name: String, line: Int, key: String) throws(MeasurementError) -> [String] {
+    func parts(_ name: String, line: Int, key: String) throws(ExperimentError) -> [String] {
       let parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
       guard !name.isEmpty, parts.count <= 3, parts.allSatisfy({ !$0.isEmpty }) else {
         throw .invalidExperiment(
