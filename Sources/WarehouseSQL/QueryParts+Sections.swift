@@ -124,7 +124,7 @@ extension QueryParts {
     out.append(row(
       "rows", segment: "'cohort'", value: "'duplicate_user'", ["n": "COUNT(*)"], from: "FROM h_cohort_copies WHERE copy > 1"))
     out.append(row("rows", segment: "'cohort'", value: "fate", ["n": "COUNT(*)"], from: "FROM h_cohort GROUP BY fate"))
-    let rowReason = "CASE WHEN user_id IS NULL OR user_id = '' THEN 'empty_user_id' WHEN event IS NULL OR event = '' THEN 'empty_event' ELSE 'bad_timestamp' END"
+    let rowReason = "CASE WHEN user_id IS NULL OR user_id = '' THEN 'empty_user_id' WHEN event IS NULL OR event = '' THEN 'empty_event' ELSE 'missing_field' END"
     out.append(row(
       "rows", segment: "r.role", value: "r.reason", ["n": "COUNT(*)"],
       from: "FROM (SELECT role, \(rowReason) AS reason FROM h_rows WHERE user_id IS NULL OR user_id = '' OR event IS NULL OR event = '' OR ts IS NULL) r GROUP BY r.role, r.reason"))

@@ -156,7 +156,7 @@ SELECT 'rows' AS section, '' AS arm, '' AS metric, 'cohort' AS segment, fate AS 
 FROM h_cohort GROUP BY fate
 UNION ALL
 SELECT 'rows' AS section, '' AS arm, '' AS metric, r.role AS segment, r.reason AS value, CAST(COUNT(*) AS STRING) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
-FROM (SELECT role, CASE WHEN user_id IS NULL OR user_id = '' THEN 'empty_user_id' WHEN event IS NULL OR event = '' THEN 'empty_event' ELSE 'bad_timestamp' END AS reason FROM h_rows WHERE user_id IS NULL OR user_id = '' OR event IS NULL OR event = '' OR ts IS NULL) r GROUP BY r.role, r.reason
+FROM (SELECT role, CASE WHEN user_id IS NULL OR user_id = '' THEN 'empty_user_id' WHEN event IS NULL OR event = '' THEN 'empty_event' ELSE 'missing_field' END AS reason FROM h_rows WHERE user_id IS NULL OR user_id = '' OR event IS NULL OR event = '' OR ts IS NULL) r GROUP BY r.role, r.reason
 UNION ALL
 SELECT 'rows' AS section, '' AS arm, '' AS metric, role AS segment, fate AS value, CAST(COUNT(*) AS STRING) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM h_classified GROUP BY role, fate
