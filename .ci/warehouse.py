@@ -42,13 +42,15 @@ def ts(c):
 
 
 TABLES = {
-    "cohort": [("user_id", "VARCHAR"), ("entered_at", "TS"), ("arm", "VARCHAR")],
+    "cohort": [("user_id", "VARCHAR"), ("entered_at", "TS"), ("arm", "VARCHAR"), ("_row", "ROW")],
     "messages": [("user_id", "VARCHAR"), ("event", "VARCHAR"), ("timestamp", "TS"), ("channel", "VARCHAR"),
-                 ("message_id", "VARCHAR")],
+                 ("message_id", "VARCHAR"), ("_row", "ROW")],
     "events": [("user_id", "VARCHAR"), ("event", "VARCHAR"), ("timestamp", "TS"), ("value", "DECIMAL(18,6)"),
-               ("event_id", "VARCHAR")],
+               ("event_id", "VARCHAR"), ("_row", "ROW")],
 }
-PG_TYPES = {"VARCHAR": "TEXT", "TS": "TIMESTAMPTZ", "DECIMAL(18,6)": "NUMERIC(18,6)"}
+# `_row` is the row's position in the export (a sync's sequence column): mapped as row_order in
+# the `conflicts` case, so that the first copy of a key wins as in the file path.
+PG_TYPES = {"VARCHAR": "TEXT", "TS": "TIMESTAMPTZ", "DECIMAL(18,6)": "NUMERIC(18,6)", "ROW": "BIGINT"}
 
 
 def load(con, files, segments):
@@ -63,7 +65,9 @@ def load(con, files, segments):
         select, parsed = [], []
         for c, t in columns:
             q = f'"{c}"'
-            if c not in present:
+            if t == "ROW":
+                select.append(f"rowid + 1 AS {q}")
+            elif c not in present:
                 select.append(f"CAST(NULL AS {'TIMESTAMPTZ' if t == 'TS' else t}) AS {q}")
             elif t == "TS":
                 select.append(f"{ts(q)} AS {q}")
@@ -108,7 +112,7 @@ def load_cart_recovery(con, base, case_dir):
                        stderr=subprocess.DEVNULL)
     con.execute(f"CREATE OR REPLACE TABLE identities AS SELECT * FROM read_csv('{base}/identities.csv', all_varchar=true)").fetchall()
     con.execute(f"""CREATE OR REPLACE TABLE cohort AS
-        SELECT c.user_id, CAST(c.entered_at AS TIMESTAMPTZ) AS entered_at, a.arm, c.cart_band
+        SELECT c.user_id, CAST(c.entered_at AS TIMESTAMPTZ) AS entered_at, a.arm, CAST(NULL AS BIGINT) AS _row, c.cart_band
         FROM read_csv('{base}/cohort.csv', all_varchar=true) c
         JOIN read_csv('{case_dir}/assignment.csv', all_varchar=true) a ON a.user_id = c.user_id""").fetchall()
 
@@ -122,7 +126,7 @@ def load_cart_recovery(con, base, case_dir):
           m.object_type || '_' || m.metric AS event,
           to_timestamp(CAST(m."timestamp" AS BIGINT)) AS "timestamp",
           CASE WHEN m.object_type <> 'customer' THEN m.object_type END AS channel,
-          m.event_id AS message_id
+          m.event_id AS message_id, m.rowid + 1 AS _row
         FROM raw_m m LEFT JOIN {unique_alias('email')} em ON em.alias = m.data.identifiers.email
         WHERE (m.event_id IS NOT NULL OR m.object_type IS NOT NULL)
           AND (m."timestamp" IS NULL OR json_type(m."timestamp") IN ('UBIGINT', 'BIGINT'))""").fetchall()
@@ -134,7 +138,7 @@ def load_cart_recovery(con, base, case_dir):
           CASE e.event_type {rename} ELSE e.event_type END AS event,
           CAST(e.event_time AS TIMESTAMPTZ) AS "timestamp",
           CAST(COALESCE(e.event_properties."$revenue", e.event_properties."$price" * e.event_properties."$quantity") AS DECIMAL(18,6)) AS value,
-          COALESCE(CAST(e.uuid AS VARCHAR), CAST(e."$insert_id" AS VARCHAR)) AS event_id
+          COALESCE(CAST(e.uuid AS VARCHAR), CAST(e."$insert_id" AS VARCHAR)) AS event_id, e.rowid + 1 AS _row
         FROM raw_e e
           LEFT JOIN {unique_alias('amplitude_id')} am ON am.alias = CAST(e.amplitude_id AS VARCHAR) AND e.user_id IS NULL
           LEFT JOIN {unique_alias('device_id')} dv ON dv.alias = upper(CAST(e.device_id AS VARCHAR)) AND e.user_id IS NULL AND am.unit IS NULL
@@ -290,6 +294,42 @@ def compare(file_report, warehouse_report, dropped):
     return problems
 
 
+def conflicts_case():
+    """The winback fixture with conflicting copies appended at the end of each file: a cohort
+    user again with another arm and an earlier entry, events and messages repeating an id with
+    an earlier time (the least copy by time is then not the first in the file). With the
+    tables' row order mapped (`row_order`), the query keeps the first copy as the file path
+    does; without it, these users would be measured differently."""
+    out = f"{WORK}/conflicts-data"
+    os.makedirs(out, exist_ok=True)
+    base = "fixtures/winback"
+    for name in ("cohort", "messages", "events"):
+        lines = open(f"{base}/{name}.csv").read().splitlines()
+        header, rows = lines[0].split(","), [r for r in lines[1:] if r]
+        key = {"cohort": "user_id", "messages": "message_id", "events": "event_id"}[name]
+        time_column = {"cohort": "entered_at", "messages": "timestamp", "events": "timestamp"}[name]
+        k, t = header.index(key), header.index(time_column)
+        extra = []
+        for row in rows[100:2100:40]:
+            fields = row.split(",")
+            if len(fields) != len(header) or not fields[k] or not fields[t].endswith("Z") or "T" not in fields[t]:
+                continue
+            day = int(fields[t][8:10])
+            if day < 3:
+                continue
+            copy = list(fields)
+            copy[t] = fields[t][:8] + f"{day - 2:02d}" + fields[t][10:]
+            if name == "cohort":
+                copy[header.index("arm")] = "holdout" if fields[header.index("arm")] != "holdout" else "sms"
+            extra.append(",".join(copy))
+        with open(f"{out}/{name}.csv", "w") as f:
+            f.write("\n".join(lines + extra) + "\n")
+    spec = json.load(open(f"{base}/experiment.json"))
+    spec["warehouse"] = {"tables": {n: {"name": n, "columns": {"row_order": "_row"}} for n in ("cohort", "messages", "events")}}
+    json.dump(spec, open(f"{out}/experiment.json", "w"), indent=2)
+    return f"{out}/experiment.json"
+
+
 def simulated_case():
     """A simulated experiment with a percentile cap, a fixed cap, counts, CUPED pre-periods and
     several segments' worth of users: the rules the fixtures use least."""
@@ -325,6 +365,8 @@ def main():
         os.makedirs(case_dir, exist_ok=True)
         if case == "simulated":
             experiment = simulated_case()
+        elif case == "conflicts":
+            experiment = conflicts_case()
         else:
             experiment = f"fixtures/{case}/experiment.json"
         spec = json.load(open(experiment))

@@ -65,7 +65,7 @@ extension ExperimentFileDecoder {
     var table = WarehouseDefinition.Table(name: try parts(name, line: reader.line, key: key + ".name"))
     if let columnsNode = try reader.optionalNode("columns") {
       var columns = try ObjectReader(columnsNode, path: path, keyPath: key + ".columns")
-      let known = role.columns + (role == .cohort ? segments : [])
+      let known = role.columns + [WarehouseDefinition.Role.rowOrder] + (role == .cohort ? segments : [])
       for logical in columns.keys {
         guard known.contains(logical) else {
           throw columns.invalid(logical, "is not a column of the \(role.rawValue) table; its columns are \(known.joined(separator: ", "))")

@@ -25,6 +25,11 @@ public struct WarehouseDefinition: Sendable, Equatable {
     case messages
     case events
 
+    /// The optional column giving the rows' order as the source delivered them (an integer: a
+    /// line number, a sync's sequence column): the first tie-break of the de-duplication, so
+    /// that the first copy of a key wins as in files. Read only when mapped.
+    public static let rowOrder = "row_order"
+
     /// The logical columns of the role's table, in the order the query reads them.
     public var columns: [String] {
       switch self {

@@ -71,6 +71,17 @@ struct QueryParts {
 
   func text(_ expression: String) -> String { syntax.cast(expression, syntax.text) }
 
+  /// The mapped row-order column of a role as a 64-bit integer, or nil when not mapped.
+  func rowOrder(_ role: WarehouseDefinition.Role) throws(WarehouseError) -> String? {
+    guard let name = experiment.warehouse.table(role)?.columns[WarehouseDefinition.Role.rowOrder] else { return nil }
+    return syntax.cast(try syntax.identifier(name), syntax.bigint)
+  }
+
+  /// True when some table of the message and event rows maps a row order.
+  var hasRowOrder: Bool {
+    [WarehouseDefinition.Role.messages, .events].contains { experiment.warehouse.table($0)?.columns[WarehouseDefinition.Role.rowOrder] != nil }
+  }
+
   /// The value column in integer micro-units, rounded half away from zero.
   func valueMicros(_ column: String) -> String {
     switch syntax.dialect {
@@ -104,13 +115,14 @@ struct QueryParts {
     armCase += " END"
     let segmentOrder = experiment.segments.indices.map { ", \(syntax.bytewise("seg_\($0)"))" }.joined()
     let segmentNames = experiment.segments.indices.map { ", seg_\($0)" }.joined()
-    let order = "PARTITION BY user_id ORDER BY t0, \(syntax.bytewise("arm_name"))\(segmentOrder)"
+    let cohortOrder = try rowOrder(.cohort)
+    let order = "PARTITION BY user_id ORDER BY \(cohortOrder == nil ? "" : "ord NULLS LAST, ")t0, \(syntax.bytewise("arm_name"))\(segmentOrder)"
     let rows = """
       h_cohort_rows AS (
         SELECT r.*, CASE WHEN user_id IS NOT NULL AND user_id <> '' AND t0 IS NOT NULL AND arm_name IN (\(known)) THEN 1 ELSE 0 END AS valid
         FROM (
           SELECT \(text(try column(.cohort, "user_id"))) AS user_id, \(try micros(try column(.cohort, "entered_at"))) AS t0,
-            \(text(try column(.cohort, "arm"))) AS arm_name\(segmentSelect.map { ",\n      " + $0 }.joined())
+            \(text(try column(.cohort, "arm"))) AS arm_name\(segmentSelect.map { ",\n      " + $0 }.joined())\(cohortOrder.map { ", \($0) AS ord" } ?? "")
           FROM \(try table(.cohort))
         ) r
       )
@@ -137,7 +149,7 @@ struct QueryParts {
     let events = """
         SELECT 'events' AS role, \(text(try column(.events, "user_id"))) AS user_id, \(text(try column(.events, "event"))) AS event,
           \(try micros(try column(.events, "timestamp"))) AS ts, \(valueMicros(try column(.events, "value"))) AS value,
-          \(none) AS channel, \(text(try column(.events, "event_id"))) AS key_a, \(none) AS key_b
+          \(none) AS channel, \(text(try column(.events, "event_id"))) AS key_a, \(none) AS key_b\(try orderColumn(.events))
         FROM \(try table(.events))
       """
     guard hasMessages else { return "h_rows AS (\n\(events)\n)" }
@@ -155,12 +167,19 @@ struct QueryParts {
         SELECT 'messages' AS role, \(text(try column(.messages, "user_id"))) AS user_id, \(event) AS event,
           \(try micros(try column(.messages, "timestamp"))) AS ts, \(syntax.cast("NULL", syntax.bigint)) AS value,
           \(channelCase) AS channel,
-          \(text(try column(.messages, "message_id"))) AS key_a, \(event) AS key_b
+          \(text(try column(.messages, "message_id"))) AS key_a, \(event) AS key_b\(try orderColumn(.messages))
         FROM \(try table(.messages))
         UNION ALL
       \(events)
       )
       """
+  }
+
+  /// `, <row order> AS ord` for a message or event table when any of them maps one (NULL for
+  /// the other, so both halves of the UNION have the column).
+  private func orderColumn(_ role: WarehouseDefinition.Role) throws(WarehouseError) -> String {
+    guard hasRowOrder else { return "" }
+    return ", " + (try rowOrder(role) ?? syntax.cast("NULL", syntax.bigint)) + " AS ord"
   }
 
   /// The condition that a classified row falls in some window (exposure, metric, pre-period,
@@ -178,7 +197,7 @@ struct QueryParts {
   private func classifiedTables() throws(WarehouseError) -> [String] {
     let measuredEvents = try syntax.literals(Array(Set(experiment.metrics.flatMap(\.events) + experiment.returnEvents)).sorted())
     let measured = "(role = 'messages' AND \(isIn("event", exposureEvents))) OR \(isIn("event", measuredEvents))"
-    let partition = "PARTITION BY role, key_a, key_b ORDER BY ts, \(syntax.bytewise("user_id")), \(syntax.bytewise("event")), value NULLS FIRST, \(syntax.bytewise("channel")) NULLS FIRST"
+    let partition = "PARTITION BY role, key_a, key_b ORDER BY \(hasRowOrder ? "ord NULLS LAST, " : "")ts, \(syntax.bytewise("user_id")), \(syntax.bytewise("event")), value NULLS FIRST, \(syntax.bytewise("channel")) NULLS FIRST"
     let deduped = """
       h_deduped AS (
         SELECT v.*,

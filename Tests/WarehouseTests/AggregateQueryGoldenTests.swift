@@ -42,6 +42,29 @@ import WarehouseSQL
     expectSameText(script, expected, "winback.duckdb.weekly.sql")
   }
 
+  @Test func aMappedRowOrderIsTheFirstTieBreakOfEveryDeduplication() throws {
+    let scratch = Scratch()
+    let path = scratch.write("experiment.json", """
+      {"key": "k", "arms": [{"name": "a", "weight": 0.5, "control": true}, {"name": "b", "weight": 0.5}],
+       "as_of": "2026-11-16T00:00:00Z", "exposure": ["sms_delivered"],
+       "metrics": [{"name": "m", "kind": "conversion", "event": "order", "window_days": 7}],
+       "warehouse": {"tables": {"cohort": {"name": "c", "columns": {"row_order": "seq"}},
+                                "events": {"name": "e", "columns": {"row_order": "_sdc_sequence"}}}}}
+      """)
+    let experiment = try ExperimentFileDecoder.load(path: path, for: .warehouse)
+    let script = try AggregateQuery(experiment: experiment, asOf: experiment.asOf!, dialect: .postgres, digest: "d").script()
+    #expect(script.contains("PARTITION BY user_id ORDER BY ord NULLS LAST, t0"))
+    #expect(script.contains("PARTITION BY role, key_a, key_b ORDER BY ord NULLS LAST, ts"))
+    #expect(script.contains("CAST(\"seq\" AS BIGINT) AS ord"))
+    #expect(script.contains("CAST(\"_sdc_sequence\" AS BIGINT) AS ord"))
+    // The messages table maps none: NULL there, so both halves of the UNION have the column.
+    #expect(script.contains("CAST(NULL AS BIGINT) AS ord"))
+    let plain = try AggregateQuery(
+      experiment: ExperimentFileDecoder.load(path: Self.experiment, for: .warehouse), asOf: 0, dialect: .postgres, digest: "d"
+    ).script()
+    #expect(!plain.contains(" AS ord"))
+  }
+
   @Test func theDigestNamesTheExperimentFilesBytes() throws {
     #expect(ExperimentDigest.of(Array("".utf8)) == "fnv1a64:cbf29ce484222325")
     // FNV-1a 64 of "a" (reference value from the FNV specification's test suite).
