@@ -16,13 +16,18 @@ import WarehouseSQL
     let experiment = try ExperimentFileDecoder.load(path: Self.experiment, for: .warehouse)
     let digest = try ExperimentDigest.of(path: Self.experiment)
     let script = try AggregateQuery(experiment: experiment, asOf: experiment.asOf!, dialect: dialect, digest: digest).script()
-    let golden = TestPaths.repository("Tests/WarehouseTests/Golden/winback.\(dialect.rawValue).sql")
+    try Self.expectGolden(script, "winback.\(dialect.rawValue).sql")
+  }
+
+  /// Compares `script` with the golden file `name` (or rewrites it under HOLDOUT_UPDATE_GOLDEN=1).
+  static func expectGolden(_ script: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let golden = TestPaths.repository("Tests/WarehouseTests/Golden/" + name)
     if Environment.update {
       try Scratch.writeFile(golden, script)
       return
     }
-    let expected = try #require(Scratch.readFile(golden), "missing \(golden); run with HOLDOUT_UPDATE_GOLDEN=1")
-    expectSameText(script, expected, "winback.\(dialect.rawValue).sql")
+    let expected = try #require(Scratch.readFile(golden), "missing \(golden); run with HOLDOUT_UPDATE_GOLDEN=1", sourceLocation: sourceLocation)
+    expectSameText(script, expected, name, sourceLocation: sourceLocation)
   }
 
   @Test func theWeeklyScriptAddsTheCutoffsAndMatchesItsGoldenFile() throws {
@@ -33,13 +38,7 @@ import WarehouseSQL
     query.weekly = true
     let script = try query.script()
     #expect(!plain.contains("h_cutoffs") && script.contains("h_cutoffs AS (") && script.contains("'weekly_metric' AS section"))
-    let golden = TestPaths.repository("Tests/WarehouseTests/Golden/winback.duckdb.weekly.sql")
-    if Environment.update {
-      try Scratch.writeFile(golden, script)
-      return
-    }
-    let expected = try #require(Scratch.readFile(golden), "missing \(golden); run with HOLDOUT_UPDATE_GOLDEN=1")
-    expectSameText(script, expected, "winback.duckdb.weekly.sql")
+    try Self.expectGolden(script, "winback.duckdb.weekly.sql")
   }
 
   @Test func aMappedRowOrderIsTheFirstTieBreakOfEveryDeduplication() throws {
