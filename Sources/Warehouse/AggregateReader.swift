@@ -80,8 +80,10 @@ public struct AggregateReader {
         numbers[header[k]] = number
       }
       rows.append(Row(line: line, section: text[0], arm: text[1], metric: text[2], segment: text[3], value: text[4], numbers: numbers))
-      if rows.count > Self.maximumRows {
-        failure = .badAggregates(path: name, line: line, message: "more than \(Self.maximumRows) rows; these are not the aggregates of one experiment")
+      if rows.count > maximumRows {
+        failure = .badAggregates(
+          path: name, line: line,
+          message: "more than \(maximumRows) rows, the limit for an aggregates file (about 0.3 KB of memory each); a query over more than about 12 million analysed users returns more return-curve rows than that")
       }
     }
     if let failure { throw failure }
@@ -90,8 +92,10 @@ public struct AggregateReader {
     return (measurement, weeks)
   }
 
-  /// The most rows accepted: return times give at most one row per analysed user and arm.
-  static let maximumRows = 200_000_000
+  /// The most rows accepted (default 10,000,000): return-curve rows are at most one per
+  /// analysed user, everything else a few hundred. Reading takes about 0.3 KB per row (1M rows:
+  /// 298 MB, 3.8 s), so the limit bounds memory at about 3 GB; past it the read stops naming it.
+  public var maximumRows = 10_000_000
 
   /// An integer written in decimal (an optional sign, digits; `123.000` from engines that print
   /// exact decimals with a scale is accepted, any other fraction is not).

@@ -67,6 +67,17 @@ import WarehouseSQL
     }
   }
 
+  @Test func aFileWithMoreRowsThanTheLimitStopsNamingIt() throws {
+    let fixture = try TinyAggregates.Fixture()
+    var reader = AggregateReader(experiment: fixture.experiment, digest: fixture.digest)
+    reader.maximumRows = 5
+    #expect {
+      try reader.read(path: fixture.write(fixture.rows()))
+    } throws: { error in
+      "\(error)".hasPrefix("aggregates.csv:7:") && "\(error)".contains("more than 5 rows, the limit for an aggregates file")
+    }
+  }
+
   @Test func aHeaderOfAnotherLayoutIsRefusedOnLineOne() throws {
     let fixture = try TinyAggregates.Fixture()
     var header = AggregateColumns.names
