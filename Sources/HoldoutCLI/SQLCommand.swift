@@ -35,16 +35,11 @@ enum SQLCommand {
       return 0
     }
     do {
-      try ByteSink.writeSet([(name: Reconciliation.fileName(out), text: script)], into: directory(of: out))
+      try ByteSink.write(script, to: out)
     } catch {
       throw CLIError.output("cannot write \(out): \(error.description)")
     }
     console.err("wrote \(out)\n")
     return 0
-  }
-
-  private static func directory(of path: String) -> String {
-    guard let slash = path.lastIndex(of: "/") else { return "." }
-    return slash == path.startIndex ? "/" : String(path[..<slash])
   }
 }
