@@ -92,26 +92,31 @@ enum ReportCommand {
     var measurer = Measurer(experiment: experiment, asOf: asOf, strict: options.strict, threads: options.threads)
     let meter = ProgressMeter(console: options.console, enabled: !options.quiet && options.console.isTerminal)
     if meter.enabled { measurer.progress = { meter.update($0) } }
-    let measurement = try measurer.measure()
+    let joined = try measurer.join()
+    let measurement = measurer.measurement(of: joined)
     meter.finish()
     if let warning = asOfWarning(asOf, entries: measurement.entryRange, source: options.asOfText == nil ? "the experiment file's as_of" : "--as-of") {
       options.console.err("warning: \(warning)\n")
     }
     var report = ExperimentReport(measurement: measurement)
     if options.weekly, let first = measurement.entryRange?.first {
-      // Each past week is measured afresh from the data before its cutoff.
-      var reports: [ExperimentReport] = []
-      let cutoffs = WeeklyHistory.cutoffs(firstEntry: first, asOf: asOf).dropLast()
-      for (k, cutoff) in cutoffs.enumerated() {
-        var week = Measurer(experiment: experiment, asOf: cutoff, strict: options.strict, threads: options.threads)
-        if meter.enabled {
-          meter.label("week \(k + 1) of \(cutoffs.count): ")
-          week.progress = { meter.update($0) }
+      let cutoffs = Array(WeeklyHistory.cutoffs(firstEntry: first, asOf: asOf).dropLast())
+      // Every past week from the same read (`Measurer.history`); only when a row hit the per-user
+      // bound is each week measured afresh from the data before its cutoff.
+      var weeks = measurer.history(of: joined, cutoffs: cutoffs)
+      if weeks == nil {
+        weeks = []
+        for (k, cutoff) in cutoffs.enumerated() {
+          var week = Measurer(experiment: experiment, asOf: cutoff, strict: options.strict, threads: options.threads)
+          if meter.enabled {
+            meter.label("week \(k + 1) of \(cutoffs.count): ")
+            week.progress = { meter.update($0) }
+          }
+          weeks?.append(try week.measure())
         }
-        reports.append(ExperimentReport(measurement: try week.measure()))
+        meter.finish()
       }
-      meter.finish()
-      report.history = WeeklyHistory(reports: reports + [report])
+      report.history = WeeklyHistory(reports: (weeks ?? []).map(ExperimentReport.init(measurement:)) + [report])
     }
     return report
   }

@@ -203,6 +203,7 @@ extension EventJoiner {
       }
       func userName() -> String { CohortLoader.quoted(Array(cohort.ids.string(Int32(u)).utf8)) }
       func reject(_ detail: String) throws(IngestError) {
+        target.findings.totalsPastBound += 1
         cohort.ids.withKey(Int32(u)) { ledger.reject(.valueOutOfRange, line: line, detail: detail, user: $0) }
         try stopIfStrict(line: line, detail)
       }

@@ -37,6 +37,10 @@ public struct JoinFindings: Sendable, Equatable {
   /// Holdout markers recorded by the messaging platform (Braze EnrollInControl / Canvas entry in
   /// the control group, Iterable ExperimentHoldOut skips), compared with the analysed arms.
   public internal(set) var platformControl = PlatformControlCheck()
+  /// Rows rejected because they would push a user's total (a metric or message cost) past the
+  /// per-user bound (a subset of the files' `value_out_of_range` rejections, which also count
+  /// single values beyond it). Whether such a row passes depends on the rows before it.
+  public internal(set) var totalsPastBound = 0
 
   /// Examples of conflicting duplicates, as `file:line: detail`.
   public var conflictExamples: [String] { conflictList.texts }

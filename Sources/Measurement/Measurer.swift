@@ -29,6 +29,12 @@ public struct Measurer: Sendable {
 
   /// Reads the inputs and computes the measurement.
   public func measure() throws(MeasurementError) -> Measurement {
+    measurement(of: try join())
+  }
+
+  /// Reads the cohort, the identities and every message and event file into per-user outcomes,
+  /// before any reduction (`measurement(of:)`, `history(of:cutoffs:)`).
+  public func join() throws(MeasurementError) -> JoinedInputs {
     guard let inputs = experiment.inputs else {
       throw .experiment(.missingForCommand(path: experiment.path, key: "inputs", command: "report"))
     }
@@ -65,9 +71,16 @@ public struct Measurer: Sendable {
     }
     progress?(.statistics)
     target.findings.platformControl = platformControlCheck(cohort: cohort, outcomes: target.outcomes)
-    return reduce(
-      cohort: cohort, outcomes: target.outcomes, channels: target.channels, files: files, split: split,
-      findings: target.findings)
+    return JoinedInputs(
+      asOf: asOf, cohort: cohort, outcomes: target.outcomes, channels: target.channels, files: files,
+      split: split, findings: target.findings)
+  }
+
+  /// The measurement as of `asOf` from joined inputs.
+  public func measurement(of joined: JoinedInputs) -> Measurement {
+    reduce(
+      cohort: joined.cohort, outcomes: joined.outcomes, channels: joined.channels, files: joined.files,
+      split: joined.split, findings: joined.findings)
   }
 
   /// Compares the platform's holdout markers with the analysed arms.
@@ -220,8 +233,15 @@ public struct Measurer: Sendable {
     for u in 0..<cohort.count where cohort.arm[u] >= 0 && cohort.entry[u] + metric.windowEnd <= asOf {
       values.append(outcomes.post(m, u))
     }
-    guard !values.isEmpty else { return Int64(UserOutcomes.maximumMagnitude) }
     values.sort()
+    return Self.percentile(sorted: values, level: level)
+  }
+
+  /// Type-7 percentile of ascending `values` at `level`, rounded to a micro-unit:
+  /// x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋]) with h = level·(n − 1). With no values the cap is the
+  /// per-user bound (nothing is capped).
+  static func percentile(sorted values: [Int64], level: Double) -> Int64 {
+    guard !values.isEmpty else { return Int64(UserOutcomes.maximumMagnitude) }
     let position = level * Double(values.count - 1)
     let lower = Int(position.rounded(.down))
     let upper = min(lower + 1, values.count - 1)
