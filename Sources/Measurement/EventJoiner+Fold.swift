@@ -12,13 +12,16 @@ extension EventJoiner {
     /// Builds de-duplication key labels for conflict messages.
     let labels: RecordResolver
     private let names: ByteKeyTable
-    private let meanings: [EventMeaning]
     private var channelCosts: [Int64] = []
     private let survivalWindow: Int64
     /// Each metric's window relative to entry, in microseconds, and its kind.
     private let windows: [Window]
     /// Per event meaning: bit 0 exposure, bit 1 return event (for `touch`).
     private let meaningFlags: [UInt8]
+    /// Per event meaning: its metrics, as a range of `meaningMetrics` (flat, so the per-record
+    /// path copies no array: copying an `EventMeaning` retains and releases its list).
+    private let meaningRanges: [Range<Int>]
+    private let meaningMetrics: [Int]
 
     struct Window {
       var start: Int64
@@ -72,8 +75,14 @@ extension EventJoiner {
         if id == meanings.count { meanings.append(meaning) } else { meanings[id].merge(meaning) }
       }
       self.names = names
-      self.meanings = meanings
       meaningFlags = meanings.map { ($0.isExposure ? 1 : 0) | ($0.isReturn ? 2 : 0) }
+      var ranges: [Range<Int>] = [], flat: [Int] = []
+      for meaning in meanings {
+        ranges.append(flat.count..<(flat.count + meaning.metrics.count))
+        flat += meaning.metrics
+      }
+      meaningRanges = ranges
+      meaningMetrics = flat
       windows = experiment.metrics.map {
         Window(start: $0.windowStart, end: $0.windowEnd, length: $0.windowLength, kind: $0.kind)
       }
@@ -182,15 +191,17 @@ extension EventJoiner {
         return ledger.record(.used)
       }
       guard p.meaning >= 0 else { return ledger.record(.eventNotMeasured) }
-      try apply(p, batch: batch, line: line, meaning: meanings[Int(p.meaning)], user: u, target: &target)
+      try apply(p, batch: batch, line: line, meaning: Int(p.meaning), user: u, target: &target)
     }
 
     /// Applies a resolved, analysed record of a measured event to the user's outcomes. A record
     /// whose value or cost would push a user's total past the bound is rejected whole, before
     /// anything is applied.
     private mutating func apply(
-      _ r: ParsedRecord, batch: ParsedBatch, line: Int, meaning: EventMeaning, user u: Int, target: inout Target
+      _ r: ParsedRecord, batch: ParsedBatch, line: Int, meaning index: Int, user u: Int, target: inout Target
     ) throws(IngestError) {
+      let isExposure = meaningFlags[index] & 1 != 0, isReturn = meaningFlags[index] & 2 != 0
+      let metricRange = meaningRanges[index]
       let offset = r.sinceEntry
       let value: Int64? = r.hasValue ? r.value : nil
       // Which metric windows the record falls in: true = post, false = pre-period, nil = none.
@@ -209,7 +220,7 @@ extension EventJoiner {
       }
       var channel: Int32 = -1
       var messageCost: Int64 = 0
-      if meaning.isExposure && offset >= 0 {
+      if isExposure && offset >= 0 {
         if r.channelLength > 0 {
           channel = batch.text.withUnsafeBufferPointer { text in
             target.channels.code(
@@ -222,7 +233,9 @@ extension EventJoiner {
           return try reject("user \(userName())'s message cost would pass ±\(UserOutcomes.maximumUnits)")
         }
       }
-      for m in meaning.metrics where windows[m].additive {
+      for j in metricRange {
+        let m = meaningMetrics[j]
+        guard windows[m].additive else { continue }
         guard let isPost = window(m) else { continue }
         let current = isPost ? target.outcomes.post(m, u) : target.outcomes.pre(m, u)
         let increment = windows[m].kind == .count ? Decimal.scale : (value ?? 0)
@@ -233,7 +246,7 @@ extension EventJoiner {
         }
       }
       var used = false
-      if meaning.isExposure && offset >= 0 {
+      if isExposure && offset >= 0 {
         used = true
         target.findings.exposuresAfterEntry += 1
         target.outcomes.spend[u] += messageCost
@@ -244,11 +257,12 @@ extension EventJoiner {
           target.outcomes.firstExposure[u] = r.time
           target.outcomes.exposureChannel[u] = channel
         }
-      } else if meaning.isExposure {
+      } else if isExposure {
         target.findings.exposuresBeforeEntry += 1
       }
       var lacksValue = false
-      for m in meaning.metrics {
+      for j in metricRange {
+        let m = meaningMetrics[j]
         guard let isPost = window(m) else { continue }
         used = true
         let kind = windows[m].kind
@@ -257,7 +271,7 @@ extension EventJoiner {
         target.outcomes.record(increment, metric: m, user: u, pre: !isPost)
       }
       if lacksValue { target.findings.revenueRowsWithoutValue += 1 }
-      if meaning.isReturn && offset >= 0 && offset < survivalWindow {
+      if isReturn && offset >= 0 && offset < survivalWindow {
         used = true
         target.outcomes.firstReturn[u] = min(target.outcomes.firstReturn[u], r.time)
       }

@@ -178,8 +178,10 @@ struct RecordExtractor {
   }
 
   private func readTime<F: RecordFields>(_ f: F, into r: inout SourceRecord) -> Extraction? {
-    let slots = wideTimeSlot >= 0 ? [wideTimeSlot] : timeSlots
-    guard let slot = firstPresent(f, slots) else {
+    // A wide row's own time column, else the layout's time fields in order (no array is built
+    // per record: this runs for every row).
+    let found = wideTimeSlot >= 0 ? (present(f, wideTimeSlot) ? wideTimeSlot : nil) : firstPresent(f, timeSlots)
+    guard let slot = found else {
       return .rejected(.missingField, "no time (looked in \(wideTimeSlot >= 0 ? "its column" : layout.times.joined(separator: ", ")))")
     }
     let kind = f.kind(slot)
@@ -307,6 +309,9 @@ struct RecordExtractor {
     .map { Array($0.utf8) }
 
   private func readControl<F: RecordFields>(_ f: F, into r: inout SourceRecord) {
+    // Checked before the event name is copied: most layouts have no control marker, and this
+    // runs for every row.
+    if case .none = layout.control { return }
     let name = Array(r.text[r.event])
     switch layout.control {
     case .none: return
