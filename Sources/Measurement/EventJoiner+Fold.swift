@@ -16,7 +16,7 @@ extension EventJoiner {
     private let survivalWindow: Int64
     /// Each metric's window relative to entry, in microseconds, and its kind.
     private let windows: [Window]
-    /// Per event meaning: bit 0 exposure, bit 1 return event (for `touch`).
+    /// Per event meaning: bit 0 exposure, bit 1 return event.
     private let meaningFlags: [UInt8]
     /// Per event meaning: its metrics, as a range of `meaningMetrics` (flat, so the per-record
     /// path copies no array: copying an `EventMeaning` retains and releases its list).
@@ -135,9 +135,6 @@ extension EventJoiner {
         if p.identity == .user && p.user >= 0 && p.analysed && p.meaning >= 0 {
           let u = Int(p.user)
           sink ^= target.outcomes.touch(u)
-          let flags = meaningFlags[Int(p.meaning)]
-          if flags & 1 != 0 { sink ^= UInt64(bitPattern: target.outcomes.firstExposure[u]) }
-          if flags & 2 != 0 { sink ^= UInt64(bitPattern: target.outcomes.firstReturn[u]) }
         }
       }
       touched ^= sink
@@ -187,7 +184,7 @@ extension EventJoiner {
       let u = Int(p.user)
       if !p.analysed { return ledger.record(.userNotAnalysed) }
       if p.control {
-        target.outcomes.platformControl[u] = true
+        target.outcomes.markPlatformControl(u)
         return ledger.record(.used)
       }
       guard p.meaning >= 0 else { return ledger.record(.eventNotMeasured) }
@@ -228,7 +225,7 @@ extension EventJoiner {
           }
         }
         messageCost = cost(of: channel, channels: target.channels)
-        let (total, overflow) = target.outcomes.spend[u].addingReportingOverflow(messageCost)
+        let (total, overflow) = target.outcomes.spend(u).addingReportingOverflow(messageCost)
         if overflow || total.magnitude > UserOutcomes.maximumMagnitude {
           return try reject("user \(userName())'s message cost would pass ±\(UserOutcomes.maximumUnits)")
         }
@@ -249,13 +246,12 @@ extension EventJoiner {
       if isExposure && offset >= 0 {
         used = true
         target.findings.exposuresAfterEntry += 1
-        target.outcomes.spend[u] += messageCost
-        let current = target.outcomes.firstExposure[u]
+        target.outcomes.addSpend(u, messageCost)
+        let current = target.outcomes.firstExposure(u)
         if r.time < current
-          || (r.time == current && target.channels.precedes(channel, target.outcomes.exposureChannel[u]))
+          || (r.time == current && target.channels.precedes(channel, target.outcomes.exposureChannel(u)))
         {
-          target.outcomes.firstExposure[u] = r.time
-          target.outcomes.exposureChannel[u] = channel
+          target.outcomes.setFirstExposure(u, at: r.time, channel: channel)
         }
       } else if isExposure {
         target.findings.exposuresBeforeEntry += 1
@@ -273,7 +269,7 @@ extension EventJoiner {
       if lacksValue { target.findings.revenueRowsWithoutValue += 1 }
       if isReturn && offset >= 0 && offset < survivalWindow {
         used = true
-        target.outcomes.firstReturn[u] = min(target.outcomes.firstReturn[u], r.time)
+        target.outcomes.noteReturn(u, at: r.time)
       }
       ledger.record(used ? .used : .outsideWindows)
     }

@@ -88,7 +88,7 @@ public struct Measurer: Sendable {
   func platformControlCheck(cohort: CohortTable, outcomes: UserOutcomes) -> PlatformControlCheck {
     var check = PlatformControlCheck()
     let control = experiment.arms.firstIndex { $0.isControl } ?? 0
-    for u in 0..<cohort.count where outcomes.platformControl[u] && cohort.arm[u] >= 0 {
+    for u in 0..<cohort.count where outcomes.platformControl(u) && cohort.arm[u] >= 0 {
       check.marked += 1
       if Int(cohort.arm[u]) == control {
         check.inControlArm += 1
@@ -153,17 +153,17 @@ public struct Measurer: Sendable {
       let t0 = cohort.entry[u]
       firstEntry = min(firstEntry, t0)
       lastEntry = max(lastEntry, t0)
-      let isExposed = outcomes.firstExposure[u] != UserOutcomes.never
+      let isExposed = outcomes.firstExposure(u) != UserOutcomes.never
       if measuresSurvival {
         let followUp = min(asOf - t0, survivalWindow)
-        let returned = outcomes.firstReturn[u]
+        let returned = outcomes.firstReturn(u)
         let isEvent = returned != UserOutcomes.never && returned - t0 <= followUp
         survivalTimes[arm].append(Double(isEvent ? returned - t0 : followUp) / Self.microsPerDay)
         survivalEvents[arm].append(isEvent)
       }
       if isExposed {
         exposed[arm] += 1
-        let channel = outcomes.exposureChannel[u]
+        let channel = outcomes.exposureChannel(u)
         if channel >= 0 { channelUsers[Int(channel)][arm] += 1 }
       }
       for k in 0..<segmentCount {
@@ -183,7 +183,7 @@ public struct Measurer: Sendable {
         }
         sums[m][arm].add(x, pre: pre)
         if isExposed { exposedSums[m][arm].add(x, pre: pre) }
-        spend[m][arm] += Int128(outcomes.spend[u])
+        spend[m][arm] += Int128(outcomes.spend(u))
         for k in 0..<segmentCount {
           segmentSums[k][Int(cohort.segmentCodes[k][u])][m][arm].add(x, pre: pre)
         }
