@@ -98,7 +98,7 @@ enum ReportCommand {
     if let warning = asOfWarning(asOf, entries: measurement.entryRange, source: options.asOfText == nil ? "the experiment file's as_of" : "--as-of") {
       options.console.err("warning: \(warning)\n")
     }
-    var report = ExperimentReport(measurement: measurement)
+    var report = ExperimentReport(measurement: measurement, threads: options.threads)
     if options.weekly, let first = measurement.entryRange?.first {
       let cutoffs = Array(WeeklyHistory.cutoffs(firstEntry: first, asOf: asOf).dropLast())
       // Every past week from the same read (`Measurer.history`); only when a row hit the per-user
@@ -116,7 +116,7 @@ enum ReportCommand {
         }
         meter.finish()
       }
-      report.history = WeeklyHistory(reports: (weeks ?? []).map(ExperimentReport.init(measurement:)) + [report])
+      report.history = WeeklyHistory(reports: (weeks ?? []).map { ExperimentReport(measurement: $0) } + [report])
     }
     return report
   }

@@ -62,8 +62,9 @@ public struct ExperimentReport: Sendable {
   /// The weekly history, when asked for (`holdout report --weekly`).
   public var history: WeeklyHistory? = nil
 
-  /// Computes the report from a measurement.
-  public init(measurement: Measurement) {
+  /// Computes the report from a measurement, on up to `threads` threads (the survival curves and
+  /// tests; the same report for any number).
+  public init(measurement: Measurement, threads: Int = 1) {
     self.measurement = measurement
     let experiment = measurement.experiment
     self.experiment = experiment
@@ -117,7 +118,8 @@ public struct ExperimentReport: Sendable {
     }
     segments = rows
     survival = measurement.survival.map {
-      SurvivalSummary($0, arms: experiment.arms.map(\.name), control: control, alpha: experiment.analysis.alpha)
+      SurvivalSummary(
+        $0, arms: experiment.arms.map(\.name), control: control, alpha: experiment.analysis.alpha, threads: threads)
     }
   }
 

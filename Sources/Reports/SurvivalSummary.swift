@@ -1,5 +1,7 @@
+import Dispatch
 import Measurement
 import Statistics
+import Synchronization
 
 /// Days to first return per arm: Kaplan–Meier curves with Greenwood log-log bands, read at a few
 /// days, and the log-rank test of each treatment arm against the control (statistics.md §7).
@@ -51,14 +53,39 @@ public struct SurvivalSummary: Sendable {
   /// Tests in treatment-arm order; `notComputable` when there are no returns to compare.
   public let tests: [(arm: String, result: Computed<Test>)]
 
-  /// Summarises `survival` for arms named `arms` with the control at `control`.
-  public init(_ survival: Measurement.Survival, arms: [String], control: Int, alpha: Double) {
+  /// Summarises `survival` for arms named `arms` with the control at `control`, computing the
+  /// curves and tests on up to `threads` threads (the same result for any number).
+  public init(_ survival: Measurement.Survival, arms: [String], control: Int, alpha: Double, threads: Int = 1) {
     events = survival.events
     days = survival.days
     let days = survival.days
-    let estimators = arms.indices.map {
-      KaplanMeier(times: survival.times[$0], events: survival.returned[$0])
+    // Each curve and each test sorts its users (a million a side on a large cohort): they are
+    // independent, so they run on every core; each lands in its own slot, so the result is the
+    // same whatever the scheduling.
+    let treatments = arms.indices.filter { $0 != control }
+    let work = Computations(curves: arms.count, tests: treatments.count)
+    let tasks = arms.count + treatments.count
+    @Sendable func compute(_ k: Int) {
+      if k < arms.count {
+        work.setCurve(k, KaplanMeier(times: survival.times[k], events: survival.returned[k]))
+      } else {
+        let a = treatments[k - arms.count]
+        let groups = [
+          (times: survival.times[control], events: survival.returned[control]),
+          (times: survival.times[a], events: survival.returned[a]),
+        ]
+        let returns = groups.reduce(0) { $0 + $1.events.reduce(0) { $0 + ($1 ? 1 : 0) } }
+        if returns > 0, !groups[0].times.isEmpty, !groups[1].times.isEmpty {
+          work.setTest(k - arms.count, LogRankTest(groups: groups))
+        }
+      }
     }
+    if threads > 1 {
+      DispatchQueue.concurrentPerform(iterations: tasks) { compute($0) }
+    } else {
+      for k in 0..<tasks { compute(k) }
+    }
+    let (estimators, logRanks) = work.results
     curves = arms.indices.map { a in
       let km = estimators[a]
       let points = Self.readDays.filter { $0 <= days }.map { day in
@@ -71,16 +98,10 @@ public struct SurvivalSummary: Sendable {
         arm: arms[a], users: survival.times[a].count,
         returns: survival.returned[a].reduce(0) { $0 + ($1 ? 1 : 0) }, points: points)
     }
-    tests = arms.indices.filter { $0 != control }.map { a in
-      let groups = [
-        (times: survival.times[control], events: survival.returned[control]),
-        (times: survival.times[a], events: survival.returned[a]),
-      ]
-      let returns = groups.reduce(0) { $0 + $1.events.reduce(0) { $0 + ($1 ? 1 : 0) } }
-      guard returns > 0, !groups[0].times.isEmpty, !groups[1].times.isEmpty else {
+    tests = treatments.enumerated().map { j, a in
+      guard let test = logRanks[j] else {
         return (arms[a], .notComputable("no returns were observed in these two arms"))
       }
-      let test = LogRankTest(groups: groups)
       switch (test.chiSquare, test.pValue) {
       case (.value(let chiSquare), .value(let p)):
         return (
@@ -91,4 +112,19 @@ public struct SurvivalSummary: Sendable {
       }
     }
   }
+}
+
+/// The curves and tests of `SurvivalSummary`, computed concurrently, each into its own slot.
+private final class Computations: Sendable {
+  private let slots: Mutex<(curves: [KaplanMeier?], tests: [LogRankTest?])>
+
+  init(curves: Int, tests: Int) {
+    slots = Mutex((Array(repeating: nil, count: curves), Array(repeating: nil, count: tests)))
+  }
+
+  func setCurve(_ k: Int, _ curve: KaplanMeier) { slots.withLock { $0.curves[k] = curve } }
+  func setTest(_ k: Int, _ test: LogRankTest) { slots.withLock { $0.tests[k] = test } }
+
+  /// Every curve (all set by then) and each test, nil where there was nothing to compare.
+  var results: ([KaplanMeier], [LogRankTest?]) { slots.withLock { ($0.curves.map { $0! }, $0.tests) } }
 }
