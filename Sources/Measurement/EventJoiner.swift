@@ -98,23 +98,25 @@ struct EventJoiner {
     }
   }
 
-  /// Reads a line-oriented source (`source`, opened from its start) in chunks: each wave of chunks is parsed in parallel (into
-  /// `ParsedBatch`es, with every read-only lookup done) while the previous wave is folded on this
-  /// thread in file order, so the result is identical for any thread count. `threads − 1` workers
-  /// and, once its fold is done, this thread claim the wave's chunks one by one.
+  /// Reads a line-oriented source (`source`, opened from its start) in chunks: `threads − 1`
+  /// workers parse chunks (into `ParsedBatch`es, with every read-only lookup done) while this
+  /// thread reads ahead, folds the batches in file order and, whenever the next batch is not
+  /// parsed yet, parses a waiting chunk itself (`ParsePipeline`). At most `chunksInFlight` chunks
+  /// are read and not yet folded, which bounds memory. The result is identical for any thread
+  /// count: the fold sees the batches in file order.
   private func readChunks(
     _ reader: SourceReader, _ source: ByteSource, _ records: RecordResolver, fold: inout Fold,
     target: inout Target, dedup: inout DedupTable
   ) throws {
     var chunks = ChunkReader(source: source, quoted: reader.spec.format.isCSV, chunkSize: chunkSize)
     let threads = max(1, self.threads)
-    var header: [String]? = nil
-    var pending: [ParsedBatch] = []
-    var finished = false
-    var sawLine = false
-    var reserved = false
     let expectedBytes = chunks.expectedBytes
-    @Sendable func parse(_ chunk: ChunkReader.Chunk, header: [String]?) -> ParsedBatch {
+    guard let first = try chunks.next() else {
+      progress?(chunks.bytesRead, expectedBytes)
+      throw IngestError.emptyFile(path: reader.spec.path)
+    }
+    let header = reader.spec.format.isCSV ? try reader.csvHeader(first) : nil
+    let pipeline = ParsePipeline { chunk in
       var batch = ParsedBatch()
       batch.linesBefore = chunk.linesBefore
       batch.bytes = chunk.bytes.count
@@ -132,52 +134,40 @@ struct EventJoiner {
       }
       return batch
     }
-    while !finished || !pending.isEmpty {
-      var wave: [ChunkReader.Chunk] = []
-      while !finished && wave.count < threads * Self.chunksPerThread {
-        if let chunk = try chunks.next() { wave.append(chunk) } else { finished = true }
+    let workers = threads - 1
+    let group = DispatchGroup()
+    if workers > 0 {
+      DispatchQueue.global().async(group: group) {
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in pipeline.runWorker() }
+      }
+    }
+    defer {
+      pipeline.close(workers: workers)
+      group.wait()
+    }
+    let inFlightLimit = threads * Self.chunksPerThread
+    pipeline.submit(first)
+    var submitted = 1, folded = 0
+    var finished = false, sawLine = false, reserved = false
+    while folded < submitted {
+      while !finished && submitted - folded < inFlightLimit {
+        if let chunk = try chunks.next() {
+          pipeline.submit(chunk)
+          submitted += 1
+        } else {
+          finished = true
+        }
       }
       progress?(chunks.bytesRead, expectedBytes)
-      if reader.spec.format.isCSV && header == nil, let first = wave.first {
-        header = try reader.csvHeader(first)
+      var wave = [pipeline.batch(folded)]
+      folded += 1
+      if !reserved {
+        reserved = true
+        reserve(&dedup, for: wave, inputBytes: expectedBytes)
       }
-      let box = BatchBox(count: wave.count)
-      let waveHeader = header
-      func consumePending() throws {
-        if !reserved && !pending.isEmpty {
-          reserved = true
-          reserve(&dedup, for: pending, inputBytes: expectedBytes)
-        }
-        Self.deduplicate(&pending, in: &dedup)
-        for batch in pending {
-          sawLine = sawLine || batch.sawLine
-          try fold.consume(batch, target: &target)
-        }
-      }
-      if threads == 1 || wave.count <= 1 {
-        try consumePending()
-        for (i, chunk) in wave.enumerated() { box.set(i, parse(chunk, header: waveHeader)) }
-      } else {
-        // threads − 1 workers claim the wave's chunks one at a time; this thread folds the previous
-        // wave and then claims what is left: at most `threads` threads busy, none idle.
-        let group = DispatchGroup()
-        let chunksOfWave = wave
-        let next = Atomic(0)
-        @Sendable func work() {
-          while true {
-            let i = next.add(1, ordering: .relaxed).oldValue
-            if i >= chunksOfWave.count { return }
-            box.set(i, parse(chunksOfWave[i], header: waveHeader))
-          }
-        }
-        DispatchQueue.global().async(group: group) {
-          DispatchQueue.concurrentPerform(iterations: min(threads - 1, chunksOfWave.count)) { _ in work() }
-        }
-        defer { group.wait() }
-        try consumePending()
-        work()
-      }
-      pending = box.batches
+      Self.deduplicate(&wave, in: &dedup)
+      sawLine = sawLine || wave[0].sawLine
+      try fold.consume(wave[0], target: &target)
     }
     if reader.spec.format.isCSV ? header == nil : !sawLine {
       throw IngestError.emptyFile(path: reader.spec.path)
@@ -228,11 +218,8 @@ struct EventJoiner {
     dedup.reserve(capacity: dedup.count + min(estimate, Self.reservationLimit))
   }
 
-  /// Chunks per thread in a wave. Each wave ends when its last chunk is parsed, so a thread that
-  /// finishes early waits for the others (about half a chunk's parse per wave): more, smaller
-  /// chunks per wave make that wait smaller at the same memory. Measured on 1M users / 20M
-  /// shuffled events, 2 threads: 2 × 1 MiB 5.25 s, 4 × 1 MiB 5.0 s (+75 MB), 4 × 512 KiB 4.75 s
-  /// (same memory as 2 × 1 MiB); see bench/RESULTS.md.
+  /// Chunks per thread read and not yet folded (`readChunks`): enough that no thread waits for
+  /// work, few enough to bound memory (at 512 KiB a chunk, about 2–3 MB of parsed batch each).
   static let chunksPerThread = 4
 
   /// The most keys `reserve` sizes the de-duplication set for ahead of seeing them.
@@ -253,17 +240,4 @@ struct EventJoiner {
       return UInt32(truncatingIfNeeded: h ^ (h >> 32))
     }
   }
-}
-
-/// Per-chunk results written by parallel workers, each to its own index.
-final class BatchBox: Sendable {
-  private let slots: Mutex<[ParsedBatch?]>
-
-  init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
-
-  func set(_ index: Int, _ batch: sending ParsedBatch) {
-    slots.withLock { $0[index] = batch }
-  }
-
-  var batches: [ParsedBatch] { slots.withLock { $0.map { $0! } } }
 }

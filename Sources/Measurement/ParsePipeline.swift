@@ -1,0 +1,90 @@
+import Dispatch
+import Ingest
+import Synchronization
+
+/// Chunks waiting to be parsed and batches waiting to be folded, shared by the thread that reads
+/// and folds (in file order) and the workers that parse.
+///
+/// No barrier between groups of chunks: a worker takes the oldest unparsed chunk as soon as it is
+/// free, and the folding thread folds each batch as soon as it and every batch before it are
+/// parsed, parsing chunks itself while the next batch is not ready. The result is the same for
+/// any thread count and any timing: parsing is a pure function of the chunk, and folding happens
+/// in file order on one thread.
+final class ParsePipeline: Sendable {
+  private struct State {
+    /// Chunks not yet claimed, oldest first from `head`.
+    var queue: [ChunkReader.Chunk] = []
+    var head = 0
+    /// Parsed batches not yet folded, by chunk index (looked up by index only: no order of the
+    /// dictionary ever matters).
+    var parsed: [Int: ParsedBatch] = [:]
+    var closed = false
+  }
+
+  private let state = Mutex(State())
+  /// One signal per submitted chunk, and one per worker when closed.
+  private let work = DispatchSemaphore(value: 0)
+  /// One signal per delivered batch.
+  private let delivered = DispatchSemaphore(value: 0)
+  private let parse: @Sendable (ChunkReader.Chunk) -> ParsedBatch
+
+  /// A pipeline whose chunks are parsed by `parse`.
+  init(parse: @escaping @Sendable (ChunkReader.Chunk) -> ParsedBatch) {
+    self.parse = parse
+  }
+
+  /// Queues a chunk for parsing.
+  func submit(_ chunk: sending ChunkReader.Chunk) {
+    state.withLock { $0.queue.append(chunk) }
+    work.signal()
+  }
+
+  /// Takes the oldest chunk nobody has claimed, if any.
+  private func claim() -> ChunkReader.Chunk? {
+    state.withLock { s in
+      guard s.head < s.queue.count else { return nil }
+      let chunk = s.queue[s.head]
+      s.head += 1
+      if s.head >= 64 && s.head * 2 >= s.queue.count {
+        s.queue.removeFirst(s.head)
+        s.head = 0
+      }
+      return chunk
+    }
+  }
+
+  private func deliver(_ batch: sending ParsedBatch, index: Int) {
+    state.withLock { $0.parsed[index] = batch }
+    delivered.signal()
+  }
+
+  /// A worker's loop: parses claimed chunks until the pipeline is closed and empty.
+  func runWorker() {
+    while true {
+      work.wait()
+      while let chunk = claim() { deliver(parse(chunk), index: chunk.index) }
+      if state.withLock({ $0.closed }) { return }
+    }
+  }
+
+  /// The batch of chunk `index` (submitted earlier), parsing unclaimed chunks on this thread
+  /// while it is not ready.
+  func batch(_ index: Int) -> ParsedBatch {
+    while true {
+      if let batch = state.withLock({ $0.parsed.removeValue(forKey: index) }) { return batch }
+      if let chunk = claim() {
+        if chunk.index == index { return parse(chunk) }
+        deliver(parse(chunk), index: chunk.index)
+        continue
+      }
+      // Every chunk up to `index` is claimed and a worker is parsing the one needed.
+      delivered.wait()
+    }
+  }
+
+  /// Lets `workers` workers stop once the queue is empty.
+  func close(workers: Int) {
+    state.withLock { $0.closed = true }
+    for _ in 0..<workers { work.signal() }
+  }
+}
