@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Prints the benchmark table from run.sh's timings: usage `summarize.py TIMINGS.csv SIZE`.
+"""Prints a benchmark table from run.sh's timings: usage `summarize.py TIMINGS.csv SET`.
 
-TIMINGS.csv has rows `size,tool,run,wall_seconds,clock_seconds,peak_rss_kb`: wall_seconds is
-/usr/bin/time's %e (0.01 s steps), clock_seconds the same run on bash's microsecond clock (used
-for the ratios, which matter for the floor commands). For each tool: the median wall time and
-the median peak RSS over the runs, then Holdout against each other tool.
+TIMINGS.csv has rows `set,tool,run,wall_seconds,clock_seconds,peak_rss_kb,user_seconds,
+system_seconds`: wall_seconds is /usr/bin/time's %e (0.01 s steps), clock_seconds the same run on
+bash's microsecond clock (used for the ratios, which matter for the floor commands). For each
+tool: the median wall time, CPU seconds (user + system), cores busy (CPU / wall) and peak RSS
+over the runs; then the ratios the issues ask for, the unfavourable one first.
 """
 
 import csv
@@ -12,45 +13,48 @@ import statistics
 import sys
 
 LABELS = {
-    "holdout": "holdout report (whole report)",
-    "duckdb": "DuckDB SQL (same sums)",
-    "pandas": "pandas (same sums)",
+    "holdout": "holdout report (2 threads)",
+    "holdout-1t": "holdout report --threads 1",
+    "duckdb": "DuckDB plain query, 2 threads",
+    "duckdb-1t": "DuckDB plain query, 1 thread",
+    "duckdb-rules": "DuckDB, every row rule",
+    "pandas": "pandas, every row rule",
     "cat": "cat files > /dev/null (floor)",
     "wc": "wc -l files (floor)",
 }
 
 
 def main():
-    path, size = sys.argv[1], sys.argv[2]
+    path, wanted = sys.argv[1], sys.argv[2]
     runs = {}
     with open(path) as f:
         for row in csv.DictReader(f):
-            if row["size"] == size:
+            if row["set"] == wanted:
+                cpu = float(row["user_seconds"]) + float(row["system_seconds"])
                 runs.setdefault(row["tool"], []).append(
-                    (float(row["wall_seconds"]), float(row["clock_seconds"]), int(row["peak_rss_kb"])))
-    med = {tool: (statistics.median(r[0] for r in rs), statistics.median(r[1] for r in rs),
-                  statistics.median(r[2] for r in rs) / 1024, len(rs))
+                    (float(row["wall_seconds"]), float(row["clock_seconds"]), int(row["peak_rss_kb"]), cpu))
+    med = {tool: {"wall": statistics.median(r[0] for r in rs), "clock": statistics.median(r[1] for r in rs),
+                  "rss": statistics.median(r[2] for r in rs) / 1024, "cpu": statistics.median(r[3] for r in rs),
+                  "n": len(rs)}
            for tool, rs in runs.items()}
-    _, h_clock, h_rss, _ = med["holdout"]
-    print(f"{'tool':<32} {'runs':>4} {'wall s':>7} {'clock s':>8} {'peak RSS MB':>12} "
-          f"{'wall / holdout':>15} {'RSS / holdout':>14}")
-    for tool in ["holdout", "duckdb", "pandas", "cat", "wc"]:
-        if tool not in med:
-            continue
-        wall, clock, rss, n = med[tool]
-        print(f"{LABELS[tool]:<32} {n:>4} {wall:>7.2f} {clock:>8.3f} {rss:>12.1f} "
-              f"{clock / h_clock:>14.3f}x {rss / h_rss:>13.3f}x")
-    print("(medians; wall = /usr/bin/time %e, clock = bash's microsecond clock, used for ratios)")
+    print(f"{'tool':<32} {'runs':>4} {'wall s':>7} {'CPU s':>7} {'cores':>6} {'peak RSS MB':>12}")
+    for tool in LABELS:
+        if tool in med:
+            m = med[tool]
+            cores = m["cpu"] / m["wall"] if m["wall"] > 0 else 0
+            print(f"{LABELS[tool]:<32} {m['n']:>4} {m['wall']:>7.2f} {m['cpu']:>7.2f} {cores:>6.2f} {m['rss']:>12.1f}")
+    print("(medians; wall = /usr/bin/time %e; cores = CPU s / wall s)")
     print()
-    for tool, name in [("duckdb", "DuckDB"), ("pandas", "pandas")]:
-        if tool in med:
-            _, clock, rss, _ = med[tool]
-            print(f"Holdout vs {name}: {clock / h_clock:.2f}x faster (wall), "
-                  f"{rss / h_rss:.2f}x less peak memory")
-    for tool, name in [("wc", "wc -l"), ("cat", "cat")]:
-        if tool in med:
-            _, clock, _, _ = med[tool]
-            print(f"Holdout vs {name}: {h_clock / clock:.1f}x the wall time of the byte floor ({name})")
+    pairs = [("holdout", "duckdb", "2 threads"), ("holdout-1t", "duckdb-1t", "1 thread"),
+             ("holdout", "duckdb-rules", "every row rule"), ("holdout", "pandas", "every row rule")]
+    for ours, theirs, what in pairs:
+        if ours in med and theirs in med:
+            a, b = med[ours]["clock"], med[theirs]["clock"]
+            print(f"Holdout / {LABELS[theirs]} ({what}): {a / b:.2f}x the wall time "
+                  f"({'faster' if a < b else 'slower'}), {med[ours]['rss'] / med[theirs]['rss']:.2f}x the peak memory")
+    for tool in ("wc", "cat"):
+        if "holdout" in med and tool in med:
+            print(f"Holdout vs {LABELS[tool]}: {med['holdout']['clock'] / med[tool]['clock']:.1f}x its wall time")
 
 
 if __name__ == "__main__":

@@ -101,9 +101,9 @@ struct EventJoiner {
   /// Reads a line-oriented source (`source`, opened from its start) in chunks: `threads − 1`
   /// workers parse chunks (into `ParsedBatch`es, with every read-only lookup done) while this
   /// thread reads ahead, folds the batches in file order and, whenever the next batch is not
-  /// parsed yet, parses a waiting chunk itself (`ParsePipeline`). At most `chunksInFlight` chunks
-  /// are read and not yet folded, which bounds memory. The result is identical for any thread
-  /// count: the fold sees the batches in file order.
+  /// parsed yet, parses a waiting chunk itself (`ParsePipeline`). At most `chunksPerThread`
+  /// chunks a thread are read and not yet folded, which bounds memory. The result is identical
+  /// for any thread count: the fold sees the batches in file order.
   private func readChunks(
     _ reader: SourceReader, _ source: ByteSource, _ records: RecordResolver, fold: inout Fold,
     target: inout Target, dedup: inout DedupTable
@@ -116,7 +116,7 @@ struct EventJoiner {
       throw IngestError.emptyFile(path: reader.spec.path)
     }
     let header = reader.spec.format.isCSV ? try reader.csvHeader(first) : nil
-    let pipeline = ParsePipeline { chunk in
+    @Sendable func parse(_ chunk: ChunkReader.Chunk) -> ParsedBatch {
       var batch = ParsedBatch()
       batch.linesBefore = chunk.linesBefore
       batch.bytes = chunk.bytes.count
@@ -134,33 +134,12 @@ struct EventJoiner {
       }
       return batch
     }
-    let workers = threads - 1
-    let group = DispatchGroup()
-    if workers > 0 {
-      DispatchQueue.global().async(group: group) {
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in pipeline.runWorker() }
-      }
-    }
-    defer {
-      pipeline.close(workers: workers)
-      group.wait()
-    }
-    let inFlightLimit = threads * Self.chunksPerThread
-    pipeline.submit(first)
-    var submitted = 1, folded = 0
-    var finished = false, sawLine = false, reserved = false
-    while folded < submitted {
-      while !finished && submitted - folded < inFlightLimit {
-        if let chunk = try chunks.next() {
-          pipeline.submit(chunk)
-          submitted += 1
-        } else {
-          finished = true
-        }
-      }
-      progress?(chunks.bytesRead, expectedBytes)
-      var wave = [pipeline.batch(folded)]
-      folded += 1
+    var sawLine = false, reserved = false
+    try ParsePipeline.run(
+      first: first, rest: &chunks, threads: threads, inFlight: threads * Self.chunksPerThread, parse: parse,
+      afterRead: { progress?($0, expectedBytes) }
+    ) { batch in
+      var wave = [batch]
       if !reserved {
         reserved = true
         reserve(&dedup, for: wave, inputBytes: expectedBytes)

@@ -3,21 +3,22 @@ import Ingest
 import Synchronization
 
 /// Chunks waiting to be parsed and batches waiting to be folded, shared by the thread that reads
-/// and folds (in file order) and the workers that parse.
+/// and folds (in file order) and the workers that parse: the events' `ParsedBatch`es and the
+/// cohort's `CohortBatch`es.
 ///
 /// No barrier between groups of chunks: a worker takes the oldest unparsed chunk as soon as it is
 /// free, and the folding thread folds each batch as soon as it and every batch before it are
 /// parsed, parsing chunks itself while the next batch is not ready. The result is the same for
 /// any thread count and any timing: parsing is a pure function of the chunk, and folding happens
 /// in file order on one thread.
-final class ParsePipeline: Sendable {
+final class ParsePipeline<Batch: Sendable>: Sendable {
   private struct State {
     /// Chunks not yet claimed, oldest first from `head`.
     var queue: [ChunkReader.Chunk] = []
     var head = 0
     /// Parsed batches not yet folded, by chunk index (looked up by index only: no order of the
     /// dictionary ever matters).
-    var parsed: [Int: ParsedBatch] = [:]
+    var parsed: [Int: Batch] = [:]
     var closed = false
   }
 
@@ -26,10 +27,10 @@ final class ParsePipeline: Sendable {
   private let work = DispatchSemaphore(value: 0)
   /// One signal per delivered batch.
   private let delivered = DispatchSemaphore(value: 0)
-  private let parse: @Sendable (ChunkReader.Chunk) -> ParsedBatch
+  private let parse: @Sendable (ChunkReader.Chunk) -> Batch
 
   /// A pipeline whose chunks are parsed by `parse`.
-  init(parse: @escaping @Sendable (ChunkReader.Chunk) -> ParsedBatch) {
+  init(parse: @escaping @Sendable (ChunkReader.Chunk) -> Batch) {
     self.parse = parse
   }
 
@@ -53,7 +54,7 @@ final class ParsePipeline: Sendable {
     }
   }
 
-  private func deliver(_ batch: sending ParsedBatch, index: Int) {
+  private func deliver(_ batch: sending Batch, index: Int) {
     state.withLock { $0.parsed[index] = batch }
     delivered.signal()
   }
@@ -69,7 +70,7 @@ final class ParsePipeline: Sendable {
 
   /// The batch of chunk `index` (submitted earlier), parsing unclaimed chunks on this thread
   /// while it is not ready.
-  func batch(_ index: Int) -> ParsedBatch {
+  func batch(_ index: Int) -> Batch {
     while true {
       if let batch = state.withLock({ $0.parsed.removeValue(forKey: index) }) { return batch }
       if let chunk = claim() {
@@ -86,5 +87,44 @@ final class ParsePipeline: Sendable {
   func close(workers: Int) {
     state.withLock { $0.closed = true }
     for _ in 0..<workers { work.signal() }
+  }
+
+  /// Parses `first` and every later chunk of `chunks` with `parse` on `threads` threads (this one
+  /// included: `threads − 1` workers) and calls `consume` with each batch in file order, on this
+  /// thread. At most `inFlight` chunks are read and not yet consumed, which bounds memory;
+  /// `afterRead` is called with the bytes read so far after each round of reading (progress).
+  static func run(
+    first: sending ChunkReader.Chunk, rest chunks: inout ChunkReader, threads: Int, inFlight: Int,
+    parse: @escaping @Sendable (ChunkReader.Chunk) -> Batch, afterRead: (Int) -> Void,
+    consume: (Batch) throws -> Void
+  ) throws {
+    let pipeline = ParsePipeline(parse: parse)
+    let workers = max(1, threads) - 1
+    let group = DispatchGroup()
+    if workers > 0 {
+      DispatchQueue.global().async(group: group) {
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in pipeline.runWorker() }
+      }
+    }
+    defer {
+      pipeline.close(workers: workers)
+      group.wait()
+    }
+    pipeline.submit(first)
+    var submitted = 1, consumed = 0, finished = false
+    while consumed < submitted {
+      while !finished && submitted - consumed < max(1, inFlight) {
+        if let chunk = try chunks.next() {
+          pipeline.submit(chunk)
+          submitted += 1
+        } else {
+          finished = true
+        }
+      }
+      afterRead(chunks.bytesRead)
+      let batch = pipeline.batch(consumed)
+      consumed += 1
+      try consume(batch)
+    }
   }
 }

@@ -39,6 +39,67 @@ import Testing
     }
   }
 
+  /// The orders exports arrive in besides shuffled: grouped by user (the simulator's old
+  /// order, friendliest to a per-user fold) and sorted by time (warehouse unloads, platform
+  /// exports).
+  enum SortOrder: String, CaseIterable, Sendable {
+    case groupedByUser, sortedByTime
+  }
+
+  @Test(arguments: SortOrder.allCases)
+  func sortedInputsGiveTheSameReportExceptExampleLineNumbers(order: SortOrder) throws {
+    let fixture = TestPaths.repository("fixtures/winback")
+    let inputs = try Self.inputFiles(fixture)
+    let reference = Scratch("holdout-order-reference-\(order.rawValue)")
+    let run = CapturedRun(["report", fixture + "/experiment.json", "--out", reference.path, "--threads", "1"])
+    #expect(run.status == 0, "\(run.err)")
+    let sorted = Scratch("holdout-order-\(order.rawValue)")
+    for file in inputs {
+      try Self.writeSorted(from: fixture + "/" + file, to: sorted.path + "/" + file, order: order)
+    }
+    let config = try #require(FileManager.default.contents(atPath: fixture + "/experiment.json"))
+    sorted.write("experiment.json", bytes: [UInt8](config))
+    let again = CapturedRun(["report", sorted.path + "/experiment.json", "--out", sorted.path, "--threads", "2"])
+    #expect(again.status == 0, "\(again.err)")
+    for report in ["report.md", "report.json", "report.html"] {
+      let expected = try #require(reference.read(report))
+      let actual = try #require(sorted.read(report))
+      let (maskedExpected, masked) = Self.maskingLineNumbers(expected, files: inputs)
+      #expect(masked > 0, "\(report) has no example with a line number")
+      #expect(actual != expected, "\(order)/\(report): the sort moved no example's line")
+      expectSameText(Self.maskingLineNumbers(actual, files: inputs).text, maskedExpected, "\(order)/\(report)")
+    }
+  }
+
+  /// Writes a CSV's records sorted (stable) by user id, the first column, or by the instant in
+  /// its time column (`timestamp`, or `entered_at` in a cohort; unreadable times first); the
+  /// header stays first. Splitting on commas is only the sort key: rows are written unchanged.
+  static func writeSorted(from source: String, to destination: String, order: SortOrder) throws {
+    let bytes = try ByteSource(path: source).readAll(limit: 1 << 30)
+    var lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast().map(Array.init)
+    let header = lines.removeFirst()
+    let names = header.split(separator: UInt8(ascii: ",")).map { String(decoding: $0, as: UTF8.self) }
+    let timeColumn = try #require(names.firstIndex { $0 == "timestamp" || $0 == "entered_at" }, "\(source)")
+    func key(_ line: [UInt8]) -> (user: [UInt8], time: Int64) {
+      let fields = line.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
+      let time = timeColumn < fields.count
+        ? Array(fields[timeColumn]).withUnsafeBufferPointer { Timestamp.parse($0) } ?? .min : .min
+      return (fields.first.map(Array.init) ?? [], time)
+    }
+    let keyed = lines.enumerated().map { (index: $0.offset, key: key($0.element), line: $0.element) }
+    let ordered = keyed.sorted { a, b in
+      switch order {
+      case .groupedByUser:
+        if a.key.user != b.key.user { return a.key.user.lexicographicallyPrecedes(b.key.user) }
+      case .sortedByTime:
+        if a.key.time != b.key.time { return a.key.time < b.key.time }
+      }
+      return a.index < b.index
+    }
+    let text = ([header] + ordered.map(\.line)).joined(separator: [UInt8(ascii: "\n")]) + [UInt8(ascii: "\n")]
+    try ByteSink.write(try #require(String(validating: text, as: UTF8.self)), to: destination)
+  }
+
   @Test func maskingReplacesOnlyTheDigitsAfterAFileName() {
     let (text, count) = Self.maskingLineNumbers(
       "- events.csv:12: user 'a' (see events.csv:7) events.csv: x.csv:9 events.csv:: events.csv:3",
