@@ -181,6 +181,11 @@ public enum Timestamp {
     }
 
     mutating func parseISO() -> Int64? {
+      if i == 0 && bytes.count == 20, let micros = fixedUTC() {
+        i = 20
+        sawZone = true
+        return micros
+      }
       guard let year = digits(4), expect("-"), let month = digits(2), expect("-"),
         let day = digits(2)
       else { return nil }
@@ -218,6 +223,32 @@ public enum Timestamp {
       micros += ((hour * 60 + minute) * 60 + second) * Timestamp.microsecondsPerSecond + fraction
       guard let offset = parseZone() else { return nil }
       return micros - offset
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ` exactly, the form most exports write: every field at its fixed
+    /// place, read without the general parser's steps. Nil when the bytes are not exactly that
+    /// form or not a valid date and time (the general parser then decides, with the same rules:
+    /// month 1–12, the month's days, hour ≤ 23, minute ≤ 59, second ≤ 60).
+    @inline(__always)
+    func fixedUTC() -> Int64? {
+      let b = bytes
+      guard b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x5A else {
+        return nil
+      }
+      @inline(__always) func d(_ k: Int) -> Int64 { Int64(b[k] &- 0x30) }
+      // A byte minus '0', unsigned, is above 9 for anything but a digit.
+      @inline(__always) func digit(_ k: Int) -> Bool { b[k] &- 0x30 <= 9 }
+      guard digit(0), digit(1), digit(2), digit(3), digit(5), digit(6), digit(8), digit(9), digit(11),
+        digit(12), digit(14), digit(15), digit(17), digit(18)
+      else { return nil }
+      let year = ((d(0) * 10 + d(1)) * 10 + d(2)) * 10 + d(3)
+      let month = d(5) * 10 + d(6), day = d(8) * 10 + d(9)
+      let hour = d(11) * 10 + d(12), minute = d(14) * 10 + d(15), second = d(17) * 10 + d(18)
+      guard month >= 1, month <= 12, day >= 1, day <= Timestamp.daysInMonth(year, month), hour <= 23,
+        minute <= 59, second <= 60
+      else { return nil }
+      return Timestamp.days(year: year, month: month, day: day) * Timestamp.microsecondsPerDay
+        + ((hour * 60 + minute) * 60 + second) * Timestamp.microsecondsPerSecond
     }
 
     /// The zone suffix as an offset in microseconds (local − UTC); nil when malformed.
