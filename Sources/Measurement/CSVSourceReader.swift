@@ -130,4 +130,8 @@ struct RowFields: RecordFields {
     guard slot >= 0 && slot < row.count else { return }
     output.append(contentsOf: row.field(slot))
   }
+
+  func directText(_ slot: Int) -> UnsafeBufferPointer<UInt8>? {
+    slot >= 0 && slot < row.count ? row.field(slot) : nil
+  }
 }

@@ -188,16 +188,25 @@ struct RecordExtractor {
     guard kind == .string || kind == .number else {
       return .rejected(.wrongType, "the time is \(Self.describe(kind))")
     }
-    let range = append(f, slot, to: &r)
-    let reading = r.text.withUnsafeBufferPointer { layout.timeFormat.read(UnsafeBufferPointer(rebasing: $0[range])) }
-    guard let reading else {
+    guard let reading = withText(f, slot, &r, { layout.timeFormat.read($0) }) else {
       let field = wideTimeSlot >= 0 ? "time" : layout.times[timeSlots.firstIndex(of: slot) ?? 0]
-      return .rejected(
-        .badTimestamp, "\(field) \(CohortLoader.quoted(r.text[range])) is not a timestamp (\(layout.timeFormat.example))")
+      let text = withText(f, slot, &r) { CohortLoader.quoted($0) }
+      return .rejected(.badTimestamp, "\(field) \(text) is not a timestamp (\(layout.timeFormat.example))")
     }
     r.time = reading.isZoned ? reading.micros : (zone?.utc(fromLocal: reading.micros) ?? reading.micros)
-    r.text.removeSubrange(range)
     return nil
+  }
+
+  /// Calls `body` with field `slot`'s text: in place when the fields lie unescaped (CSV), else
+  /// copied to the end of `r.text` and removed again.
+  @inline(__always)
+  private func withText<F: RecordFields, R>(
+    _ f: F, _ slot: Int, _ r: inout SourceRecord, _ body: (UnsafeBufferPointer<UInt8>) -> R
+  ) -> R {
+    if let direct = f.directText(slot) { return body(direct) }
+    let range = append(f, slot, to: &r)
+    defer { r.text.removeSubrange(range) }
+    return r.text.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
   }
 
   private func readValue<F: RecordFields>(_ f: F, into r: inout SourceRecord) -> Extraction? {
@@ -208,16 +217,14 @@ struct RecordExtractor {
         failure = .rejected(.wrongType, "the value is \(Self.describe(kind))")
         return nil
       }
-      let range = append(f, slot, to: &r)
-      defer { r.text.removeSubrange(range) }
-      let micros = r.text.withUnsafeBufferPointer { Decimal.parseMicros(UnsafeBufferPointer(rebasing: $0[range])) }
-      guard let micros else {
-        failure = .rejected(.badNumber, "value \(CohortLoader.quoted(r.text[range])) is not a number")
+      guard let micros = withText(f, slot, &r, { Decimal.parseMicros($0) }) else {
+        let text = withText(f, slot, &r) { CohortLoader.quoted($0) }
+        failure = .rejected(.badNumber, "value \(text) is not a number")
         return nil
       }
       guard micros.magnitude <= UserOutcomes.maximumMagnitude else {
-        failure = .rejected(
-          .valueOutOfRange, "value \(CohortLoader.quoted(r.text[range])) is beyond ±\(UserOutcomes.maximumUnits)")
+        let text = withText(f, slot, &r) { CohortLoader.quoted($0) }
+        failure = .rejected(.valueOutOfRange, "value \(text) is beyond ±\(UserOutcomes.maximumUnits)")
         return nil
       }
       return micros

@@ -58,4 +58,11 @@ protocol RecordFields {
   func kind(_ slot: Int) -> JSONScanner.Field.Kind
   /// Appends the field's text (unescaped) to `output`.
   func appendText(_ slot: Int, to output: inout [UInt8])
+  /// The field's text where it already lies unescaped (a CSV field), valid while the record is
+  /// read; nil when it must be copied out (`appendText`).
+  func directText(_ slot: Int) -> UnsafeBufferPointer<UInt8>?
+}
+
+extension RecordFields {
+  func directText(_ slot: Int) -> UnsafeBufferPointer<UInt8>? { nil }
 }
