@@ -231,23 +231,46 @@ public enum Timestamp {
     /// month 1–12, the month's days, hour ≤ 23, minute ≤ 59, second ≤ 60).
     @inline(__always)
     func fixedUTC() -> Int64? {
-      let b = bytes
-      guard b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x5A else {
-        return nil
+      guard let base = bytes.baseAddress else { return nil }
+      let raw = UnsafeRawPointer(base)
+      // Three 8-byte words cover the 20 bytes: "YYYY-MM-", "DDTHH:MM" and "H:MM:SSZ" (bytes 12–19). In each, the separator bytes must match and every other byte must be a digit: a
+      // byte b is a digit when t = b ^ 0x30 has a zero high nibble and t + 6 does too.
+      let w0 = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+      let w1 = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+      let w2 = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 12, as: UInt64.self))
+      @inline(__always) func matches(_ w: UInt64, separators: UInt64, expected: UInt64) -> Bool {
+        let digitLanes = ~separators
+        let t = (w ^ 0x3030_3030_3030_3030) & digitLanes
+        let high = 0xF0F0_F0F0_F0F0_F0F0 & digitLanes
+        return w & separators == expected && t & high == 0 && (t &+ (0x0606_0606_0606_0606 & digitLanes)) & high == 0
       }
-      @inline(__always) func d(_ k: Int) -> Int64 { Int64(b[k] &- 0x30) }
-      // A byte minus '0', unsigned, is above 9 for anything but a digit.
-      @inline(__always) func digit(_ k: Int) -> Bool { b[k] &- 0x30 <= 9 }
-      guard digit(0), digit(1), digit(2), digit(3), digit(5), digit(6), digit(8), digit(9), digit(11),
-        digit(12), digit(14), digit(15), digit(17), digit(18)
+      // Little-endian: byte k of a word is bits 8k..8k+7.
+      guard matches(w0, separators: 0xFF00_00FF_0000_0000, expected: 0x2D00_002D_0000_0000),  // - at 4, 7
+        matches(w1, separators: 0x0000_FF00_00FF_0000, expected: 0x0000_3A00_0054_0000),  // T at 10, : at 13
+        matches(w2, separators: 0xFF00_00FF_0000_FF00, expected: 0x5A00_003A_0000_3A00)  // : at 13, 16, Z at 19
       else { return nil }
+      let b = bytes
+      @inline(__always) func d(_ k: Int) -> Int64 { Int64(b[k] & 0x0F) }
       let year = ((d(0) * 10 + d(1)) * 10 + d(2)) * 10 + d(3)
       let month = d(5) * 10 + d(6), day = d(8) * 10 + d(9)
       let hour = d(11) * 10 + d(12), minute = d(14) * 10 + d(15), second = d(17) * 10 + d(18)
-      guard month >= 1, month <= 12, day >= 1, day <= Timestamp.daysInMonth(year, month), hour <= 23,
-        minute <= 59, second <= 60
-      else { return nil }
-      return Timestamp.days(year: year, month: month, day: day) * Timestamp.microsecondsPerDay
+      let leap = year & 3 == 0 && (year % 100 != 0 || year % 400 == 0)
+      guard month >= 1, month <= 12, day >= 1, hour <= 23, minute <= 59, second <= 60 else { return nil }
+      // Days in the month and days before it, from one table each (February's leap day added).
+      let lengths: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+        (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+      let before: (UInt16, UInt16, UInt16, UInt16, UInt16, UInt16, UInt16, UInt16, UInt16, UInt16, UInt16, UInt16) =
+        (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
+      let m = Int(month) - 1
+      let length = Int64(withUnsafeBytes(of: lengths) { $0[m] }) + (leap && month == 2 ? 1 : 0)
+      guard day <= length else { return nil }
+      let daysBefore = Int64(withUnsafeBytes(of: before) { $0.load(fromByteOffset: m * 2, as: UInt16.self) })
+        + (leap && month > 2 ? 1 : 0)
+      // Days from 0000-01-01 to January 1 of `year` (year ≥ 0), then from 1970-01-01.
+      let y = UInt64(year)
+      let yearStart = Int64(365 * y + (y + 3) / 4 - (y + 99) / 100 + (y + 399) / 400) - 719_528
+      let days = yearStart + daysBefore + day - 1
+      return days * Timestamp.microsecondsPerDay
         + ((hour * 60 + minute) * 60 + second) * Timestamp.microsecondsPerSecond
     }
 

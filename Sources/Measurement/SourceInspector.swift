@@ -58,20 +58,23 @@ public enum SourceInspector {
   public static func summary(
     of spec: SourceSpec, role: String = "events", identities: IdentitiesSpec? = nil
   ) throws(MeasurementError) -> [(status: String, count: Int)] {
+    // The fixed statuses counted in an array and only rejections by name: a dictionary update
+    // per record (hashing a String) cost more than parsing it.
+    let fixed = ["record", "duplicate", "identity not resolved", "identity ambiguous", "not an event"]
+    var fixedCounts = [Int](repeating: 0, count: fixed.count)
     var counts: [String: Int] = [:]
-    try forEachRecord(of: spec, role: role, identities: identities) { item in
-      let key: String
+    try forEachRecord(of: spec, role: role, identities: identities, details: false) { item in
       switch item.status {
-      case .record: key = "record"
-      case .duplicate: key = "duplicate"
-      case .rejected(let reason, _): key = "rejected: " + reason
-      case .unresolved: key = "identity not resolved"
-      case .ambiguous: key = "identity ambiguous"
-      case .notAnEvent: key = "not an event"
+      case .record: fixedCounts[0] += 1
+      case .duplicate: fixedCounts[1] += 1
+      case .rejected(let reason, _): counts["rejected: " + reason, default: 0] += 1
+      case .unresolved: fixedCounts[2] += 1
+      case .ambiguous: fixedCounts[3] += 1
+      case .notAnEvent: fixedCounts[4] += 1
       }
-      counts[key, default: 0] += 1
       return true
     }
+    for (k, name) in fixed.enumerated() where fixedCounts[k] > 0 { counts[name] = fixedCounts[k] }
     return counts.sorted { $0.key < $1.key }.map { (status: $0.key, count: $0.value) }
   }
 
@@ -84,9 +87,11 @@ public enum SourceInspector {
     try forEachRecord(of: spec, role: role, identities: identities, body)
   }
 
-  /// Calls `body` with every record in file order until it returns false.
+  /// Calls `body` with every record in file order until it returns false; without `details`
+  /// the record's status only (no user, event or channel strings).
   static func forEachRecord(
-    of spec: SourceSpec, role: String, identities: IdentitiesSpec?, _ body: (InspectedRecord) -> Bool
+    of spec: SourceSpec, role: String, identities: IdentitiesSpec?, details: Bool = true,
+    _ body: (InspectedRecord) -> Bool
   ) throws(MeasurementError) {
     let joinRole: EventJoiner.Role = role == "messages" ? .messages : .events
     var table = IdentityTable()
@@ -102,19 +107,21 @@ public enum SourceInspector {
         case .rejected(let reason, let detail): item.status = .rejected(reason.key, detail)
         case .notAnEvent: item.status = .notAnEvent
         case .record:
-          item.event = r.string(r.event)
-          item.time = r.time
-          item.value = r.value
-          item.channel = r.channel.map(r.string)
-          item.control = r.control
+          if details {
+            item.event = r.string(r.event)
+            item.time = r.time
+            item.value = r.value
+            item.channel = r.channel.map(r.string)
+            item.control = r.control
+          }
           if let key = r.dedup {
             let (id, inserted) = r.text.withUnsafeBufferPointer { seen.intern(UnsafeBufferPointer(rebasing: $0[key])) }
             if inserted { firstLines.append(r.line) } else { item.status = .duplicate(of: firstLines[Int(id)]) }
           }
           if item.status == .record {
             switch resolver.resolve(r) {
-            case .direct(let range): item.user = r.string(range)
-            case .alias(let unit): item.user = table.unitName(unit)
+            case .direct(let range): item.user = details ? r.string(range) : nil
+            case .alias(let unit): item.user = details ? table.unitName(unit) : nil
             case .ambiguous: item.status = .ambiguous
             case .unresolved: item.status = .unresolved
             }

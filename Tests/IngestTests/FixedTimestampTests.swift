@@ -1,4 +1,5 @@
-import Ingest
+import Foundation
+@testable import Ingest
 import Testing
 
 /// The `YYYY-MM-DDTHH:MM:SSZ` fast path reads exactly what the general ISO-8601 parser reads: each
@@ -33,6 +34,46 @@ import Testing
     #expect(accepted > 500 && rejected > 1_000, "accepted \(accepted), rejected \(rejected)")
     #expect(Timestamp.parse("2024-02-29T23:59:60Z") == Timestamp.parse("2024-03-01T00:00:00Z"))
     #expect(Timestamp.parse("2026-08-22T02:39:58Z") == 1_787_366_398_000_000)
+  }
+
+  @Test func everyDayOfLeapAndCenturyYearsAndTheTableEnds() {
+    // Day by day through 1899–1901 and 2000–2003 (leap, non-leap and century rules) and the
+    // ends of the table (years 0 and 9999): the fast path against the general parser.
+    var accepted = 0
+    for (from, to) in [(1899, 1901), (2000, 2003)] {
+      for year in from...to {
+        for month in 1...12 {
+          for day in 1...31 {
+            let text = String(format: "%04d-%02d-%02dT00:00:00Z", year, month, day)
+            Self.expectSame(text)
+            if Timestamp.parse(text) != nil { accepted += 1 }
+          }
+        }
+      }
+    }
+    #expect(accepted == 3 * 365 + 365 * 3 + 366)
+    for text in ["0000-01-01T00:00:00Z", "0000-02-29T12:00:00Z", "0001-03-01T00:00:00Z", "9999-12-31T23:59:59Z"] {
+      Self.expectSame(text)
+      #expect(Timestamp.parse(text) != nil, "\(text)")
+    }
+  }
+
+  /// The fast path itself takes every valid Z time (else the comparisons above would only
+  /// compare the general parser with itself) and gives the general parser's instant.
+  @Test func theFastPathReadsValidTimesItself() {
+    var taken = 0
+    for text in ["2026-08-22T02:39:58Z", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2024-02-29T12:34:56Z",
+                 "1969-12-31T23:59:59Z", "2000-03-01T00:00:00Z"] {
+      let fast = Array(text.utf8).withUnsafeBufferPointer { Timestamp.Parser(bytes: $0).fixedUTC() }
+      #expect(fast != nil, "\(text)")
+      #expect(fast == Timestamp.parse(Self.general(text)), "\(text)")
+      if fast != nil { taken += 1 }
+    }
+    #expect(taken == 6)
+    for text in ["2026-08-22 02:39:58Z", "2026-08-22T02:39:58z", "2023-02-29T00:00:00Z", "2026-13-01T00:00:00Z",
+                 "2026-08-22T24:00:00Z", "2026-0a-22T02:39:58Z", "2026-08-22T02-39:58Z", "2026/08/22T02:39:58Z"] {
+      #expect(Array(text.utf8).withUnsafeBufferPointer { Timestamp.Parser(bytes: $0).fixedUTC() } == nil, "\(text)")
+    }
   }
 
   @Test func anyByteReplacedAnywhere() {

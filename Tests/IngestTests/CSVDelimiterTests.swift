@@ -1,0 +1,58 @@
+@testable import Ingest
+import Testing
+
+/// `CSVReader.delimiter` (eight bytes at a time) finds exactly what a byte-by-byte scan finds.
+@Suite struct CSVDelimiterTests {
+  static func naive(_ bytes: [UInt8], from: Int, end: Int) -> Int {
+    var i = from
+    while i < end, bytes[i] != UInt8(ascii: ","), bytes[i] != UInt8(ascii: "\n"), bytes[i] != UInt8(ascii: "\r") {
+      i += 1
+    }
+    return i
+  }
+
+  @Test func everyDelimiterAtEveryOffsetAndNearMisses() {
+    // Bytes one away from each delimiter (+, -, \t, \v, \f, \u{0E}) and high bytes, which a
+    // borrow in the word trick could confuse with a match.
+    let fillers: [UInt8] = [0x2B, 0x2D, 0x09, 0x0B, 0x0C, 0x0E, 0x80, 0xAC, 0xFF, 0x00, 0x01, 0x61]
+    var checked = 0
+    for delimiter in [UInt8(ascii: ","), UInt8(ascii: "\n"), UInt8(ascii: "\r")] {
+      for length in 0...24 {
+        for position in 0...length {
+          for filler in fillers {
+            var bytes = [UInt8](repeating: filler, count: length)
+            if position < length { bytes[position] = delimiter }
+            for from in [0, min(1, length), min(3, length)] where from <= length {
+              let found = bytes.withUnsafeBufferPointer { CSVReader.delimiter(in: $0, from: from, end: length) }
+              #expect(found == Self.naive(bytes, from: from, end: length), "\(bytes) from \(from)")
+              checked += 1
+            }
+          }
+        }
+      }
+    }
+    #expect(checked > 10_000)
+  }
+
+  @Test func randomBytes() {
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    func next() -> UInt64 {
+      state &+= 0x9E37_79B9_7F4A_7C15
+      var z = state
+      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+      return z ^ (z >> 31)
+    }
+    let alphabet: [UInt8] = [0x2C, 0x0A, 0x0D, 0x2B, 0x2D, 0x0B, 0x80, 0xFF, 0x00, 0x61, 0x62, 0x63]
+    for _ in 0..<2_000 {
+      let length = Int(next() % 64)
+      let bytes = (0..<length).map { _ in next() % 4 == 0 ? alphabet[Int(next() % 12)] : UInt8(0x61 + next() % 26) }
+      var from = 0
+      while from <= length {
+        let found = bytes.withUnsafeBufferPointer { CSVReader.delimiter(in: $0, from: from, end: length) }
+        #expect(found == Self.naive(bytes, from: from, end: length))
+        from = found + 1
+      }
+    }
+  }
+}
