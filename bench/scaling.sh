@@ -2,7 +2,9 @@
 # Does the report's cost grow linearly with the events? Times the whole `holdout report` (release,
 # default threads, median of 5) on simulated win-back experiments of 250k, 500k and 1M users at
 # the large benchmark's activity (about 5M, 10M and 20M behaviour events), and prints seconds per
-# million rows and the ratio to the half size. RUNS=N sets the rounds (default 5; median).
+# million rows and the ratio to the half size. RUNS=N sets the rounds (default 5; median). The
+# simulator writes messages and events in shuffled order (not grouped by user), so every size is
+# the shuffled case.
 # Usage: bench/scaling.sh  (data goes to bench/data/scale-*; the 1M-user set is bench/data/large
 # when present).
 set -euo pipefail
