@@ -3,7 +3,9 @@
 
 Usage: duckdb_naive.py EXPERIMENT OUT.json [THREADS]   (run with bench/.venv/bin/python)
 
-One SQL statement, DuckDB's own CSV reader and type detection (no row rules): the cohort joined
+One SQL statement, DuckDB's own CSV reader (types detected, except the time and value columns,
+named as an analyst must once a file sorted by time starts with thousands of rows without a
+value: DuckDB's sniffer then reads `value` as text), no row rules: the cohort joined
 to every message and behaviour row of its users, per user the metric values of each window and
 pre-period, then per arm n, Σx, Σx², Σpre, Σpre², Σx·pre over the users whose window has closed
 by as_of, the analysed users and the users reached after entry. Windows are half-open,
@@ -67,14 +69,15 @@ def main():
     exposure = ", ".join(quote(e) for e in exp["exposure"]) or "NULL"
     rows_union = f"""
         SELECT user_id, event, epoch_us("timestamp") AS ts, CAST(round(value * 1000000) AS BIGINT) AS v
-        FROM read_csv({quote(exp['events'])})"""
+        FROM read_csv({quote(exp['events'])}, types = {{'timestamp': 'TIMESTAMPTZ', 'value': 'DOUBLE'}})"""
     if exp["messages"]:
         rows_union += f"""
         UNION ALL
-        SELECT user_id, event, epoch_us("timestamp") AS ts, NULL AS v FROM read_csv({quote(exp['messages'])})"""
+        SELECT user_id, event, epoch_us("timestamp") AS ts, NULL AS v
+        FROM read_csv({quote(exp['messages'])}, types = {{'timestamp': 'TIMESTAMPTZ'}})"""
     query = f"""
         WITH cohort AS (
-          SELECT user_id, epoch_us(entered_at) AS t0, arm FROM read_csv({quote(exp['cohort'])})
+          SELECT user_id, epoch_us(entered_at) AS t0, arm FROM read_csv({quote(exp['cohort'])}, types = {{'entered_at': 'TIMESTAMPTZ'}})
           WHERE epoch_us(entered_at) < {as_of}),
         rows AS ({rows_union}),
         joined AS (
