@@ -4,6 +4,8 @@ import Ingest
 
 /// Reads the cohort file: `user_id,entered_at[,arm][,<segment columns>]`.
 ///
+/// The file is parsed in chunks on `threads` threads (`CohortBatch`: each row's checks, entry time
+/// and arms), and the users are interned in file order, so the table is the same for any number.
 /// Each user's arm is the recorded `arm` when the column exists, else the experiment's hash. A user
 /// listed twice keeps the first row (the second is counted as a duplicate); users who entered at
 /// or after `as_of` and users outside coverage are kept in the table, unanalysed, so that their
@@ -12,6 +14,10 @@ struct CohortLoader {
   let experiment: ExperimentDefinition
   let asOf: Int64
   let strict: Bool
+  /// Threads that parse the file's chunks (the result is the same for any number).
+  var threads = 1
+  /// Bytes per chunk (tests use tiny chunks to put boundaries everywhere).
+  var chunkSize = 1 << 19
 
   func load(path: String) throws(MeasurementError) -> (CohortTable, Reconciliation, SplitCheck) {
     return try readingInput(path: path) {
@@ -20,14 +26,17 @@ struct CohortLoader {
   }
 
   private func read(path: String) throws -> (CohortTable, Reconciliation, SplitCheck) {
-    var reader = try CSVReader(path: path)
-    let header = try reader.readHeader()
-    let userColumn = try reader.requireColumn("user_id")
-    let entryColumn = try reader.requireColumn("entered_at")
-    let armColumn = reader.column("arm")
+    // The header is read from the first chunk, so that the file (or standard input) is read once.
+    var chunks = ChunkReader(source: try ByteSource(path: path), quoted: true, chunkSize: chunkSize)
+    guard let first = try chunks.next() else { throw IngestError.emptyFile(path: path) }
+    var headerReader = CSVReader(source: ByteSource(bytes: first.bytes, path: path), blockSize: 1 << 16)
+    let header = try headerReader.readHeader()
+    let userColumn = try headerReader.requireColumn("user_id")
+    let entryColumn = try headerReader.requireColumn("entered_at")
+    let armColumn = headerReader.column("arm")
     var segmentColumns: [Int] = []
     for segment in experiment.segments {
-      guard let index = reader.column(segment) else {
+      guard let index = headerReader.column(segment) else {
         throw IngestError.missingColumn(path: path, column: segment, header: header)
       }
       segmentColumns.append(index)
@@ -40,90 +49,95 @@ struct CohortLoader {
     var armNames = ByteKeyTable(capacity: 16)
     for arm in experiment.arms { armNames.intern(arm.name) }
     let excludedName: Int32 = armNames.intern("excluded")
-    let splitter = experiment.splitter
-    let fieldCount = header.count
     // The recorded arm of each user's first row, to spot users listed in several arms.
     var firstRecorded: [Int32?] = []
+    let layout = CohortBatch.Layout(
+      path: path, header: header, userColumn: userColumn, entryColumn: entryColumn, armColumn: armColumn,
+      segmentColumns: segmentColumns, segmentNames: experiment.segments, armNames: armNames,
+      splitter: experiment.splitter)
 
-    try reader.forEachRecord { (row: borrowing CSVRow) throws(IngestError) in
-      // Rows that reach the user id name it in their example's key.
-      func reject(_ reason: Reconciliation.Reason, _ detail: String, named: Bool = true) throws(IngestError) {
-        ledger.reject(reason, line: row.line, detail: detail, user: named ? row.field(userColumn) : nil)
-        if strict { throw .strictRejection(path: path, line: row.line, reason: detail) }
-      }
-      if row.isMalformed {
-        return try reject(.malformedQuotes, "a quoted field is not closed properly", named: false)
-      }
-      guard row.count == fieldCount else {
-        return try reject(.wrongFieldCount, "expected \(fieldCount) fields, found \(row.count)", named: false)
-      }
-      if row.isEmpty(userColumn) { return try reject(.emptyUserID, "user_id is empty", named: false) }
-      guard let t0 = Timestamp.parse(row.field(entryColumn)) else {
-        return try reject(
-          .badTimestamp, "entered_at \(Self.quoted(row.field(entryColumn))) is not a timestamp")
-      }
-      var recorded: Int32? = nil
-      if let armColumn {
-        guard let id = armNames.find(row.field(armColumn)) else {
-          return try reject(
-            .unknownArm,
-            "arm \(Self.quoted(row.field(armColumn))) is not one of the experiment's arms")
+    // Rows are parsed in parallel chunks (`CohortBatch`); here, in file order, the users are
+    // interned, so user numbers and "the first row wins" are those of a sequential read.
+    func consume(_ batch: CohortBatch) throws {
+      if let failure = batch.failure { throw failure }
+      for row in batch.rows {
+        let line = Int(row.line) + batch.linesBefore
+        func user<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R { batch.withBytes(row.userStart, row.userCount, body) }
+        if row.rejection >= 0 {
+          let rejection = batch.rejections[Int(row.rejection)]
+          if rejection.named {
+            user { ledger.reject(rejection.reason, line: line, detail: rejection.detail, user: $0) }
+          } else {
+            ledger.reject(rejection.reason, line: line, detail: rejection.detail, user: nil)
+          }
+          if strict { throw IngestError.strictRejection(path: path, line: line, reason: rejection.detail) }
+          continue
         }
-        recorded = id
-      }
-      for (k, column) in segmentColumns.enumerated() {
-        guard String(validating: row.field(column), as: UTF8.self) != nil else {
-          return try reject(.invalidUTF8, "segment column '\(experiment.segments[k])' is not valid UTF-8")
+        guard table.count < CohortTable.maximumUsers else {
+          let detail = "the cohort lists more than \(CohortTable.maximumUsers) users"
+          user { ledger.reject(.tooManyUsers, line: line, detail: detail, user: $0) }
+          if strict { throw IngestError.strictRejection(path: path, line: line, reason: detail) }
+          continue
         }
-      }
-      guard table.count < CohortTable.maximumUsers else {
-        return try reject(
-          .tooManyUsers, "the cohort lists more than \(CohortTable.maximumUsers) users")
-      }
-      let (user, inserted) = table.ids.intern(row.field(userColumn))
-      guard inserted else {
-        if let recorded, let first = firstRecorded[Int(user)], first != recorded {
-          split.usersInSeveralArms += 1
-          split.severalArmList.offer(user: row.field(userColumn)) {
-            "user \(table.ids.string(user)): \(armNames.string(first)), then \(armNames.string(recorded))"
+        let (id, inserted) = user { table.ids.intern($0) }
+        let recorded: Int32? = row.recorded >= 0 ? row.recorded : nil
+        guard inserted else {
+          if let recorded, let first = firstRecorded[Int(id)], first != recorded {
+            split.usersInSeveralArms += 1
+            user { bytes in
+              split.severalArmList.offer(user: bytes) {
+                "user \(table.ids.string(id)): \(armNames.string(first)), then \(armNames.string(recorded))"
+              }
+            }
+          }
+          ledger.record(.duplicateUser)
+          continue
+        }
+        if armColumn != nil { firstRecorded.append(recorded) }
+        let t0 = row.entry
+        table.entry.append(t0)
+        // Segment values are interned only for kept rows, so a value seen only on a duplicate or
+        // rejected row never becomes an empty segment.
+        for k in segmentColumns.indices {
+          let range = batch.segments[Int(row.segmentStart) + k]
+          let code = batch.withBytes(range.lowerBound, range.upperBound - range.lowerBound) {
+            table.segmentValues[k].intern($0).id
+          }
+          table.segmentCodes[k].append(code)
+        }
+        let hashed: Int? = row.hashed >= 0 ? Int(row.hashed) : nil
+        var arm: Int? = hashed
+        if let recorded {
+          arm = recorded == excludedName ? nil : Int(recorded)
+          if arm == hashed {
+            split.agreements += 1
+          } else {
+            split.disagreements += 1
+            user { bytes in
+              split.disagreementList.offer(user: bytes) {
+                let said = hashed.map { experiment.arms[$0].name } ?? "excluded"
+                let was = arm.map { experiment.arms[$0].name } ?? "excluded"
+                return "user \(table.ids.string(id)): recorded \(was), hash gives \(said)"
+              }
+            }
           }
         }
-        return ledger.record(.duplicateUser)
-      }
-      if armColumn != nil { firstRecorded.append(recorded) }
-      table.entry.append(t0)
-      // Segment values are interned only for kept rows, so a value seen only on a duplicate or
-      // rejected row never becomes an empty segment.
-      for (k, column) in segmentColumns.enumerated() {
-        table.segmentCodes[k].append(table.segmentValues[k].intern(row.field(column)).id)
-      }
-
-      let hashed = splitter.assign(bytes: row.field(userColumn)).arm
-      var arm: Int? = hashed
-      if let recorded {
-        arm = recorded == excludedName ? nil : Int(recorded)
-        if arm == hashed {
-          split.agreements += 1
+        if t0 >= asOf {
+          table.arm.append(CohortTable.notAnalysed)
+          ledger.record(.enteredAfterAsOf)
+        } else if let arm {
+          table.arm.append(Int8(arm))
+          ledger.record(.used)
         } else {
-          split.disagreements += 1
-          split.disagreementList.offer(user: row.field(userColumn)) {
-            let said = hashed.map { experiment.arms[$0].name } ?? "excluded"
-            let was = arm.map { experiment.arms[$0].name } ?? "excluded"
-            return "user \(table.ids.string(user)): recorded \(was), hash gives \(said)"
-          }
+          table.arm.append(CohortTable.notAnalysed)
+          ledger.record(.outsideCoverage)
         }
-      }
-      if t0 >= asOf {
-        table.arm.append(CohortTable.notAnalysed)
-        ledger.record(.enteredAfterAsOf)
-      } else if let arm {
-        table.arm.append(Int8(arm))
-        ledger.record(.used)
-      } else {
-        table.arm.append(CohortTable.notAnalysed)
-        ledger.record(.outsideCoverage)
       }
     }
+
+    try ParsePipeline.run(
+      first: first, rest: &chunks, threads: threads, inFlight: threads * 2,
+      parse: { CohortBatch.parse($0, layout: layout) }, afterRead: { _ in }, consume: consume)
     return (table, ledger, split)
   }
 

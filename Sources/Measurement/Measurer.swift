@@ -40,7 +40,9 @@ public struct Measurer: Sendable {
       throw .experiment(.missingForCommand(path: experiment.path, key: "inputs", command: "report"))
     }
     progress?(.cohort(path: inputs.cohort))
-    let loader = CohortLoader(experiment: experiment, asOf: asOf, strict: strict)
+    var loader = CohortLoader(experiment: experiment, asOf: asOf, strict: strict)
+    loader.threads = threads
+    loader.chunkSize = chunkSize
     let (cohort, cohortLedger, split) = try loader.load(path: inputs.cohort)
     var files = [cohortLedger]
     var identities = IdentityTable()
