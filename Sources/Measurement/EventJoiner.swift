@@ -1,6 +1,5 @@
 import Dispatch
 import Experiment
-import Synchronization
 import Ingest
 
 /// Folds the records of one source (any format, via `SourceReader`) into the per-user outcomes.

@@ -1,6 +1,5 @@
 import Dispatch
 import Ingest
-import Synchronization
 
 /// Chunks waiting to be parsed and batches waiting to be folded, shared by the thread that reads
 /// and folds (in file order) and the workers that parse: the events' `ParsedBatch`es and the
@@ -12,7 +11,7 @@ import Synchronization
 /// any thread count and any timing: parsing is a pure function of the chunk, and folding happens
 /// in file order on one thread.
 final class ParsePipeline<Batch: Sendable>: Sendable {
-  private struct State {
+  private struct State: Sendable {
     /// Chunks not yet claimed, oldest first from `head`.
     var queue: [ChunkReader.Chunk] = []
     var head = 0
@@ -22,7 +21,7 @@ final class ParsePipeline<Batch: Sendable>: Sendable {
     var closed = false
   }
 
-  private let state = Mutex(State())
+  private let state = Locked(State())
   /// One signal per submitted chunk, and one per worker when closed.
   private let work = DispatchSemaphore(value: 0)
   /// One signal per delivered batch.

@@ -1,7 +1,7 @@
 import Dispatch
+import Ingest
 import Measurement
 import Statistics
-import Synchronization
 
 /// Days to first return per arm: Kaplan–Meier curves with Greenwood log-log bands, read at a few
 /// days, and the log-rank test of each treatment arm against the control (statistics.md §7).
@@ -116,10 +116,10 @@ public struct SurvivalSummary: Sendable {
 
 /// The curves and tests of `SurvivalSummary`, computed concurrently, each into its own slot.
 private final class Computations: Sendable {
-  private let slots: Mutex<(curves: [KaplanMeier?], tests: [LogRankTest?])>
+  private let slots: Locked<(curves: [KaplanMeier?], tests: [LogRankTest?])>
 
   init(curves: Int, tests: Int) {
-    slots = Mutex((Array(repeating: nil, count: curves), Array(repeating: nil, count: tests)))
+    slots = Locked((Array(repeating: nil, count: curves), Array(repeating: nil, count: tests)))
   }
 
   func setCurve(_ k: Int, _ curve: KaplanMeier) { slots.withLock { $0.curves[k] = curve } }
