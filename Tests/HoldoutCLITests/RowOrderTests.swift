@@ -22,20 +22,30 @@ import Testing
     for file in inputs {
       try Self.writeShuffled(from: fixture + "/" + file, to: shuffled.path + "/" + file, using: &rng)
     }
-    let config = try #require(FileManager.default.contents(atPath: fixture + "/experiment.json"))
-    shuffled.write("experiment.json", bytes: [UInt8](config))
     // A different thread count too: the report must not depend on it either.
-    let again = CapturedRun(["report", shuffled.path + "/experiment.json", "--out", shuffled.path, "--threads", "3"])
-    #expect(again.status == 0, "\(again.err)")
+    try Self.expectSameReports(
+      fixture: fixture, reordered: shuffled, reference: reference, inputs: inputs, threads: 3, label: name)
+  }
 
+  /// Reports `reordered` (the fixture's inputs in another order) with the fixture's experiment
+  /// file on `threads` threads and compares the three report files with `reference`'s, line
+  /// numbers inside examples masked. The reference must have such examples and the new order
+  /// must move at least one, so the comparison cannot pass by covering nothing.
+  static func expectSameReports(
+    fixture: String, reordered: Scratch, reference: Scratch, inputs: [String], threads: Int, label: String
+  ) throws {
+    let config = try #require(FileManager.default.contents(atPath: fixture + "/experiment.json"))
+    reordered.write("experiment.json", bytes: [UInt8](config))
+    let run = CapturedRun(
+      ["report", reordered.path + "/experiment.json", "--out", reordered.path, "--threads", "\(threads)"])
+    #expect(run.status == 0, "\(run.err)")
     for report in ["report.md", "report.json", "report.html"] {
       let expected = try #require(reference.read(report))
-      let actual = try #require(shuffled.read(report))
+      let actual = try #require(reordered.read(report))
       let (maskedExpected, masked) = Self.maskingLineNumbers(expected, files: inputs)
-      // The reference has examples with line numbers, so the comparison covers them.
-      #expect(masked > 0, "\(name)/\(report) has no example with a line number")
-      #expect(actual != expected, "\(name)/\(report): the shuffle moved no example's line")
-      expectSameText(Self.maskingLineNumbers(actual, files: inputs).text, maskedExpected, "\(name)/\(report)")
+      #expect(masked > 0, "\(label)/\(report) has no example with a line number")
+      #expect(actual != expected, "\(label)/\(report): the new order moved no example's line")
+      expectSameText(Self.maskingLineNumbers(actual, files: inputs).text, maskedExpected, "\(label)/\(report)")
     }
   }
 
@@ -57,18 +67,8 @@ import Testing
     for file in inputs {
       try Self.writeSorted(from: fixture + "/" + file, to: sorted.path + "/" + file, order: order)
     }
-    let config = try #require(FileManager.default.contents(atPath: fixture + "/experiment.json"))
-    sorted.write("experiment.json", bytes: [UInt8](config))
-    let again = CapturedRun(["report", sorted.path + "/experiment.json", "--out", sorted.path, "--threads", "2"])
-    #expect(again.status == 0, "\(again.err)")
-    for report in ["report.md", "report.json", "report.html"] {
-      let expected = try #require(reference.read(report))
-      let actual = try #require(sorted.read(report))
-      let (maskedExpected, masked) = Self.maskingLineNumbers(expected, files: inputs)
-      #expect(masked > 0, "\(report) has no example with a line number")
-      #expect(actual != expected, "\(order)/\(report): the sort moved no example's line")
-      expectSameText(Self.maskingLineNumbers(actual, files: inputs).text, maskedExpected, "\(order)/\(report)")
-    }
+    try Self.expectSameReports(
+      fixture: fixture, reordered: sorted, reference: reference, inputs: inputs, threads: 2, label: order.rawValue)
   }
 
   /// Writes a CSV's records sorted (stable) by user id, the first column, or by the instant in
