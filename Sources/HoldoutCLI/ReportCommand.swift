@@ -103,20 +103,19 @@ enum ReportCommand {
       let cutoffs = Array(WeeklyHistory.cutoffs(firstEntry: first, asOf: asOf).dropLast())
       // Every past week from the same read (`Measurer.history`); only when a row hit the per-user
       // bound is each week measured afresh from the data before its cutoff.
-      var weeks = measurer.history(of: joined, cutoffs: cutoffs)
-      if weeks == nil {
-        weeks = []
-        for (k, cutoff) in cutoffs.enumerated() {
+      func measureEachWeek() throws -> [Measurement] {
+        defer { meter.finish() }
+        return try cutoffs.enumerated().map { k, cutoff in
           var week = Measurer(experiment: experiment, asOf: cutoff, strict: options.strict, threads: options.threads)
           if meter.enabled {
             meter.label("week \(k + 1) of \(cutoffs.count): ")
             week.progress = { meter.update($0) }
           }
-          weeks?.append(try week.measure())
+          return try week.measure()
         }
-        meter.finish()
       }
-      report.history = WeeklyHistory(reports: (weeks ?? []).map { ExperimentReport(measurement: $0) } + [report])
+      let weeks = try measurer.history(of: joined, cutoffs: cutoffs) ?? measureEachWeek()
+      report.history = WeeklyHistory(reports: weeks.map { ExperimentReport(measurement: $0) } + [report])
     }
     return report
   }

@@ -31,9 +31,8 @@ extension Measurer {
     let metrics = experiment.metrics
     let cohort = joined.cohort, outcomes = joined.outcomes
     let windowEnds = metrics.map(\.windowEnd)
-    let fixedCaps = metrics.map { $0.cap.map { Int64(($0 * 1_000_000).rounded()) } }
-    let pooled = metrics.indices.filter { fixedCaps[$0] == nil && metrics[$0].capPercentile != nil }
-    let isPooled = metrics.indices.map { pooled.contains($0) }
+    let fixedCaps = metrics.map(Self.fixedCap)
+    let isPooled = metrics.indices.map { fixedCaps[$0] == nil && metrics[$0].capPercentile != nil }
 
     /// The first week whose cutoff is strictly after `t` (t < cutoffs[k]), or `weeks`.
     func firstWeek(after t: Int64) -> Int {

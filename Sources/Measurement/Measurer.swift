@@ -119,7 +119,7 @@ public struct Measurer: Sendable {
     let armCount = experiment.arms.count
     let metrics = experiment.metrics
     let caps = metrics.indices.map { m in
-      metrics[m].cap.map { Int64(($0 * 1_000_000).rounded()) }
+      Self.fixedCap(metrics[m])
         ?? metrics[m].capPercentile.map { percentileCap(m, level: $0, cohort: cohort, outcomes: outcomes) }
     }
     var users = [Int](repeating: 0, count: armCount)
@@ -243,6 +243,11 @@ public struct Measurer: Sendable {
     }
     values.sort()
     return Self.percentile(sorted: values, level: level)
+  }
+
+  /// A metric's fixed cap in micro-units, or nil (no cap, or a pooled percentile cap instead).
+  static func fixedCap(_ metric: MetricDefinition) -> Int64? {
+    metric.cap.map { Int64(($0 * Double(Decimal.scale)).rounded()) }
   }
 
   /// Type-7 percentile of ascending `values` at `level`, rounded to a micro-unit:
