@@ -11,24 +11,48 @@ import Reports
 /// key, in name order; other JSON files are skipped and listed) reported into `OUT/<key>/`, and
 /// an index of them all in `OUT/index.md` and `OUT/index.html`. With `--check`, compares
 /// everything with what OUT holds instead (exit 1 on a difference).
+///
+/// The journeys are joined together (`SharedJoin`): a message or event file that several of them
+/// read the same way is read once for all of them, and each journey's report is the one it gets
+/// alone. Standard error lists each file read for more than one journey.
 enum ProgramCommand {
   static func run(
     directory: String, out: String, selected: [String], check: Bool, options: ReportCommand.Options
   ) throws -> Int32 {
     let console = options.console
-    var items: [(folder: String, report: ExperimentReport)] = []
-    var documents: [(file: String, text: String)] = []
+    var measurers: [Measurer] = []
     var keys: [String] = []
     for name in try experimentFiles(in: directory, console: console) {
-      let report = try ReportCommand.build(path: directory + "/" + name, options: options)
-      let key = report.experiment.key
+      let measurer = try ReportCommand.measurer(path: directory + "/" + name, options: options)
+      let key = measurer.experiment.key
       let folder = CSVField.fileName(key)
       guard !keys.contains(folder) else {
         throw CLIError.data("\(directory)/\(name): experiment key '\(key)' gives the folder '\(folder)', already used by another experiment; keys must differ")
       }
       keys.append(folder)
-      items.append((folder, report))
-      documents += ReportCommand.render(report, selected: selected).map { (folder + "/" + $0.file, $0.text) }
+      measurers.append(measurer)
+    }
+    let meter = ProgressMeter(console: options.console, enabled: !options.quiet && options.console.isTerminal)
+    if meter.enabled {
+      for k in measurers.indices { measurers[k].progress = { meter.update($0) } }
+    }
+    let (inputs, reads) = try { () throws in
+      let shared = try SharedJoin(measurers)
+      return (shared.inputs.map(Optional.some), shared.reads)
+    }()
+    var pending = inputs
+    for read in reads where read.experiments.count > 1 {
+      let journeys = read.experiments.map { measurers[$0].experiment.key }.joined(separator: ", ")
+      console.err("read \(read.path) once for \(read.experiments.count) journeys: \(journeys)\n")
+    }
+    var items: [(folder: String, report: ExperimentReport)] = []
+    var documents: [(file: String, text: String)] = []
+    for (k, measurer) in measurers.enumerated() {
+      guard let joined = pending[k] else { continue }
+      pending[k] = nil  // each journey's outcomes are freed once its report is built
+      let report = try ReportCommand.report(measurer, joined: joined, options: options, meter: meter)
+      items.append((keys[k], report))
+      documents += ReportCommand.render(report, selected: selected).map { (keys[k] + "/" + $0.file, $0.text) }
     }
     guard !items.isEmpty else {
       throw CLIError.usage("\(directory) holds no experiment file (*.json with \"arms\")")

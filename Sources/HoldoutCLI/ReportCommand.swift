@@ -87,12 +87,26 @@ enum ReportCommand {
   /// asked).
   static func build(path: String, options: Options) throws -> ExperimentReport {
     if let aggregates = options.aggregates { return try WarehouseReport.build(path: path, aggregates: aggregates, options: options) }
-    let experiment = try ExperimentFileDecoder.load(path: path, for: .report)
-    let asOf = try cutoff(experiment, text: options.asOfText, command: options.command)
-    var measurer = Measurer(experiment: experiment, asOf: asOf, strict: options.strict, threads: options.threads)
+    var measurer = try measurer(path: path, options: options)
     let meter = ProgressMeter(console: options.console, enabled: !options.quiet && options.console.isTerminal)
     if meter.enabled { measurer.progress = { meter.update($0) } }
     let joined = try measurer.join()
+    return try report(measurer, joined: joined, options: options, meter: meter)
+  }
+
+  /// The measurer of the experiment at `path`: its file decoded, its cutoff chosen.
+  static func measurer(path: String, options: Options) throws -> Measurer {
+    let experiment = try ExperimentFileDecoder.load(path: path, for: .report)
+    let asOf = try cutoff(experiment, text: options.asOfText, command: options.command)
+    return Measurer(experiment: experiment, asOf: asOf, strict: options.strict, threads: options.threads)
+  }
+
+  /// The report of `measurer`'s experiment from its joined inputs (with the weekly history when
+  /// asked). `meter` shows progress (finished here) and is used again if weeks must be re-read.
+  static func report(
+    _ measurer: Measurer, joined: JoinedInputs, options: Options, meter: ProgressMeter
+  ) throws -> ExperimentReport {
+    let experiment = measurer.experiment, asOf = measurer.asOf
     let measurement = measurer.measurement(of: joined)
     meter.finish()
     if let warning = asOfWarning(asOf, entries: measurement.entryRange, source: options.asOfText == nil ? "the experiment file's as_of" : "--as-of") {

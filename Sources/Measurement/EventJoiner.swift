@@ -43,157 +43,141 @@ struct EventJoiner {
     }
   }
 
-  /// The de-duplication state shared by the sources of one id space (role, format, key fields).
-  typealias DedupTable = EventIDSet
+  /// The de-duplication state of one id space (role, format, key fields), in a box: experiments
+  /// that read the same files of that id space in the same order share one (`SharedJoin`), since
+  /// its answers are then the same for each.
+  final class DedupTable {
+    var set = EventIDSet()
+
+    init() {}
+
+    /// A separate copy, for an experiment whose history of the id space goes another way.
+    func copy() -> DedupTable {
+      let table = DedupTable()
+      table.set = set
+      return table
+    }
+  }
 
   /// The per-user state the join writes.
   struct Target {
     var outcomes: UserOutcomes
     var channels = ChannelTable()
     var findings = JoinFindings()
+    /// By id-space key (`dedupKey`).
     var dedup: [String: DedupTable] = [:]
   }
 
+  /// The id space of a source: the same role, format and key fields (export windows of one
+  /// platform de-duplicate across files; unrelated generic files do not).
+  static func dedupKey(role: Role, format: SourceSpec.Format, layout: SourceLayout) -> String {
+    role.rawValue + "/" + format.rawValue + "/" + layout.dedup.map { $0.joined(separator: "|") }.joined(separator: ",")
+  }
+
+  /// One experiment's part in a read: its joiner, its own spec of the file (its path as written,
+  /// its renames), its cohort and identities and its join target.
+  struct Participant {
+    let joiner: EventJoiner
+    let source: SourceSpec
+    let cohort: CohortTable
+    let identities: IdentityTable
+  }
+
+  /// Reads `source` once and folds every record into each participant's target, in file order:
+  /// the bytes are parsed and each record extracted once, then resolved, de-duplicated and folded
+  /// per participant (each has its own cohort, identities, windows and ledger). Participants
+  /// must read the file the same way (`SharedJoin.ReadKey`: role, format, fields, time rules).
+  /// Participants whose de-duplication table is the same object (the same history of the id
+  /// space) share its answers: the set is asked once. `self` gives the threads, chunk size and
+  /// progress. Returns each participant's row accounting, in order.
   func join(
-    source: SourceSpec, role: Role, cohort: CohortTable, identities: IdentityTable, into target: inout Target
-  ) throws(MeasurementError) -> Reconciliation {
+    source: SourceSpec, role: Role, participants: [Participant], targets: inout [Target]
+  ) throws(MeasurementError) -> [Reconciliation] {
+    precondition(!participants.isEmpty && participants.count == targets.count)
     let reader = SourceReader(spec: source, role: role)
-    let resolver = try IdentityResolver(layout: reader.layout, source: source, identities: identities)
     return try readingInput(path: source.path) {
-      // One table per id space: the same role, format and key fields (export windows of one
-      // platform de-duplicate across files; unrelated generic files do not).
-      let key = role.rawValue + "/" + source.format.rawValue + "/"
-        + reader.layout.dedup.map { $0.joined(separator: "|") }.joined(separator: ",")
-      var dedup = target.dedup[key] ?? DedupTable()
-      defer { target.dedup[key] = dedup }
-      var fold = Fold(
-        joiner: self, source: source, role: role, cohort: cohort, resolver: resolver, layout: reader.layout)
-      let records = fold.labels
+      var folds: [Fold] = []
+      for part in participants {
+        let resolver = try IdentityResolver(layout: reader.layout, source: part.source, identities: part.identities)
+        folds.append(
+          Fold(
+            joiner: part.joiner, source: part.source, role: role, cohort: part.cohort, resolver: resolver,
+            layout: reader.layout))
+      }
+      let tables = Self.dedupTables(
+        key: Self.dedupKey(role: role, format: source.format, layout: reader.layout), targets: &targets)
+      var sharing = Sharing(folds: folds, tables: tables)
       let opened = try reader.openJSON()
       if !reader.isChunkable(opened?.framing) {
         // Sequential sources (Klaviyo pages, JSON arrays, concatenated documents): the same
-        // steps as a wave, a batch of up to 65,536 records at a time.
-        func foldBatch(_ batch: ParsedBatch) throws {
-          var wave = [batch]
-          records.finish(&wave[0])
-          Self.deduplicate(&wave, in: &dedup)
-          try fold.consume(wave[0], target: &target)
+        // steps as a chunk, a batch of up to 65,536 records at a time.
+        let resolvers = folds.map(\.labels)
+        var batches = [ParsedBatch](repeating: ParsedBatch(), count: folds.count)
+        func flush() throws {
+          for j in batches.indices { resolvers[j].finish(&batches[j]) }
+          try sharing.consume(batches, targets: &targets, inputBytes: nil)
+          batches = [ParsedBatch](repeating: ParsedBatch(), count: folds.count)
         }
-        var batch = ParsedBatch()
         try reader.forEachRecord(opened) { record, extraction in
-          records.append(record, extraction, lineOffset: 0, to: &batch)
-          if batch.records.count >= 1 << 16 {
-            try foldBatch(batch)
-            batch = ParsedBatch()
-          }
+          for j in batches.indices { resolvers[j].append(record, extraction, lineOffset: 0, to: &batches[j]) }
+          if batches[0].records.count >= 1 << 16 { try flush() }
           return true
         }
-        try foldBatch(batch)
-        return fold.ledger
+        try flush()
+      } else {
+        let bytes = try opened?.source ?? ByteSource(path: source.path)
+        try readChunks(reader, bytes, sharing: &sharing, targets: &targets)
       }
-      let bytes = try opened?.source ?? ByteSource(path: source.path)
-      try readChunks(reader, bytes, records, fold: &fold, target: &target, dedup: &dedup)
-      return fold.ledger
+      return sharing.folds.map(\.ledger)
     }
   }
 
-  /// Reads a line-oriented source (`source`, opened from its start) in chunks: `threads − 1`
-  /// workers parse chunks (into `ParsedBatch`es, with every read-only lookup done) while this
-  /// thread reads ahead, folds the batches in file order and, whenever the next batch is not
-  /// parsed yet, parses a waiting chunk itself (`ParsePipeline`). At most `chunksPerThread`
-  /// chunks a thread are read and not yet folded, which bounds memory. The result is identical
-  /// for any thread count: the fold sees the batches in file order.
-  private func readChunks(
-    _ reader: SourceReader, _ source: ByteSource, _ records: RecordResolver, fold: inout Fold,
-    target: inout Target, dedup: inout DedupTable
-  ) throws {
-    var chunks = ChunkReader(source: source, quoted: reader.spec.format.isCSV, chunkSize: chunkSize)
-    let threads = max(1, self.threads)
-    let expectedBytes = chunks.expectedBytes
-    guard let first = try chunks.next() else {
-      progress?(chunks.bytesRead, expectedBytes)
-      throw IngestError.emptyFile(path: reader.spec.path)
-    }
-    let header = reader.spec.format.isCSV ? try reader.csvHeader(first) : nil
-    @Sendable func parse(_ chunk: ChunkReader.Chunk) -> ParsedBatch {
-      var batch = ParsedBatch()
-      batch.linesBefore = chunk.linesBefore
-      batch.bytes = chunk.bytes.count
-      batch.reserve(bytes: chunk.bytes.count)
-      do {
-        batch.sawLine = try reader.forEachRecord(in: chunk, header: header) { record, extraction in
-          records.append(record, extraction, lineOffset: 0, to: &batch)
-          return true
-        }
-        records.finish(&batch)
-      } catch let error as IngestError {
-        batch.failure = error
-      } catch {
-        batch.failure = .unreadable(path: reader.spec.path, reason: "\(error)")
-      }
-      return batch
-    }
-    var sawLine = false, reserved = false
-    try ParsePipeline.run(
-      first: first, rest: &chunks, threads: threads, inFlight: threads * Self.chunksPerThread, parse: parse,
-      afterRead: { progress?($0, expectedBytes) }
-    ) { batch in
-      var wave = [batch]
-      if !reserved {
-        reserved = true
-        reserve(&dedup, for: wave, inputBytes: expectedBytes)
-      }
-      Self.deduplicate(&wave, in: &dedup)
-      sawLine = sawLine || wave[0].sawLine
-      try fold.consume(wave[0], target: &target)
-    }
-    if reader.spec.format.isCSV ? header == nil : !sawLine {
-      throw IngestError.emptyFile(path: reader.spec.path)
-    }
+  /// Each target's table for id space `key`, one new table for all who have none yet (an empty
+  /// history is the same for all). Tables held by experiments outside the read were copied
+  /// before (`SharedJoin.separateTables`).
+  private static func dedupTables(key: String, targets: inout [Target]) -> [DedupTable] {
+    let fresh = DedupTable()
+    let tables = targets.map { $0.dedup[key] ?? fresh }
+    for j in targets.indices { targets[j].dedup[key] = tables[j] }
+    return tables
   }
 
-  /// Looks up every de-duplication key of `batches` in `dedup` (inserting the new ones), as the
-  /// fold would one record at a time in file order, and notes the answer in each record. Done for
-  /// a whole wave at once (`EventIDSet.insert(hashes:fingerprints:into:)`), whose insertions read
+  /// Looks up every de-duplication key of `batch` in `set` (inserting the new ones), as the fold
+  /// would one record at a time in file order, and notes the answer in each record. Done for a
+  /// whole batch at once (`EventIDSet.insert(hashes:fingerprints:into:)`), whose insertions read
   /// a group's slots ahead so that their cache misses overlap. Only parsed records with a key
   /// take part, as in the fold, whose first decision after rejection is the duplicate check.
-  static func deduplicate(_ batches: inout [ParsedBatch], in dedup: inout DedupTable) {
-    var hashes: [UInt64] = [], fingerprints: [UInt32] = [], places: [(batch: Int32, record: Int32)] = []
-    for b in batches.indices {
-      for (k, record) in batches[b].records.enumerated() where record.kind == .record && record.hasDedup {
-        hashes.append(record.dedupHash)
-        fingerprints.append(record.fingerprint)
-        places.append((Int32(b), Int32(k)))
-      }
+  static func deduplicate(_ batch: inout ParsedBatch, in set: inout EventIDSet) {
+    var hashes: [UInt64] = [], fingerprints: [UInt32] = [], places: [Int32] = []
+    for (k, record) in batch.records.enumerated() where record.kind == .record && record.hasDedup {
+      hashes.append(record.dedupHash)
+      fingerprints.append(record.fingerprint)
+      places.append(Int32(k))
     }
     guard !hashes.isEmpty else { return }
     var results = [EventIDSet.Insertion](repeating: .inserted, count: hashes.count)
     hashes.withUnsafeBufferPointer { hashes in
       fingerprints.withUnsafeBufferPointer { fingerprints in
-        results.withUnsafeMutableBufferPointer { dedup.insert(hashes: hashes, fingerprints: fingerprints, into: $0) }
+        results.withUnsafeMutableBufferPointer { set.insert(hashes: hashes, fingerprints: fingerprints, into: $0) }
       }
     }
-    for (j, place) in places.enumerated() {
-      batches[Int(place.batch)].records[Int(place.record)].dedupResult = results[j]
+    batch.records.withUnsafeMutableBufferPointer { records in
+      for (j, k) in places.enumerated() { records[Int(k)].dedupResult = results[j] }
     }
   }
 
   /// Sizes the de-duplication set once for the whole input when its size is known: the keys of
-  /// the first wave, scaled by the input's bytes over the wave's. Saves the growth steps (each
+  /// the first batch, scaled by the input's bytes over the batch's. Saves the growth steps (each
   /// re-places every key of a shard) and leaves the set at a load near ⅘. A compressed or piped
   /// input grows as it goes. The reservation is capped at `reservationLimit` keys (~340 MB), so a
   /// large file whose first megabytes are dense with keys and the rest junk cannot make the set
   /// allocate gigabytes up front; past the cap the set grows with the keys actually seen.
-  private func reserve(_ dedup: inout DedupTable, for wave: [ParsedBatch], inputBytes: Int?) {
+  static func reserve(_ set: inout EventIDSet, for batch: ParsedBatch, inputBytes: Int?) {
     guard let inputBytes else { return }
-    var keys = 0, bytes = 0
-    for batch in wave {
-      bytes += batch.bytes
-      for record in batch.records where record.hasDedup { keys += 1 }
-    }
-    guard keys > 0, bytes > 0, bytes < inputBytes else { return }
-    let estimate = Int((Double(keys) * Double(inputBytes) / Double(bytes)).rounded(.up))
-    dedup.reserve(capacity: dedup.count + min(estimate, Self.reservationLimit))
+    let keys = batch.records.reduce(0) { $0 + ($1.hasDedup ? 1 : 0) }
+    guard keys > 0, batch.bytes > 0, batch.bytes < inputBytes else { return }
+    let estimate = Int((Double(keys) * Double(inputBytes) / Double(batch.bytes)).rounded(.up))
+    set.reserve(capacity: set.count + min(estimate, Self.reservationLimit))
   }
 
   /// Chunks per thread read and not yet folded (`readChunks`): enough that no thread waits for

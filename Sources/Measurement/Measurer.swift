@@ -36,6 +36,12 @@ public struct Measurer: Sendable {
   /// Reads the cohort, the identities and every message and event file into per-user outcomes,
   /// before any reduction (`measurement(of:)`, `history(of:cutoffs:)`).
   public func join() throws(MeasurementError) -> JoinedInputs {
+    try SharedJoin([self]).inputs[0]
+  }
+
+  /// The join before its sources are read: the cohort and identities loaded, the outcomes empty,
+  /// the sources listed in reading order (`SharedJoin`).
+  func startJoin() throws(MeasurementError) -> SharedJoin.State {
     guard let inputs = experiment.inputs else {
       throw .experiment(.missingForCommand(path: experiment.path, key: "inputs", command: "report"))
     }
@@ -59,29 +65,26 @@ public struct Measurer: Sendable {
     var joiner = EventJoiner(experiment: experiment, asOf: asOf, strict: strict)
     joiner.threads = threads
     joiner.chunkSize = chunkSize
-    for (role, sources) in [(EventJoiner.Role.messages, inputs.messages), (.events, inputs.events)] {
-      for source in sources {
-        if let progress {
-          let path = source.path
-          joiner.progress = { bytes, total in progress(.reading(path: path, bytes: bytes, totalBytes: total)) }
-        }
-        files.append(
-          try joiner.join(source: source, role: role, cohort: cohort, identities: identities, into: &target))
-      }
-      // De-duplication is per id space, and an id space belongs to one role: once the role's
-      // sources are read, its tables are done with (the largest memory of the join).
-      target.dedup.removeAll()
-    }
+    let steps = inputs.messages.map { (role: EventJoiner.Role.messages, source: $0) }
+      + inputs.events.map { (role: EventJoiner.Role.events, source: $0) }
+    return SharedJoin.State(
+      joiner: joiner, cohort: cohort, identities: identities, target: target, files: files, split: split,
+      steps: steps)
+  }
+
+  /// The joined inputs once every source of `state` is read.
+  func finishJoin(_ state: SharedJoin.State) -> JoinedInputs {
     progress?(.statistics)
-    target.findings.platformControl = platformControlCheck(cohort: cohort, outcomes: target.outcomes)
+    var findings = state.target.findings
+    findings.platformControl = platformControlCheck(cohort: state.cohort, outcomes: state.target.outcomes)
     // The user ids were needed to resolve rows and name users in examples, both done now; the
     // reduction needs arms, entries and segments only. Dropping the id table (~70 bytes a user)
     // before the statistics lowers the peak memory, which comes there.
-    var reduced = cohort
+    var reduced = state.cohort
     reduced.ids = ByteKeyTable(capacity: 0)
     return JoinedInputs(
-      asOf: asOf, cohort: reduced, outcomes: target.outcomes, channels: target.channels, files: files,
-      split: split, findings: target.findings)
+      asOf: asOf, cohort: reduced, outcomes: state.target.outcomes, channels: state.target.channels,
+      files: state.files, split: state.split, findings: findings)
   }
 
   /// The measurement as of `asOf` from joined inputs.

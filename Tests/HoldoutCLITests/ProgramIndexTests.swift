@@ -51,4 +51,36 @@ import Testing
     #expect(run.status == 65)
     #expect(run.err.contains("already used by another experiment"))
   }
+
+  /// Two journeys over the same messages and events (the winback fixture, and the same journey
+  /// measured a week earlier under another key): each file is read once for both, and each
+  /// journey's report is exactly the report of its experiment file alone.
+  @Test func journeysReadingTheSameFilesReadEachOnce() throws {
+    let input = Scratch()
+    var text = try String(contentsOfFile: TestPaths.repository("fixtures/winback/experiment.json"), encoding: .utf8)
+    for file in ["cohort.csv", "messages.csv", "events.csv"] {
+      text = text.replacingOccurrences(of: "\"\(file)\"", with: "\"\(TestPaths.repository("fixtures/winback/\(file)"))\"")
+    }
+    let winback = input.write("winback.json", text)
+    let earlier = input.write(
+      "winback-week.json",
+      text.replacingOccurrences(of: "\"key\": \"winback-2026\"", with: "\"key\": \"winback-week\"")
+        .replacingOccurrences(of: "2026-11-16T00:00:00Z", with: "2026-11-09T00:00:00Z"))
+    let out = Scratch()
+    let run = CapturedRun(["report", input.path, "--out", out.path, "--quiet"])
+    #expect(run.status == 0, "\(run.err)")
+    for file in ["messages.csv", "events.csv"] {
+      let path = TestPaths.repository("fixtures/winback/\(file)")
+      #expect(run.err.contains("read \(path) once for 2 journeys: winback-week, winback-2026\n"), "\(run.err)")
+    }
+    for (path, folder) in [(winback, "winback-2026"), (earlier, "winback-week")] {
+      let alone = Scratch()
+      #expect(CapturedRun(["report", path, "--out", alone.path, "--quiet"]).status == 0)
+      for file in ["report.md", "report.json", "report.html"] {
+        let single = try #require(alone.read(file))
+        #expect(out.read(folder + "/" + file) == single, "\(folder)/\(file)")
+      }
+    }
+    #expect(out.read("winback-week/report.md") != out.read("winback-2026/report.md"))
+  }
 }
