@@ -84,9 +84,16 @@ extension EventJoiner {
             batch.reserve(bytes: chunk.bytes.count)
             return batch
           }
-          sawLine = try reader.forEachRecord(in: chunk, header: header) { record, extraction in
-            for j in resolvers.indices { resolvers[j].append(record, extraction, lineOffset: 0, to: &batches[j]) }
-            return true
+          // Unretained references: a reference taken from the array per record would be retained
+          // and released, on a counter every thread writes.
+          let unretained = resolvers.map { Unmanaged.passUnretained($0) }
+          sawLine = try batches.withUnsafeMutableBufferPointer { batches in
+            try reader.forEachRecord(in: chunk, header: header) { record, extraction in
+              for j in unretained.indices {
+                unretained[j]._withUnsafeGuaranteedRef { $0.append(record, extraction, lineOffset: 0, to: &batches[j]) }
+              }
+              return true
+            }
           }
         }
         for j in batches.indices {

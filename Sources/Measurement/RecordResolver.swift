@@ -1,14 +1,23 @@
 import Ingest
 
 /// What workers need to turn a `SourceRecord` into a `ParsedRecord`: read-only state shared by
-/// every thread.
-struct RecordResolver: @unchecked Sendable {
+/// every thread. A class, so that a reference is all that moves: a struct copied out of an
+/// array per record retains and releases each of its arrays, on counters both threads write.
+final class RecordResolver: @unchecked Sendable {
   let cohort: CohortTable
   let resolver: IdentityResolver
   let idFields: [String]
   let dedupFields: [String]
   /// Event names (after renames) → meaning index.
   let names: ByteKeyTable
+
+  init(cohort: CohortTable, resolver: IdentityResolver, idFields: [String], dedupFields: [String], names: ByteKeyTable) {
+    self.cohort = cohort
+    self.resolver = resolver
+    self.idFields = idFields
+    self.dedupFields = dedupFields
+    self.names = names
+  }
 
   /// Appends the record (or its rejection) to `batch`.
   func append(_ r: SourceRecord, _ extraction: Extraction, lineOffset: Int, to batch: inout ParsedBatch) {
