@@ -22,7 +22,7 @@ extension CommandHelp {
       "report DIR --out OUT [same options]",
     ],
     summary:
-      "Measure the experiment described by the EXPERIMENT file (JSON; see docs/experiment-file.md) and write report.md, report.json and report.html into DIR, or Markdown to standard output without --out. Given a directory of experiment files, report each into OUT/<key>/ and write OUT/index.md and OUT/index.html (status, primary lift, incremental totals, program total).",
+      "Measure the experiment described by the EXPERIMENT file (JSON; see docs/experiment-file.md) and write report.md, report.json and report.html into DIR, or Markdown to standard output without --out. Given a directory of experiment files, report each into OUT/<key>/ and write OUT/index.md and OUT/index.html (status, primary lift, incremental totals, program total); a message or event file several journeys read the same way is read once for all of them.",
     options: [
       asOf,
       .value("out", "DIR", "Write the report files into DIR (created if missing). Without it, Markdown goes to standard output."),
