@@ -75,7 +75,7 @@ struct EventJoiner {
   }
 
   /// One experiment's part in a read: its joiner, its own spec of the file (its path as written,
-  /// its renames), its cohort and identities and its join target.
+  /// its renames), its cohort and identities (its target is passed beside it).
   struct Participant {
     let joiner: EventJoiner
     let source: SourceSpec

@@ -101,15 +101,16 @@ public struct SharedJoin {
     var file: String
     var role: EventJoiner.Role
     var spec: SourceSpec
+    /// The event type a Braze Currents file takes from its folder name in the path.
+    var folderEventType: String?
     /// The id space, for the de-duplication tables.
     var dedupKey: String
 
     init(role: EventJoiner.Role, source: SourceSpec) {
       self.role = role
       file = Self.canonical(source.path)
+      folderEventType = source.format == .braze ? SourceReader.brazeEventType(in: source.path) : nil
       var spec = source
-      // Braze Currents files take their event type from the folder name in the path.
-      spec.event = spec.event ?? SourceReader.brazeEventType(in: source.path).map { "braze:" + $0 }
       spec.path = ""
       spec.rename = []
       self.spec = spec
