@@ -27,7 +27,7 @@ public struct ByteKeyTable: Sendable {
   public init(capacity: Int = 1024) {
     var size = 16
     while size < capacity * 2 { size <<= 1 }
-    slots = Array(repeating: 0, count: size * 3)
+    slots = HugePages.array(repeating: 0, count: size * 3)
     mask = size - 1
   }
 
@@ -213,7 +213,7 @@ public struct ByteKeyTable: Sendable {
   /// Doubles the slots, rehashing every key from its bytes (growth is rare: amortised O(1)).
   private mutating func grow() {
     let size = (mask + 1) * 2
-    var fresh = [UInt64](repeating: 0, count: size * 3)
+    var fresh = HugePages.array(repeating: UInt64(0), count: size * 3)
     let newMask = size - 1
     arena.withUnsafeBufferPointer { bytes in
       offsets.withUnsafeBufferPointer { offsets in

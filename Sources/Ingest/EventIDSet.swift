@@ -191,7 +191,7 @@ private struct Shard: Sendable {
 
   /// Re-places every entry in `size` slots, from its stored hash bits.
   private mutating func rebuild(size: Int) {
-    var fresh = [UInt64](repeating: 0, count: size)
+    var fresh = HugePages.array(repeating: UInt64(0), count: size)
     for entry in slots where entry != 0 {
       var slot = Self.home(entry & ~0xFF, size: size)
       while fresh[slot] != 0 {

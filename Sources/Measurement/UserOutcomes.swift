@@ -145,7 +145,7 @@ public struct UserOutcomes: Sendable {
     let exposureWord = 2 * additiveCount + flagWords
     let stride = (exposureWord + 4 + 7) / 8 * 8
     self.stride = stride
-    var words = [Int64](repeating: 0, count: users * stride + 8)
+    var words = HugePages.array(repeating: Int64(0), count: users * stride + 8)
     let address = words.withUnsafeBufferPointer { Int(bitPattern: $0.baseAddress) }
     let base = (8 - (address / 8) % 8) % 8
     self.base = base
