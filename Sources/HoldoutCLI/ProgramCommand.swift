@@ -36,11 +36,15 @@ enum ProgramCommand {
     if meter.enabled {
       for k in measurers.indices { measurers[k].progress = { meter.update($0) } }
     }
-    let (inputs, reads) = try { () throws in
+    // Each journey's joined inputs are held once, in `pending`, so that they are freed as soon as
+    // its report is built.
+    var pending: [JoinedInputs?]
+    let reads: [SharedJoin.Read]
+    do {
       let shared = try SharedJoin(measurers)
-      return (shared.inputs.map(Optional.some), shared.reads)
-    }()
-    var pending = inputs
+      pending = shared.inputs.map(Optional.some)
+      reads = shared.reads
+    }
     for read in reads where read.experiments.count > 1 {
       let journeys = read.experiments.map { measurers[$0].experiment.key }.joined(separator: ", ")
       console.err("read \(read.path) once for \(read.experiments.count) journeys: \(journeys)\n")
@@ -49,7 +53,7 @@ enum ProgramCommand {
     var documents: [(file: String, text: String)] = []
     for (k, measurer) in measurers.enumerated() {
       guard let joined = pending[k] else { continue }
-      pending[k] = nil  // each journey's outcomes are freed once its report is built
+      pending[k] = nil
       let report = try ReportCommand.report(measurer, joined: joined, options: options, meter: meter)
       items.append((keys[k], report))
       documents += ReportCommand.render(report, selected: selected).map { (keys[k] + "/" + $0.file, $0.text) }
