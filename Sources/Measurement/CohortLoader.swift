@@ -137,7 +137,7 @@ struct CohortLoader {
 
     try ParsePipeline.run(
       first: first, rest: &chunks, threads: threads, inFlight: threads * 2,
-      parse: { CohortBatch.parse($0, layout: layout) }, afterRead: { _ in }, consume: consume)
+      parse: { CohortBatch.parse($0, layout: layout) }, afterRead: { _ in }, consume: { try consume($0) })
     return (table, ledger, split)
   }
 

@@ -21,8 +21,7 @@ extension EventJoiner {
 
     /// The parsed batches of one chunk, one per participant (each appended from the same
     /// records), de-duplicated and folded into each participant's target.
-    mutating func consume(_ batches: [ParsedBatch], targets: inout [Target], inputBytes: Int?) throws {
-      var batches = batches
+    mutating func consume(_ batches: consuming [ParsedBatch], targets: inout [Target], inputBytes: Int?) throws {
       for j in batches.indices where asker[j] == j {
         if !reserved[j] {
           reserved[j] = true
@@ -111,9 +110,9 @@ extension EventJoiner {
     try ParsePipeline.run(
       first: first, rest: &chunks, threads: threads, inFlight: threads * Self.chunksPerThread, parse: parse,
       afterRead: { progress?($0, expectedBytes) }
-    ) { batches in
+    ) { (batches: consuming [ParsedBatch]) in
       sawLine = sawLine || batches[0].sawLine
-      try sharing.consume(batches, targets: &targets, inputBytes: expectedBytes)
+      try sharing.consume(consume batches, targets: &targets, inputBytes: expectedBytes)
     }
     if reader.spec.format.isCSV ? header == nil : !sawLine {
       throw IngestError.emptyFile(path: reader.spec.path)

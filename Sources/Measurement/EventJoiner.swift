@@ -114,9 +114,10 @@ struct EventJoiner {
         let resolvers = folds.map(\.labels)
         var batches = [ParsedBatch](repeating: ParsedBatch(), count: folds.count)
         func flush() throws {
-          for j in batches.indices { resolvers[j].finish(&batches[j]) }
-          try sharing.consume(batches, targets: &targets, inputBytes: nil)
-          batches = [ParsedBatch](repeating: ParsedBatch(), count: folds.count)
+          var full = [ParsedBatch](repeating: ParsedBatch(), count: folds.count)
+          swap(&full, &batches)
+          for j in full.indices { resolvers[j].finish(&full[j]) }
+          try sharing.consume(consume full, targets: &targets, inputBytes: nil)
         }
         try reader.forEachRecord(opened) { record, extraction in
           for j in batches.indices { resolvers[j].append(record, extraction, lineOffset: 0, to: &batches[j]) }

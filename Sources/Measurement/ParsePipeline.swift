@@ -89,13 +89,13 @@ final class ParsePipeline<Batch: Sendable>: Sendable {
   }
 
   /// Parses `first` and every later chunk of `chunks` with `parse` on `threads` threads (this one
-  /// included: `threads − 1` workers) and calls `consume` with each batch in file order, on this
-  /// thread. At most `inFlight` chunks are read and not yet consumed, which bounds memory;
+  /// included: `threads − 1` workers) and hands each batch over to `consume` in file order, on
+  /// this thread. At most `inFlight` chunks are read and not yet consumed, which bounds memory;
   /// `afterRead` is called with the bytes read so far after each round of reading (progress).
   static func run(
     first: sending ChunkReader.Chunk, rest chunks: inout ChunkReader, threads: Int, inFlight: Int,
     parse: @escaping @Sendable (ChunkReader.Chunk) -> Batch, afterRead: (Int) -> Void,
-    consume: (Batch) throws -> Void
+    consume: (consuming Batch) throws -> Void
   ) throws {
     let pipeline = ParsePipeline(parse: parse)
     let workers = max(1, threads) - 1
@@ -121,9 +121,11 @@ final class ParsePipeline<Batch: Sendable>: Sendable {
         }
       }
       afterRead(chunks.bytesRead)
-      let batch = pipeline.batch(consumed)
+      // Handed over, not copied: the batch's arrays stay uniquely referenced, so the consumer
+      // can change them in place (a shared one would be copied whole on the first change).
+      let index = consumed
       consumed += 1
-      try consume(batch)
+      try consume(pipeline.batch(index))
     }
   }
 }
