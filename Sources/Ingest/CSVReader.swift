@@ -25,7 +25,11 @@ public struct CSVReader: ~Copyable {
   private var filled = 0
   private var atEnd = false
   private var line = 1
-  private var ranges: [Range<Int>] = []
+  /// The current record's field ranges, `ranges[0..<rangeCount]`: one buffer reused for every
+  /// record (emptying an array per record, `removeAll(keepingCapacity:)`, cost more than
+  /// scanning a short row's fields).
+  private var ranges: UnsafeMutableBufferPointer<Range<Int>>
+  private var rangeCount = 0
   private var escaped: [Int] = []
   private var checkedBOM = false
 
@@ -41,7 +45,7 @@ public struct CSVReader: ~Copyable {
     self.source = source
     self.recordLimit = max(recordLimit, 16)
     buffer = .allocate(capacity: max(blockSize, 16))
-    ranges.reserveCapacity(16)
+    ranges = .allocate(capacity: 16)
   }
 
   /// Uses `names` as the header without reading one (a chunk after the file's first).
@@ -50,7 +54,10 @@ public struct CSVReader: ~Copyable {
     checkedBOM = true
   }
 
-  deinit { buffer.deallocate() }
+  deinit {
+    buffer.deallocate()
+    ranges.deallocate()
+  }
 
   /// Reads the header row. Throws `emptyFile` when the input has no rows at all.
   public mutating func readHeader() throws(IngestError) -> [String] {
@@ -130,15 +137,15 @@ public struct CSVReader: ~Copyable {
       }
       let recordLine = line
       line += lines
-      let isBlank = ranges.count == 1 && ranges[0].isEmpty && !malformed
+      let isBlank = rangeCount == 1 && ranges[0].isEmpty && !malformed
       start = next
       if isBlank { continue }
       unescapeQuotedFields()
       let bytes = UnsafeBufferPointer(buffer)
-      try ranges.withUnsafeBufferPointer { rangeBuffer in
-        let row = CSVRow(line: recordLine, isMalformed: malformed, bytes: bytes, ranges: rangeBuffer)
-        try body(row)
-      }
+      let row = CSVRow(
+        line: recordLine, isMalformed: malformed, bytes: bytes,
+        ranges: UnsafeBufferPointer(start: ranges.baseAddress, count: rangeCount))
+      try body(row)
       return true
     }
   }
@@ -155,8 +162,8 @@ public struct CSVReader: ~Copyable {
   /// it spans and whether it is malformed; nil when the record is incomplete and more input may
   /// follow. Fills `ranges` (and `escaped` with fields holding doubled quotes).
   private mutating func scanRecord(from: Int) -> (Int, Int, Bool)? {
-    ranges.removeAll(keepingCapacity: true)
-    escaped.removeAll(keepingCapacity: true)
+    rangeCount = 0
+    if !escaped.isEmpty { escaped.removeAll(keepingCapacity: true) }
     let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), newline = UInt8(ascii: "\n")
     let cr = UInt8(ascii: "\r")
     let end = filled
@@ -187,11 +194,11 @@ public struct CSVReader: ~Copyable {
         if !closed {
           if !atEnd { return nil }
           malformed = true
-          ranges.append(fieldStart..<i)
+          appendRange(fieldStart..<i)
           return (i, lines, malformed)
         }
-        ranges.append(fieldStart..<i)
-        if hasDoubled { escaped.append(ranges.count - 1) }
+        appendRange(fieldStart..<i)
+        if hasDoubled { escaped.append(rangeCount - 1) }
         i += 1
         // After a closing quote only a delimiter or the line end may follow.
         while i < end {
@@ -205,7 +212,7 @@ public struct CSVReader: ~Copyable {
         let fieldStart = i
         i = Self.delimiter(in: UnsafeBufferPointer(buffer), from: i, end: end)
         if i >= end && !atEnd { return nil }
-        ranges.append(fieldStart..<i)
+        appendRange(fieldStart..<i)
       }
       if i >= end { return (i, lines, malformed) }
       let c = buffer[i]
@@ -219,6 +226,19 @@ public struct CSVReader: ~Copyable {
       }
       return (i + 1, lines + 1, malformed)
     }
+  }
+
+  /// Adds a field's range to the current record's, doubling the buffer when it is full.
+  @inline(__always)
+  private mutating func appendRange(_ range: Range<Int>) {
+    if rangeCount == ranges.count {
+      let larger = UnsafeMutableBufferPointer<Range<Int>>.allocate(capacity: ranges.count * 2)
+      larger.baseAddress!.initialize(from: ranges.baseAddress!, count: rangeCount)
+      ranges.deallocate()
+      ranges = larger
+    }
+    (ranges.baseAddress! + rangeCount).initialize(to: range)
+    rangeCount += 1
   }
 
   /// The first comma, LF or CR in `bytes[from..<end]`, or `end`: eight bytes at a time. For each
