@@ -11,12 +11,43 @@ final class RecordResolver: @unchecked Sendable {
   /// Event names (after renames) → meaning index.
   let names: ByteKeyTable
 
+  /// The event names of at most 16 bytes as (length, bytes as two zero-padded words, meaning),
+  /// when there are at most 16 of them (the usual case): a record's event name of at most 16
+  /// bytes can only be one of them, and comparing a few words is cheaper than hashing it. Longer
+  /// names, and every name when there are more, are looked up in `names`.
+  private let shortNames: [(length: Int, words: (UInt64, UInt64), meaning: Int32)]?
+
   init(cohort: CohortTable, resolver: IdentityResolver, idFields: [String], dedupFields: [String], names: ByteKeyTable) {
     self.cohort = cohort
     self.resolver = resolver
     self.idFields = idFields
     self.dedupFields = dedupFields
     self.names = names
+    let short = (0..<names.count).compactMap { id in
+      names.withKey(Int32(id)) { $0.count <= 16 ? ($0.count, Self.words($0), Int32(id)) : nil }
+    }
+    shortNames = short.count <= 16 ? short : nil
+  }
+
+  /// The first 16 bytes of `bytes` as two words, zero-padded.
+  @inline(__always)
+  private static func words(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+    var words: (UInt64, UInt64) = (0, 0)
+    if let base = bytes.baseAddress {
+      withUnsafeMutableBytes(of: &words) { $0.baseAddress!.copyMemory(from: base, byteCount: min(bytes.count, 16)) }
+    }
+    return words
+  }
+
+  /// The meaning index of event name `name`, or −1 when no metric or exposure uses it.
+  @inline(__always)
+  func meaning(of name: UnsafeBufferPointer<UInt8>) -> Int32 {
+    guard let shortNames, name.count <= 16 else { return names.find(name).map { Int32($0) } ?? -1 }
+    let words = Self.words(name)
+    for short in shortNames where short.length == name.count && short.words.0 == words.0 && short.words.1 == words.1 {
+      return short.meaning
+    }
+    return -1
   }
 
   /// Appends the record (or its rejection) to `batch`.
@@ -53,7 +84,7 @@ final class RecordResolver: @unchecked Sendable {
         p.keyLength = Int32(key.count)
         batch.text.append(contentsOf: text[key])
       }
-      p.meaning = names.find(UnsafeBufferPointer(rebasing: text[r.event])).map { Int32($0) } ?? -1
+      p.meaning = meaning(of: UnsafeBufferPointer(rebasing: text[r.event]))
       let channel: Slice<UnsafeBufferPointer<UInt8>>
       if let range = r.channel {
         channel = text[range]
