@@ -37,9 +37,10 @@ public struct ByteKeyTable: Sendable {
     (hash & 0xFFFF_FF00_0000_0000) | (UInt64(min(length, 255)) << 32) | UInt64(UInt32(bitPattern: id) &+ 1)
   }
 
-  /// The key's first 16 bytes as two words, zero-padded.
-  @inline(__always)
-  private static func inlineWords(_ key: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+  /// The key's first 16 bytes as two words, zero-padded (what a slot keeps of a key; also a cheap
+  /// exact comparison of keys of at most 16 bytes, with their lengths).
+  @inlinable @inline(__always)
+  public static func inlineWords(_ key: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
     var words: (UInt64, UInt64) = (0, 0)
     if let base = key.baseAddress {
       withUnsafeMutableBytes(of: &words) { $0.baseAddress!.copyMemory(from: base, byteCount: min(key.count, 16)) }

@@ -24,26 +24,16 @@ final class RecordResolver: @unchecked Sendable {
     self.dedupFields = dedupFields
     self.names = names
     let short = (0..<names.count).compactMap { id in
-      names.withKey(Int32(id)) { $0.count <= 16 ? ($0.count, Self.words($0), Int32(id)) : nil }
+      names.withKey(Int32(id)) { $0.count <= 16 ? ($0.count, ByteKeyTable.inlineWords($0), Int32(id)) : nil }
     }
     shortNames = short.count <= 16 ? short : nil
-  }
-
-  /// The first 16 bytes of `bytes` as two words, zero-padded.
-  @inline(__always)
-  private static func words(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
-    var words: (UInt64, UInt64) = (0, 0)
-    if let base = bytes.baseAddress {
-      withUnsafeMutableBytes(of: &words) { $0.baseAddress!.copyMemory(from: base, byteCount: min(bytes.count, 16)) }
-    }
-    return words
   }
 
   /// The meaning index of event name `name`, or −1 when no metric or exposure uses it.
   @inline(__always)
   func meaning(of name: UnsafeBufferPointer<UInt8>) -> Int32 {
     guard let shortNames, name.count <= 16 else { return names.find(name).map { Int32($0) } ?? -1 }
-    let words = Self.words(name)
+    let words = ByteKeyTable.inlineWords(name)
     for short in shortNames where short.length == name.count && short.words.0 == words.0 && short.words.1 == words.1 {
       return short.meaning
     }
