@@ -26,6 +26,10 @@ public enum TimeFormat: String, Sendable, Equatable, CaseIterable {
   /// Parses `bytes` in this format; nil when they are not an instant of this format.
   public func read(_ bytes: UnsafeBufferPointer<UInt8>) -> Reading? {
     guard !bytes.isEmpty else { return nil }
+    // The form most exports write, without setting up the general parser.
+    if bytes.count == 20 && (self == .auto || self == .iso8601), let micros = Timestamp.fixedUTC(bytes) {
+      return Timestamp.representable.contains(micros) ? Reading(micros: micros, isZoned: true) : nil
+    }
     var parser = Timestamp.Parser(bytes: bytes)
     let isISO = bytes.count > 4 && bytes[4] == UInt8(ascii: "-")
     let micros: Int64?

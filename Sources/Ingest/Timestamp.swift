@@ -32,6 +32,60 @@ public enum Timestamp {
   @inline(__always)
   static func checked(_ micros: Int64) -> Int64? { representable.contains(micros) ? micros : nil }
 
+  /// `YYYY-MM-DDTHH:MM:SSZ` exactly, the form most exports write, read as three 8-byte words
+  /// without the general parser's steps. Nil when the bytes are not exactly that form or not a
+  /// valid date and time (the general parser then decides, with the same rules: month 1–12, the
+  /// month's days, hour ≤ 23, minute ≤ 59, second ≤ 60).
+  ///
+  /// The words are "YYYY-MM-", "DDTHH:MM" and "H:MM:SSZ" (bytes 12–19). In each, the separator
+  /// bytes must match and every other byte must be a digit: b is a digit when t = b ^ 0x30 has
+  /// a zero high nibble and t + 6 does too. Then with v = word & 0x0F…0F (every byte ≤ 15),
+  /// v·10 + (v >> 8) holds in byte k the two-digit number of bytes k and k+1 (no byte passes
+  /// 165, so nothing carries into the next): the century and year in bytes 0 and 2 of the
+  /// first word, the month in byte 5; day, hour and minute in bytes 0, 3 and 6 of the second;
+  /// the second in byte 5 of the third.
+  @inline(__always)
+  public static func fixedUTC(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+    guard bytes.count == 20, let base = bytes.baseAddress else { return nil }
+    let raw = UnsafeRawPointer(base)
+    let w0 = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+    let w1 = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+    let w2 = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 12, as: UInt64.self))
+    @inline(__always) func matches(_ w: UInt64, separators: UInt64, expected: UInt64) -> Bool {
+      let digitLanes = ~separators
+      let t = (w ^ 0x3030_3030_3030_3030) & digitLanes
+      let high = 0xF0F0_F0F0_F0F0_F0F0 & digitLanes
+      return w & separators == expected && t & high == 0 && (t &+ (0x0606_0606_0606_0606 & digitLanes)) & high == 0
+    }
+    // Little-endian: byte k of a word is bits 8k..8k+7.
+    guard matches(w0, separators: 0xFF00_00FF_0000_0000, expected: 0x2D00_002D_0000_0000),  // - at 4, 7
+      matches(w1, separators: 0x0000_FF00_00FF_0000, expected: 0x0000_3A00_0054_0000),  // T at 10, : at 13
+      matches(w2, separators: 0xFF00_00FF_0000_FF00, expected: 0x5A00_003A_0000_3A00)  // : at 13, 16, Z at 19
+    else { return nil }
+    @inline(__always) func pairs(_ w: UInt64) -> UInt64 {
+      let v = w & 0x0F0F_0F0F_0F0F_0F0F
+      return v &* 10 &+ (v >> 8)
+    }
+    let p0 = pairs(w0), p1 = pairs(w1), p2 = pairs(w2)
+    @inline(__always) func byte(_ p: UInt64, _ k: UInt64) -> Int64 { Int64((p >> (8 * k)) & 0xFF) }
+    let year = byte(p0, 0) * 100 + byte(p0, 2)
+    let month = byte(p0, 5), day = byte(p1, 0)
+    let hour = byte(p1, 3), minute = byte(p1, 6), second = byte(p2, 5)
+    guard month >= 1, month <= 12, day >= 1, hour <= 23, minute <= 59, second <= 60 else { return nil }
+    let leap = year & 3 == 0 && (year % 100 != 0 || year % 400 == 0)
+    // The month's length, 28 + two bits of 0x3BBEECC at bit 2·month (31 28 31 30 … 31), and the
+    // days before it, ⌊(367·month − 362) / 12⌋ less 2 after February (0 31 59 90 … 334); a leap
+    // year adds February 29 (so after February it is less 1).
+    let length = 28 + ((0x3BBEECC >> (2 * month)) & 3) + (leap && month == 2 ? 1 : 0)
+    guard day <= length else { return nil }
+    let daysBefore = (367 * month - 362) / 12 - (month > 2 ? (leap ? 1 : 2) : 0)
+    // Days from 0000-01-01 to January 1 of `year` (year ≥ 0), then from 1970-01-01.
+    let y = UInt64(year)
+    let yearStart = Int64(365 * y + (y + 3) / 4 - (y + 99) / 100 + (y + 399) / 400) - 719_528
+    let days = yearStart + daysBefore + day - 1
+    return days * microsecondsPerDay + ((hour * 60 + minute) * 60 + second) * microsecondsPerSecond
+  }
+
   /// Parses a String (convenience for configuration values and tests).
   public static func parse(_ string: String) -> Int64? {
     var copy = string
@@ -181,7 +235,7 @@ public enum Timestamp {
     }
 
     mutating func parseISO() -> Int64? {
-      if i == 0 && bytes.count == 20, let micros = fixedUTC() {
+      if i == 0 && bytes.count == 20, let micros = Timestamp.fixedUTC(bytes) {
         i = 20
         sawZone = true
         return micros
@@ -223,55 +277,6 @@ public enum Timestamp {
       micros += ((hour * 60 + minute) * 60 + second) * Timestamp.microsecondsPerSecond + fraction
       guard let offset = parseZone() else { return nil }
       return micros - offset
-    }
-
-    /// `YYYY-MM-DDTHH:MM:SSZ` exactly, the form most exports write: every field at its fixed
-    /// place, read without the general parser's steps. Nil when the bytes are not exactly that
-    /// form or not a valid date and time (the general parser then decides, with the same rules:
-    /// month 1–12, the month's days, hour ≤ 23, minute ≤ 59, second ≤ 60).
-    @inline(__always)
-    func fixedUTC() -> Int64? {
-      guard let base = bytes.baseAddress else { return nil }
-      let raw = UnsafeRawPointer(base)
-      // Three 8-byte words cover the 20 bytes: "YYYY-MM-", "DDTHH:MM" and "H:MM:SSZ" (bytes 12–19). In each, the separator bytes must match and every other byte must be a digit: a
-      // byte b is a digit when t = b ^ 0x30 has a zero high nibble and t + 6 does too.
-      let w0 = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
-      let w1 = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-      let w2 = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 12, as: UInt64.self))
-      @inline(__always) func matches(_ w: UInt64, separators: UInt64, expected: UInt64) -> Bool {
-        let digitLanes = ~separators
-        let t = (w ^ 0x3030_3030_3030_3030) & digitLanes
-        let high = 0xF0F0_F0F0_F0F0_F0F0 & digitLanes
-        return w & separators == expected && t & high == 0 && (t &+ (0x0606_0606_0606_0606 & digitLanes)) & high == 0
-      }
-      // Little-endian: byte k of a word is bits 8k..8k+7.
-      guard matches(w0, separators: 0xFF00_00FF_0000_0000, expected: 0x2D00_002D_0000_0000),  // - at 4, 7
-        matches(w1, separators: 0x0000_FF00_00FF_0000, expected: 0x0000_3A00_0054_0000),  // T at 10, : at 13
-        matches(w2, separators: 0xFF00_00FF_0000_FF00, expected: 0x5A00_003A_0000_3A00)  // : at 13, 16, Z at 19
-      else { return nil }
-      let b = bytes
-      @inline(__always) func d(_ k: Int) -> Int64 { Int64(b[k] & 0x0F) }
-      let year = ((d(0) * 10 + d(1)) * 10 + d(2)) * 10 + d(3)
-      let month = d(5) * 10 + d(6), day = d(8) * 10 + d(9)
-      let hour = d(11) * 10 + d(12), minute = d(14) * 10 + d(15), second = d(17) * 10 + d(18)
-      let leap = year & 3 == 0 && (year % 100 != 0 || year % 400 == 0)
-      guard month >= 1, month <= 12, day >= 1, hour <= 23, minute <= 59, second <= 60 else { return nil }
-      // Days in the month and days before it, from one table each (February's leap day added).
-      let lengths: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-        (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-      let before: (UInt16, UInt16, UInt16, UInt16, UInt16, UInt16, UInt16, UInt16, UInt16, UInt16, UInt16, UInt16) =
-        (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
-      let m = Int(month) - 1
-      let length = Int64(withUnsafeBytes(of: lengths) { $0[m] }) + (leap && month == 2 ? 1 : 0)
-      guard day <= length else { return nil }
-      let daysBefore = Int64(withUnsafeBytes(of: before) { $0.load(fromByteOffset: m * 2, as: UInt16.self) })
-        + (leap && month > 2 ? 1 : 0)
-      // Days from 0000-01-01 to January 1 of `year` (year ≥ 0), then from 1970-01-01.
-      let y = UInt64(year)
-      let yearStart = Int64(365 * y + (y + 3) / 4 - (y + 99) / 100 + (y + 399) / 400) - 719_528
-      let days = yearStart + daysBefore + day - 1
-      return days * Timestamp.microsecondsPerDay
-        + ((hour * 60 + minute) * 60 + second) * Timestamp.microsecondsPerSecond
     }
 
     /// The zone suffix as an offset in microseconds (local − UTC); nil when malformed.

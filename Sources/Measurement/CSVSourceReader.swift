@@ -126,9 +126,9 @@ struct RowFields: RecordFields {
     slot >= 0 && slot < row.count && !row.isEmpty(slot) ? .string : .absent
   }
 
-  func appendText(_ slot: Int, to output: inout [UInt8]) {
+  func appendText(_ slot: Int, to output: RecordText) {
     guard slot >= 0 && slot < row.count else { return }
-    output.append(contentsOf: row.field(slot))
+    output.append(row.field(slot))
   }
 
   func directText(_ slot: Int) -> UnsafeBufferPointer<UInt8>? {

@@ -95,8 +95,21 @@ struct ScannedFields: RecordFields {
     return field.kind
   }
 
-  func appendText(_ slot: Int, to output: inout [UInt8]) {
+  func appendText(_ slot: Int, to output: RecordText) {
+    if let direct = directText(slot) { return output.append(direct) }
     guard slot >= 0 else { return }
-    scanner.appendText(slot, of: line, to: &output)
+    var unescaped: [UInt8] = []
+    scanner.appendText(slot, of: line, to: &unescaped)
+    output.append(contentsOf: unescaped)
+  }
+
+  /// A string without escapes, a number or a literal, where it lies in the line.
+  func directText(_ slot: Int) -> UnsafeBufferPointer<UInt8>? {
+    guard slot >= 0 else { return nil }
+    let field = scanner.fields[slot]
+    switch field.kind {
+    case .string where !field.hasEscapes, .number, .bool: return UnsafeBufferPointer(rebasing: line[field.range])
+    default: return nil
+    }
   }
 }

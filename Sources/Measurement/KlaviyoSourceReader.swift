@@ -104,7 +104,7 @@ struct KlaviyoFields: RecordFields {
     }
   }
 
-  func appendText(_ slot: Int, to output: inout [UInt8]) {
+  func appendText(_ slot: Int, to output: RecordText) {
     guard slot >= 0, let node = nodes[slot] else { return }
     switch node.value {
     case .string(let text): output.append(contentsOf: text.utf8)

@@ -99,6 +99,13 @@ struct ParsedBatch: Sendable {
     return Bytes(start: start, count: Int32(bytes.count))
   }
 
+  /// Appends `bytes` to `text` and returns where they are.
+  mutating func keep(_ bytes: UnsafeBufferPointer<UInt8>) -> Bytes {
+    let start = Int32(text.count)
+    text.append(contentsOf: bytes)
+    return Bytes(start: start, count: Int32(bytes.count))
+  }
+
   /// Calls `body` with the bytes of `range` (nil for none).
   func withBytes<R>(_ range: Bytes?, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
     guard let range else { return body(nil) }

@@ -91,7 +91,7 @@ struct RecordExtractor {
   /// Appends field `slot` and returns its range in `r.text`.
   private func append<F: RecordFields>(_ f: F, _ slot: Int, to r: inout SourceRecord) -> Range<Int> {
     let start = r.text.count
-    f.appendText(slot, to: &r.text)
+    f.appendText(slot, to: r.text)
     return start..<r.text.count
   }
 
@@ -105,7 +105,7 @@ struct RecordExtractor {
     if typeSlot >= 0 && f.kind(typeSlot) == .string {
       let range = append(f, typeSlot, to: &r)
       if !r.text[range].elementsEqual(typeValue) { return .notAnEvent }
-      r.text.removeAll(keepingCapacity: true)
+      r.text.removeAll()
     }
     var anyID = false
     for (k, slot) in idSlots.enumerated() {
@@ -150,7 +150,7 @@ struct RecordExtractor {
           ? .rejected(.emptyEvent, "no event name")
           : .rejected(.wrongType, "the event name is \(Self.describe(f.kind(a)))")
       }
-      f.appendText(a, to: &r.text)
+      f.appendText(a, to: r.text)
       r.text.append(UInt8(ascii: "_"))
       if b == -2 {
         r.text.append(contentsOf: wideSuffix)
@@ -160,13 +160,13 @@ struct RecordExtractor {
             ? .rejected(.emptyEvent, "no event name (its second part is missing)")
             : .rejected(.wrongType, "the event name's second part is \(Self.describe(f.kind(b)))")
         }
-        f.appendText(b, to: &r.text)
+        f.appendText(b, to: r.text)
       }
     } else if let slot = firstPresent(f, eventSlots) {
       guard f.kind(slot) == .string else {
         return .rejected(.wrongType, "the event name is \(Self.describe(f.kind(slot)))")
       }
-      f.appendText(slot, to: &r.text)
+      f.appendText(slot, to: r.text)
     } else if let eventFallback {
       r.text.append(contentsOf: eventFallback)
     }
@@ -206,7 +206,7 @@ struct RecordExtractor {
     if let direct = f.directText(slot) { return body(direct) }
     let range = append(f, slot, to: &r)
     defer { r.text.removeSubrange(range) }
-    return r.text.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
+    return body(r.text[range])
   }
 
   private func readValue<F: RecordFields>(_ f: F, into r: inout SourceRecord) -> Extraction? {
@@ -252,13 +252,13 @@ struct RecordExtractor {
         r.text.append(0x1E)
         continue
       }
-      f.appendText(slot, to: &r.text)
+      f.appendText(slot, to: r.text)
       r.text.append(0x1F)
       parts += 1
     }
     if !wideSuffix.isEmpty { r.text.append(contentsOf: wideSuffix) }
     if parts == 0 {
-      r.text.removeSubrange(start...)
+      r.text.removeSuffix(from: start)
       return
     }
     r.dedup = start..<r.text.count
@@ -266,49 +266,54 @@ struct RecordExtractor {
 
   private func readChannel<F: RecordFields>(_ f: F, into r: inout SourceRecord) {
     let event = r.event
-    func set(_ bytes: ArraySlice<UInt8>) {
+    let text = r.text
+    func set(_ bytes: [UInt8]) {
       guard !bytes.isEmpty else { return }
-      let start = r.text.count
-      r.text.append(contentsOf: bytes)
-      r.channel = start..<r.text.count
+      let start = text.count
+      text.append(contentsOf: bytes)
+      r.channel = start..<text.count
     }
     switch layout.channel {
     case .none: return
     case .field, .fieldOrEventPrefix:
       if channelSlot >= 0, f.kind(channelSlot) == .string {
         let range = append(f, channelSlot, to: &r)
-        if range.isEmpty || r.text[range].elementsEqual("customer".utf8) {
-          r.text.removeSubrange(range)
+        if range.isEmpty || text[range].elementsEqual("customer".utf8) {
+          text.removeSubrange(range)
         } else {
           r.channel = range
           return
         }
       }
       guard case .fieldOrEventPrefix = layout.channel else { return }
-      let name = r.text[event]
+      let name = text[event]
       let end = name.firstIndex(of: UInt8(ascii: "_")) ?? name.endIndex
-      if end > name.startIndex { set(r.text[name.startIndex..<end]) }
+      if end > 0 {
+        let start = text.count
+        text.appendCopy(of: event.lowerBound..<(event.lowerBound + end))
+        r.channel = start..<text.count
+      }
     case .brazeEventType:
-      let name = Array(r.text[event])
+      let name = Array(text[event])
       let prefix = Array("users.messages.".utf8)
       guard name.starts(with: prefix) else { return }
       let rest = name[prefix.count...]
       let end = rest.firstIndex(of: UInt8(ascii: ".")) ?? rest.endIndex
-      set(rest[rest.startIndex..<end])
+      set(Array(rest[rest.startIndex..<end]))
     case .iterablePrefix:
-      let name = Array(r.text[event])
+      let name = Array(text[event])
       for channel in Self.iterableChannels where name.starts(with: channel) && name.count > channel.count {
         let next = name[channel.count]
         if next >= 0x41 && next <= 0x5A {
-          set(channel[...])
+          set(channel)
           return
         }
       }
     case .klaviyoMetric:
-      let name = Array(r.text[event])
-      if name.count > 6 && name.suffix(6).elementsEqual(" Email".utf8) { set(Array("email".utf8)[...]) }
-      else if name.count > 4 && name.suffix(4).elementsEqual(" SMS".utf8) { set(Array("sms".utf8)[...]) }
-      else if name.count > 5 && name.suffix(5).elementsEqual(" Push".utf8) { set(Array("push".utf8)[...]) }
+      let name = Array(text[event])
+      if name.count > 6 && name.suffix(6).elementsEqual(" Email".utf8) { set(Array("email".utf8)) }
+      else if name.count > 4 && name.suffix(4).elementsEqual(" SMS".utf8) { set(Array("sms".utf8)) }
+      else if name.count > 5 && name.suffix(5).elementsEqual(" Push".utf8) { set(Array("push".utf8)) }
     }
   }
 
@@ -326,18 +331,20 @@ struct RecordExtractor {
       if name.elementsEqual("users.campaigns.EnrollInControl".utf8) {
         r.control = true
       } else if name.elementsEqual("users.canvas.Entry".utf8), let slot = firstPresent(f, controlSlots) {
-        var text: [UInt8] = []
-        f.appendText(slot, to: &text)
-        r.control = text.elementsEqual("true".utf8)
+        r.control = fieldEquals(f, slot, "true", in: &r)
       }
     case .iterable:
       guard name.count > 8, name.suffix(8).elementsEqual("SendSkip".utf8),
         let slot = firstPresent(f, controlSlots)
       else { return }
-      var text: [UInt8] = []
-      f.appendText(slot, to: &text)
-      r.control = text.elementsEqual("ExperimentHoldOut".utf8)
+      r.control = fieldEquals(f, slot, "ExperimentHoldOut", in: &r)
     }
+  }
+
+  /// True when field `slot`'s text is `expected` (copied to the end of the record's text for
+  /// the comparison, and removed again).
+  private func fieldEquals<F: RecordFields>(_ f: F, _ slot: Int, _ expected: String, in r: inout SourceRecord) -> Bool {
+    withText(f, slot, &r) { $0.elementsEqual(expected.utf8) }
   }
 
   static func describe(_ kind: JSONScanner.Field.Kind) -> String {

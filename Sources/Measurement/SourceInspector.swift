@@ -59,15 +59,15 @@ public enum SourceInspector {
     of spec: SourceSpec, role: String = "events", identities: IdentitiesSpec? = nil
   ) throws(MeasurementError) -> [(status: String, count: Int)] {
     // The fixed statuses counted in an array and only rejections by name: a dictionary update
-    // per record (hashing a String) cost more than parsing it.
+    // or an `InspectedRecord` per record (hashing, Strings) cost more than parsing it.
     let fixed = ["record", "duplicate", "identity not resolved", "identity ambiguous", "not an event"]
     var fixedCounts = [Int](repeating: 0, count: fixed.count)
     var counts: [String: Int] = [:]
-    try forEachRecord(of: spec, role: role, identities: identities, details: false) { item in
-      switch item.status {
+    try forEachFate(of: spec, role: role, identities: identities, names: false) { _, fate in
+      switch fate {
       case .record: fixedCounts[0] += 1
       case .duplicate: fixedCounts[1] += 1
-      case .rejected(let reason, _): counts["rejected: " + reason, default: 0] += 1
+      case .rejected(let reason, _): counts["rejected: " + reason.key, default: 0] += 1
       case .unresolved: fixedCounts[2] += 1
       case .ambiguous: fixedCounts[3] += 1
       case .notAnEvent: fixedCounts[4] += 1
@@ -87,11 +87,54 @@ public enum SourceInspector {
     try forEachRecord(of: spec, role: role, identities: identities, body)
   }
 
-  /// Calls `body` with every record in file order until it returns false; without `details`
-  /// the record's status only (no user, event or channel strings).
+  /// Calls `body` with every record in file order until it returns false.
   static func forEachRecord(
-    of spec: SourceSpec, role: String, identities: IdentitiesSpec?, details: Bool = true,
-    _ body: (InspectedRecord) -> Bool
+    of spec: SourceSpec, role: String, identities: IdentitiesSpec?, _ body: (InspectedRecord) -> Bool
+  ) throws(MeasurementError) {
+    try forEachFate(of: spec, role: role, identities: identities) { r, fate in
+      var item = InspectedRecord(line: r.line, status: .record)
+      switch fate {
+      case .rejected(let reason, let detail): item.status = .rejected(reason.key, detail)
+      case .notAnEvent: item.status = .notAnEvent
+      case .duplicate(let line): item.status = .duplicate(of: line)
+      case .unresolved: item.status = .unresolved
+      case .ambiguous: item.status = .ambiguous
+      case .record(let user): item.user = user
+      }
+      switch fate {
+      case .rejected, .notAnEvent: break
+      default:
+        item.event = r.string(r.event)
+        item.time = r.time
+        item.value = r.value
+        item.channel = r.channel.map(r.string)
+        item.control = r.control
+      }
+      return body(item)
+    }
+  }
+
+  /// What happened to one record, before any String is made of it but the user's.
+  enum Fate {
+    /// Read, resolved (to the user) and not a duplicate.
+    case record(user: String?)
+    /// Repeats the key of the record on this line.
+    case duplicate(of: Int)
+    /// Rejected, with the reason and a detail.
+    case rejected(Reconciliation.Reason, String)
+    /// Its aliases are not in the identities file.
+    case unresolved
+    /// Its alias belongs to several units.
+    case ambiguous
+    /// Not an event.
+    case notAnEvent
+  }
+
+  /// Calls `body` with every record and its fate in file order until it returns false; the
+  /// user is named only when `names` (the summary counts fates and needs no names).
+  static func forEachFate(
+    of spec: SourceSpec, role: String, identities: IdentitiesSpec?, names: Bool = true,
+    _ body: (SourceRecord, Fate) -> Bool
   ) throws(MeasurementError) {
     let joinRole: EventJoiner.Role = role == "messages" ? .messages : .events
     var table = IdentityTable()
@@ -102,32 +145,21 @@ public enum SourceInspector {
     var firstLines: [Int] = []
     try readingInput(path: spec.path) {
       try reader.forEachRecord { r, extraction in
-        var item = InspectedRecord(line: r.line, status: .record)
         switch extraction {
-        case .rejected(let reason, let detail): item.status = .rejected(reason.key, detail)
-        case .notAnEvent: item.status = .notAnEvent
-        case .record:
-          if details {
-            item.event = r.string(r.event)
-            item.time = r.time
-            item.value = r.value
-            item.channel = r.channel.map(r.string)
-            item.control = r.control
-          }
-          if let key = r.dedup {
-            let (id, inserted) = r.text.withUnsafeBufferPointer { seen.intern(UnsafeBufferPointer(rebasing: $0[key])) }
-            if inserted { firstLines.append(r.line) } else { item.status = .duplicate(of: firstLines[Int(id)]) }
-          }
-          if item.status == .record {
-            switch resolver.resolve(r) {
-            case .direct(let range): item.user = details ? r.string(range) : nil
-            case .alias(let unit): item.user = details ? table.unitName(unit) : nil
-            case .ambiguous: item.status = .ambiguous
-            case .unresolved: item.status = .unresolved
-            }
-          }
+        case .rejected(let reason, let detail): return body(r, .rejected(reason, detail))
+        case .notAnEvent: return body(r, .notAnEvent)
+        case .record: break
         }
-        return body(item)
+        if let key = r.dedup {
+          let (id, inserted) = seen.intern(r.text[key])
+          if inserted { firstLines.append(r.line) } else { return body(r, .duplicate(of: firstLines[Int(id)])) }
+        }
+        switch resolver.resolve(r) {
+        case .direct(let range): return body(r, .record(user: names ? r.string(range) : nil))
+        case .alias(let unit): return body(r, .record(user: names ? table.unitName(unit) : nil))
+        case .ambiguous: return body(r, .ambiguous)
+        case .unresolved: return body(r, .unresolved)
+        }
       }
     }
   }

@@ -6,7 +6,7 @@ struct SourceRecord {
   /// The 1-based line where the record starts.
   var line = 0
   /// The bytes of the ids, event name, channel and de-duplication key.
-  var text: [UInt8] = []
+  let text = RecordText()
   /// Per identity field of the layout: its value's range in `text`, nil when absent or empty.
   var ids: [Range<Int>?] = []
   /// The event name's range (after renaming, resolved by the joiner).
@@ -25,9 +25,9 @@ struct SourceRecord {
   /// Clears the record for the next line.
   mutating func reset(line: Int, idCount: Int) {
     self.line = line
-    text.removeAll(keepingCapacity: true)
+    text.removeAll()
     if ids.count != idCount { ids = Array(repeating: nil, count: idCount) }
-    for k in ids.indices { ids[k] = nil }
+    else { ids.withUnsafeMutableBufferPointer { $0.update(repeating: nil) } }
     event = 0..<0
     channel = nil
     dedup = nil
@@ -57,7 +57,7 @@ protocol RecordFields {
   /// The JSON kind of the field in `slot` (CSV: `string`, or `absent` when empty); −1 is absent.
   func kind(_ slot: Int) -> JSONScanner.Field.Kind
   /// Appends the field's text (unescaped) to `output`.
-  func appendText(_ slot: Int, to output: inout [UInt8])
+  func appendText(_ slot: Int, to output: RecordText)
   /// The field's text where it already lies unescaped (a CSV field), valid while the record is
   /// read; nil when it must be copied out (`appendText`).
   func directText(_ slot: Int) -> UnsafeBufferPointer<UInt8>?
