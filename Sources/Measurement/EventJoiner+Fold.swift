@@ -88,7 +88,7 @@ extension EventJoiner {
       }
       labels = RecordResolver(
         cohort: cohort, resolver: resolver, idFields: layout.ids.map(\.field),
-        dedupFields: layout.dedup.map { $0[0] }, names: names)
+        dedupFields: layout.dedup.map { $0[0] }, names: names, exposures: meanings.map(\.isExposure))
     }
 
     private mutating func cost(of channel: Int32, channels: ChannelTable) -> Int64 {

@@ -7,30 +7,21 @@ struct ParsedRecord: Sendable {
   enum Kind: UInt8, Sendable { case record, rejected, notAnEvent }
   enum Identity: UInt8, Sendable { case user, notInCohort, unresolved, ambiguous }
 
-  /// The line within the chunk (add the chunk's `linesBefore` for the file line).
-  var line: Int32 = 0
-  var kind: Kind = .record
-  var reason: Reconciliation.Reason = .badTimestamp
-  var identity: Identity = .user
-  var control = false
-  var hasValue = false
-  var hasDedup = false
-  /// The cohort user number when `identity == .user` (after `RecordResolver.finish`).
-  var user: Int32 = -1
-  /// Whether the user is analysed (listed with an analysed arm).
-  var analysed = false
-  /// The event meaning's index, or −1 when no metric or exposure uses the event.
-  var meaning: Int32 = -1
+  // Declared widest first (Swift lays fields out in order): 80 bytes a record, not 88.
   var time: Int64 = 0
   /// `time` minus the user's entry time, for a resolved user.
   var sinceEntry: Int64 = 0
   var value: Int64 = 0
   var dedupHash: UInt64 = 0
+  /// The line within the chunk (add the chunk's `linesBefore` for the file line).
+  var line: Int32 = 0
+  /// The cohort user number when `identity == .user` (after `RecordResolver.finish`).
+  var user: Int32 = -1
+  /// The event meaning's index, or −1 when no metric or exposure uses the event.
+  var meaning: Int32 = -1
   var fingerprint: UInt32 = 0
-  /// What the de-duplication set said of the key (`EventJoiner.deduplicate`, before the fold).
-  var dedupResult: EventIDSet.Insertion = .inserted
-  /// Channel bytes in the batch's `text` (empty: none); for exposures without a channel the
-  /// event name's prefix before `_`.
+  /// Channel bytes in the batch's `text`, for exposures only (empty: none); for exposures
+  /// without a channel the event name's prefix before `_`.
   var channelStart: Int32 = 0
   var channelLength: Int32 = 0
   /// The de-duplication key's bytes in `text`, for the message of a conflicting reuse.
@@ -39,6 +30,16 @@ struct ParsedRecord: Sendable {
   /// For a rejected record an index into the batch's `rejections`; for an unresolved or
   /// ambiguous identity, into its `aliases`; else −1.
   var note: Int32 = -1
+  var kind: Kind = .record
+  var reason: Reconciliation.Reason = .badTimestamp
+  var identity: Identity = .user
+  var control = false
+  var hasValue = false
+  var hasDedup = false
+  /// Whether the user is analysed (listed with an analysed arm).
+  var analysed = false
+  /// What the de-duplication set said of the key (`EventJoiner.deduplicate`, before the fold).
+  var dedupResult: EventIDSet.Insertion = .inserted
 }
 
 /// The records of one chunk, in order, with the bytes and messages they refer to.

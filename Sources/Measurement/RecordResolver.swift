@@ -10,6 +10,9 @@ final class RecordResolver: @unchecked Sendable {
   let dedupFields: [String]
   /// Event names (after renames) → meaning index.
   let names: ByteKeyTable
+  /// Per meaning index, whether it is an exposure: only exposures' channels are read by the
+  /// fold, so only theirs are kept in the batch.
+  private let exposures: [Bool]
 
   /// The event names of at most 16 bytes as (length, bytes as two zero-padded words, meaning),
   /// when there are at most 16 of them (the usual case): a record's event name of at most 16
@@ -17,7 +20,11 @@ final class RecordResolver: @unchecked Sendable {
   /// names, and every name when there are more, are looked up in `names`.
   private let shortNames: [(length: Int, words: (UInt64, UInt64), meaning: Int32)]?
 
-  init(cohort: CohortTable, resolver: IdentityResolver, idFields: [String], dedupFields: [String], names: ByteKeyTable) {
+  init(
+    cohort: CohortTable, resolver: IdentityResolver, idFields: [String], dedupFields: [String], names: ByteKeyTable,
+    exposures: [Bool]
+  ) {
+    self.exposures = exposures
     self.cohort = cohort
     self.resolver = resolver
     self.idFields = idFields
@@ -75,6 +82,7 @@ final class RecordResolver: @unchecked Sendable {
         batch.text.append(contentsOf: text[key])
       }
       p.meaning = meaning(of: UnsafeBufferPointer(rebasing: text[r.event]))
+      guard p.meaning >= 0 && exposures[Int(p.meaning)] else { return }
       let channel: Slice<UnsafeBufferPointer<UInt8>>
       if let range = r.channel {
         channel = text[range]

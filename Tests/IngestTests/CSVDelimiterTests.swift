@@ -56,3 +56,58 @@ import Testing
     }
   }
 }
+
+/// `CSVReader`'s fast scan of records without quotes reads every input exactly as the general
+/// scan does: same records, lines, fields and malformed flags.
+@Suite struct CSVPlainScanTests {
+  static func rows(_ bytes: [UInt8], blockSize: Int, fast: Bool) throws -> [String] {
+    var reader = CSVReader(source: ByteSource(bytes: bytes, path: "mem.csv"), blockSize: blockSize)
+    reader.scansPlainRecordsFast = fast
+    var rows: [String] = []
+    try reader.forEachRecord { row in
+      let fields = (0..<row.count).map { Array(row.field($0)) }
+      rows.append("\(row.line) \(row.isMalformed) \(fields)")
+    }
+    return rows
+  }
+
+  @Test func randomRecordsWithEveryDelimiterAndNearMiss() throws {
+    var state: UInt64 = 0x2545_F491_4F6C_DD1D
+    func next() -> UInt64 {
+      state &+= 0x9E37_79B9_7F4A_7C15
+      var z = state
+      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+      return z ^ (z >> 31)
+    }
+    // Delimiters, bytes just below and above 0x2D (the scan's threshold), spaces, high bytes.
+    let special: [UInt8] = [0x2C, 0x0A, 0x0D, 0x22, 0x20, 0x2B, 0x2D, 0x2E, 0x00, 0x80, 0xAC, 0xFF]
+    var plainRows = 0
+    for round in 0..<600 {
+      let length = Int(next() % 300)
+      let rate = [3, 8, 40][round % 3]  // dense, some, rare specials
+      let bytes = (0..<length).map { _ in
+        next() % UInt64(rate) == 0 ? special[Int(next() % UInt64(special.count))] : UInt8(0x61 + next() % 26)
+      }
+      for blockSize in [16, 37, 1 << 16] {
+        let fast = try Self.rows(bytes, blockSize: blockSize, fast: true)
+        let general = try Self.rows(bytes, blockSize: blockSize, fast: false)
+        #expect(fast == general, "round \(round), block \(blockSize): \(bytes)")
+        if blockSize == 1 << 16 { plainRows += fast.count }
+      }
+    }
+    // Plenty of records were read, so the comparison is not of empty inputs.
+    #expect(plainRows > 2_000)
+  }
+
+  @Test func exportShapedRows() throws {
+    let text = "user_id,event,timestamp,value\r\ncus_1,order,2026-10-05T09:20:38Z,12.5\r\n\r\n"
+      + "cus_2,session,2026-10-05T09:20:38Z,\ncus_3,\"Placed, Order\",2026-10-05 09:20:38 +00:00,3\n"
+      + "cus 4,a b c,x,y\rcus_5,\"bad\"x,1,2\n" + "u,e,t,v"
+    let bytes = Array(text.utf8)
+    let fast = try Self.rows(bytes, blockSize: 1 << 16, fast: true)
+    #expect(fast == (try Self.rows(bytes, blockSize: 1 << 16, fast: false)))
+    #expect(fast.count == 7)
+    #expect(fast[1] == "2 false \([Array("cus_1".utf8), Array("order".utf8), Array("2026-10-05T09:20:38Z".utf8), Array("12.5".utf8)])")
+  }
+}
