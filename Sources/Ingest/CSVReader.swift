@@ -133,7 +133,10 @@ public struct CSVReader: ~Copyable {
           continue
         }
       }
-      guard let (next, lines, malformed) = scanRecord(from: start) else {
+      // Most records take the plain scan; the general one handles quotes, lone CRs and the
+      // buffer's end.
+      let plain = scansPlainRecordsFast ? scanPlainRecord(from: start) : nil
+      guard let (next, lines, malformed) = plain.map({ ($0, 1, false) }) ?? scanRecord(from: start) else {
         if atEnd { return false }
         try refill()
         continue
@@ -143,7 +146,7 @@ public struct CSVReader: ~Copyable {
       let isBlank = rangeCount == 1 && ranges[0].isEmpty && !malformed
       start = next
       if isBlank { continue }
-      unescapeQuotedFields()
+      if !escaped.isEmpty { unescapeQuotedFields() }
       let bytes = UnsafeBufferPointer(buffer)
       let row = CSVRow(
         line: recordLine, isMalformed: malformed, bytes: bytes,
@@ -165,7 +168,6 @@ public struct CSVReader: ~Copyable {
   /// it spans and whether it is malformed; nil when the record is incomplete and more input may
   /// follow. Fills `ranges` (and `escaped` with fields holding doubled quotes).
   private mutating func scanRecord(from: Int) -> (Int, Int, Bool)? {
-    if scansPlainRecordsFast, let next = scanPlainRecord(from: from) { return (next, 1, false) }
     rangeCount = 0
     if !escaped.isEmpty { escaped.removeAll(keepingCapacity: true) }
     let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), newline = UInt8(ascii: "\n")
@@ -247,44 +249,60 @@ public struct CSVReader: ~Copyable {
     guard let base = buffer.baseAddress else { return nil }
     let raw = UnsafeRawPointer(base)
     let end = filled
-    rangeCount = 0
+    // The ranges written through a local pointer and count, stored back once.
+    var out = ranges.baseAddress!
+    var count = 0
+    @inline(__always) func add(_ range: Range<Int>) {
+      if count == ranges.count {
+        rangeCount = count
+        growRanges()
+        out = ranges.baseAddress!
+      }
+      (out + count).initialize(to: range)
+      count += 1
+    }
     var fieldStart = from
     var i = from
     while i + 8 <= end {
       let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
       var flags = ~(((w & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x5353_5353_5353_5353) | w) & 0x8080_8080_8080_8080
       while flags != 0 {
-        let k = i + flags.trailingZeroBitCount >> 3
+        let k = i &+ flags.trailingZeroBitCount &>> 3
         flags &= flags &- 1
         switch base[k] {
         case UInt8(ascii: ","):
-          appendRange(fieldStart..<k)
-          fieldStart = k + 1
+          add(fieldStart..<k)
+          fieldStart = k &+ 1
         case UInt8(ascii: "\n"):
-          appendRange(fieldStart..<k)
-          return k + 1
+          add(fieldStart..<k)
+          rangeCount = count
+          return k &+ 1
         case UInt8(ascii: "\r"):
           guard k + 1 < end, base[k + 1] == UInt8(ascii: "\n") else { return nil }
-          appendRange(fieldStart..<k)
-          return k + 2
+          add(fieldStart..<k)
+          rangeCount = count
+          return k &+ 2
         case UInt8(ascii: "\""): return nil
         default: continue
         }
       }
-      i += 8
+      i &+= 8
     }
     return nil
+  }
+
+  /// Doubles the field-range buffer, keeping its `rangeCount` ranges.
+  private mutating func growRanges() {
+    let larger = UnsafeMutableBufferPointer<Range<Int>>.allocate(capacity: ranges.count * 2)
+    larger.baseAddress!.initialize(from: ranges.baseAddress!, count: rangeCount)
+    ranges.deallocate()
+    ranges = larger
   }
 
   /// Adds a field's range to the current record's, doubling the buffer when it is full.
   @inline(__always)
   private mutating func appendRange(_ range: Range<Int>) {
-    if rangeCount == ranges.count {
-      let larger = UnsafeMutableBufferPointer<Range<Int>>.allocate(capacity: ranges.count * 2)
-      larger.baseAddress!.initialize(from: ranges.baseAddress!, count: rangeCount)
-      ranges.deallocate()
-      ranges = larger
-    }
+    if rangeCount == ranges.count { growRanges() }
     (ranges.baseAddress! + rangeCount).initialize(to: range)
     rangeCount += 1
   }

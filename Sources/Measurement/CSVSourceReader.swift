@@ -122,15 +122,18 @@ extension RecordExtractor {
 struct RowFields: RecordFields {
   let row: CSVRow
 
+  @inline(__always)
   func kind(_ slot: Int) -> JSONScanner.Field.Kind {
     slot >= 0 && slot < row.count && !row.isEmpty(slot) ? .string : .absent
   }
 
+  @inline(__always)
   func appendText(_ slot: Int, to output: RecordText) {
     guard slot >= 0 && slot < row.count else { return }
     output.append(row.field(slot))
   }
 
+  @inline(__always)
   func directText(_ slot: Int) -> UnsafeBufferPointer<UInt8>? {
     slot >= 0 && slot < row.count ? row.field(slot) : nil
   }

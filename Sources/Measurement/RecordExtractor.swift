@@ -25,12 +25,15 @@ struct RecordExtractor {
   private var typeSlot = -1
   private var typeValue: [UInt8] = []
   private let zone: TimeZoneRule?
+  /// True when the time format reads ISO-8601 text (so `Timestamp.fixedUTC` may be tried first).
+  private let readsFixedUTC: Bool
   private let anonymousPrefix: [UInt8]
 
   /// Compiles `layout`; `slot` returns a field's slot (−1 when the file cannot have it).
   init(layout: SourceLayout, zone: TimeZoneRule?, slot: (String) -> Int) {
     self.layout = layout
     self.zone = zone
+    readsFixedUTC = layout.timeFormat == .auto || layout.timeFormat == .iso8601
     anonymousPrefix = Array((layout.anonymousPrefix ?? "").utf8)
     idSlots = layout.ids.map { slot($0.field) }
     switch layout.event {
@@ -79,16 +82,19 @@ struct RecordExtractor {
   var timeSlotOfWide: Int { wideTimeSlot }
 
   /// True when field `slot` of `f` is present (not absent, null or empty).
+  @inline(__always)
   private func present<F: RecordFields>(_ f: F, _ slot: Int) -> Bool {
     let kind = f.kind(slot)
     return kind != .absent && kind != .null
   }
 
+  @inline(__always)
   private func firstPresent<F: RecordFields>(_ f: F, _ slots: [Int]) -> Int? {
     slots.first { present(f, $0) }
   }
 
   /// Appends field `slot` and returns its range in `r.text`.
+  @inline(__always)
   private func append<F: RecordFields>(_ f: F, _ slot: Int, to r: inout SourceRecord) -> Range<Int> {
     let start = r.text.count
     f.appendText(slot, to: r.text)
@@ -140,6 +146,7 @@ struct RecordExtractor {
     return .record
   }
 
+  @inline(__always)
   private func readEvent<F: RecordFields>(_ f: F, into r: inout SourceRecord) -> Extraction? {
     let start = r.text.count
     if let eventConstant {
@@ -177,6 +184,7 @@ struct RecordExtractor {
     return nil
   }
 
+  @inline(__always)
   private func readTime<F: RecordFields>(_ f: F, into r: inout SourceRecord) -> Extraction? {
     // A wide row's own time column, else the layout's time fields in order (no array is built
     // per record: this runs for every row).
@@ -187,6 +195,13 @@ struct RecordExtractor {
     let kind = f.kind(slot)
     guard kind == .string || kind == .number else {
       return .rejected(.wrongType, "the time is \(Self.describe(kind))")
+    }
+    // The usual `…T…Z` text lying in the row (a CSV field), read without the format's parser.
+    if readsFixedUTC, let direct = f.directText(slot), let micros = Timestamp.fixedUTC(direct),
+      Timestamp.representable.contains(micros)
+    {
+      r.time = micros
+      return nil
     }
     guard let reading = withText(f, slot, &r, { layout.timeFormat.read($0) }) else {
       let field = wideTimeSlot >= 0 ? "time" : layout.times[timeSlots.firstIndex(of: slot) ?? 0]
@@ -209,6 +224,7 @@ struct RecordExtractor {
     return body(r.text[range])
   }
 
+  @inline(__always)
   private func readValue<F: RecordFields>(_ f: F, into r: inout SourceRecord) -> Extraction? {
     var failure: Extraction? = nil
     func parse(_ slot: Int) -> Int64? {
@@ -243,6 +259,7 @@ struct RecordExtractor {
     return nil
   }
 
+  @inline(__always)
   private func readDedup<F: RecordFields>(_ f: F, into r: inout SourceRecord) {
     if let required = dedupRequiresSlot, !present(f, required) { return }
     let start = r.text.count
@@ -264,6 +281,7 @@ struct RecordExtractor {
     r.dedup = start..<r.text.count
   }
 
+  @inline(__always)
   private func readChannel<F: RecordFields>(_ f: F, into r: inout SourceRecord) {
     let event = r.event
     let text = r.text
@@ -320,6 +338,7 @@ struct RecordExtractor {
   private static let iterableChannels: [[UInt8]] = ["email", "sms", "push", "inApp", "webPush", "whatsApp"]
     .map { Array($0.utf8) }
 
+  @inline(__always)
   private func readControl<F: RecordFields>(_ f: F, into r: inout SourceRecord) {
     // Checked before the event name is copied: most layouts have no control marker, and this
     // runs for every row.
