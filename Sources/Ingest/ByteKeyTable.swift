@@ -39,13 +39,31 @@ public struct ByteKeyTable: Sendable {
 
   /// The key's first 16 bytes as two words, zero-padded (what a slot keeps of a key; also a cheap
   /// exact comparison of keys of at most 16 bytes, with their lengths).
+  ///
+  /// Read with whole-word loads that stay inside the key (no call to `memcpy` for a copy of
+  /// variable length, which cost two calls per record): a key of n ≥ 8 bytes is its first word
+  /// and, for the rest, the word ending at byte min(n, 16) shifted down past the bytes the first
+  /// word already holds; 4 ≤ n < 8 the same with 4-byte loads; shorter keys byte by byte.
   @inlinable @inline(__always)
   public static func inlineWords(_ key: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
-    var words: (UInt64, UInt64) = (0, 0)
-    if let base = key.baseAddress {
-      withUnsafeMutableBytes(of: &words) { $0.baseAddress!.copyMemory(from: base, byteCount: min(key.count, 16)) }
+    guard let base = key.baseAddress else { return (0, 0) }
+    let raw = UnsafeRawPointer(base)
+    let n = key.count
+    if n >= 8 {
+      let first = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+      if n == 8 { return (first, 0) }
+      let end = min(n, 16)
+      let last = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self))
+      return (first, last &>> UInt64(8 * (16 - end)))
     }
-    return words
+    if n >= 4 {
+      let low = UInt64(UInt32(littleEndian: raw.loadUnaligned(as: UInt32.self)))
+      let high = UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)))
+      return (low | (high &>> UInt64(8 * (8 - n))) &<< 32, 0)
+    }
+    var word: UInt64 = 0
+    for k in 0..<n { word |= UInt64(base[k]) &<< UInt64(8 * k) }
+    return (word, 0)
   }
 
   /// The number of distinct keys.

@@ -73,6 +73,23 @@ import Testing
     #expect(table.precedes(table.find("user-10")!, table.find("user-2")!))
   }
 
+  /// `inlineWords` (whole-word loads inside the key) gives the key's first 16 bytes zero-padded,
+  /// for every length, read from the end of an exact-size allocation (so no load may pass it).
+  @Test func inlineWordsAreTheFirstSixteenBytesZeroPadded() {
+    for length in 0...40 {
+      let key = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(length, 1))
+      defer { key.deallocate() }
+      for k in 0..<length { key[k] = UInt8(truncatingIfNeeded: 0xA1 &+ 37 &* k) }
+      var padded = [UInt8](repeating: 0, count: 16)
+      for k in 0..<min(length, 16) { padded[k] = key[k] }
+      let expected = padded.withUnsafeBytes {
+        ($0.loadUnaligned(as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+      }
+      let words = ByteKeyTable.inlineWords(UnsafeBufferPointer(start: key.baseAddress, count: length))
+      #expect(words == expected, "length \(length)")
+    }
+  }
+
   /// The hash spreads sequential ids evenly over the low bits linear probing uses, and over the
   /// top byte `EventIDSet` shards by: every bucket's count stays within 5 standard deviations.
   @Test func hashSpreadsSequentialKeys() {
