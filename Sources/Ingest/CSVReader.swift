@@ -32,6 +32,10 @@ public struct CSVReader: ~Copyable {
   private var rangeCount = 0
   private var escaped: [Int] = []
   private var checkedBOM = false
+  /// True when `buffer` is the caller's (`init(borrowing:)`): never written, refilled or freed.
+  private var borrowed = false
+  /// Where a borrowed record with doubled quotes is unescaped.
+  private var scratch: UnsafeMutableBufferPointer<UInt8>? = nil
   /// Whether records without quotes take `scanPlainRecord` (off only in tests, which compare
   /// it with the general scan).
   var scansPlainRecordsFast = true
@@ -51,6 +55,19 @@ public struct CSVReader: ~Copyable {
     ranges = .allocate(capacity: 16)
   }
 
+  /// Reads `bytes` where they lie, copying nothing: a chunk of whole records that the caller
+  /// holds, unchanged, for as long as the reader is used. A record with doubled quotes is copied
+  /// to a scratch buffer to be unescaped there (the bytes are never written).
+  public init(borrowing bytes: UnsafeBufferPointer<UInt8>, path: String, recordLimit: Int = defaultRecordLimit) {
+    source = ByteSource(bytes: [], path: path)
+    self.recordLimit = max(recordLimit, 16)
+    buffer = UnsafeMutableBufferPointer(mutating: bytes)
+    filled = bytes.count
+    atEnd = true
+    borrowed = true
+    ranges = .allocate(capacity: 16)
+  }
+
   /// Uses `names` as the header without reading one (a chunk after the file's first).
   public mutating func assumeHeader(_ names: [String]) {
     header = names
@@ -58,8 +75,9 @@ public struct CSVReader: ~Copyable {
   }
 
   deinit {
-    buffer.deallocate()
+    if !borrowed { buffer.deallocate() }
     ranges.deallocate()
+    scratch?.deallocate()
   }
 
   /// Reads the header row. Throws `emptyFile` when the input has no rows at all.
@@ -146,8 +164,8 @@ public struct CSVReader: ~Copyable {
       let isBlank = rangeCount == 1 && ranges[0].isEmpty && !malformed
       start = next
       if isBlank { continue }
-      if !escaped.isEmpty { unescapeQuotedFields() }
-      let bytes = UnsafeBufferPointer(buffer)
+      var bytes = UnsafeBufferPointer(buffer)
+      if !escaped.isEmpty { bytes = unescapeQuotedFields() }
       let row = CSVRow(
         line: recordLine, isMalformed: malformed, bytes: bytes,
         ranges: UnsafeBufferPointer(start: ranges.baseAddress, count: rangeCount))
@@ -336,20 +354,35 @@ public struct CSVReader: ~Copyable {
     return end
   }
 
-  /// Rewrites fields with doubled quotes in place (`""` → `"`), shrinking their ranges.
-  private mutating func unescapeQuotedFields() {
+  /// Rewrites fields with doubled quotes (`""` → `"`), shrinking their ranges, and returns the
+  /// bytes the ranges now index: the buffer itself, or for a borrowed buffer a scratch copy of
+  /// the record.
+  private mutating func unescapeQuotedFields() -> UnsafeBufferPointer<UInt8> {
+    var target = buffer
+    if borrowed {
+      // Copy the record's span and move every range onto the copy.
+      let from = ranges[0].lowerBound, to = ranges[rangeCount - 1].upperBound
+      if (scratch?.count ?? 0) < to - from {
+        scratch?.deallocate()
+        scratch = .allocate(capacity: max(to - from, 256))
+      }
+      target = scratch!
+      UnsafeMutableRawPointer(target.baseAddress!).copyMemory(from: buffer.baseAddress! + from, byteCount: to - from)
+      for k in 0..<rangeCount { ranges[k] = (ranges[k].lowerBound - from)..<(ranges[k].upperBound - from) }
+    }
     let quote = UInt8(ascii: "\"")
     for index in escaped {
       let range = ranges[index]
       var write = range.lowerBound
       var read = range.lowerBound
       while read < range.upperBound {
-        let c = buffer[read]
-        buffer[write] = c
+        let c = target[read]
+        target[write] = c
         write += 1
-        read += (c == quote && read + 1 < range.upperBound && buffer[read + 1] == quote) ? 2 : 1
+        read += (c == quote && read + 1 < range.upperBound && target[read + 1] == quote) ? 2 : 1
       }
       ranges[index] = range.lowerBound..<write
     }
+    return UnsafeBufferPointer(target)
   }
 }

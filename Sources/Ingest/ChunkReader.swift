@@ -21,6 +21,8 @@ public struct ChunkReader: ~Copyable {
     public var linesBefore: Int
     /// The chunk's position in the file, from 0.
     public var index: Int
+    /// Line breaks in the chunk (records end at them): what its parsed arrays are sized for.
+    public var lines = 0
   }
 
   private let source: ByteSource
@@ -239,7 +241,7 @@ public struct ChunkReader: ~Copyable {
     }
     filled = rest
     carryInQuotes = inQuotes
-    let chunk = Chunk(bytes: bytes, linesBefore: linesBefore, index: index)
+    let chunk = Chunk(bytes: bytes, linesBefore: linesBefore, index: index, lines: lines)
     linesBefore += lines
     index += 1
     return chunk

@@ -59,54 +59,56 @@ struct CohortBatch: Sendable {
   static func parse(_ chunk: ChunkReader.Chunk, layout: Layout) -> CohortBatch {
     var batch = CohortBatch()
     batch.linesBefore = chunk.linesBefore
-    batch.rows.reserveCapacity(chunk.bytes.count / 40 + 16)
+    batch.rows.reserveCapacity(chunk.lines + 1)
     do {
-      var reader = CSVReader(
-        source: ByteSource(bytes: chunk.bytes, path: layout.path), blockSize: max(1 << 16, chunk.bytes.count + 1))
-      if chunk.index == 0 { _ = try reader.readHeader() } else { reader.assumeHeader(layout.header) }
-      let fieldCount = layout.header.count
-      try reader.forEachRecord { (row: borrowing CSVRow) throws(IngestError) in
-        var parsed = Row(line: Int32(truncatingIfNeeded: row.line), userStart: Int32(batch.text.count), userCount: 0)
-        func reject(_ reason: Reconciliation.Reason, _ detail: String, named: Bool = true) {
-          parsed.rejection = Int32(batch.rejections.count)
-          batch.rejections.append(Rejection(reason: reason, detail: detail, named: named))
+      // Parsed where the chunk lies: no copy into a reader's buffer.
+      try chunk.bytes.withUnsafeBufferPointer { bytes in
+        var reader = CSVReader(borrowing: bytes, path: layout.path)
+        if chunk.index == 0 { _ = try reader.readHeader() } else { reader.assumeHeader(layout.header) }
+        let fieldCount = layout.header.count
+        try reader.forEachRecord { (row: borrowing CSVRow) throws(IngestError) in
+          var parsed = Row(line: Int32(truncatingIfNeeded: row.line), userStart: Int32(batch.text.count), userCount: 0)
+          func reject(_ reason: Reconciliation.Reason, _ detail: String, named: Bool = true) {
+            parsed.rejection = Int32(batch.rejections.count)
+            batch.rejections.append(Rejection(reason: reason, detail: detail, named: named))
+            batch.rows.append(parsed)
+          }
+          if row.isMalformed {
+            return reject(.malformedQuotes, "a quoted field is not closed properly", named: false)
+          }
+          guard row.count == fieldCount else {
+            return reject(.wrongFieldCount, "expected \(fieldCount) fields, found \(row.count)", named: false)
+          }
+          if row.isEmpty(layout.userColumn) { return reject(.emptyUserID, "user_id is empty", named: false) }
+          let user = row.field(layout.userColumn)
+          batch.text.append(contentsOf: user)
+          parsed.userCount = Int32(batch.text.count) - parsed.userStart
+          guard let t0 = Timestamp.parse(row.field(layout.entryColumn)) else {
+            return reject(
+              .badTimestamp, "entered_at \(CohortLoader.quoted(row.field(layout.entryColumn))) is not a timestamp")
+          }
+          parsed.entry = t0
+          if let armColumn = layout.armColumn {
+            guard let id = layout.armNames.find(row.field(armColumn)) else {
+              return reject(
+                .unknownArm, "arm \(CohortLoader.quoted(row.field(armColumn))) is not one of the experiment's arms")
+            }
+            parsed.recorded = id
+          }
+          for (k, column) in layout.segmentColumns.enumerated() {
+            guard String(validating: row.field(column), as: UTF8.self) != nil else {
+              return reject(.invalidUTF8, "segment column '\(layout.segmentNames[k])' is not valid UTF-8")
+            }
+          }
+          parsed.segmentStart = Int32(batch.segments.count)
+          for column in layout.segmentColumns {
+            let start = Int32(batch.text.count)
+            batch.text.append(contentsOf: row.field(column))
+            batch.segments.append(start..<Int32(batch.text.count))
+          }
+          parsed.hashed = layout.splitter.assign(bytes: user).arm.map { Int8($0) } ?? -1
           batch.rows.append(parsed)
         }
-        if row.isMalformed {
-          return reject(.malformedQuotes, "a quoted field is not closed properly", named: false)
-        }
-        guard row.count == fieldCount else {
-          return reject(.wrongFieldCount, "expected \(fieldCount) fields, found \(row.count)", named: false)
-        }
-        if row.isEmpty(layout.userColumn) { return reject(.emptyUserID, "user_id is empty", named: false) }
-        let user = row.field(layout.userColumn)
-        batch.text.append(contentsOf: user)
-        parsed.userCount = Int32(batch.text.count) - parsed.userStart
-        guard let t0 = Timestamp.parse(row.field(layout.entryColumn)) else {
-          return reject(
-            .badTimestamp, "entered_at \(CohortLoader.quoted(row.field(layout.entryColumn))) is not a timestamp")
-        }
-        parsed.entry = t0
-        if let armColumn = layout.armColumn {
-          guard let id = layout.armNames.find(row.field(armColumn)) else {
-            return reject(
-              .unknownArm, "arm \(CohortLoader.quoted(row.field(armColumn))) is not one of the experiment's arms")
-          }
-          parsed.recorded = id
-        }
-        for (k, column) in layout.segmentColumns.enumerated() {
-          guard String(validating: row.field(column), as: UTF8.self) != nil else {
-            return reject(.invalidUTF8, "segment column '\(layout.segmentNames[k])' is not valid UTF-8")
-          }
-        }
-        parsed.segmentStart = Int32(batch.segments.count)
-        for column in layout.segmentColumns {
-          let start = Int32(batch.text.count)
-          batch.text.append(contentsOf: row.field(column))
-          batch.segments.append(start..<Int32(batch.text.count))
-        }
-        parsed.hashed = layout.splitter.assign(bytes: user).arm.map { Int8($0) } ?? -1
-        batch.rows.append(parsed)
       }
     } catch {
       batch.failure = error as? IngestError ?? .unreadable(path: layout.path, reason: "\(error)")

@@ -71,7 +71,7 @@ extension EventJoiner {
           // One experiment (every `report` of one file): no inner loop on the hot path.
           let resolver = resolvers[0]
           var batch = empty()
-          batch.reserve(bytes: chunk.bytes.count)
+          batch.reserve(for: chunk)
           sawLine = try reader.forEachRecord(in: chunk, header: header) { record, extraction in
             resolver.append(record, extraction, lineOffset: 0, to: &batch)
             return true
@@ -80,7 +80,7 @@ extension EventJoiner {
         } else {
           batches = resolvers.map { _ in
             var batch = empty()
-            batch.reserve(bytes: chunk.bytes.count)
+            batch.reserve(for: chunk)
             return batch
           }
           // Unretained references: a reference taken from the array per record would be retained

@@ -64,14 +64,17 @@ struct ParsedBatch: Sendable {
   /// True when the chunk held at least one non-blank line.
   var sawLine = false
 
-  /// Reserves room for the records of a chunk of `bytes` bytes (about one per 48 bytes: event
-  /// lines are rarely shorter), so the arrays do not grow by copying while the chunk is parsed.
-  mutating func reserve(bytes: Int) {
-    let expected = bytes / 48 + 16
+  /// Reserves room for the records of `chunk`: one per line break, and one more for a last
+  /// line without one (a CSV row with quoted line breaks is fewer records, a Customer.io wide
+  /// row can be several, which the arrays then grow for), so they do not grow by copying while
+  /// the chunk is parsed (a guess of one record per 48 bytes was short for event lines of ~42
+  /// bytes: every batch's arrays were copied once as they doubled).
+  mutating func reserve(for chunk: ChunkReader.Chunk) {
+    let expected = chunk.lines + 1
     records.reserveCapacity(expected)
     lookups.reserveCapacity(expected)
     lookupRecords.reserveCapacity(expected)
-    text.reserveCapacity(expected * 16)
+    text.reserveCapacity(expected * 8)
   }
 
   /// A rejected record's detail, and the user id it read (its bytes in `text`), if any.

@@ -103,15 +103,18 @@ struct SourceReader: Sendable {
   func forEachRecord(
     in chunk: ChunkReader.Chunk, header: [String]?, _ body: (inout SourceRecord, Extraction) throws -> Bool
   ) throws -> Bool {
-    let source = ByteSource(bytes: chunk.bytes, path: spec.path)
-    let blockSize = max(1 << 16, chunk.bytes.count + 1)
     if spec.format.isCSV {
-      var reader = CSVReader(source: source, blockSize: blockSize)
-      if chunk.index > 0, let header { reader.assumeHeader(header) }
-      try CSVSourceReader(spec: spec, layout: layout, zone: zone)
-        .forEachRecord(&reader, header: chunk.index > 0 ? header : nil, body)
+      // Parsed where the chunk lies: no copy into a reader's buffer.
+      try chunk.bytes.withUnsafeBufferPointer { bytes in
+        var reader = CSVReader(borrowing: bytes, path: spec.path)
+        if chunk.index > 0, let header { reader.assumeHeader(header) }
+        try CSVSourceReader(spec: spec, layout: layout, zone: zone)
+          .forEachRecord(&reader, header: chunk.index > 0 ? header : nil, body)
+      }
       return true
     }
+    let source = ByteSource(bytes: chunk.bytes, path: spec.path)
+    let blockSize = max(1 << 16, chunk.bytes.count + 1)
     var reader = LineReader(source: source, blockSize: blockSize, skipsBOM: chunk.index == 0)
     return try JSONSourceReader(layout: layout, zone: zone).forEachRecord(&reader, body)
   }

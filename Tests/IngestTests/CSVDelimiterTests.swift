@@ -63,12 +63,27 @@ import Testing
   static func rows(_ bytes: [UInt8], blockSize: Int, fast: Bool) throws -> [String] {
     var reader = CSVReader(source: ByteSource(bytes: bytes, path: "mem.csv"), blockSize: blockSize)
     reader.scansPlainRecordsFast = fast
+    return try rows(&reader)
+  }
+
+  static func rows(_ reader: inout CSVReader) throws -> [String] {
     var rows: [String] = []
     try reader.forEachRecord { row in
       let fields = (0..<row.count).map { Array(row.field($0)) }
       rows.append("\(row.line) \(row.isMalformed) \(fields)")
     }
     return rows
+  }
+
+  /// A reader over borrowed bytes (a chunk, read in place) reads the same rows and never
+  /// writes the bytes, even for fields with doubled quotes (unescaped in a copy).
+  static func borrowedRows(_ bytes: [UInt8]) throws -> [String] {
+    try bytes.withUnsafeBufferPointer { buffer in
+      var reader = CSVReader(borrowing: buffer, path: "mem.csv")
+      let rows = try rows(&reader)
+      #expect(Array(buffer) == bytes, "the borrowed bytes are unchanged")
+      return rows
+    }
   }
 
   @Test func randomRecordsWithEveryDelimiterAndNearMiss() throws {
@@ -95,6 +110,7 @@ import Testing
         #expect(fast == general, "round \(round), block \(blockSize): \(bytes)")
         if blockSize == 1 << 16 { plainRows += fast.count }
       }
+      #expect(try Self.borrowedRows(bytes) == (try Self.rows(bytes, blockSize: 1 << 16, fast: false)), "round \(round)")
     }
     // Plenty of records were read, so the comparison is not of empty inputs.
     #expect(plainRows > 2_000)
@@ -108,6 +124,10 @@ import Testing
     let fast = try Self.rows(bytes, blockSize: 1 << 16, fast: true)
     #expect(fast == (try Self.rows(bytes, blockSize: 1 << 16, fast: false)))
     #expect(fast.count == 7)
+    let quoted = Array("a,b\n\"x \"\"1\"\"\",\"\"\"\"\"\"\n\"y\",z\n".utf8)
+    #expect(try Self.borrowedRows(quoted) == (try Self.rows(quoted, blockSize: 1 << 16, fast: true)))
+    let second = try Self.borrowedRows(quoted)[1]
+    #expect(second == "2 false \([Array("x \"1\"".utf8), Array("\"\"".utf8)])", "\(second)")
     #expect(fast[1] == "2 false \([Array("cus_1".utf8), Array("order".utf8), Array("2026-10-05T09:20:38Z".utf8), Array("12.5".utf8)])")
   }
 }
