@@ -68,36 +68,38 @@ struct CohortBatch: Sendable {
         let fieldCount = layout.header.count
         try reader.forEachRecord { (row: borrowing CSVRow) throws(IngestError) in
           var parsed = Row(line: Int32(truncatingIfNeeded: row.line), userStart: Int32(batch.text.count), userCount: 0)
-          func reject(_ reason: Reconciliation.Reason, _ detail: String, named: Bool = true) {
-            parsed.rejection = Int32(batch.rejections.count)
-            batch.rejections.append(Rejection(reason: reason, detail: detail, named: named))
-            batch.rows.append(parsed)
-          }
+          // Rejections go through `Self.reject`, not a local function: the variables a local
+          // function captures (`parsed`, `batch`) were checked for exclusive access at run time
+          // on every access, and this runs for every row.
           if row.isMalformed {
-            return reject(.malformedQuotes, "a quoted field is not closed properly", named: false)
+            return Self.reject(&parsed, into: &batch, .malformedQuotes, "a quoted field is not closed properly", named: false)
           }
           guard row.count == fieldCount else {
-            return reject(.wrongFieldCount, "expected \(fieldCount) fields, found \(row.count)", named: false)
+            return Self.reject(
+              &parsed, into: &batch, .wrongFieldCount, "expected \(fieldCount) fields, found \(row.count)", named: false)
           }
-          if row.isEmpty(layout.userColumn) { return reject(.emptyUserID, "user_id is empty", named: false) }
+          if row.isEmpty(layout.userColumn) {
+            return Self.reject(&parsed, into: &batch, .emptyUserID, "user_id is empty", named: false)
+          }
           let user = row.field(layout.userColumn)
           batch.text.append(contentsOf: user)
           parsed.userCount = Int32(batch.text.count) - parsed.userStart
           guard let t0 = Timestamp.parse(row.field(layout.entryColumn)) else {
-            return reject(
-              .badTimestamp, "entered_at \(CohortLoader.quoted(row.field(layout.entryColumn))) is not a timestamp")
+            return Self.reject(
+              &parsed, into: &batch, .badTimestamp, "entered_at \(CohortLoader.quoted(row.field(layout.entryColumn))) is not a timestamp")
           }
           parsed.entry = t0
           if let armColumn = layout.armColumn {
             guard let id = layout.armNames.find(row.field(armColumn)) else {
-              return reject(
-                .unknownArm, "arm \(CohortLoader.quoted(row.field(armColumn))) is not one of the experiment's arms")
+              return Self.reject(
+                &parsed, into: &batch, .unknownArm, "arm \(CohortLoader.quoted(row.field(armColumn))) is not one of the experiment's arms")
             }
             parsed.recorded = id
           }
           for (k, column) in layout.segmentColumns.enumerated() {
             guard String(validating: row.field(column), as: UTF8.self) != nil else {
-              return reject(.invalidUTF8, "segment column '\(layout.segmentNames[k])' is not valid UTF-8")
+              return Self.reject(
+                &parsed, into: &batch, .invalidUTF8, "segment column '\(layout.segmentNames[k])' is not valid UTF-8")
             }
           }
           parsed.segmentStart = Int32(batch.segments.count)
@@ -114,6 +116,16 @@ struct CohortBatch: Sendable {
       batch.failure = error as? IngestError ?? .unreadable(path: layout.path, reason: "\(error)")
     }
     return batch
+  }
+
+  /// Adds `parsed` to `batch`, rejected for `reason` (`named`: its example keyed by its user).
+  private static func reject(
+    _ parsed: inout Row, into batch: inout CohortBatch, _ reason: Reconciliation.Reason, _ detail: String,
+    named: Bool = true
+  ) {
+    parsed.rejection = Int32(batch.rejections.count)
+    batch.rejections.append(Rejection(reason: reason, detail: detail, named: named))
+    batch.rows.append(parsed)
   }
 
   /// Calls `body` with `count` bytes of `text` from `start`.

@@ -57,8 +57,13 @@ struct CohortLoader {
       splitter: experiment.splitter)
 
     // Rows are parsed in parallel chunks (`CohortBatch`); here, in file order, the users are
-    // interned, so user numbers and "the first row wins" are those of a sequential read.
-    func consume(_ batch: CohortBatch) throws {
+    // interned, so user numbers and "the first row wins" are those of a sequential read. (A
+    // closure passed straight to the pipeline, not a local function: the variables a local
+    // function captures were checked for exclusive access at run time on every access.)
+    try ParsePipeline.run(
+      first: first, rest: &chunks, threads: threads, inFlight: threads * 2,
+      parse: { CohortBatch.parse($0, layout: layout) }, afterRead: { _ in }
+    ) { (batch: consuming CohortBatch) in
       if let failure = batch.failure { throw failure }
       for row in batch.rows {
         let line = Int(row.line) + batch.linesBefore
@@ -134,10 +139,6 @@ struct CohortLoader {
         }
       }
     }
-
-    try ParsePipeline.run(
-      first: first, rest: &chunks, threads: threads, inFlight: threads * 2,
-      parse: { CohortBatch.parse($0, layout: layout) }, afterRead: { _ in }, consume: { try consume($0) })
     return (table, ledger, split)
   }
 
