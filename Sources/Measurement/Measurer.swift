@@ -1,3 +1,4 @@
+import Dispatch
 import Experiment
 import Ingest
 import Statistics
@@ -125,110 +126,63 @@ public struct Measurer: Sendable {
       Self.fixedCap(metrics[m])
         ?? metrics[m].capPercentile.map { percentileCap(m, level: $0, cohort: cohort, outcomes: outcomes) }
     }
-    var users = [Int](repeating: 0, count: armCount)
-    var sums = [[ExactSums]](
-      repeating: [ExactSums](repeating: ExactSums(), count: armCount), count: metrics.count)
-    var open = [[Int]](repeating: [Int](repeating: 0, count: armCount), count: metrics.count)
+    // The per-user pass, over two halves of the users at once when there are threads to spare:
+    // every sum is an exact integer and the survival lists are joined in user order, so the
+    // merged tally is the one a single pass gives.
+    let shape = Tally.Shape(
+      arms: armCount, metrics: metrics.count, segmentValues: cohort.segmentValues.map(\.count),
+      channels: channels.count, measuresSurvival: !experiment.returnEvents.isEmpty)
+    let context = Tally.Context(
+      cohort: cohort, outcomes: outcomes, caps: caps, windowEnds: metrics.map(\.windowEnd), asOf: asOf,
+      survivalWindow: MetricDefinition.micros(days: experiment.analysis.survivalDays))
+    var tally = Tally(shape)
+    if threads > 1 && cohort.count > 1 {
+      let middle = cohort.count / 2
+      let halves = Locked([Tally?](repeating: nil, count: 2))
+      DispatchQueue.concurrentPerform(iterations: 2) { half in
+        var part = Tally(shape)
+        part.add(users: half == 0 ? 0..<middle : middle..<cohort.count, context)
+        halves.withLock { $0[half] = part }
+      }
+      let parts = halves.withLock { $0 }
+      tally = parts[0]!
+      tally.merge(parts[1]!)
+    } else {
+      tally.add(users: 0..<cohort.count, context)
+    }
     let segmentCount = experiment.segments.count
     let valueCounts = cohort.segmentValues.map(\.count)
-    var segmentUsers = (0..<segmentCount).map { k in
-      [[Int]](repeating: [Int](repeating: 0, count: armCount), count: valueCounts[k])
-    }
-    var segmentSums = (0..<segmentCount).map { k in
-      [[[ExactSums]]](
-        repeating: [[ExactSums]](
-          repeating: [ExactSums](repeating: ExactSums(), count: armCount), count: metrics.count),
-        count: valueCounts[k])
-    }
-    var exposedSums = sums
-    var spend = [[Int128]](repeating: [Int128](repeating: 0, count: armCount), count: metrics.count)
-    let survivalWindow = MetricDefinition.micros(days: experiment.analysis.survivalDays)
-    let measuresSurvival = !experiment.returnEvents.isEmpty
-    var survivalTimes = [[Double]](repeating: [], count: armCount)
-    var survivalEvents = [[Bool]](repeating: [], count: armCount)
-    var exposed = [Int](repeating: 0, count: armCount)
-    var channelUsers = [[Int]](
-      repeating: [Int](repeating: 0, count: armCount), count: channels.count)
-    var firstEntry = Int64.max
-    var lastEntry = Int64.min
-
-    // Window ends as plain integers: reading them from `metrics[m]` per user would copy the
-    // definition (with its strings) a million times.
-    let windowEnds = metrics.map(\.windowEnd)
-    for u in 0..<cohort.count {
-      let armValue = cohort.arm[u]
-      guard armValue >= 0 else { continue }
-      let arm = Int(armValue)
-      users[arm] += 1
-      let t0 = cohort.entry[u]
-      firstEntry = min(firstEntry, t0)
-      lastEntry = max(lastEntry, t0)
-      let isExposed = outcomes.firstExposure(u) != UserOutcomes.never
-      if measuresSurvival {
-        let followUp = min(asOf - t0, survivalWindow)
-        let returned = outcomes.firstReturn(u)
-        let isEvent = returned != UserOutcomes.never && returned - t0 <= followUp
-        survivalTimes[arm].append(Double(isEvent ? returned - t0 : followUp) / Self.microsPerDay)
-        survivalEvents[arm].append(isEvent)
-      }
-      if isExposed {
-        exposed[arm] += 1
-        let channel = outcomes.exposureChannel(u)
-        if channel >= 0 { channelUsers[Int(channel)][arm] += 1 }
-      }
-      for k in 0..<segmentCount {
-        segmentUsers[k][Int(cohort.segmentCodes[k][u])][arm] += 1
-      }
-      for m in metrics.indices {
-        let windowClosed = t0 + windowEnds[m] <= asOf
-        if !windowClosed {
-          open[m][arm] += 1
-          continue
-        }
-        var x = outcomes.post(m, u)
-        var pre = outcomes.pre(m, u)
-        if let cap = caps[m] {
-          x = min(x, cap)
-          pre = min(pre, cap)
-        }
-        sums[m][arm].add(x, pre: pre)
-        if isExposed { exposedSums[m][arm].add(x, pre: pre) }
-        spend[m][arm] += Int128(outcomes.spend(u))
-        for k in 0..<segmentCount {
-          segmentSums[k][Int(cohort.segmentCodes[k][u])][m][arm].add(x, pre: pre)
-        }
-      }
-    }
+    let measuresSurvival = shape.measuresSurvival
 
     let measured = metrics.indices.map { m in
       Measurement.Metric(
-        definition: metrics[m], arms: sums[m].map { $0.moments() }, openWindows: open[m],
-        exposedArms: exposedSums[m].map { $0.moments() },
-        spend: spend[m].map { Double($0) / Double(Decimal.scale) },
+        definition: metrics[m], arms: tally.sums[m].map { $0.moments() }, openWindows: tally.open[m],
+        exposedArms: tally.exposedSums[m].map { $0.moments() },
+        spend: tally.spend[m].map { Double($0) / Double(Decimal.scale) },
         appliedCap: caps[m].map { Double($0) / Double(Decimal.scale) })
     }
     let segments = (0..<segmentCount).map { k in
       let values = (0..<valueCounts[k]).map { code in
         Measurement.SegmentValue(
-          value: cohort.segmentValues[k].string(Int32(code)), users: segmentUsers[k][code],
-          metrics: segmentSums[k][code].map { $0.map { $0.moments() } })
+          value: cohort.segmentValues[k].string(Int32(code)), users: tally.segmentUsers[k][code],
+          metrics: tally.segmentSums[k][code].map { $0.map { $0.moments() } })
       }
       return Measurement.Segment(
         column: experiment.segments[k], values: values.sorted { $0.value < $1.value })
     }
     let channelList = (0..<channels.count).map { c in
-      (name: channels.name(Int32(c)), users: channelUsers[c])
+      (name: channels.name(Int32(c)), users: tally.channelUsers[c])
     }.sorted { $0.name < $1.name }
     let exposure = Measurement.Exposure(
-      isMeasured: experiment.inputs?.messages.isEmpty == false, exposed: exposed, channels: channelList)
+      isMeasured: experiment.inputs?.messages.isEmpty == false, exposed: tally.exposed, channels: channelList)
     let survival = measuresSurvival
       ? Measurement.Survival(
         events: experiment.returnEvents, days: experiment.analysis.survivalDays,
-        times: survivalTimes, returned: survivalEvents)
+        times: tally.survivalTimes, returned: tally.survivalEvents)
       : nil
     return Measurement(
-      experiment: experiment, asOf: asOf, users: users, survival: survival,
-      entryRange: firstEntry <= lastEntry ? (firstEntry, lastEntry) : nil, metrics: measured,
+      experiment: experiment, asOf: asOf, users: tally.users, survival: survival,
+      entryRange: tally.firstEntry <= tally.lastEntry ? (tally.firstEntry, tally.lastEntry) : nil, metrics: measured,
       segments: segments, exposure: exposure, files: files, split: split, findings: findings)
   }
 
