@@ -49,7 +49,7 @@ let package = Package(
     .testTarget(
       name: "AssignmentTests", dependencies: ["Assignment", "TestSupport"],
       exclude: ["Fixtures"]),
-    .testTarget(name: "IngestTests", dependencies: ["Ingest", "TestSupport"]),
+    .testTarget(name: "IngestTests", dependencies: ["Ingest", "Simulation", "TestSupport"]),
     .testTarget(
       name: "MeasurementTests",
       dependencies: ["Measurement", "Experiment", "Ingest", "Assignment", "TestSupport"]),

@@ -1,4 +1,5 @@
 @testable import Ingest
+import Simulation
 import Testing
 
 /// `CSVReader.delimiter` (eight bytes at a time) finds exactly what a byte-by-byte scan finds.
@@ -35,14 +36,8 @@ import Testing
   }
 
   @Test func randomBytes() {
-    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-    func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
+    var random = SplitMix64(seed: 0x9E37_79B9_7F4A_7C15)
+    func next() -> UInt64 { random.next() }
     let alphabet: [UInt8] = [0x2C, 0x0A, 0x0D, 0x2B, 0x2D, 0x0B, 0x80, 0xFF, 0x00, 0x61, 0x62, 0x63]
     for _ in 0..<2_000 {
       let length = Int(next() % 64)
@@ -87,14 +82,8 @@ import Testing
   }
 
   @Test func randomRecordsWithEveryDelimiterAndNearMiss() throws {
-    var state: UInt64 = 0x2545_F491_4F6C_DD1D
-    func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
+    var random = SplitMix64(seed: 0x2545_F491_4F6C_DD1D)
+    func next() -> UInt64 { random.next() }
     // Delimiters, bytes just below and above 0x2D (the scan's threshold), spaces, high bytes.
     let special: [UInt8] = [0x2C, 0x0A, 0x0D, 0x22, 0x20, 0x2B, 0x2D, 0x2E, 0x00, 0x80, 0xAC, 0xFF]
     var plainRows = 0
@@ -131,3 +120,4 @@ import Testing
     #expect(fast[1] == "2 false \([Array("cus_1".utf8), Array("order".utf8), Array("2026-10-05T09:20:38Z".utf8), Array("12.5".utf8)])")
   }
 }
+
