@@ -151,8 +151,6 @@ public struct Measurer: Sendable {
       tally.add(users: 0..<cohort.count, context)
     }
     let segmentCount = experiment.segments.count
-    let valueCounts = cohort.segmentValues.map(\.count)
-    let measuresSurvival = shape.measuresSurvival
 
     let measured = metrics.indices.map { m in
       Measurement.Metric(
@@ -162,7 +160,7 @@ public struct Measurer: Sendable {
         appliedCap: caps[m].map { Double($0) / Double(Decimal.scale) })
     }
     let segments = (0..<segmentCount).map { k in
-      let values = (0..<valueCounts[k]).map { code in
+      let values = (0..<shape.segmentValues[k]).map { code in
         Measurement.SegmentValue(
           value: cohort.segmentValues[k].string(Int32(code)), users: tally.segmentUsers[k][code],
           metrics: tally.segmentSums[k][code].map { $0.map { $0.moments() } })
@@ -175,7 +173,7 @@ public struct Measurer: Sendable {
     }.sorted { $0.name < $1.name }
     let exposure = Measurement.Exposure(
       isMeasured: experiment.inputs?.messages.isEmpty == false, exposed: tally.exposed, channels: channelList)
-    let survival = measuresSurvival
+    let survival = shape.measuresSurvival
       ? Measurement.Survival(
         events: experiment.returnEvents, days: experiment.analysis.survivalDays,
         times: tally.survivalTimes, returned: tally.survivalEvents)

@@ -97,13 +97,6 @@ struct ParsedBatch: Sendable {
   }
 
   /// Appends `bytes` to `text` and returns where they are.
-  mutating func keep(_ bytes: ArraySlice<UInt8>) -> Bytes {
-    let start = Int32(text.count)
-    text.append(contentsOf: bytes)
-    return Bytes(start: start, count: Int32(bytes.count))
-  }
-
-  /// Appends `bytes` to `text` and returns where they are.
   mutating func keep(_ bytes: UnsafeBufferPointer<UInt8>) -> Bytes {
     let start = Int32(text.count)
     text.append(contentsOf: bytes)

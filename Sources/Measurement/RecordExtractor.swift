@@ -25,15 +25,12 @@ struct RecordExtractor {
   private var typeSlot = -1
   private var typeValue: [UInt8] = []
   private let zone: TimeZoneRule?
-  /// True when the time format reads ISO-8601 text (so `Timestamp.fixedUTC` may be tried first).
-  private let readsFixedUTC: Bool
   private let anonymousPrefix: [UInt8]
 
   /// Compiles `layout`; `slot` returns a field's slot (−1 when the file cannot have it).
   init(layout: SourceLayout, zone: TimeZoneRule?, slot: (String) -> Int) {
     self.layout = layout
     self.zone = zone
-    readsFixedUTC = layout.timeFormat == .auto || layout.timeFormat == .iso8601
     anonymousPrefix = Array((layout.anonymousPrefix ?? "").utf8)
     idSlots = layout.ids.map { slot($0.field) }
     switch layout.event {
@@ -195,13 +192,6 @@ struct RecordExtractor {
     let kind = f.kind(slot)
     guard kind == .string || kind == .number else {
       return .rejected(.wrongType, "the time is \(Self.describe(kind))")
-    }
-    // The usual `…T…Z` text lying in the row (a CSV field), read without the format's parser.
-    if readsFixedUTC, let direct = f.directText(slot), let micros = Timestamp.fixedUTC(direct),
-      Timestamp.representable.contains(micros)
-    {
-      r.time = micros
-      return nil
     }
     guard let reading = withText(f, slot, &r, { layout.timeFormat.read($0) }) else {
       let field = wideTimeSlot >= 0 ? "time" : layout.times[timeSlots.firstIndex(of: slot) ?? 0]
