@@ -1,8 +1,10 @@
 import Assignment
 import Experiment
 import Ingest
-import Measurement
-import Reports
+import MeasurementModel
+import Platforms
+import Join
+import TextOutput
 
 /// Builds (or extends) an experiment's cohort as of a day T from a contact export or from the
 /// behaviour events: `holdout cohort`.

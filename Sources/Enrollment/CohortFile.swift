@@ -1,8 +1,10 @@
 import Assignment
 import Experiment
 import Ingest
-import Measurement
-import Reports
+import MeasurementModel
+import Platforms
+import Join
+import TextOutput
 
 /// The cohort file `holdout cohort` writes and extends:
 /// `user_id,entered_at,arm,segment,bucket,last_purchase_at,days_inactive[,email][,phone]`.

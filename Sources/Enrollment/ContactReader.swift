@@ -1,6 +1,8 @@
 import Experiment
 import Ingest
-import Measurement
+import MeasurementModel
+import Platforms
+import Join
 
 /// Reads a contact export (CSV with a header, or JSON lines) into `ContactRow`s in file order.
 ///

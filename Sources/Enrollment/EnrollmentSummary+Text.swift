@@ -1,4 +1,4 @@
-import Reports
+import TextOutput
 
 extension EnrollmentSummary {
   /// The summary for standard error: entrants per segment and arm, every exclusion with its

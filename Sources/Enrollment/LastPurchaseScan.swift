@@ -1,6 +1,8 @@
 import Experiment
 import Ingest
-import Measurement
+import MeasurementModel
+import Platforms
+import Join
 
 /// Each user's last purchase before T from the experiment's behaviour events (`inputs.events`,
 /// read, de-duplicated and identity-resolved as the report reads them): the candidates of the

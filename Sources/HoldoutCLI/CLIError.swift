@@ -1,6 +1,9 @@
 import Experiment
 import Ingest
-import Measurement
+import MeasurementModel
+import Platforms
+import Join
+import Reduction
 
 /// Errors of the command line, each mapped to a sysexits code.
 ///

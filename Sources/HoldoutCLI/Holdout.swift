@@ -1,6 +1,9 @@
 import Experiment
 import Ingest
-import Measurement
+import MeasurementModel
+import Platforms
+import Join
+import Reduction
 import Warehouse
 import WarehouseSQL
 

@@ -4,9 +4,13 @@
   import Darwin
 #endif
 import Ingest
-import Measurement
+import MeasurementModel
+import Platforms
+import Join
+import Reduction
 import Reports
 import Synchronization
+import TextOutput
 
 /// Progress on standard error for long runs, only when it is a terminal and `--quiet` is not
 /// given: the phase (loading the cohort, reading an input, computing statistics), and while an

@@ -34,4 +34,11 @@ public enum VisibleText {
     }
     return String(out)
   }
+
+  /// A field's bytes for a message: quoted, at most 40 bytes, invalid UTF-8 replaced
+  /// (`'abc'`, `'…40 bytes…'…`).
+  public static func quoted<C: Collection<UInt8>>(_ bytes: C) -> String {
+    let text = String(decoding: bytes.prefix(40), as: UTF8.self)
+    return "'\(text)\(bytes.count > 40 ? "…" : "")'"
+  }
 }

@@ -1,6 +1,6 @@
 import Experiment
 import Ingest
-import Measurement
+import MeasurementModel
 import Statistics
 import WarehouseSQL
 

@@ -1,6 +1,6 @@
 import Experiment
 import Ingest
-import Measurement
+import MeasurementModel
 import Statistics
 import WarehouseSQL
 
@@ -122,7 +122,7 @@ struct AggregateAssembly {
         metricRows[m][a] = row
       case "cap":
         let m = try metricIndex(row)
-        guard let micros = AggregateReader.integer(row.value), micros >= 0, micros <= Int128(UserOutcomes.maximumMagnitude) else {
+        guard let micros = AggregateReader.integer(row.value), micros >= 0, micros <= Int128(MeasurementLimits.maximumMagnitude) else {
           throw fail(row.line, "cap '\(row.value.prefix(40))' is not a non-negative integer of micro-units")
         }
         caps[m] = Double(micros) / Double(Decimal.scale)

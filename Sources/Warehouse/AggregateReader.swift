@@ -1,6 +1,6 @@
 import Experiment
 import Ingest
-import Measurement
+import MeasurementModel
 import WarehouseSQL
 
 /// Reads the aggregates a warehouse query returned (`AggregateColumns`) back into a

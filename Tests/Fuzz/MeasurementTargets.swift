@@ -4,7 +4,10 @@
 import Experiment
 @testable import HoldoutCLI
 @testable import Ingest
-import Measurement
+import MeasurementModel
+import Platforms
+import Join
+import Reduction
 
 /// Targets above the byte readers: the experiment-file decoder, the aggregates reader of
 /// `holdout stats`, and one per platform source layout (bytes → records, as `holdout inspect`

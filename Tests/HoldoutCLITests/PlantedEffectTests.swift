@@ -1,5 +1,8 @@
 import Experiment
-import Measurement
+import MeasurementModel
+import Platforms
+import Join
+import Reduction
 import Reports
 import Simulation
 import Statistics

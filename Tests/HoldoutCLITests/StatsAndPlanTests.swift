@@ -1,6 +1,9 @@
 import Foundation
 @testable import HoldoutCLI
-import Measurement
+import MeasurementModel
+import Platforms
+import Join
+import Reduction
 import TestSupport
 import Testing
 

@@ -1,4 +1,7 @@
-@testable import Measurement
+@testable import MeasurementModel
+@testable import Platforms
+@testable import Join
+@testable import Reduction
 import Testing
 
 /// `RecordText`, the reused byte buffer of a source record: every copy length (the 1–3, 4–7,

@@ -1,6 +1,9 @@
 import Experiment
 import Ingest
-import Measurement
+import MeasurementModel
+import Platforms
+import Join
+import Reduction
 import TestSupport
 import Testing
 
@@ -66,7 +69,7 @@ import Testing
         $0.inputs!.events[0].rename = [SourceSpec.Rename(from: "session", to: "order")]
       },
     ]
-    let shared = try SharedJoin(definitions.map(Self.measurer))
+    let shared = try SharedJoin(definitions.map { Self.measurer($0).joinRequest })
     for (k, definition) in definitions.enumerated() {
       let measurer = Self.measurer(definition)
       let alone = ParallelDeterminismTests.summary(measurer.measurement(of: try measurer.join()))
@@ -92,7 +95,7 @@ import Testing
     let definitions = [
       try Self.experiment(key: "a", events: [e1, e1]), try Self.experiment(key: "b", events: [e1]),
     ]
-    let shared = try SharedJoin(definitions.map(Self.measurer))
+    let shared = try SharedJoin(definitions.map { Self.measurer($0).joinRequest })
     #expect(shared.reads.map(\.experiments) == [[0, 1], [0, 1], [0]])
     for (k, definition) in definitions.enumerated() {
       let measurer = Self.measurer(definition)

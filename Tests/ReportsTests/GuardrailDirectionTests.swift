@@ -1,9 +1,13 @@
 import Experiment
 import Foundation
-import Measurement
+import MeasurementModel
+import Platforms
+import Join
+import Reduction
 import Reports
 import TestSupport
 import Testing
+import TextOutput
 
 /// The Bayesian view reads a guardrail in its good direction: where an increase is harmful,
 /// "chance to beat" is the chance the metric went down, and the two expected losses swap.

@@ -1,6 +1,9 @@
 import Experiment
 import Foundation
-import Measurement
+import MeasurementModel
+import Platforms
+import Join
+import Reduction
 import Reports
 import TestSupport
 import Testing

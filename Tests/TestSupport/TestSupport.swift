@@ -1,6 +1,7 @@
 import Foundation
 import Simulation
 import Reports
+import TextOutput
 import Testing
 
 /// Shared helpers for Holdout's tests: paths to committed fixtures, approximate comparison of

@@ -1,5 +1,8 @@
 import Ingest
-import Measurement
+import MeasurementModel
+import Platforms
+import Join
+import Reduction
 import Reports
 import Testing
 import TestSupport

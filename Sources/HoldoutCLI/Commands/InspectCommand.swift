@@ -1,0 +1,166 @@
+import Experiment
+import Ingest
+import MeasurementModel
+import Platforms
+import Join
+import Reduction
+
+/// `holdout inspect FILE [--format F] [--rows N] [--identities FILE] [--role messages|events]
+/// [--unit COLUMN] [--event NAME] [--timezone TZ] [--summary]`
+/// and `holdout inspect --experiment EXPERIMENT [--rows N]`: shows how Holdout reads a file: the
+/// format (guessed from the first record, or given), the field mapping it would use, and the first
+/// records as parsed (user, event, UTC time, value, channel, holdout marker) or why each is not used.
+enum InspectCommand {
+  static func run(_ arguments: [String], console: Console) throws -> Int32 {
+    var args = try Arguments(arguments, command: .inspect)
+    let summary = args.flag("summary")
+    var rows = 10
+    if let text = args.value("rows") {
+      guard let value = Int(text), value > 0, value <= 1_000_000 else {
+        throw CLIError.usage("--rows must be a positive whole number, got '\(text)'")
+      }
+      rows = value
+    }
+    if let experimentPath = args.value("experiment") {
+      try args.rejectUnused(in: "inspect --experiment (the experiment file gives each source's mapping)")
+      guard args.positional.isEmpty else { throw CLIError.usage("inspect --experiment takes no file argument") }
+      let experiment = try ExperimentFileDecoder.load(path: experimentPath, for: .report)
+      guard let inputs = experiment.inputs else {
+        throw CLIError.experiment(.missingForCommand(path: experimentPath, key: "inputs", command: "inspect"))
+      }
+      var text = ""
+      for (role, sources) in [("messages", inputs.messages), ("events", inputs.events)] {
+        for source in sources {
+          text += try describe(
+            source, role: role, reason: "as the experiment file says", identities: inputs.identities, rows: rows,
+            summary: summary)
+        }
+      }
+      console.out(text)
+      return 0
+    }
+    guard args.positional.count == 1 else {
+      throw CLIError.usage("inspect needs one FILE (or --experiment EXPERIMENT)")
+    }
+    let path = args.positional[0]
+    let role = args.value("role") ?? "events"
+    guard role == "events" || role == "messages" else {
+      throw CLIError.usage("--role must be messages or events, got '\(role)'")
+    }
+    let unit = args.value("unit")
+    let identities = args.value("identities").map { IdentitiesSpec(path: $0, unit: unit) }
+    if unit != nil && identities == nil { throw CLIError.usage("--unit names a column of --identities FILE") }
+    let formatName = args.value("format")
+    let eventName = args.value("event")
+    let zone = args.value("timezone")
+    var spec: SourceSpec
+    var reason: String
+    if let formatName {
+      guard let format = SourceSpec.Format(rawValue: formatName) else {
+        throw CLIError.usage("unknown format '\(formatName)'; use one of \(SourceSpec.Format.names)")
+      }
+      spec = SourceSpec(path: path, format: format)
+      reason = "given with --format"
+    } else {
+      guard path != "-" else {
+        throw CLIError.usage("standard input cannot be read twice to guess its format; give --format")
+      }
+      let guess = try FormatGuesser.guess(path: path)
+      spec = SourceSpec(path: path, format: guess.format)
+      reason = "guessed: " + guess.reason
+    }
+    spec.event = eventName
+    if let zone {
+      guard TimeZoneRule(zone) != nil else {
+        throw CLIError.usage("--timezone '\(zone)' is not UTC, an offset such as +05:30, or an IANA zone name")
+      }
+      spec.timeZone = zone
+    }
+    if spec.format == .csv || spec.format == .jsonl {
+      let framing = try SourceInspector.framing(of: spec).map { "framing: \($0)\n" } ?? ""
+      console.out(
+        "file: \(VisibleText.escaped(path))\nformat: \(spec.format.rawValue) (\(VisibleText.escaped(reason)))\n\(framing)\n"
+          + "A generic source needs its mapping in the experiment file (id, fields.event, fields.time, …;\n"
+          + "see docs/inputs.md); then run: holdout inspect --experiment EXPERIMENT\n")
+      return 0
+    }
+    console.out(
+      try describe(spec, role: role, reason: reason, identities: identities, rows: rows, summary: summary))
+    return 0
+  }
+
+  /// The mapping and first records of one source, as Markdown.
+  static func describe(
+    _ spec: SourceSpec, role: String, reason: String, identities: IdentitiesSpec?, rows: Int, summary: Bool
+  ) throws -> String {
+    var text = "file: \(VisibleText.escaped(spec.path))\nformat: \(spec.format.rawValue) (\(VisibleText.escaped(reason)))\n"
+    if let framing = try SourceInspector.framing(of: spec) { text += "framing: \(framing)\n" }
+    text += "role: \(role)\n\nmapping:\n"
+    for (part, fields) in SourceInspector.mapping(of: spec, role: role) {
+      text += "  \(part.padding(8))\(VisibleText.escaped(fields))\n"
+    }
+    if !spec.rename.isEmpty {
+      text += "  rename  " + VisibleText.escaped(spec.rename.map { "\($0.from) → \($0.to)" }.joined(separator: ", ")) + "\n"
+    }
+    if summary {
+      let counts = try SourceInspector.summary(of: spec, role: role, identities: identities)
+      text += "\nwhole file:\n\n| status | records |\n|---|---:|\n"
+      for (status, count) in counts { text += "| \(Self.cell(status, limit: nil)) | \(count) |\n" }
+      text += "| **total** | **\(counts.reduce(0) { $0 + $1.count })** |\n"
+    }
+    let records = try SourceInspector.records(of: spec, role: role, identities: identities, limit: rows)
+    text += "\nfirst \(records.count) record\(records.count == 1 ? "" : "s"):\n\n"
+    text += "| line | status | user | event | time (UTC) | value | channel | holdout |\n"
+    text += "|---:|---|---|---|---|---:|---|---|\n"
+    for r in records {
+      let status: String
+      switch r.status {
+      case .record: status = "record"
+      case .duplicate(let of): status = "duplicate of line \(of)"
+      case .rejected(let reason, let detail): status = "rejected (\(reason)): \(detail)"
+      case .unresolved: status = "identity not resolved"
+      case .ambiguous: status = "identity ambiguous"
+      case .notAnEvent: status = "not an event"
+      }
+      let cells = [
+        "\(r.line)", status, r.user ?? "", r.event ?? "", r.time.map(Timestamp.format) ?? "",
+        r.value.map(Decimal.format) ?? "", r.channel ?? "", r.control ? "yes" : "",
+      ]
+      text += "| " + cells.enumerated().map { $0.offset == 1 ? Self.cell($0.element, limit: nil) : Self.cell($0.element) }
+        .joined(separator: " | ") + " |\n"
+    }
+    return text + "\n"
+  }
+
+  /// A table cell: control characters and bidi overrides shown as escapes (`VisibleText`),
+  /// `|` escaped, and values longer than `limit` characters shortened at a word boundary (or
+  /// mid-word when the value has no space near the cut) with `…`. The status column (why a
+  /// record is not used) is never shortened.
+  static func cell(_ text: String, limit: Int? = 80) -> String {
+    let visible = VisibleText.escaped(text)
+    guard let limit, visible.count > limit else { return visible.replacingPipes() }
+    var cut = visible.prefix(limit - 1)
+    if let space = cut.lastIndex(of: " "), cut.distance(from: cut.startIndex, to: space) >= limit / 2 {
+      cut = cut[..<space]
+    }
+    return (String(cut) + "…").replacingPipes()
+  }
+}
+
+extension String {
+  fileprivate func padding(_ width: Int) -> String {
+    count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+  }
+
+  fileprivate func replacingPipes() -> String {
+    var result = ""
+    for c in self {
+      switch c {
+      case "|": result += "\\|"
+      case "\n", "\r": result += " "
+      default: result.append(c)
+      }
+    }
+    return result
+  }
+}

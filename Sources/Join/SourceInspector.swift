@@ -1,0 +1,221 @@
+import Experiment
+import Ingest
+import MeasurementModel
+import Platforms
+
+/// One record of a source as Holdout reads it, for `holdout inspect` and the format tests: its
+/// fate before the join (record, duplicate, rejected, identity not resolved…) and its parts.
+public struct InspectedRecord: Sendable, Equatable {
+  /// What happened to the record.
+  public enum Status: Sendable, Equatable {
+    /// Read, resolved and not a duplicate.
+    case record
+    /// Repeats the de-duplication key of the record on this line.
+    case duplicate(of: Int)
+    /// Rejected: the reason's key (`bad_timestamp`) and a detail.
+    case rejected(String, String)
+    /// Its aliases are not in the identities file.
+    case unresolved
+    /// Its alias belongs to several units.
+    case ambiguous
+    /// Not an event (a Segment identify call, a delivery row without metric times).
+    case notAnEvent
+  }
+
+  /// The 1-based line where the record starts.
+  public var line: Int
+  /// What happened to it.
+  public var status: Status
+  /// The resolved unit id.
+  public var user: String? = nil
+  /// The event name (before renaming).
+  public var event: String? = nil
+  /// The instant in microseconds since the epoch, UTC.
+  public var time: Int64? = nil
+  /// The value in micro-units.
+  public var value: Int64? = nil
+  /// The channel.
+  public var channel: String? = nil
+  /// True for a holdout marker.
+  public var control = false
+}
+
+/// Reads a source without an experiment's cohort: what `holdout inspect` shows.
+public enum SourceInspector {
+  /// The records of `spec` in file order (the first `limit`, when given), with identities
+  /// resolved through `identities` when given. Duplicates are found with the source's own key.
+  public static func records(
+    of spec: SourceSpec, role: String = "events", identities: IdentitiesSpec? = nil, limit: Int? = nil
+  ) throws(MeasurementError) -> [InspectedRecord] {
+    var result: [InspectedRecord] = []
+    try forEachRecord(of: spec, role: role, identities: identities) { item in
+      result.append(item)
+      return limit.map { result.count < $0 } ?? true
+    }
+    return result
+  }
+
+  /// How many records of the whole file end in each status (`record`, `duplicate`,
+  /// `rejected: <reason>`, …), in a fixed order: a file's health at a glance, in bounded memory.
+  public static func summary(
+    of spec: SourceSpec, role: String = "events", identities: IdentitiesSpec? = nil
+  ) throws(MeasurementError) -> [(status: String, count: Int)] {
+    // The fixed statuses counted in an array and only rejections by name: a dictionary update
+    // or an `InspectedRecord` per record (hashing, Strings) cost more than parsing it.
+    let fixed = ["record", "duplicate", "identity not resolved", "identity ambiguous", "not an event"]
+    var fixedCounts = [Int](repeating: 0, count: fixed.count)
+    var counts: [String: Int] = [:]
+    try forEachFate(of: spec, role: role, identities: identities, names: false) { _, fate in
+      switch fate {
+      case .record: fixedCounts[0] += 1
+      case .duplicate: fixedCounts[1] += 1
+      case .rejected(let reason, _): counts["rejected: " + reason.key, default: 0] += 1
+      case .unresolved: fixedCounts[2] += 1
+      case .ambiguous: fixedCounts[3] += 1
+      case .notAnEvent: fixedCounts[4] += 1
+      }
+      return true
+    }
+    for (k, name) in fixed.enumerated() where fixedCounts[k] > 0 { counts[name] = fixedCounts[k] }
+    return counts.sorted { $0.key < $1.key }.map { (status: $0.key, count: $0.value) }
+  }
+
+  /// Calls `body` with every record of `spec` in file order, parsed, de-duplicated and
+  /// resolved as the join does (for tools that read the events outside a report, such as
+  /// `holdout cohort`), until it returns false.
+  public static func forEachInspectedRecord(
+    of spec: SourceSpec, role: String = "events", identities: IdentitiesSpec?, _ body: (InspectedRecord) -> Bool
+  ) throws(MeasurementError) {
+    try forEachRecord(of: spec, role: role, identities: identities, body)
+  }
+
+  /// Calls `body` with every record in file order until it returns false.
+  package static func forEachRecord(
+    of spec: SourceSpec, role: String, identities: IdentitiesSpec?, _ body: (InspectedRecord) -> Bool
+  ) throws(MeasurementError) {
+    try forEachFate(of: spec, role: role, identities: identities) { r, fate in
+      var item = InspectedRecord(line: r.line, status: .record)
+      switch fate {
+      case .rejected(let reason, let detail): item.status = .rejected(reason.key, detail)
+      case .notAnEvent: item.status = .notAnEvent
+      case .duplicate(let line): item.status = .duplicate(of: line)
+      case .unresolved: item.status = .unresolved
+      case .ambiguous: item.status = .ambiguous
+      case .record(let user): item.user = user
+      }
+      switch fate {
+      case .rejected, .notAnEvent: break
+      default:
+        item.event = r.string(r.event)
+        item.time = r.time
+        item.value = r.value
+        item.channel = r.channel.map(r.string)
+        item.control = r.control
+      }
+      return body(item)
+    }
+  }
+
+  /// What happened to one record, before any String is made of it but the user's.
+  package enum Fate {
+    /// Read, resolved (to the user) and not a duplicate.
+    case record(user: String?)
+    /// Repeats the key of the record on this line.
+    case duplicate(of: Int)
+    /// Rejected, with the reason and a detail.
+    case rejected(Reconciliation.Reason, String)
+    /// Its aliases are not in the identities file.
+    case unresolved
+    /// Its alias belongs to several units.
+    case ambiguous
+    /// Not an event.
+    case notAnEvent
+  }
+
+  /// Calls `body` with every record and its fate in file order until it returns false; the
+  /// user is named only when `names` (the summary counts fates and needs no names).
+  package static func forEachFate(
+    of spec: SourceSpec, role: String, identities: IdentitiesSpec?, names: Bool = true,
+    _ body: (SourceRecord, Fate) -> Bool
+  ) throws(MeasurementError) {
+    let joinRole: EventJoiner.Role = role == "messages" ? .messages : .events
+    var table = IdentityTable()
+    if let identities { table = try IdentityTable.load(identities, cohort: nil, strict: false).0 }
+    let reader = SourceReader(spec: spec, role: joinRole)
+    let resolver = try IdentityResolver(layout: reader.layout, source: spec, identities: table)
+    var seen = ByteKeyTable(capacity: 256)
+    var firstLines: [Int] = []
+    try readingInput(path: spec.path) {
+      try reader.forEachRecord { r, extraction in
+        switch extraction {
+        case .rejected(let reason, let detail): return body(r, .rejected(reason, detail))
+        case .notAnEvent: return body(r, .notAnEvent)
+        case .record: break
+        }
+        if let key = r.dedup {
+          let (id, inserted) = seen.intern(r.text[key])
+          if inserted { firstLines.append(r.line) } else { return body(r, .duplicate(of: firstLines[Int(id)])) }
+        }
+        switch resolver.resolve(r) {
+        case .direct(let range): return body(r, .record(user: names ? r.string(range) : nil))
+        case .alias(let unit): return body(r, .record(user: names ? table.unitName(unit) : nil))
+        case .ambiguous: return body(r, .ambiguous)
+        case .unresolved: return body(r, .unresolved)
+        }
+      }
+    }
+  }
+
+  /// How the records of a JSON-record source are laid out (JSON lines, an array, concatenated
+  /// documents), detected from its first bytes as when it is read; nil for CSV and Klaviyo
+  /// sources and for standard input (which cannot be read twice).
+  public static func framing(of spec: SourceSpec) throws(MeasurementError) -> JSONFraming? {
+    guard spec.format.isJSONRecords, spec.path != "-" else { return nil }
+    return try readingInput(path: spec.path) { try JSONFraming.detect(ByteSource(path: spec.path)) }
+  }
+
+  /// How `spec`'s records map to Holdout's parts, as (part, fields) lines for display.
+  public static func mapping(of spec: SourceSpec, role: String = "events") -> [(String, String)] {
+    let layout = SourceReader(spec: spec, role: role == "messages" ? .messages : .events).layout
+    var lines: [(String, String)] = []
+    lines.append(("user", layout.ids.map { "\($0.field) → \($0.identity)" }.joined(separator: ", ")))
+    switch layout.event {
+    case .field(let fields, let fallback):
+      lines.append(("event", (fields + (fallback.map { ["else '\($0)'"] } ?? [])).joined(separator: ", ")))
+    case .joined(let a, let b): lines.append(("event", "\(a) + \"_\" + \(b)"))
+    case .constant(let name): lines.append(("event", "'\(name)' (constant)"))
+    }
+    if spec.format == .customerioCSV {
+      lines[1] = ("event", "type + \"_\" + metric, one record per non-empty '<metric> At' column")
+      lines.append(("time", "the '<metric> At' cell"))
+    } else {
+      lines.append(("time", layout.times.joined(separator: ", ") + " (\(layout.timeFormat.rawValue)"
+        + (spec.timeZone.map { ", zone-less times in \($0))" } ?? ")")))
+    }
+    var value = layout.values.joined(separator: ", ")
+    if let (price, quantity) = layout.valueProduct { value += (value.isEmpty ? "" : ", else ") + "\(price) × \(quantity)" }
+    lines.append(("value", value.isEmpty ? "(none)" : value))
+    var dedup = layout.dedup.map { $0.joined(separator: " | ") }.joined(separator: ", ")
+    if let required = layout.dedupRequires { dedup += " (only when \(required) is present)" }
+    lines.append(("dedup", dedup.isEmpty ? "(none)" : dedup))
+    let channel: String
+    switch layout.channel {
+    case .none: channel = "(none)"
+    case .field(let field): channel = field
+    case .fieldOrEventPrefix(let field): channel = "\(field), else the event name before '_'"
+    case .brazeEventType: channel = "users.messages.<channel>.* in the event type"
+    case .iterablePrefix: channel = "the event name's prefix (emailSend → email)"
+    case .klaviyoMetric: channel = "the metric name's last word (Received Email → email)"
+    }
+    lines.append(("channel", channel))
+    switch layout.control {
+    case .none: break
+    case .braze(let fields):
+      lines.append(("holdout", "users.campaigns.EnrollInControl; users.canvas.Entry with \(fields[0]) = true"))
+    case .iterable(let fields):
+      lines.append(("holdout", "…SendSkip with \(fields[0]) = ExperimentHoldOut"))
+    }
+    if let only = layout.onlyType { lines.append(("only", "\(only.field) = \(only.value)")) }
+    return lines
+  }
+}

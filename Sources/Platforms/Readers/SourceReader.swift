@@ -1,0 +1,122 @@
+import Experiment
+import Ingest
+import MeasurementModel
+
+/// Reads any `SourceSpec` record by record, in file order, handing each to a callback as a
+/// `SourceRecord` with its `Extraction` (a record, a rejection with reason, or not an event).
+///
+/// JSON-record formats go through `JSONSourceReader` (`JSONScanner`, no tree per record), as
+/// JSON lines, a top-level array or concatenated documents (`JSONFraming`, detected from the
+/// first bytes); CSV formats through `CSVReader`; Klaviyo's JSON:API pages through the tree
+/// parser (pages are small documents).
+/// `.gz` files and `-` (standard input) work for every format (see `ByteSource`).
+package struct SourceReader: Sendable {
+  package let spec: SourceSpec
+  package let layout: SourceLayout
+  package let zone: TimeZoneRule?
+
+  package init(spec: SourceSpec, role: SourceRole) {
+    self.spec = spec
+    var layout = SourceLayout(spec, role: role)
+    if spec.format == .braze, spec.event == nil, let type = Self.brazeEventType(in: spec.path),
+      case .field(let fields, _) = layout.event
+    {
+      // Currents storage files carry their event type in the folder name, not in the record.
+      layout.event = .field(fields, fallback: type)
+    }
+    self.layout = layout
+    zone = spec.timeZone.flatMap(TimeZoneRule.init)
+  }
+
+  /// `users.messages.email.Send` from `…/event_type=users.messages.email.Send/date=…/x.avro.json`.
+  package static func brazeEventType(in path: String) -> String? {
+    for component in path.split(separator: "/") where component.hasPrefix("event_type=") {
+      let name = component.dropFirst("event_type=".count)
+      return name.isEmpty ? nil : String(name)
+    }
+    return nil
+  }
+
+  /// A JSON-record source opened, with the framing of its records detected from its first bytes.
+  package struct OpenedJSON {
+    /// The bytes, from the start (the detection's look-ahead is handed back).
+    package let source: ByteSource
+    /// How the records are laid out.
+    package let framing: JSONFraming
+  }
+
+  /// Opens a JSON-record source and detects its framing; nil for CSV and Klaviyo sources, whose
+  /// readers open their files themselves.
+  package func openJSON() throws(IngestError) -> OpenedJSON? {
+    guard spec.format.isJSONRecords else { return nil }
+    let source = try ByteSource(path: spec.path)
+    return OpenedJSON(source: source, framing: try JSONFraming.detect(source))
+  }
+
+  /// Calls `body` with every record. `body` returns false to stop early (inspect).
+  package func forEachRecord(
+    _ body: (inout SourceRecord, Extraction) throws -> Bool
+  ) throws {
+    try forEachRecord(try openJSON(), body)
+  }
+
+  /// Calls `body` with every record of `opened` (from `openJSON`), or, for CSV and Klaviyo, of
+  /// the file.
+  package func forEachRecord(
+    _ opened: OpenedJSON?, _ body: (inout SourceRecord, Extraction) throws -> Bool
+  ) throws {
+    if let opened {
+      let json = JSONSourceReader(layout: layout, zone: zone)
+      if opened.framing.isLineOriented {
+        var reader = LineReader(source: opened.source)
+        if try !json.forEachRecord(&reader, body) { throw IngestError.emptyFile(path: spec.path) }
+      } else {
+        var reader = JSONDocumentReader(source: opened.source)
+        try json.forEachRecord(&reader, body)
+      }
+      return
+    }
+    if spec.format == .klaviyo {
+      try KlaviyoSourceReader(spec: spec, layout: layout, zone: zone).forEachRecord(body)
+      return
+    }
+    var reader = try CSVReader(path: spec.path)
+    try CSVSourceReader(spec: spec, layout: layout, zone: zone).forEachRecord(&reader, header: nil, body)
+  }
+
+  /// True for sources read line by line, which can be cut into chunks and parsed in parallel:
+  /// CSV, and JSON lines (`framing` from `openJSON`). Klaviyo pages, JSON arrays and
+  /// concatenated documents are read sequentially.
+  package func isChunkable(_ framing: JSONFraming?) -> Bool {
+    spec.format != .klaviyo && (framing?.isLineOriented ?? true)
+  }
+
+  /// The CSV header names at the start of the first chunk.
+  package func csvHeader(_ chunk: ChunkReader.Chunk) throws -> [String] {
+    var reader = CSVReader(source: ByteSource(bytes: chunk.bytes, path: spec.path), blockSize: 1 << 16)
+    return try reader.readHeader()
+  }
+
+  /// Calls `body` with the records of one chunk; line numbers are relative to the chunk unless it
+  /// is the first. CSV chunks after the first use `header`. Returns false when the chunk held no
+  /// line at all.
+  @discardableResult
+  package func forEachRecord(
+    in chunk: ChunkReader.Chunk, header: [String]?, _ body: (inout SourceRecord, Extraction) throws -> Bool
+  ) throws -> Bool {
+    if spec.format.isCSV {
+      // Parsed where the chunk lies: no copy into a reader's buffer.
+      try chunk.bytes.withUnsafeBufferPointer { bytes in
+        var reader = CSVReader(borrowing: bytes, path: spec.path)
+        if chunk.index > 0, let header { reader.assumeHeader(header) }
+        try CSVSourceReader(spec: spec, layout: layout, zone: zone)
+          .forEachRecord(&reader, header: chunk.index > 0 ? header : nil, body)
+      }
+      return true
+    }
+    let source = ByteSource(bytes: chunk.bytes, path: spec.path)
+    let blockSize = max(1 << 16, chunk.bytes.count + 1)
+    var reader = LineReader(source: source, blockSize: blockSize, skipsBOM: chunk.index == 0)
+    return try JSONSourceReader(layout: layout, zone: zone).forEachRecord(&reader, body)
+  }
+}

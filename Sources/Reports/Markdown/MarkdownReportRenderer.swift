@@ -1,0 +1,309 @@
+import Experiment
+import Ingest
+import MeasurementModel
+import Statistics
+import TextOutput
+
+/// Renders `report.md`: a GitHub-flavoured Markdown report, deterministic byte for byte.
+///
+/// Sections: summary (a sentence per primary metric and arm, causal words only for these
+/// randomized comparisons), arms and sample ratio, each metric, segments, exposure and the data
+/// reconciliation of every input file.
+public enum MarkdownReportRenderer {
+  /// The Markdown text of `report`.
+  public static func render(_ report: ExperimentReport) -> String {
+    var out = ""
+    header(report, into: &out)
+    summary(report, into: &out)
+    checks(report, into: &out)
+    history(report, into: &out)
+    arms(report, into: &out)
+    metrics(report, into: &out)
+    survival(report, into: &out)
+    segments(report, into: &out)
+    exposure(report, into: &out)
+    data(report, into: &out)
+    return out
+  }
+
+  private static func header(_ report: ExperimentReport, into out: inout String) {
+    let experiment = report.experiment
+    out += "# Holdout report: \(MarkdownText.code(experiment.key))\n\n"
+    out += "- As of: \(Timestamp.format(report.asOf)) (events at or after it are ignored)\n"
+    if let range = report.measurement.entryRange {
+      out += "- Entries analysed: \(Timestamp.format(range.first)) to \(Timestamp.format(range.last))\n"
+    }
+    let total = report.arms.reduce(0) { $0 + $1.users }
+    out += "- Users analysed: \(NumberFormat.grouped(total))\n"
+    out += analysisLines(report)
+    out += "- Assignment: GrowthBook hash v\(experiment.hashVersion.rawValue), salt \(MarkdownText.code(experiment.salt)), coverage \(NumberFormat.percent(experiment.coverage, 0))\n\n"
+  }
+
+  private static func summary(_ report: ExperimentReport, into out: inout String) {
+    out += "## Summary\n\n"
+    if let warning = JourneyChecks.emptyArmsWarning(report) {
+      out += "> **Warning: no comparison possible**: \(MarkdownText.plain(warning))\n\n"
+    }
+    if report.srm.verdict == .mismatch {
+      out += "> **Warning: sample ratio mismatch** (\(NumberFormat.pEquals(report.srm.pValue))). The arms' sizes do not match the configured weights, so the split may be broken; treat every result below with suspicion until the cause is found.\n\n"
+    }
+    let primaries = report.metrics.filter { $0.definition.role == .primary }
+    for metric in primaries {
+      for c in metric.comparisons { out += "- " + sentence(metric, c, report) + "\n" }
+    }
+    let guardrails = report.metrics.filter { $0.definition.role == .guardrail }
+    for metric in guardrails {
+      for c in metric.comparisons {
+        let name = MarkdownText.code(metric.definition.name)
+        let comparison = comparisonLabel(c)
+        switch c.reading {
+        case .notComputable:
+          out += "- Guardrail \(name), \(comparison): not computable: \(c.absolute.reason ?? "")\n"
+        default:
+          let relative = c.relative.value.map { " (\(NumberFormat.signedPercent($0.estimate)))" } ?? ""
+          let verdict = c.isHarmful(metric.definition.harmful) ? "**harm detected**" : "no harm detected"
+          out += "- Guardrail \(name), \(comparison): \(verdict)\(relative), \(NumberFormat.pEquals(c.absolute.value?.pValue ?? 1))\n"
+        }
+      }
+    }
+    out += "\n"
+  }
+
+  /// "`sms`: +12.4% `conversion_14d` (95% CI +3.1% to +21.7%), 124 incremental conversions …"
+  static func sentence(_ metric: ExperimentReport.MetricResult, _ c: Comparison, _ report: ExperimentReport)
+    -> String
+  {
+    let name = MarkdownText.code(metric.definition.name)
+    let comparison = comparisonLabel(c)
+    guard let absolute = c.absolute.value, let incremental = c.incremental.value else {
+      return "\(comparison), \(name): not computable: \(c.absolute.reason ?? "")"
+    }
+    let level = report.confidenceLabel
+    var text = "\(comparison), \(name): "
+    if let relative = c.relative.value {
+      text += interval(relative, label: "\(level) CI ") { NumberFormat.signedPercent($0) }
+    } else {
+      text += "\(NumberFormat.difference(absolute.estimate, isRate: metric.definition.kind.isBinary)) per user (relative lift not computable: \(c.relative.reason ?? ""))"
+    }
+    let unit = incrementalUnit(metric.definition.kind)
+    let decimals = metric.definition.kind == .revenue ? 2 : 0
+    switch c.reading {
+    case .higher, .lower:
+      text += ", \(pText(c, absolute)). The journey caused \(NumberFormat.signedGrouped(incremental.estimate, decimals)) \(unit) among \(NumberFormat.grouped(c.treatmentUsers)) users (\(level) CI \(NumberFormat.signedGrouped(incremental.lower, decimals)) to \(NumberFormat.signedGrouped(incremental.upper, decimals)))."
+    default:
+      text += ", \(pText(c, absolute)). **Not yet conclusive**: the interval includes no effect (incremental \(unit): \(NumberFormat.signedGrouped(incremental.lower, decimals)) to \(NumberFormat.signedGrouped(incremental.upper, decimals)))."
+    }
+    return text
+  }
+
+  /// "estimate (label lower to upper)", each number formatted by `format`.
+  static func interval(_ effect: Effect, label: String = "", _ format: (Double) -> String) -> String {
+    "\(format(effect.estimate)) (\(label)\(format(effect.lower)) to \(format(effect.upper)))"
+  }
+
+  private static func incrementalUnit(_ kind: MetricDefinition.Kind) -> String {
+    switch kind {
+    case .conversion: return "conversions"
+    case .retention: return "retained users"
+    case .count: return "events"
+    case .revenue: return "revenue"
+    }
+  }
+
+  private static func arms(_ report: ExperimentReport, into out: inout String) {
+    out += "## Arms and sample ratio\n\n"
+    let total = max(report.arms.reduce(0) { $0 + $1.users }, 1)
+    let rows = report.arms.enumerated().map { index, arm in
+      [
+        MarkdownText.code(arm.name), arm.isControl ? "control (holdout)" : "treatment",
+        NumberFormat.percent(arm.weight, 1), NumberFormat.grouped(arm.users),
+        NumberFormat.percent(Double(arm.users) / Double(total), 2),
+        NumberFormat.grouped(report.srm.expected[index], 1),
+      ]
+    }
+    out += MarkdownText.table(
+      ["arm", "role", "weight", "users", "observed share", "expected users"], rows,
+      alignRight: [2, 3, 4, 5])
+    let srm = report.srm
+    let verdict: String
+    switch srm.verdict {
+    case .ok: verdict = "no mismatch"
+    case .mismatch: verdict = "**MISMATCH**: the split is not what was configured"
+    case .notEnoughData: verdict = "not enough data (fewer than 8 users in an arm)"
+    }
+    out += "\nSRM check: χ² = \(NumberFormat.fixed(srm.chiSquare, 3)), df = \(srm.degreesOfFreedom), \(NumberFormat.pEquals(srm.pValue)) → \(verdict) (flagged below p = \(NumberFormat.significant(report.experiment.analysis.srmThreshold, 3))).\n\n"
+  }
+
+  private static func metrics(_ report: ExperimentReport, into out: inout String) {
+    out += "## Metrics\n\n"
+    for metric in report.metrics {
+      let d = metric.definition
+      let events = d.events.map(MarkdownText.code).joined(separator: ", ")
+      out += "### \(MarkdownText.code(d.name))\n\n"
+      var line = "\(d.kind.rawValue), \(d.role.rawValue)"
+      if let harmful = d.harmful { line += " (harmful if it \(harmful == .increase ? "increases" : "decreases"))" }
+      line += "; events \(events); window \(d.windowDescription)"
+      if let cap = d.cap { line += "; per-user values capped at \(NumberFormat.significant(cap, 6))" }
+      if let level = d.capPercentile, let cap = metric.appliedCap {
+        line += "; per-user values capped at the pooled \(NumberFormat.significant(level * 100, 4))th percentile, \(NumberFormat.significant(cap, 6))"
+      }
+      line += "; mature users only (window elapsed by as_of)"
+      out += line + ".\n\n"
+      let isRate = d.kind.isBinary
+      let armRows = metric.arms.map { arm in
+        [
+          MarkdownText.code(arm.arm), NumberFormat.grouped(arm.moments.count),
+          arm.moments.count > 0 ? NumberFormat.mean(arm.moments.mean, isRate: isRate) : "n/a",
+          NumberFormat.grouped(arm.moments.sum, d.kind == .revenue ? 2 : 0),
+          arm.moments.count > 0 ? NumberFormat.mean(arm.moments.preMean, isRate: isRate) : "n/a",
+          NumberFormat.grouped(arm.openWindows),
+        ]
+      }
+      out += MarkdownText.table(
+        ["arm", "users", isRate ? "rate" : "mean per user", "total", "pre-period mean", "not yet mature"],
+        armRows, alignRight: [1, 2, 3, 4, 5])
+      out += "\n"
+      out += comparisonTable(metric.comparisons, kind: d.kind, harmful: d.harmful, level: report.confidenceLabel)
+      out += "\n"
+      out += details(metric, analysis: report.experiment.analysis, level: report.confidenceLabel)
+    }
+  }
+
+  static func comparisonTable(
+    _ comparisons: [Comparison], kind: MetricDefinition.Kind, harmful: MetricDefinition.HarmfulDirection?,
+    level: String
+  ) -> String {
+    let isRate = kind.isBinary
+    let decimals = kind == .revenue ? 2 : 0
+    let rows: [[String]] = comparisons.map { c in
+      let comparison = comparisonLabel(c)
+      guard let a = c.absolute.value, let inc = c.incremental.value else {
+        return [comparison, "not computable: \(MarkdownText.plain(c.absolute.reason ?? ""))", "", "", "", "", ""]
+      }
+      let absolute = interval(a) { NumberFormat.difference($0, isRate: isRate) }
+      let relative: String
+      switch c.relative {
+      case .value(let r):
+        relative = interval(r) { NumberFormat.signedPercent($0) }
+      case .notComputable(let reason):
+        relative = "not computable: \(MarkdownText.plain(reason))"
+      }
+      let incremental = interval(inc) { NumberFormat.signedGrouped($0, decimals) }
+      var reading: String
+      switch c.reading {
+      case .higher: reading = "higher"
+      case .lower: reading = "lower"
+      case .inconclusive: reading = "not yet conclusive"
+      case .notComputable: reading = "not computable"
+      }
+      if harmful != nil { reading = c.isHarmful(harmful) ? "**harmful**" : (c.reading == .inconclusive ? "no harm detected" : reading) }
+      return [
+        comparison, absolute, relative, NumberFormat.pValue(a.pValue),
+        c.adjustedPValue.map(NumberFormat.pValue) ?? "–", incremental, reading,
+      ]
+    }
+    return MarkdownText.table(
+      ["comparison", "absolute (\(level) CI)", "relative (\(level) CI)", "p", "adjusted p", "incremental (\(level) CI)", "reading"],
+      rows, alignRight: [3, 4])
+  }
+
+  private static func segments(_ report: ExperimentReport, into out: inout String) {
+    guard !report.segments.isEmpty else { return }
+    out += "## Segments\n\n"
+    let correction = report.experiment.analysis.segmentCorrection.map {
+      "p-values are adjusted with \($0.label) across every segment value × comparison of a metric (the adjusted p column); read a segment as different only when its adjusted p is below \(NumberFormat.significant(report.alpha, 3))."
+    } ?? "p-values are not adjusted for the number of segments: expect about one in twenty to fall below 0.05 by chance."
+    out += "Each segment is a randomized comparison within the segment (the split is independent of the segment). \(correction) Segment intervals are not adjusted.\n\n"
+    for (m, metric) in report.metrics.enumerated() where metric.definition.role != .secondary {
+      let d = metric.definition
+      out += "### \(MarkdownText.code(d.name)) by segment\n\n"
+      let rows: [[String]] = report.segments.flatMap { row in
+        row.comparisons[m].map { c -> [String] in
+          let segment = "\(MarkdownText.code(row.column)) = \(MarkdownText.code(row.value))"
+          let comparison = comparisonLabel(c)
+          let users = NumberFormat.grouped(row.users.reduce(0, +))
+          guard let a = c.absolute.value else {
+            return [segment, comparison, users, "not computable: \(MarkdownText.plain(c.absolute.reason ?? ""))", "", "", ""]
+          }
+          let relative = c.relative.value.map { interval($0) { NumberFormat.signedPercent($0) } } ?? "not computable"
+          let absolute = interval(a) { NumberFormat.difference($0, isRate: d.kind.isBinary) }
+          return [
+            segment, comparison, users, absolute, relative, NumberFormat.pValue(a.pValue),
+            c.adjustedPValue.map(NumberFormat.pValue) ?? "–",
+          ]
+        }
+      }
+      out += MarkdownText.table(
+        ["segment", "comparison", "users (all arms)", "absolute (\(report.confidenceLabel) CI)", "relative (\(report.confidenceLabel) CI)", "p", "adjusted p"],
+        rows, alignRight: [2, 5, 6])
+      out += "\n"
+    }
+  }
+
+  private static func exposure(_ report: ExperimentReport, into out: inout String) {
+    out += "## Exposure\n\n"
+    let exposure = report.measurement.exposure
+    guard exposure.isMeasured else {
+      out += "No messages file was given, so exposure is not measured.\n\n"
+      return
+    }
+    let events = report.experiment.exposure.map(MarkdownText.code).joined(separator: ", ")
+    out += "A user counts as reached at their first \(events) at or after entry. Holdout users should not be reached; any that were are counted here (contamination).\n\n"
+    let rows = report.arms.map { arm in
+      [
+        MarkdownText.code(arm.name), NumberFormat.grouped(arm.users), NumberFormat.grouped(arm.exposed ?? 0),
+        arm.users > 0 ? NumberFormat.percent(Double(arm.exposed ?? 0) / Double(arm.users), 1) : "n/a",
+      ]
+    }
+    out += MarkdownText.table(["arm", "users", "reached", "reach rate"], rows, alignRight: [1, 2, 3])
+    if !exposure.channels.isEmpty {
+      out += "\nFirst channel that reached each user. **Descriptive, not randomized**: who a channel reached depends on the journey's rules and on the users themselves (reachability, consent, exit on conversion), so differences between these groups are not effects of the channel. To measure a channel's effect, randomize it: give it its own arm (e.g. `sms` vs `sms_email` against the holdout) and compare arms.\n\n"
+      let channelRows = exposure.channels.map { channel in
+        [MarkdownText.code(channel.name)] + channel.users.map(NumberFormat.grouped)
+      }
+      out += MarkdownText.table(
+        ["channel"] + report.arms.map { MarkdownText.code($0.name) }, channelRows,
+        alignRight: Set(1...report.arms.count))
+    }
+    out += "\n"
+  }
+
+  private static func data(_ report: ExperimentReport, into out: inout String) {
+    out += "## Data\n\n"
+    if let origin = report.measurement.origin {
+      out += "The numbers were computed in the warehouse (\(MarkdownText.plain(origin.dialect)) query from `holdout sql`, experiment file digest `\(origin.digest)`) and read from \(MarkdownText.code(origin.file)). The tables' rows are accounted for as the query counted them; examples of rejected rows are not collected in SQL.\n\n"
+    } else {
+      out += "Every row of every input is accounted for; each file's fates add up to the rows read.\n\n"
+    }
+    for file in report.measurement.files {
+      let name = MarkdownText.code(Reconciliation.fileName(file.path))
+      out += "### \(file.role): \(name)\(file.format.map { " (\(MarkdownText.plain($0)))" } ?? "")\n\n"
+      var rows = Reconciliation.Fate.allCases.filter { file[$0] > 0 || $0 == .used }.map { fate in
+        [fate.label, NumberFormat.grouped(file[fate])]
+      }
+      for reason in Reconciliation.Reason.allCases where file[reason] > 0 {
+        rows.append(["  rejected: \(reason.label)", NumberFormat.grouped(file[reason])])
+      }
+      rows.append(["**rows read**", "**\(NumberFormat.grouped(file.rowsRead))**"])
+      out += MarkdownText.table(["fate", "rows"], rows, alignRight: [1])
+      let examples = file.examples.flatMap { $0 }
+      if !examples.isEmpty {
+        out += "\nExamples of rejected rows, by reason:\n\n"
+        for example in examples { out += "- \(MarkdownText.plain(example))\n" }
+      }
+      out += "\n"
+    }
+    let split = report.measurement.split
+    if split.isRecorded && !split.isHashChecked {
+      out += "Recorded split: the cohort's `arm` column was used as it is; the warehouse query does not recompute the hash, so its agreement with the experiment's split is not checked here (run `holdout validate` on an export of the cohort for that).\n\n"
+    } else if split.isRecorded {
+      out += "Recorded split: the cohort's `arm` column was used. It agrees with the hash for \(NumberFormat.grouped(split.agreements)) users and disagrees for \(NumberFormat.grouped(split.disagreements)).\n"
+      for example in split.examples { out += "- \(MarkdownText.plain(example))\n" }
+      out += "\n"
+    }
+    for finding in DataFindings.sentences(report.measurement) {
+      out += "- \(finding.text)\n"
+      for example in finding.examples { out += "  - \(MarkdownText.plain(example))\n" }
+    }
+  }
+}
