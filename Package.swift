@@ -34,7 +34,7 @@ let package = Package(
     .target(name: "Platforms", dependencies: ["MeasurementModel", "Experiment", "Ingest"]),
     .target(name: "Join", dependencies: ["Platforms", "MeasurementModel", "Experiment", "Assignment", "Ingest"]),
     .target(name: "Reduction", dependencies: ["Join", "Platforms", "MeasurementModel", "Experiment", "Ingest", "Statistics"]),
-    .target(name: "Reports", dependencies: ["MeasurementModel", "Experiment", "Statistics", "Ingest", "TextOutput"]),
+    .target(name: "Reports", dependencies: ["MeasurementModel", "Platforms", "Experiment", "Statistics", "Ingest", "TextOutput"]),
     .target(name: "Simulation", dependencies: ["Assignment", "Ingest"]),
     .target(
       name: "Enrollment",

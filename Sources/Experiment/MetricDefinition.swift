@@ -22,6 +22,9 @@ public struct MetricDefinition: Sendable, Equatable {
 
     /// True for 0/1 metrics.
     public var isBinary: Bool { self == .conversion || self == .retention }
+
+    /// Decimals a total of this kind is printed with: money to the cent, events whole.
+    public var totalDecimals: Int { self == .revenue ? 2 : 0 }
   }
 
   /// How the metric is used in decisions.

@@ -36,7 +36,10 @@ public struct SourceSpec: Sendable, Equatable {
 
     /// True for formats whose records are JSON objects read by `JSONScanner`: as JSON lines, a
     /// top-level array or concatenated documents (`JSONFraming`). Not Klaviyo's pages.
-    public var isJSONRecords: Bool { !isCSV && self != .klaviyo }
+    public var isJSONRecords: Bool { !isCSV && !isJSONAPIPages }
+
+    /// True for formats of JSON:API page documents, read whole, a page at a time (Klaviyo).
+    public var isJSONAPIPages: Bool { self == .klaviyo }
 
     /// The supported format names, for messages.
     public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }

@@ -8,6 +8,16 @@
 public enum Decimal {
   /// Micro-units per unit.
   public static let scale: Int64 = 1_000_000
+  /// `units` (a number from an experiment file: a cap, a message cost) in micro-units, rounded
+  /// to the nearest (halves away from zero, `Double.rounded()`). The file join and the
+  /// warehouse SQL both convert through here, so both apply the same micro-unit.
+  @inlinable
+  public static func micros(_ units: Double) -> Int64 { Int64((units * Double(scale)).rounded()) }
+
+  /// `micros` micro-units in units, for a report.
+  @inlinable
+  public static func units<I: BinaryInteger>(_ micros: I) -> Double { Double(micros) / Double(scale) }
+
   /// The largest accepted magnitude, in units.
   public static let limit: Double = 1e12
 

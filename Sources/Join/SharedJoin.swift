@@ -103,7 +103,7 @@ public struct SharedJoin {
     package var file: String
     package var role: EventJoiner.Role
     package var spec: SourceSpec
-    /// The event type a Braze Currents file takes from its folder name in the path.
+    /// The event type a file takes from a folder name in its path (Braze Currents).
     package var folderEventType: String?
     /// The id space, for the de-duplication tables.
     package var dedupKey: String
@@ -111,7 +111,7 @@ public struct SharedJoin {
     package init(role: EventJoiner.Role, source: SourceSpec) {
       self.role = role
       file = Self.canonical(source.path)
-      folderEventType = source.format == .braze ? SourceReader.brazeEventType(in: source.path) : nil
+      folderEventType = SourceReader.folderEventType(of: source)
       var spec = source
       spec.path = ""
       spec.rename = []

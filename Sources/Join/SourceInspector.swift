@@ -185,7 +185,7 @@ public enum SourceInspector {
     case .joined(let a, let b): lines.append(("event", "\(a) + \"_\" + \(b)"))
     case .constant(let name): lines.append(("event", "'\(name)' (constant)"))
     }
-    if spec.format == .customerioCSV {
+    if PlatformFormat.of(spec.format).wideMetrics != nil {
       lines[1] = ("event", "type + \"_\" + metric, one record per non-empty '<metric> At' column")
       lines.append(("time", "the '<metric> At' cell"))
     } else {
@@ -198,22 +198,9 @@ public enum SourceInspector {
     var dedup = layout.dedup.map { $0.joined(separator: " | ") }.joined(separator: ", ")
     if let required = layout.dedupRequires { dedup += " (only when \(required) is present)" }
     lines.append(("dedup", dedup.isEmpty ? "(none)" : dedup))
-    let channel: String
-    switch layout.channel {
-    case .none: channel = "(none)"
-    case .field(let field): channel = field
-    case .fieldOrEventPrefix(let field): channel = "\(field), else the event name before '_'"
-    case .brazeEventType: channel = "users.messages.<channel>.* in the event type"
-    case .iterablePrefix: channel = "the event name's prefix (emailSend → email)"
-    case .klaviyoMetric: channel = "the metric name's last word (Received Email → email)"
-    }
-    lines.append(("channel", channel))
-    switch layout.control {
-    case .none: break
-    case .braze(let fields):
-      lines.append(("holdout", "users.campaigns.EnrollInControl; users.canvas.Entry with \(fields[0]) = true"))
-    case .iterable(let fields):
-      lines.append(("holdout", "…SendSkip with \(fields[0]) = ExperimentHoldOut"))
+    lines.append(("channel", layout.channel.summary))
+    if !layout.control.isEmpty {
+      lines.append(("holdout", layout.control.map(\.summary).joined(separator: "; ")))
     }
     if let only = layout.onlyType { lines.append(("only", "\(only.field) = \(only.value)")) }
     return lines

@@ -117,7 +117,7 @@ extension Measurer {
           openWindows: (0..<armCount).map { users[$0] - sums[m][$0].count },
           exposedArms: [Moments](repeating: Moments(), count: armCount),
           spend: [Double](repeating: 0, count: armCount),
-          appliedCap: caps[m].map { Double($0) / Double(Decimal.scale) })
+          appliedCap: caps[m].map(Decimal.units))
       }
       result.append(
         Measurement(

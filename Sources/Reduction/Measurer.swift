@@ -99,8 +99,8 @@ public struct Measurer: Sendable {
       Measurement.Metric(
         definition: metrics[m], arms: tally.sums[m].map { $0.moments() }, openWindows: tally.open[m],
         exposedArms: tally.exposedSums[m].map { $0.moments() },
-        spend: tally.spend[m].map { Double($0) / Double(Decimal.scale) },
-        appliedCap: caps[m].map { Double($0) / Double(Decimal.scale) })
+        spend: tally.spend[m].map(Decimal.units),
+        appliedCap: caps[m].map(Decimal.units))
     }
     let segments = (0..<segmentCount).map { k in
       let values = (0..<shape.segmentValues[k]).map { code in
@@ -145,7 +145,7 @@ public struct Measurer: Sendable {
 
   /// A metric's fixed cap in micro-units, or nil (no cap, or a pooled percentile cap instead).
   package static func fixedCap(_ metric: MetricDefinition) -> Int64? {
-    metric.cap.map { Int64(($0 * Double(Decimal.scale)).rounded()) }
+    metric.cap.map(Decimal.micros)
   }
 
   /// Type-7 percentile of ascending `values` at `level`, rounded to a micro-unit:

@@ -1,6 +1,6 @@
 /// The effect on the exposed (complier average causal effect, CACE / treatment-on-the-treated)
 /// when only part of the treatment arm was actually exposed (e.g. the message was delivered) and
-/// nobody in the holdout was: one-sided non-compliance, statistics.md §8.
+/// nobody in the holdout was: one-sided non-compliance, statistics.md#effect-per-reached-user-cace.
 ///
 /// Inputs are per-arm sums: for the treatment arm n_T, Σy, Σy², the number exposed n_E = Σd and
 /// Σy·d (the outcome summed over exposed users); for the holdout n_C, Σy, Σy². With c = n_E/n_T:

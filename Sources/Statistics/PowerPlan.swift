@@ -1,5 +1,6 @@
 /// Sample size, minimum detectable effect and power for one treatment arm against the holdout,
-/// two-sided, normal approximation with unpooled variances (statistics.md §6; GrowthBook
+/// two-sided, normal approximation with unpooled variances
+/// (statistics.md#holdout-plan-sample-size-and-detectable-effect; GrowthBook
 /// `docs/statistics/power-technical.mdx`).
 ///
 /// Allocation: the holdout gets κ_C = `holdoutFraction` of all users and each of the

@@ -125,7 +125,7 @@ struct AggregateAssembly {
         guard let micros = AggregateReader.integer(row.value), micros >= 0, micros <= Int128(MeasurementLimits.maximumMagnitude) else {
           throw fail(row.line, "cap '\(row.value.prefix(40))' is not a non-negative integer of micro-units")
         }
-        caps[m] = Double(micros) / Double(Decimal.scale)
+        caps[m] = Decimal.units(micros)
       case "segment_users", "segment_metric":
         try segmentData.add(row, assembly: self)
       case "channel":
@@ -184,7 +184,7 @@ struct AggregateAssembly {
         arms.append(all.moments())
         exposedArms.append(reached.moments())
         open.append(notMature)
-        spend.append(Double(cost) / Double(Decimal.scale))
+        spend.append(Decimal.units(cost))
       }
       if (definition.cap != nil || definition.capPercentile != nil) && caps[m] == nil {
         throw fail(rows.last?.line ?? 1, "metric \(definition.name) is capped but the aggregates have no cap row")

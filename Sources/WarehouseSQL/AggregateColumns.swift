@@ -1,5 +1,5 @@
 /// The columns of the aggregates a warehouse query returns and `report --aggregates` reads
-/// (docs/warehouse.md#the-aggregates), every value as text.
+/// (docs/warehouse.md#what-the-query-computes), every value as text.
 ///
 /// One row per `section` and key (`arm`, `metric`, `segment`, `value`); the numeric columns a
 /// section does not use are empty. Sums are exact integers in micro-units (a conversion is

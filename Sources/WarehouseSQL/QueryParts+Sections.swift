@@ -1,4 +1,5 @@
 import Experiment
+import Ingest
 
 extension QueryParts {
   /// One output row: the five key columns then the numeric columns by name (the rest empty).
@@ -73,7 +74,7 @@ extension QueryParts {
 
     for (m, definition) in experiment.metrics.enumerated() {
       if let cap = definition.cap {
-        out.append(row("cap", metric: try syntax.literal(definition.name), value: "'\(Int64((cap * 1_000_000).rounded()))'"))
+        out.append(row("cap", metric: try syntax.literal(definition.name), value: "'\(Decimal.micros(cap))'"))
       } else if definition.capPercentile != nil {
         out.append(row("cap", metric: try syntax.literal(definition.name), value: text("h_cap_\(m).cap"), from: "FROM h_cap_\(m)"))
       }

@@ -20,7 +20,7 @@ extension QueryParts {
       costCase = "CASE x.channel"
       for cost in experiment.costs {
         let name = try syntax.literal(cost.channel)
-        costCase += " WHEN \(name) THEN \(Int64((cost.cost * Double(Decimal.scale)).rounded()))"
+        costCase += " WHEN \(name) THEN \(Decimal.micros(cost.cost))"
       }
       costCase += " ELSE 0 END"
     }
@@ -51,7 +51,7 @@ extension QueryParts {
       columns.append("CASE WHEN u.t0 + \(windows[m].end) <= \(asOf) THEN 1 ELSE 0 END AS mature_\(m)")
       var cap: String? = nil
       if let fixed = metric.cap {
-        cap = String(Int64((fixed * Double(Decimal.scale)).rounded()))
+        cap = String(Decimal.micros(fixed))
       } else if let level = metric.capPercentile {
         tables.append(percentileCap(
           name: "h_cap_\(m)", level: level, value: "post_\(m)", from: "h_users", mature: "t0 + \(windows[m].end) <= \(asOf)"))

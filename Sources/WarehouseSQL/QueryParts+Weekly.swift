@@ -1,4 +1,5 @@
 import Experiment
+import Ingest
 
 extension QueryParts {
   /// The weekly cutoffs and the per-cutoff statistics the report's history needs
@@ -48,7 +49,7 @@ extension QueryParts {
     for (m, metric) in experiment.metrics.enumerated() {
       var cap: String? = nil
       if let fixed = metric.cap {
-        cap = String(Int64((fixed * 1_000_000).rounded()))
+        cap = String(Decimal.micros(fixed))
       } else if metric.capPercentile != nil {
         joins += " LEFT JOIN h_week_cap_\(m) ON h_week_cap_\(m).cutoff = w.cutoff"
         cap = "h_week_cap_\(m).cap"

@@ -155,7 +155,8 @@ struct QueryParts {
     guard hasMessages else { return "h_rows AS (\n\(events)\n)" }
     let event = text(try column(.messages, "event"))
     let channel = text(try column(.messages, "channel"))
-    let underscore = syntax.position(of: "'_'", in: event)
+    // ChannelName's rule: the event name before the first separator, or all of it.
+    let underscore = syntax.position(of: ChannelName.separatorLiteral, in: event)
     let channelCase = """
       CASE WHEN \(channel) IS NOT NULL AND \(channel) <> '' AND \(channel) <> 'customer' THEN \(channel)
             WHEN \(underscore) = 0 THEN NULLIF(\(event), '')

@@ -7,7 +7,8 @@ import Reduction
 import TestSupport
 import Testing
 
-/// `holdout plan` against statistics.md R9 and `holdout stats` against gbstats (R13).
+/// `holdout plan` against statistics.md#verification (R9) and `holdout stats` against gbstats
+/// (statistics.md#holdout-stats-statistics-from-aggregates).
 @Suite struct PlanCommandTests {
   @Test func binaryAndContinuousSampleSizesMatchR9() {
     // R9: binary_N_total_unpooled 211,300.56 → 211,301; continuous_N_total 218,024.44 → 218,025.

@@ -2,7 +2,7 @@ import Statistics
 import TestSupport
 import Testing
 
-/// R4 of statistics.md §11: Welch two-sample t and the delta-method relative lift with the
+/// R4 of statistics.md#verification: Welch two-sample t and the delta-method relative lift with the
 /// Welch ν (scipy 1.17.1 / statsmodels 0.15.0).
 @Suite struct WelchComparisonTests {
   static let control = [12.1, 9.8, 11.4, 10.2, 13.5, 8.9, 10.7, 12.0]
@@ -74,7 +74,7 @@ import Testing
 }
 
 @Suite struct SampleRatioTests {
-  /// k = 2: p = erfc(√(χ²/2)); k = 3: p = exp(−χ²/2) (statistics.md §4).
+  /// k = 2: p = erfc(√(χ²/2)); k = 3: p = exp(−χ²/2) (statistics.md#sample-ratio-mismatch).
   @Test func closedFormsForTwoAndThreeArms() {
     let two = SampleRatioTest(observed: [1_030, 8_970], weights: [0.1, 0.9])
     expectClose(two.chiSquare, 900.0 / 1000 + 900.0 / 9000, relative: 1e-13)

@@ -2,9 +2,10 @@ import Statistics
 import TestSupport
 import Testing
 
-/// Effect on the exposed (CACE) with one-sided non-compliance. Reference values: statistics.md
-/// §11 R11, and a continuous-outcome case computed with numpy (n − 1 `np.cov`) and scipy.stats.norm
-/// by Tests/StatisticsTests/Fixtures/reference_leaf_types.py (which also reproduces R11).
+/// Effect on the exposed (CACE) with one-sided non-compliance. Reference values:
+/// statistics.md#verification, R11, and a continuous-outcome case computed with numpy (n − 1
+/// `np.cov`) and scipy.stats.norm by Tests/StatisticsTests/Fixtures/reference_leaf_types.py (which
+/// also reproduces R11).
 @Suite struct ComplierEffectTests {
   /// R11: holdout 400/10,000 conversions; treatment 90,000 users, 54,000 exposed with 2,700
   /// conversions and 1,350 conversions among the 36,000 unexposed (0/1 outcome: Σy² = Σy).

@@ -2,9 +2,12 @@ import Statistics
 import TestSupport
 import Testing
 
-/// GrowthBook's asymptotic confidence sequence. Reference values: statistics.md §11 R13 and R6
-/// (gbstats `SequentialTwoSidedTTest` from growthbook HEAD 8f1db4456915), re-run with gbstats 0.8.0
-/// by Tests/StatisticsTests/Fixtures/reference_leaf_types.py, and the ratio table of §3.2.
+/// GrowthBook's asymptotic confidence sequence
+/// (statistics.md#always-valid-intervals-peeking-every-week). Reference values:
+/// statistics.md#verification, the two-proportion "strong" case and R6 (gbstats
+/// `SequentialTwoSidedTTest` from growthbook HEAD 8f1db4456915), re-run with gbstats 0.8.0 by
+/// Tests/StatisticsTests/Fixtures/reference_leaf_types.py, and the ratio table of
+/// statistics.md#always-valid-intervals-peeking-every-week.
 @Suite struct ConfidenceSequenceTests {
   static func proportions(_ controlConversions: Double, _ treatmentConversions: Double)
     -> WelchComparison
@@ -97,10 +100,11 @@ import Testing
     #expect(effect.pValue == 1.0)  // gbstats: 1.0
   }
 
-  /// statistics.md §3.2: h/(z_{0.975}·SE) depends only on N/N*; the table there reads 1.716, 1.549,
-  /// 1.562, 1.596, 1.703, 1.866 at N = N*/5, N*, 2N*, 4N*, 20N*, 200N*. The full-precision ratios
-  /// (gbstats' expression for h with scipy's z, reference_leaf_types.py) agree except at 4N*,
-  /// where the ratio is 1.59549…, i.e. 1.595 to 3 decimals: the table's 1.596 is a rounding slip.
+  /// statistics.md#always-valid-intervals-peeking-every-week: h/(z_{0.975}·SE) depends only on
+  /// N/N*; the table there reads 1.716, 1.549, 1.562, 1.596, 1.703, 1.866 at N = N*/5, N*, 2N*,
+  /// 4N*, 20N*, 200N*. The full-precision ratios (gbstats' expression for h with scipy's z,
+  /// reference_leaf_types.py) agree except at 4N*, where the ratio is 1.59549…, i.e. 1.595 to 3
+  /// decimals: the table's 1.596 is a rounding slip.
   @Test func ratioToFixedHorizonWidth() {
     let cases: [(users: Int, ratio: Double, table: Double)] = [
       (1_000, 1.716300785278045, 1.716), (5_000, 1.5486044714686567, 1.549),

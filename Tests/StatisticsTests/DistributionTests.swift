@@ -2,7 +2,8 @@ import Statistics
 import TestSupport
 import Testing
 
-/// Reference values from scipy 1.17.1 (statistics.md §11, R1–R3), embedded as computed there.
+/// Reference values from scipy 1.17.1 (statistics.md#verification, R1–R3), embedded as computed
+/// there.
 @Suite struct NormalTests {
   @Test(arguments: [
     (0.5, 0.0), (0.8, 0.8416212335729143), (0.9, 1.2815515655446004), (0.95, 1.6448536269514722),

@@ -11,9 +11,10 @@ import Testing
 /// Tolerance: 1e-9 relative for every estimate, SE, interval end, chance and risk; p-values also
 /// to 1e-15 absolute (gbstats forms p as 2·(1 − cdf), exact only to ~2e-16 absolutely).
 /// One documented difference: for the *relative* CUPED lift Holdout uses the variance of
-/// GrowthBook's current engine (`frequentist_variance_relative_cuped`, statistics.md R12), which
-/// the 0.8.0 wheel predates; those SEs are checked against the generator's implementation of
-/// that formula (`head_relative_cuped_se`) at 1e-9, and against 0.8.0 only to 2e-3.
+/// GrowthBook's current engine (`frequentist_variance_relative_cuped`,
+/// statistics.md#cuped-variance-reduction), which the 0.8.0 wheel predates; those SEs are checked
+/// against the generator's implementation of that formula (`head_relative_cuped_se`) at 1e-9, and
+/// against 0.8.0 only to 2e-3.
 @Suite struct GbstatsParityTests {
   nonisolated(unsafe) static let cases: [[String: Any]] = {
     let path = TestPaths.root() + "/Tests/StatisticsTests/Fixtures/gbstats-parity.json"

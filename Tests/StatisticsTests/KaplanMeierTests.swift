@@ -2,9 +2,10 @@ import Statistics
 import TestSupport
 import Testing
 
-/// Kaplan–Meier with Greenwood variance and log-log intervals. Reference values: statistics.md
-/// §11 R10 (KM tables and lifelines 0.30.3 values) and lifelines 0.30.3 `KaplanMeierFitter` run by
-/// Tests/StatisticsTests/Fixtures/reference_leaf_types.py for the larger cases.
+/// Kaplan–Meier with Greenwood variance and log-log intervals. Reference values:
+/// statistics.md#verification, R10 (KM tables and lifelines 0.30.3 values) and lifelines 0.30.3
+/// `KaplanMeierFitter` run by Tests/StatisticsTests/Fixtures/reference_leaf_types.py for the larger
+/// cases.
 @Suite struct KaplanMeierTests {
   static let controlDays: [Double] = [2, 3, 3, 5, 7, 7, 8, 12, 15, 20, 30, 30, 4, 6, 25]
   static let controlEvent = [1, 1, 0, 1, 1, 1, 0, 1, 0, 1, 0, 0, 0, 1, 1].map { $0 == 1 }

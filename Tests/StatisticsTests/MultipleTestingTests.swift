@@ -3,8 +3,8 @@ import TestSupport
 import Testing
 
 /// Holm and Benjamini–Hochberg against statsmodels 0.15.0 `multipletests(p, method="holm" |
-/// "fdr_bh")[1]`: the two vectors of statistics.md §11 R8 plus shuffled, tied and capped cases from
-/// Tests/StatisticsTests/Fixtures/reference_leaf_types.py.
+/// "fdr_bh")[1]`: the two vectors of statistics.md#verification (R8) plus shuffled, tied and capped
+/// cases from Tests/StatisticsTests/Fixtures/reference_leaf_types.py.
 @Suite struct MultipleTestingTests {
   static func expectAll(_ actual: [Double], _ expected: [Double], _ label: String) {
     #expect(actual.count == expected.count, "\(label): count")

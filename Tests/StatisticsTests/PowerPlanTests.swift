@@ -2,8 +2,8 @@ import Statistics
 import TestSupport
 import Testing
 
-/// Power and sample size. Reference values: statistics.md §11 R9 (scipy 1.17.1 closed forms) and
-/// statsmodels 0.15.0 `NormalIndPower` / scipy closed forms in
+/// Power and sample size. Reference values: statistics.md#verification, R9 (scipy 1.17.1 closed
+/// forms) and statsmodels 0.15.0 `NormalIndPower` / scipy closed forms in
 /// Tests/StatisticsTests/Fixtures/reference_leaf_types.py.
 @Suite struct PowerPlanTests {
   static let plan = PowerPlan(alpha: 0.05, power: 0.8, holdoutFraction: 0.1, arms: 2)

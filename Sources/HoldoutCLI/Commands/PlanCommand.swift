@@ -3,7 +3,8 @@ import Statistics
 import TextOutput
 
 /// `holdout plan`: how many users an experiment with an x % holdout needs to detect a relative
-/// effect, or (with `--users`) the smallest effect it can detect (statistics.md §6).
+/// effect, or (with `--users`) the smallest effect it can detect
+/// (statistics.md#holdout-plan-sample-size-and-detectable-effect).
 ///
 /// Binary metrics take `--baseline p`; continuous ones `--mean μ --sd σ` (the same σ in both
 /// arms). `--arms K` counts every arm including the holdout; the treatment arms share the rest

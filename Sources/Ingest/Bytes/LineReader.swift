@@ -58,11 +58,7 @@ public struct LineReader: ~Copyable {
       if !checkedBOM {
         if filled - start < 3 && !atEnd { try refill(); continue }
         checkedBOM = true
-        if filled - start >= 3 && buffer[start] == 0xEF && buffer[start + 1] == 0xBB
-          && buffer[start + 2] == 0xBF
-        {
-          start += 3
-        }
+        start += ByteOrderMark.length(in: buffer, from: start, to: filled)
         continue
       }
       let base = buffer.baseAddress! + start

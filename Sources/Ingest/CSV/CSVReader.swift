@@ -144,10 +144,8 @@ public struct CSVReader: ~Copyable {
       if !checkedBOM {
         if filled - start < 3 && !atEnd { try refill(); continue }
         checkedBOM = true
-        if filled - start >= 3 && buffer[start] == 0xEF && buffer[start + 1] == 0xBB
-          && buffer[start + 2] == 0xBF
-        {
-          start += 3
+        if ByteOrderMark.length(in: buffer, from: start, to: filled) > 0 {
+          start += ByteOrderMark.utf8.count
           continue
         }
       }

@@ -102,8 +102,7 @@ public struct ChunkReader: ~Copyable {
         return true  // the real parse of the chunk reports it
       }
     }
-    var i = 0
-    if count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { i = 3 }
+    var i = ByteOrderMark.length(in: buffer, from: 0, to: count)
     while i < count {
       if buffer[i] != 0x0A && buffer[i] != 0x0D { return true }
       i += 1

@@ -262,9 +262,7 @@ public struct JSONDocumentReader: ~Copyable {
 
   private mutating func skipByteOrderMark() throws {
     while filled - start < 3 && !atEnd { try refill() }
-    if filled - start >= 3 && buffer[start] == 0xEF && buffer[start + 1] == 0xBB && buffer[start + 2] == 0xBF {
-      start += 3
-    }
+    start += ByteOrderMark.length(in: buffer, from: start, to: filled)
   }
 
   /// Moves the unread tail to the front and reads more, growing the buffer for large records.

@@ -67,8 +67,7 @@ public enum JSONFraming: String, Sendable, Equatable, CustomStringConvertible {
   /// (`atEnd` false). With `atEnd`, always decides.
   public static func decide(_ bytes: UnsafeBufferPointer<UInt8>, atEnd: Bool) -> JSONFraming? {
     if bytes.count < 3 && !atEnd { return nil }
-    var i = 0
-    if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { i = 3 }
+    var i = ByteOrderMark.length(in: bytes, from: 0, to: bytes.count)
     while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 {
       i += 1
     }

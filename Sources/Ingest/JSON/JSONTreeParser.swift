@@ -13,7 +13,7 @@ struct JSONTreeParser {
   init(bytes: [UInt8], path: String) {
     self.bytes = bytes
     self.path = path
-    if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { i = 3 }
+    i = ByteOrderMark.length(in: bytes, from: 0, to: bytes.count)
   }
 
   mutating func parseDocument() throws(IngestError) -> JSONNode {

@@ -98,7 +98,7 @@ extension EventJoiner {
       while channelCosts.count <= Int(channel) {
         let name = channels.name(Int32(channelCosts.count))
         let cost = joiner.experiment.costs.first { $0.channel == name }?.cost ?? 0
-        channelCosts.append(Int64((cost * Double(Decimal.scale)).rounded()))
+        channelCosts.append(Decimal.micros(cost))
       }
       return channelCosts[Int(channel)]
     }

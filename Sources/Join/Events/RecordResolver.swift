@@ -1,3 +1,4 @@
+import Experiment
 import Ingest
 import MeasurementModel
 import Platforms
@@ -89,9 +90,7 @@ package final class RecordResolver: @unchecked Sendable {
       if let range = r.channel {
         channel = text[range]
       } else {
-        let event = text[r.event]
-        let end = event.firstIndex(of: UInt8(ascii: "_")) ?? event.endIndex
-        channel = event[event.startIndex..<end]
+        channel = ChannelName.prefix(ofEvent: text[r.event])
       }
       p.channelStart = Int32(batch.text.count)
       p.channelLength = Int32(channel.count)
@@ -163,11 +162,7 @@ package final class RecordResolver: @unchecked Sendable {
   /// A de-duplication key for messages: `event_id 'e1'`, or the fields and values of a
   /// composite key (`key (eventName, messageId, …) 'emailOpen|m1|…'`).
   package func dedupLabel(_ key: ArraySlice<UInt8>) -> String {
-    var parts: [[UInt8]] = [[]]
-    for byte in key {
-      if byte == 0x1F || byte == 0x1E { parts.append([]) } else { parts[parts.count - 1].append(byte) }
-    }
-    let values = parts.dropLast().map { String(decoding: $0, as: UTF8.self) }
+    let values = DedupKey.parts(of: key)
     if dedupFields.count == 1, let value = values.first {
       return "\(dedupFields[0]) \(VisibleText.quoted(Array(value.utf8)))"
     }

@@ -1,9 +1,9 @@
 import Experiment
 import Ingest
-import MeasurementModel
 
-/// Where a format keeps each part of an event: the platform's defaults (docs/inputs.md) with the
-/// experiment file's overrides applied. Fields are dotted paths in JSON and column names in CSV.
+/// Where a format keeps each part of an event: the platform's defaults (`PlatformFormat`, one
+/// file per platform in `Formats/`) with the experiment file's overrides applied. Fields are
+/// dotted paths in JSON and column names in CSV.
 package struct SourceLayout: Sendable {
   /// How the event name is formed.
   package enum EventRule: Sendable, Equatable {
@@ -16,34 +16,84 @@ package struct SourceLayout: Sendable {
   }
 
   /// How the channel (for costs and exposure) is found.
-  package enum ChannelRule: Sendable, Equatable {
+  package enum ChannelRule: Sendable {
     case none
     /// A field's value (`customer`, a non-channel, is ignored).
     case field(String)
     /// A field's value, else the event name's part before the first `_` (Holdout's
-    /// `sms_delivered` → `sms`).
+    /// `sms_delivered` → `sms`; `ChannelName.prefix(ofEvent:)`).
     case fieldOrEventPrefix(String)
-    /// Braze: `users.messages.<channel>.<Verb>`.
-    case brazeEventType
-    /// Iterable: the camel-case prefix of a message event (`smsSend` → `sms`).
-    case iterablePrefix
-    /// Klaviyo: the metric name's last word (`Received Email` → `email`).
-    case klaviyoMetric
+    /// The part of the event name between a prefix and the next terminator (Braze:
+    /// `users.messages.<channel>.<Verb>`).
+    case eventSegment(after: String, until: String)
+    /// One of these channels when the event name starts with it followed by an upper-case
+    /// letter (Iterable: `smsSend` → `sms`).
+    case camelCasePrefix([String])
+    /// The channel of the first suffix the event name ends with, with something before it
+    /// (Klaviyo: `Received Email` → `email`).
+    case nameSuffix([(suffix: String, channel: String)])
+
+    /// The rule in words, for `holdout inspect`.
+    package var summary: String {
+      switch self {
+      case .none: return "(none)"
+      case .field(let field): return field
+      case .fieldOrEventPrefix(let field): return "\(field), else the event name before '_'"
+      case .eventSegment(let prefix, let terminator): return "\(prefix)<channel>\(terminator)* in the event type"
+      case .camelCasePrefix(let channels): return "the event name's prefix (\(channels[0])Send → \(channels[0]))"
+      case .nameSuffix(let suffixes):
+        return "the metric name's last word (Received\(suffixes[0].suffix) → \(suffixes[0].channel))"
+      }
+    }
   }
 
-  /// How holdout (control) markers are recognised.
-  package enum ControlRule: Sendable, Equatable {
-    case none
-    /// Braze: `users.campaigns.EnrollInControl`, or `users.canvas.Entry` with this field true.
-    case braze(inControlGroup: [String])
-    /// Iterable: a `…SendSkip` event whose reason field says `ExperimentHoldOut`.
-    case iterable(reason: [String])
+  /// One way a platform marks a holdout (control) user in its message events.
+  package struct ControlMarker: Sendable {
+    /// Which event names carry the marker.
+    package enum EventMatch: Sendable {
+      /// The whole name.
+      case exact(String)
+      /// The name's end, with something before it (`…SendSkip`).
+      case suffix(String)
+
+      /// True when `name` matches.
+      package func matches<C: Collection<UInt8>>(_ name: C) -> Bool {
+        switch self {
+        case .exact(let text): return name.elementsEqual(text.utf8)
+        case .suffix(let text): return name.count > text.utf8.count && name.suffix(text.utf8.count).elementsEqual(text.utf8)
+        }
+      }
+
+      /// The match in words, for `holdout inspect`.
+      package var summary: String {
+        switch self {
+        case .exact(let text): return text
+        case .suffix(let text): return "…" + text
+        }
+      }
+    }
+
+    /// The events that carry it.
+    package var event: EventMatch
+    /// The field (first present of these) that must equal `value`; empty when the event alone
+    /// marks the user.
+    package var fields: [String] = []
+    /// The field's value that marks the user.
+    package var value = ""
+
+    /// The marker in words, for `holdout inspect`.
+    package var summary: String {
+      fields.isEmpty ? event.summary : "\(event.summary) with \(fields[0]) = \(value)"
+    }
   }
 
   package var ids: [SourceSpec.IdentityField]
   package var event: EventRule
   package var times: [String]
-  package var timeFormat: TimeFormat
+  /// The time form. Every platform's default is `.auto`, which reads the forms platforms write
+  /// (ISO-8601 with or without zone, epoch seconds/milliseconds/microseconds by magnitude);
+  /// `time_format` in the experiment file narrows it.
+  package var timeFormat: TimeFormat = .auto
   package var values: [String]
   /// Amplitude: `$price × $quantity` when no revenue field is present.
   package var valueProduct: (String, String)? = nil
@@ -53,7 +103,8 @@ package struct SourceLayout: Sendable {
   /// Mixpanel: de-duplicate only when this field is present (`$insert_id`).
   package var dedupRequires: String? = nil
   package var channel: ChannelRule = .none
-  package var control: ControlRule = .none
+  /// How holdout users are marked, tried in order (empty: the platform marks none).
+  package var control: [ControlMarker] = []
   /// Segment: records whose `type` field is present and not this value are not events.
   package var onlyType: (field: String, value: String)? = nil
   /// Braze's avro-tools JSON wraps nullable values in `{"type": value}`.
@@ -64,107 +115,21 @@ package struct SourceLayout: Sendable {
   /// A hint added to `empty_event` rejections (Iterable export lines carry no event name).
   package var eventHint: String? = nil
 
+  /// A layout of these fields, with no channel, marker or special rule.
+  package init(
+    ids: [SourceSpec.IdentityField], event: EventRule, times: [String], values: [String], dedup: [[String]]
+  ) {
+    self.ids = ids
+    self.event = event
+    self.times = times
+    self.values = values
+    self.dedup = dedup
+  }
+
   /// The layout of `spec`: its format's defaults, then its overrides.
   package init(_ spec: SourceSpec, role: SourceRole) {
-    func id(_ field: String, _ identity: String = SourceSpec.IdentityField.unit) -> SourceSpec.IdentityField {
-      .init(field: field, identity: identity)
-    }
+    self = PlatformFormat.of(spec.format).defaults(role)
     timeFormat = spec.timeFormat
-    switch spec.format {
-    case .holdout:
-      ids = [id("user_id")]
-      event = .field(["event"], fallback: nil)
-      times = ["timestamp"]
-      values = role == .events ? ["value"] : []
-      dedup = role == .events ? [["event_id"]] : [["message_id"], ["event"]]
-      dedupRequires = role == .events ? "event_id" : "message_id"
-      channel = role == .messages ? .fieldOrEventPrefix("channel") : .none
-    case .csv, .jsonl:
-      ids = []
-      event = .field([], fallback: nil)
-      times = []
-      values = []
-      dedup = []
-    case .customerio:
-      ids = [
-        id("data.identifiers.id"), id("data.customer_id"), id("data.identifiers.email", "email"),
-        id("data.identifiers.cio_id", "cio_id"),
-      ]
-      event = .joined("object_type", "metric")
-      times = ["timestamp"]
-      values = []
-      dedup = [["event_id"]]
-      channel = .field("object_type")
-    case .customerioCSV:
-      ids = [id("customer_id"), id("email", "email")]
-      event = .field([], fallback: nil)  // one record per `<metric>_at` column; see MappedCSVReader
-      times = []
-      values = []
-      dedup = [["delivery_id"]]
-      channel = .field("type")
-    case .braze:
-      ids = [
-        id("external_user_id"), id("user.external_user_id"), id("user_id", "braze_id"),
-        id("user.user_id", "braze_id"), id("email_address", "email"),
-        id("properties.email_address", "email"),
-      ]
-      event = .field(["event_type"], fallback: nil)
-      times = ["time"]
-      values = ["price", "properties.price"]
-      dedup = [["id"]]
-      channel = .brazeEventType
-      control = .braze(inControlGroup: ["in_control_group", "properties.in_control_group"])
-      unwrapsUnions = true
-    case .iterable, .iterableCSV:
-      ids = [id("userId"), id("email", "email"), id("dataFields.email", "email")]
-      event = .field(["eventName"], fallback: nil)
-      times = spec.format == .iterable ? ["dataFields.createdAt", "createdAt"] : ["createdAt"]
-      values = spec.format == .iterable ? ["dataFields.total", "total"] : ["total"]
-      dedup =
-        spec.format == .iterable
-        ? [
-          ["eventName"], ["dataFields.messageId", "messageId"], ["userId"], ["email"],
-          ["dataFields.createdAt", "createdAt"], ["dataFields.url", "url"],
-        ]
-        : [["eventName"], ["messageId"], ["userId"], ["email"], ["createdAt"], ["url"]]
-      channel = .iterablePrefix
-      eventHint = "Iterable export lines carry no event name: set \"event\" to the export's dataTypeName (e.g. \"emailSend\")"
-      control = .iterable(reason: spec.format == .iterable ? ["dataFields.reason", "reason"] : ["reason"])
-    case .klaviyo:
-      ids = [
-        id("profile.external_id"), id("profile.email", "email"), id("profile.phone_number", "phone"),
-        id("profile.id", "klaviyo_id"),
-      ]
-      event = .field(["metric.name"], fallback: nil)
-      times = ["attributes.timestamp", "attributes.datetime"]
-      values = ["attributes.event_properties.$value", "attributes.event_properties.value"]
-      dedup = [["id"]]
-      channel = .klaviyoMetric
-    case .amplitude:
-      ids = [id("user_id"), id("amplitude_id", "amplitude_id"), id("device_id", "device_id")]
-      event = .field(["event_type"], fallback: nil)
-      times = ["event_time"]
-      values = ["event_properties.$revenue"]
-      valueProduct = ("event_properties.$price", "event_properties.$quantity")
-      dedup = [["uuid", "$insert_id"]]
-    case .mixpanel:
-      ids = [
-        id("properties.$user_id"), id("properties.distinct_id"), id("properties.$device_id", "device_id"),
-      ]
-      event = .field(["event"], fallback: nil)
-      times = ["properties.time"]
-      values = ["properties.revenue"]
-      dedup = [["event"], ["properties.distinct_id"], ["properties.time"], ["properties.$insert_id"]]
-      dedupRequires = "properties.$insert_id"
-      anonymousPrefix = "$device:"
-    case .segment:
-      ids = [id("userId"), id("anonymousId", "anonymous_id")]
-      event = .field(["event"], fallback: nil)
-      times = ["timestamp"]
-      values = ["properties.revenue"]
-      dedup = [["messageId"]]
-      onlyType = ("type", "track")
-    }
     if let ids = spec.ids { self.ids = ids }
     if let field = spec.fields.event { event = .field([field], fallback: spec.event) }
     if let name = spec.event, spec.fields.event == nil {

@@ -28,12 +28,12 @@ package struct CSVSourceReader {
     let extractor = RecordExtractor(layout: layout, zone: zone, slot: slot)
     try requireColumns(header: header, reader: reader)
 
-    // Customer.io's wide export: one extractor per metric time column.
+    // A wide export (Customer.io's): one extractor per metric time column.
     var wide: [RecordExtractor] = []
-    if spec.format == .customerioCSV {
-      let typeColumn = slot("type")
+    if let metrics = PlatformFormat.of(spec.format).wideMetrics {
+      let typeColumn = slot(metrics.typeColumn)
       for (index, name) in header.enumerated()
-      where name.hasSuffix("_at") && Self.customerioMetrics.contains(String(name.dropLast(3))) {
+      where name.hasSuffix("_at") && metrics.metrics.contains(String(name.dropLast(3))) {
         wide.append(extractor.wide(eventField: typeColumn, suffix: String(name.dropLast(3)), timeSlot: index))
       }
     }
@@ -79,13 +79,6 @@ package struct CSVSourceReader {
     }
   }
 
-  /// The delivery metrics Customer.io reports (reporting-webhook metric names); other `_at`
-  /// columns (`created_at`, `updated_at`) are not events.
-  package static let customerioMetrics: Set<String> = [
-    "drafted", "attempted", "sent", "delivered", "opened", "clicked", "converted", "unsubscribed", "bounced",
-    "dropped", "spammed", "failed", "undeliverable", "replied",
-  ]
-
   /// The columns a file must have: the time, at least one id, and the event name unless it is
   /// constant or derived.
   private func requireColumns(header: [String], reader: borrowing CSVReader) throws(IngestError) {
@@ -96,20 +89,20 @@ package struct CSVSourceReader {
     if !layout.ids.contains(where: { has($0.field) }) {
       throw missing(layout.ids.first?.field ?? "user_id")
     }
-    if spec.format != .customerioCSV {
-      if let time = layout.times.first, !layout.times.contains(where: has) { throw missing(time) }
-      if case .field(let fields, let fallback) = layout.event, fallback == nil,
-        let first = fields.first, !fields.contains(where: has)
-      {
-        if spec.format == .iterableCSV {
-          throw IngestError.missingEventName(
-            path: spec.path, column: first,
-            hint: "an Iterable CSV export holds one event type and does not name it; set \"event\" to the export's dataTypeName (e.g. \"emailSend\") for this source, or --event with inspect")
-        }
-        throw missing(first)
+    let platform = PlatformFormat.of(spec.format)
+    if let wide = platform.wideMetrics {
+      // The name and time come from the metric columns.
+      if !has(wide.typeColumn) { throw missing(wide.typeHeader) }
+      return
+    }
+    if let time = layout.times.first, !layout.times.contains(where: has) { throw missing(time) }
+    if case .field(let fields, let fallback) = layout.event, fallback == nil,
+      let first = fields.first, !fields.contains(where: has)
+    {
+      if let hint = platform.missingEventHint {
+        throw IngestError.missingEventName(path: spec.path, column: first, hint: hint)
       }
-    } else if !has("type") {
-      throw missing("Type")
+      throw missing(first)
     }
   }
 }

@@ -15,16 +15,21 @@ public enum FormatGuesser {
     public var reason: String
   }
 
-  private static let probes = [
-    "object_type", "metric", "event_id", "event_type", "uuid", "event_time", "amplitude_id", "event",
-    "properties.time", "type", "messageId", "eventName", "dataFields", "id", "time", "external_user_id",
-    "user_id", "app_group_id", "data", "user",
-  ]
+  /// The fields the JSON probes look at, in the order the platforms declare them.
+  private static let probedFields: [String] = {
+    var fields: [String] = []
+    for probe in PlatformFormat.guessOrder.compactMap(\.probe) where probe.kind != .csv {
+      for field in probe.all + probe.any where !fields.contains(field) { fields.append(field) }
+    }
+    return fields
+  }()
 
   /// Guesses the format of the file at `path` (not standard input: it cannot be read twice).
   public static func guess(path: String) throws(MeasurementError) -> Guess {
-    if SourceReader.brazeEventType(in: path) != nil {
-      return Guess(format: .braze, reason: "the path has a Braze Currents event_type= folder")
+    for platform in PlatformFormat.guessOrder {
+      if let key = platform.eventFolderKey, PlatformFormat.folderValue(key, in: path) != nil {
+        return Guess(format: platform.format, reason: "the path has a \(platform.displayName) \(key)= folder")
+      }
     }
     let head: [UInt8] = try readingInput(path: path) {
       var bytes: [UInt8] = []
@@ -64,40 +69,29 @@ public enum FormatGuesser {
   }
 
   private static func guessJSON(_ head: [UInt8], firstRecord: [UInt8]) -> Guess {
-    var scanner = JSONScanner(paths: JSONFieldPaths(probes.map(JSONFieldPaths.split)))
+    var scanner = JSONScanner(paths: JSONFieldPaths(probedFields.map(JSONFieldPaths.split)))
     let parsed = firstRecord.withUnsafeBufferPointer { record -> Bool in
       (try? scanner.scan(record)) != nil
     }
     func has(_ name: String) -> Bool {
-      parsed && !scanner.fields[probes.firstIndex(of: name)!].isMissing
+      parsed && !scanner.fields[probedFields.firstIndex(of: name)!].isMissing
     }
     if firstRecord.isEmpty {
       return Guess(format: .jsonl, reason: "no complete first record to guess from (an empty JSON array?); give --format")
     }
     let text = String(decoding: head, as: UTF8.self)
-    if !parsed || (has("data") && text.contains("\"relationships\"")) {
-      if text.contains("\"relationships\"") {
-        return Guess(format: .klaviyo, reason: "a JSON:API document with data[] and relationships (Klaviyo events)")
+    let documents = PlatformFormat.guessOrder.filter { $0.probe?.kind == .jsonAPIDocument }
+    func hasMarker(_ platform: PlatformFormat) -> Bool { platform.probe?.textMarker.map(text.contains) ?? false }
+    if !parsed || documents.contains(where: { $0.probe!.matches(has) && hasMarker($0) }) {
+      if let document = documents.first(where: hasMarker) {
+        return Guess(format: document.format, reason: document.probe!.reason)
       }
       return Guess(format: .jsonl, reason: "JSON whose first record is not a complete object; map its fields by hand")
     }
-    if has("object_type") && has("metric") {
-      return Guess(format: .customerio, reason: "object_type and metric fields (Customer.io reporting webhooks)")
-    }
-    if has("event_type") && (has("event_time") || has("amplitude_id") || has("uuid")) {
-      return Guess(format: .amplitude, reason: "event_type with event_time / amplitude_id (Amplitude export)")
-    }
-    if has("id") && has("time") && (has("external_user_id") || has("user_id") || has("user") || has("app_group_id")) {
-      return Guess(format: .braze, reason: "id, time and Braze user fields (Braze Currents)")
-    }
-    if has("event") && has("properties.time") {
-      return Guess(format: .mixpanel, reason: "event and properties.time (Mixpanel raw export)")
-    }
-    if has("messageId") && (has("type") || has("event")) {
-      return Guess(format: .segment, reason: "messageId and type/event (Segment)")
-    }
-    if has("eventName") || has("dataFields") {
-      return Guess(format: .iterable, reason: "eventName / dataFields (Iterable)")
+    for platform in PlatformFormat.guessOrder {
+      if let probe = platform.probe, probe.kind == .json, probe.matches(has) {
+        return Guess(format: platform.format, reason: probe.reason)
+      }
     }
     return Guess(format: .jsonl, reason: "JSON records of an unknown shape; map their fields with format \"jsonl\"")
   }
@@ -106,15 +100,10 @@ public enum FormatGuesser {
     let lineEnd = head.firstIndex(of: 0x0A) ?? head.endIndex
     let header = String(decoding: head[..<lineEnd], as: UTF8.self)
       .split(separator: ",").map { CSVSourceReader.normalized($0.trimmingCharacters(in: " \"\r\u{FEFF}")) }
-    func has(_ name: String) -> Bool { header.contains(name) }
-    if has("user_id") && has("event") && has("timestamp") {
-      return Guess(format: .holdout, reason: "user_id, event and timestamp columns (Holdout's CSV)")
-    }
-    if has("delivery_id") && has("type") && header.contains(where: { $0.hasSuffix("_at") }) {
-      return Guess(format: .customerioCSV, reason: "Delivery ID, Type and <metric> At columns (Customer.io delivery export)")
-    }
-    if has("createdat") && (has("messageid") || has("campaignid")) {
-      return Guess(format: .iterableCSV, reason: "createdAt with messageId / campaignId (Iterable CSV export)")
+    for platform in PlatformFormat.guessOrder {
+      if let probe = platform.probe, probe.kind == .csv, probe.matches({ header.contains($0) }, columns: header) {
+        return Guess(format: platform.format, reason: probe.reason)
+      }
     }
     return Guess(format: .csv, reason: "a CSV of an unknown shape; map its columns with format \"csv\"")
   }

@@ -18,23 +18,19 @@ package struct SourceReader: Sendable {
   package init(spec: SourceSpec, role: SourceRole) {
     self.spec = spec
     var layout = SourceLayout(spec, role: role)
-    if spec.format == .braze, spec.event == nil, let type = Self.brazeEventType(in: spec.path),
-      case .field(let fields, _) = layout.event
-    {
-      // Currents storage files carry their event type in the folder name, not in the record.
+    if spec.event == nil, let type = Self.folderEventType(of: spec), case .field(let fields, _) = layout.event {
+      // Braze Currents storage files carry their event type in a folder name, not in the record.
       layout.event = .field(fields, fallback: type)
     }
     self.layout = layout
     zone = spec.timeZone.flatMap(TimeZoneRule.init)
   }
 
-  /// `users.messages.email.Send` from `…/event_type=users.messages.email.Send/date=…/x.avro.json`.
-  package static func brazeEventType(in path: String) -> String? {
-    for component in path.split(separator: "/") where component.hasPrefix("event_type=") {
-      let name = component.dropFirst("event_type=".count)
-      return name.isEmpty ? nil : String(name)
-    }
-    return nil
+  /// The event type a file of a format with an event folder (`PlatformFormat.eventFolderKey`)
+  /// takes from its path: `users.messages.email.Send` from
+  /// `…/event_type=users.messages.email.Send/date=…/x.avro.json`.
+  package static func folderEventType(of spec: SourceSpec) -> String? {
+    PlatformFormat.of(spec.format).eventFolderKey.flatMap { PlatformFormat.folderValue($0, in: spec.path) }
   }
 
   /// A JSON-record source opened, with the framing of its records detected from its first bytes.
@@ -76,7 +72,7 @@ package struct SourceReader: Sendable {
       }
       return
     }
-    if spec.format == .klaviyo {
+    if spec.format.isJSONAPIPages {
       try KlaviyoSourceReader(spec: spec, layout: layout, zone: zone).forEachRecord(body)
       return
     }
@@ -88,7 +84,7 @@ package struct SourceReader: Sendable {
   /// CSV, and JSON lines (`framing` from `openJSON`). Klaviyo pages, JSON arrays and
   /// concatenated documents are read sequentially.
   package func isChunkable(_ framing: JSONFraming?) -> Bool {
-    spec.format != .klaviyo && (framing?.isLineOriented ?? true)
+    !spec.format.isJSONAPIPages && (framing?.isLineOriented ?? true)
   }
 
   /// The CSV header names at the start of the first chunk.

@@ -22,7 +22,8 @@ package struct RecordExtractor {
   private let dedupSlots: [[Int]]
   private var dedupRequiresSlot: Int?
   private var channelSlot = -1
-  private var controlSlots: [Int] = []
+  /// Each control marker's field slots (`SourceLayout.ControlMarker.fields`).
+  private var controlSlots: [[Int]] = []
   private var typeSlot = -1
   private var typeValue: [UInt8] = []
   private let zone: TimeZoneRule?
@@ -54,11 +55,7 @@ package struct RecordExtractor {
     case .field(let name), .fieldOrEventPrefix(let name): channelSlot = slot(name)
     default: break
     }
-    switch layout.control {
-    case .none: break
-    case .braze(let fields): controlSlots = fields.map(slot)
-    case .iterable(let fields): controlSlots = fields.map(slot)
-    }
+    controlSlots = layout.control.map { $0.fields.map(slot) }
     if let only = layout.onlyType {
       typeSlot = slot(only.field)
       typeValue = Array(only.value.utf8)
@@ -257,11 +254,11 @@ package struct RecordExtractor {
     var parts = 0
     for alternatives in dedupSlots {
       guard let slot = firstPresent(f, alternatives) else {
-        r.text.append(0x1E)
+        r.text.append(DedupKey.absent)
         continue
       }
       f.appendText(slot, to: r.text)
-      r.text.append(0x1F)
+      r.text.append(DedupKey.separator)
       parts += 1
     }
     if !wideSuffix.isEmpty { r.text.append(contentsOf: wideSuffix) }
@@ -295,59 +292,50 @@ package struct RecordExtractor {
         }
       }
       guard case .fieldOrEventPrefix = layout.channel else { return }
-      let name = text[event]
-      let end = name.firstIndex(of: UInt8(ascii: "_")) ?? name.endIndex
-      if end > 0 {
+      let length = ChannelName.prefix(ofEvent: text[event]).count
+      if length > 0 {
         let start = text.count
-        text.appendCopy(of: event.lowerBound..<(event.lowerBound + end))
+        text.appendCopy(of: event.lowerBound..<(event.lowerBound + length))
         r.channel = start..<text.count
       }
-    case .brazeEventType:
+    case .eventSegment(let prefix, let terminator):
       let name = Array(text[event])
-      let prefix = Array("users.messages.".utf8)
-      guard name.starts(with: prefix) else { return }
-      let rest = name[prefix.count...]
-      let end = rest.firstIndex(of: UInt8(ascii: ".")) ?? rest.endIndex
+      guard name.starts(with: prefix.utf8) else { return }
+      let rest = name[prefix.utf8.count...]
+      let end = rest.firstIndex(where: { terminator.utf8.contains($0) }) ?? rest.endIndex
       set(Array(rest[rest.startIndex..<end]))
-    case .iterablePrefix:
+    case .camelCasePrefix(let channels):
       let name = Array(text[event])
-      for channel in Self.iterableChannels where name.starts(with: channel) && name.count > channel.count {
-        let next = name[channel.count]
+      for channel in channels where name.starts(with: channel.utf8) && name.count > channel.utf8.count {
+        let next = name[channel.utf8.count]
         if next >= 0x41 && next <= 0x5A {
-          set(channel)
+          set(Array(channel.utf8))
           return
         }
       }
-    case .klaviyoMetric:
+    case .nameSuffix(let suffixes):
       let name = Array(text[event])
-      if name.count > 6 && name.suffix(6).elementsEqual(" Email".utf8) { set(Array("email".utf8)) }
-      else if name.count > 4 && name.suffix(4).elementsEqual(" SMS".utf8) { set(Array("sms".utf8)) }
-      else if name.count > 5 && name.suffix(5).elementsEqual(" Push".utf8) { set(Array("push".utf8)) }
+      for (suffix, channel) in suffixes
+      where name.count > suffix.utf8.count && name.suffix(suffix.utf8.count).elementsEqual(suffix.utf8) {
+        set(Array(channel.utf8))
+        return
+      }
     }
   }
-
-  private static let iterableChannels: [[UInt8]] = ["email", "sms", "push", "inApp", "webPush", "whatsApp"]
-    .map { Array($0.utf8) }
 
   @inline(__always)
   private func readControl<F: RecordFields>(_ f: F, into r: inout SourceRecord) {
     // Checked before the event name is copied: most layouts have no control marker, and this
     // runs for every row.
-    if case .none = layout.control { return }
-    let name = Array(r.text[r.event])
-    switch layout.control {
-    case .none: return
-    case .braze:
-      if name.elementsEqual("users.campaigns.EnrollInControl".utf8) {
+    if layout.control.isEmpty { return }
+    let name = r.text[r.event]
+    for (k, marker) in layout.control.enumerated() where marker.event.matches(name) {
+      if marker.fields.isEmpty {
         r.control = true
-      } else if name.elementsEqual("users.canvas.Entry".utf8), let slot = firstPresent(f, controlSlots) {
-        r.control = fieldEquals(f, slot, "true", in: &r)
+      } else if let slot = firstPresent(f, controlSlots[k]) {
+        r.control = fieldEquals(f, slot, marker.value, in: &r)
       }
-    case .iterable:
-      guard name.count > 8, name.suffix(8).elementsEqual("SendSkip".utf8),
-        let slot = firstPresent(f, controlSlots)
-      else { return }
-      r.control = fieldEquals(f, slot, "ExperimentHoldOut", in: &r)
+      return
     }
   }
 

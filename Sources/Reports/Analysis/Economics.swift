@@ -3,9 +3,9 @@ import MeasurementModel
 import Statistics
 
 /// What the journey's messages cost per incremental result, from the configured cost per
-/// delivered message (statistics.md §9). The spend is the treatment arm's cost over the users
-/// the metric measures, and is treated as fixed (known), so intervals come from the incremental
-/// total's interval alone.
+/// delivered message (statistics.md#message-costs-cost-per-incremental-result-and-return-on-spend).
+/// The spend is the treatment arm's cost over the users the metric measures, and is treated as
+/// fixed (known), so intervals come from the incremental total's interval alone.
 ///
 /// - Count-like metrics (conversion, count, retention): cost per incremental unit
 ///   iCPA = spend / incremental. Its interval inverts the incremental interval's endpoints,

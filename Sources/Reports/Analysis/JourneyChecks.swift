@@ -1,4 +1,5 @@
 import MeasurementModel
+import Platforms
 import Statistics
 import TextOutput
 
@@ -78,13 +79,10 @@ public struct JourneyChecks: Sendable {
       let holdout = report.arms[control]
       let contaminated = holdout.exposed ?? 0
       let share = holdout.users > 0 ? Double(contaminated) / Double(holdout.users) : 0
-      // Customer.io generates deliveries for holdout people into an internal trap (not sent);
-      // if its export carries them, they look like contamination.
-      let customerio = experiment.inputs?.messages.contains { $0.format == .customerio || $0.format == .customerioCSV } ?? false
-      let trapNote =
-        customerio && contaminated > 0
-        ? "; with Customer.io these may be trap deliveries (generated for holdout people, not sent): export without the holdout branch's action, or check in the workspace"
-        : ""
+      // A platform may write deliveries for holdout people that it never sends (Customer.io's
+      // trap): if its export carries them, they look like contamination.
+      let note = experiment.inputs?.messages.lazy.compactMap { PlatformFormat.of($0.format).holdoutDeliveryNote }.first
+      let trapNote = contaminated > 0 ? note ?? "" : ""
       add(
         "contamination", "Holdout users were not reached by the journey",
         share > limits.maxContamination ? .fail : .pass,

@@ -125,7 +125,7 @@ public struct ProgramIndex: Sendable {
   }
 
   static func incremental(_ line: Line) -> String {
-    let decimals = line.kind == .revenue ? 2 : 0
+    let decimals = line.kind.totalDecimals
     return line.incremental.map {
       "\(NumberFormat.signedGrouped($0.estimate, decimals)) (\(NumberFormat.signedGrouped($0.lower, decimals)) to \(NumberFormat.signedGrouped($0.upper, decimals)))"
     } ?? "–"
@@ -153,7 +153,7 @@ public struct ProgramIndex: Sendable {
     let totals = self.totals
     if totals.isEmpty { out += "No computable primary comparison.\n" }
     for total in totals {
-      let decimals = total.kind == .revenue ? 2 : 0
+      let decimals = total.kind.totalDecimals
       out += "- \(NumberFormat.signedGrouped(total.estimate, decimals)) incremental \(Self.unit(total.kind)) from \(total.journeys) primary \(total.journeys == 1 ? "metric" : "metrics") (95% CI \(NumberFormat.signedGrouped(total.lower, decimals)) to \(NumberFormat.signedGrouped(total.upper, decimals)); unadjusted means, fixed-horizon normal interval; arms sharing a holdout counted with their covariance).\n"
     }
     return out
@@ -179,7 +179,7 @@ public struct ProgramIndex: Sendable {
     out += HTMLText.table(caption: "Every journey", ["experiment", "status", "users", "primary comparison", "relative lift (CI)", "incremental (CI)"], rows, numeric: [2])
     out += "<h2>Program total</h2>\n<ul>\n"
     for total in totals {
-      let decimals = total.kind == .revenue ? 2 : 0
+      let decimals = total.kind.totalDecimals
       out += "<li>\(e(NumberFormat.signedGrouped(total.estimate, decimals))) incremental \(Self.unit(total.kind)) from \(total.journeys) primary \(total.journeys == 1 ? "metric" : "metrics") (95% CI \(e(NumberFormat.signedGrouped(total.lower, decimals))) to \(e(NumberFormat.signedGrouped(total.upper, decimals))); unadjusted, fixed-horizon).</li>\n"
     }
     return out + "</ul>\n</main>\n</body>\n</html>\n"

@@ -4,7 +4,8 @@ import MeasurementModel
 import Statistics
 
 /// Days to first return per arm: Kaplan–Meier curves with Greenwood log-log bands, read at a few
-/// days, and the log-rank test of each treatment arm against the control (statistics.md §7).
+/// days, and the log-rank test of each treatment arm against the control
+/// (statistics.md#return-curves-kaplanmeier-and-log-rank).
 ///
 /// Returns are right-censored at each user's follow-up, min(as_of − entry, `days`), so every
 /// analysed user counts, including those who entered last week. The curve is the share returned,

@@ -44,7 +44,17 @@ public enum HTMLReportRenderer {
     return out
   }
 
-  /// One plain sentence per primary comparison: "sms_email: +12.4% conversion_14d (95% CI …)".
+  /// The CSS class of a verdict's list item.
+  private static func verdictClass(_ tone: Verdict.Tone) -> String {
+    switch tone {
+    case .higher: return "win"
+    case .lower, .harm: return "loss"
+    case .open, .notComputable: return "open"
+    }
+  }
+
+  /// The summary's verdicts (`Verdict`: the same words as the Markdown summary), primary
+  /// comparisons then guardrails.
   private static func verdicts(_ report: ExperimentReport, into out: inout String) {
     let e = HTMLText.escape
     out += "<section aria-labelledby=\"verdict\"><h2 id=\"verdict\">Verdict</h2>\n"
@@ -55,30 +65,15 @@ public enum HTMLReportRenderer {
       out += "<p class=\"alert\"><strong>Sample ratio mismatch</strong> (\(e(NumberFormat.pEquals(report.srm.pValue)))): the arms' sizes do not match the configured split; treat every result with suspicion until the cause is found.</p>\n"
     }
     out += "<ul class=\"verdicts\">\n"
-    for metric in report.metrics where metric.definition.role == .primary {
-      for c in metric.comparisons {
-        let name = "<code>\(e(c.arm))</code> vs <code>\(e(c.control))</code>, <code>\(e(metric.definition.name))</code>"
-        guard let absolute = c.absolute.value, let incremental = c.incremental.value else {
-          out += "<li class=\"open\">\(name): not computable: \(e(c.absolute.reason ?? ""))</li>\n"
-          continue
+    for verdict in Verdict.all(report) {
+      let text = verdict.parts.map { part in
+        switch part.style {
+        case .plain: return e(part.text)
+        case .name: return "<code>\(e(part.text))</code>"
+        case .decision, .figure: return "<strong>\(e(part.text))</strong>"
         }
-        var text = name + ": "
-        if let relative = c.relative.value {
-          text += "<strong>\(e(NumberFormat.signedPercent(relative.estimate)))</strong> (\(e(report.confidenceLabel)) CI \(e(NumberFormat.signedPercent(relative.lower))) to \(e(NumberFormat.signedPercent(relative.upper))))"
-        } else {
-          text += e(NumberFormat.difference(absolute.estimate, isRate: metric.definition.kind.isBinary)) + " per user"
-        }
-        let decimals = metric.definition.kind == .revenue ? 2 : 0
-        let range = "\(e(NumberFormat.signedGrouped(incremental.lower, decimals))) to \(e(NumberFormat.signedGrouped(incremental.upper, decimals)))"
-        switch c.reading {
-        case .higher, .lower:
-          text += ". The journey caused \(e(NumberFormat.signedGrouped(incremental.estimate, decimals))) (\(range)) among \(NumberFormat.grouped(c.treatmentUsers)) users."
-          out += "<li class=\"\(c.reading == .higher ? "win" : "loss")\">\(text)</li>\n"
-        default:
-          text += ". <strong>Not yet conclusive</strong>: the interval includes no effect (\(range))."
-          out += "<li class=\"open\">\(text)</li>\n"
-        }
-      }
+      }.joined()
+      out += "<li class=\"\(verdictClass(verdict.tone))\">\(text)</li>\n"
     }
     out += "</ul>\n</section>\n"
   }

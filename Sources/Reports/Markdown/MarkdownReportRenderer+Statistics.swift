@@ -30,12 +30,6 @@ extension MarkdownReportRenderer {
   }
 
   /// "p = 0.0123, Holm-adjusted 0.0246" or "p = 0.0123".
-  static func pText(_ c: Comparison, _ effect: Effect) -> String {
-    var text = NumberFormat.pEquals(effect.pValue)
-    if let adjusted = c.adjustedPValue { text += " (adjusted \(NumberFormat.pValue(adjusted)))" }
-    return text
-  }
-
   /// "`sms_email` vs `holdout`": a comparison's arm and what it is compared with.
   static func comparisonLabel(_ c: Comparison) -> String {
     "\(MarkdownText.code(c.arm)) vs \(MarkdownText.code(c.control))"

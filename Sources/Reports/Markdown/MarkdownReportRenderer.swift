@@ -47,67 +47,24 @@ public enum MarkdownReportRenderer {
     if report.srm.verdict == .mismatch {
       out += "> **Warning: sample ratio mismatch** (\(NumberFormat.pEquals(report.srm.pValue))). The arms' sizes do not match the configured weights, so the split may be broken; treat every result below with suspicion until the cause is found.\n\n"
     }
-    let primaries = report.metrics.filter { $0.definition.role == .primary }
-    for metric in primaries {
-      for c in metric.comparisons { out += "- " + sentence(metric, c, report) + "\n" }
-    }
-    let guardrails = report.metrics.filter { $0.definition.role == .guardrail }
-    for metric in guardrails {
-      for c in metric.comparisons {
-        let name = MarkdownText.code(metric.definition.name)
-        let comparison = comparisonLabel(c)
-        switch c.reading {
-        case .notComputable:
-          out += "- Guardrail \(name), \(comparison): not computable: \(c.absolute.reason ?? "")\n"
-        default:
-          let relative = c.relative.value.map { " (\(NumberFormat.signedPercent($0.estimate)))" } ?? ""
-          let verdict = c.isHarmful(metric.definition.harmful) ? "**harm detected**" : "no harm detected"
-          out += "- Guardrail \(name), \(comparison): \(verdict)\(relative), \(NumberFormat.pEquals(c.absolute.value?.pValue ?? 1))\n"
-        }
-      }
-    }
+    for verdict in Verdict.all(report) { out += "- " + line(verdict) + "\n" }
     out += "\n"
   }
 
-  /// "`sms`: +12.4% `conversion_14d` (95% CI +3.1% to +21.7%), 124 incremental conversions …"
-  static func sentence(_ metric: ExperimentReport.MetricResult, _ c: Comparison, _ report: ExperimentReport)
-    -> String
-  {
-    let name = MarkdownText.code(metric.definition.name)
-    let comparison = comparisonLabel(c)
-    guard let absolute = c.absolute.value, let incremental = c.incremental.value else {
-      return "\(comparison), \(name): not computable: \(c.absolute.reason ?? "")"
-    }
-    let level = report.confidenceLabel
-    var text = "\(comparison), \(name): "
-    if let relative = c.relative.value {
-      text += interval(relative, label: "\(level) CI ") { NumberFormat.signedPercent($0) }
-    } else {
-      text += "\(NumberFormat.difference(absolute.estimate, isRate: metric.definition.kind.isBinary)) per user (relative lift not computable: \(c.relative.reason ?? ""))"
-    }
-    let unit = incrementalUnit(metric.definition.kind)
-    let decimals = metric.definition.kind == .revenue ? 2 : 0
-    switch c.reading {
-    case .higher, .lower:
-      text += ", \(pText(c, absolute)). The journey caused \(NumberFormat.signedGrouped(incremental.estimate, decimals)) \(unit) among \(NumberFormat.grouped(c.treatmentUsers)) users (\(level) CI \(NumberFormat.signedGrouped(incremental.lower, decimals)) to \(NumberFormat.signedGrouped(incremental.upper, decimals)))."
-    default:
-      text += ", \(pText(c, absolute)). **Not yet conclusive**: the interval includes no effect (incremental \(unit): \(NumberFormat.signedGrouped(incremental.lower, decimals)) to \(NumberFormat.signedGrouped(incremental.upper, decimals)))."
-    }
-    return text
+  /// A verdict as Markdown: names in code spans, the decision in bold.
+  static func line(_ verdict: Verdict) -> String {
+    verdict.parts.map { part in
+      switch part.style {
+      case .plain, .figure: return part.text
+      case .name: return MarkdownText.code(part.text)
+      case .decision: return "**\(part.text)**"
+      }
+    }.joined()
   }
 
   /// "estimate (label lower to upper)", each number formatted by `format`.
   static func interval(_ effect: Effect, label: String = "", _ format: (Double) -> String) -> String {
     "\(format(effect.estimate)) (\(label)\(format(effect.lower)) to \(format(effect.upper)))"
-  }
-
-  private static func incrementalUnit(_ kind: MetricDefinition.Kind) -> String {
-    switch kind {
-    case .conversion: return "conversions"
-    case .retention: return "retained users"
-    case .count: return "events"
-    case .revenue: return "revenue"
-    }
   }
 
   private static func arms(_ report: ExperimentReport, into out: inout String) {
@@ -154,7 +111,7 @@ public enum MarkdownReportRenderer {
         [
           MarkdownText.code(arm.arm), NumberFormat.grouped(arm.moments.count),
           arm.moments.count > 0 ? NumberFormat.mean(arm.moments.mean, isRate: isRate) : "n/a",
-          NumberFormat.grouped(arm.moments.sum, d.kind == .revenue ? 2 : 0),
+          NumberFormat.grouped(arm.moments.sum, d.kind.totalDecimals),
           arm.moments.count > 0 ? NumberFormat.mean(arm.moments.preMean, isRate: isRate) : "n/a",
           NumberFormat.grouped(arm.openWindows),
         ]
@@ -174,7 +131,7 @@ public enum MarkdownReportRenderer {
     level: String
   ) -> String {
     let isRate = kind.isBinary
-    let decimals = kind == .revenue ? 2 : 0
+    let decimals = kind.totalDecimals
     let rows: [[String]] = comparisons.map { c in
       let comparison = comparisonLabel(c)
       guard let a = c.absolute.value, let inc = c.incremental.value else {

@@ -7,9 +7,9 @@
 /// The Bayesian reading of an effect estimate: GrowthBook's `EffectBayesianABTest`
 /// (gbstats `bayesian/tests.py`), a Gaussian approximation on the effect (absolute or relative).
 ///
-/// The likelihood is N(Δ̂, SE²) with Δ̂ and SE from the frequentist effect (§1.1–1.2 of
-/// statistics.md). With no prior (flat, improper — GrowthBook's default) the posterior is
-/// N(Δ̂, SE²). With a proper prior N(μ₀, σ₀²):
+/// The likelihood is N(Δ̂, SE²) with Δ̂ and SE from the frequentist effect
+/// (statistics.md#absolute-difference-welchs-t, statistics.md#relative-lift). With no prior (flat,
+/// improper — GrowthBook's default) the posterior is N(Δ̂, SE²). With a proper prior N(μ₀, σ₀²):
 /// precision = 1/SE² + 1/σ₀², mean = (Δ̂/SE² + μ₀/σ₀²)/precision, sd = √(1/precision)
 /// (evaluated as precision-weighted averages that cannot overflow for tiny SE or σ₀).
 ///

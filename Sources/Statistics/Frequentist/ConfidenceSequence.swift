@@ -22,8 +22,8 @@
 ///   (eq. 155 reparameterised). GrowthBook does not take the running minimum over looks.
 ///
 /// The sequence equals the mSPRT confidence sequence with mixing variance τ² = ρ²σ̂²
-/// (statistics.md §3.1–3.2); the ratio h/(z_{1−α/2}·SE) depends only on N/N* and α
-/// (1.549 at N = N*, 1.70 at N = 20N* for α = 0.05).
+/// (statistics.md#always-valid-intervals-peeking-every-week); the ratio h/(z_{1−α/2}·SE) depends
+/// only on N/N* and α (1.549 at N = N*, 1.70 at N = 20N* for α = 0.05).
 ///
 /// Parameters `alpha` ∈ (0, 1) and `tuning` > 0 are configuration and are checked with
 /// preconditions (the experiment-file decoder validates alpha). Degenerate data are total:

@@ -9,7 +9,7 @@
 /// log-log ("exponential Greenwood") confidence interval. The return rate by day t is 1 − S(t).
 ///
 /// At the distinct event times t_j, with n_j users at risk (time ≥ t_j) and d_j returns at t_j
-/// (statistics.md §7):
+/// (statistics.md#return-curves-kaplanmeier-and-log-rank):
 /// - Ŝ(t) = Π_{t_j ≤ t} (1 − d_j/n_j) (Kaplan & Meier 1958, *JASA* 53:457–481), a
 ///   right-continuous step function: S(t_j) already includes the returns at t_j;
 /// - Greenwood (1926): Var̂ Ŝ(t) = Ŝ(t)²·G(t), G(t) = Σ_{t_j ≤ t} d_j/(n_j(n_j − d_j));

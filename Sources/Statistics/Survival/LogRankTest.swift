@@ -3,7 +3,8 @@
 /// (`lifelines/statistics.py`).
 ///
 /// Over the distinct return times t_j, with n_gj users of group g at risk, n_j = Σ_g n_gj and
-/// d_gj returns, d_j = Σ_g d_gj (Mantel 1966; Peto & Peto 1972; statistics.md §7):
+/// d_gj returns, d_j = Σ_g d_gj (Mantel 1966; Peto & Peto 1972;
+/// statistics.md#return-curves-kaplanmeier-and-log-rank):
 /// - expected E_g = Σ_j d_j·n_gj/n_j, observed O_g = Σ_j d_gj, Z_g = O_g − E_g (Σ_g Z_g = 0);
 /// - covariance V_gh = Σ_j d_j(n_j − d_j)/(n_j − 1) · n_gj(δ_gh·n_j − n_hj)/n_j²
 ///   (terms with n_j = 1 are 0);
