@@ -25,7 +25,7 @@ struct LastPurchaseScan {
     var firstLine: [Int] = []
     for spec in sources {
       let renamed = Dictionary(spec.rename.map { ($0.from, $0.to) }, uniquingKeysWith: { first, _ in first })
-      try SourceInspector.forEachInspectedRecord(of: spec, identities: identities) { record in
+      try SourceScan.forEachScannedRecord(of: spec, identities: identities) { record in
         guard record.status == .record, let user = record.user else { return true }
         let known = users.count
         let id = Int(users.intern(user))

@@ -10,12 +10,17 @@ import Statistics
 /// which needs per-user values above about 10¹³ units).
 public struct ExactSums: Sendable, Equatable {
   /// Number of users.
-  public package(set) var count = 0
-  private var sx: Int128 = 0
-  private var sxx: Int128 = 0
-  private var sp: Int128 = 0
-  private var spp: Int128 = 0
-  private var sxp: Int128 = 0
+  public package(set) var count: Int {
+    get { n }
+    set { n = newValue }
+  }
+  @usableFromInline var n = 0
+  // @usableFromInline: `add` is inlined into the reducer's per-user loop (another module).
+  @usableFromInline var sx: Int128 = 0
+  @usableFromInline var sxx: Int128 = 0
+  @usableFromInline var sp: Int128 = 0
+  @usableFromInline var spp: Int128 = 0
+  @usableFromInline var sxp: Int128 = 0
 
   /// Empty sums.
   public init() {}
@@ -35,9 +40,9 @@ public struct ExactSums: Sendable, Equatable {
   }
 
   /// Adds one user's value and pre-period value, both in micro-units.
-  @inline(__always)
+  @inlinable @inline(__always)
   public mutating func add(_ x: Int64, pre: Int64) {
-    count += 1
+    n += 1
     let x = Int128(x), p = Int128(pre)
     sx += x
     sxx += x * x

@@ -142,9 +142,17 @@ public struct Reconciliation: Sendable, Equatable {
   /// identities files.
   public var format: String? = nil
   /// Data rows read (the header and blank lines are not rows).
-  public package(set) var rowsRead = 0
+  public package(set) var rowsRead: Int {
+    get { rows }
+    set { rows = newValue }
+  }
+  @usableFromInline var rows = 0
   /// Rows per fate, indexed by `Fate.rawValue`.
-  public package(set) var fates = [Int](repeating: 0, count: Fate.allCases.count)
+  public package(set) var fates: [Int] {
+    get { fateCounts }
+    set { fateCounts = newValue }
+  }
+  @usableFromInline var fateCounts = [Int](repeating: 0, count: Fate.allCases.count)
   /// Rejected rows per reason, indexed by `Reason.rawValue`.
   public package(set) var reasons = [Int](repeating: 0, count: Reason.allCases.count)
   /// The examples per reason, indexed by `Reason.rawValue`.
@@ -165,10 +173,11 @@ public struct Reconciliation: Sendable, Equatable {
   /// The number of rows rejected for `reason`.
   public subscript(reason: Reason) -> Int { reasons[reason.rawValue] }
 
-  /// Records a row's fate.
+  /// Records a row's fate (inlined into the join's per-row fold, another module).
+  @inlinable
   public mutating func record(_ fate: Fate) {
-    rowsRead += 1
-    fates[fate.rawValue] += 1
+    rows += 1
+    fateCounts[fate.rawValue] += 1
   }
 
   /// Records `count` rows with `fate` at once (row accounting computed elsewhere, such as in a

@@ -36,7 +36,7 @@ enum ChunkDifferential {
     let chunkSize = 8 + Int(bytes.last ?? 0) % 200
     var chunked: [Record] = []
     do {
-      var chunks = ChunkReader(source: ByteSource(bytes: bytes, path: "fuzz.csv"), quoted: true, chunkSize: chunkSize, recordLimit: limit)
+      var chunks = ChunkReader(source: ByteSource(bytes: bytes, path: "fuzz.csv"), csvQuotes: true, chunkSize: chunkSize, recordLimit: limit)
       while let chunk = try chunks.next() {
         var reader = CSVReader(source: ByteSource(bytes: chunk.bytes, path: "fuzz.csv"), blockSize: max(1 << 16, chunk.bytes.count + 1), recordLimit: limit)
         if chunk.index == 0 {

@@ -51,7 +51,7 @@ enum JSONDifferential {
           let reread = Double(String(decoding: text, as: UTF8.self))
           FuzzTargets.check(reread == value || (reread?.isNaN == true && value.isNaN), "member '\(key)': \(value) vs \(String(decoding: text, as: UTF8.self))")
         case .bool(let value):
-          FuzzTargets.check(field.kind == .bool && scanner.isTrue(k, of: buffer) == value, "member '\(key)': boolean differs")
+          FuzzTargets.check(field.kind == .bool && isTrue(scanner.fields[k], in: buffer) == value, "member '\(key)': boolean differs")
         case .null: FuzzTargets.check(field.kind == .null, "member '\(key)': null read as \(field.kind)")
         case .array: FuzzTargets.check(field.kind == .array, "member '\(key)': array read as \(field.kind)")
         case .object: FuzzTargets.check(field.kind == .object, "member '\(key)': object read as \(field.kind)")

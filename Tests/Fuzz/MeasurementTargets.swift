@@ -45,7 +45,7 @@ enum MeasurementTargets {
 
   static func aggregates(_ bytes: [UInt8]) {
     let path = scratch(bytes, suffix: ".csv")
-    guard let inputs = try? AggregateFile.read(path: path, control: "holdout") else { return }
+    guard let inputs = try? ArmSumsFile.read(path: path, control: "holdout") else { return }
     for input in inputs {
       FuzzTargets.check(input.arms.contains { $0.name == "holdout" }, "an aggregate without the control arm was accepted")
     }
@@ -56,7 +56,7 @@ enum MeasurementTargets {
     var spec = SourceSpec(path: path, format: format)
     if format == .customerioCSV || format == .iterableCSV { spec.event = "email_delivered" }
     var count = 0
-    _ = try? SourceInspector.forEachInspectedRecord(of: spec, identities: nil) { record in
+    _ = try? SourceScan.forEachScannedRecord(of: spec, identities: nil) { record in
       count += 1
       if case .record = record.status {
         FuzzTargets.check(record.user != nil, "a record without a user")

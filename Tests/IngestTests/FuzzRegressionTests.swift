@@ -83,7 +83,7 @@ import Testing
     #expect(sequential == [2, 5, 6, 7, 8])
     for chunkSize in [4, 8, 13, 64] {
       var chunked: [Int] = []
-      var chunks = ChunkReader(source: ByteSource(bytes: bytes, path: "t.csv"), quoted: true, chunkSize: chunkSize)
+      var chunks = ChunkReader(source: ByteSource(bytes: bytes, path: "t.csv"), csvQuotes: true, chunkSize: chunkSize)
       var header: [String] = []
       while let chunk = try chunks.next() {
         var part = CSVReader(source: ByteSource(bytes: chunk.bytes, path: "t.csv"))
@@ -102,7 +102,7 @@ import Testing
     for start in ["\n\r\n\n", "\"\"\n", "\"\"\r\n\n\"\"\n"] {
     let bytes = Array((start + "a,b\n1,2\n").utf8)
     for chunkSize in [1, 2, 4, 8] {
-      var chunks = ChunkReader(source: ByteSource(bytes: bytes, path: "t.csv"), quoted: true, chunkSize: chunkSize)
+      var chunks = ChunkReader(source: ByteSource(bytes: bytes, path: "t.csv"), csvQuotes: true, chunkSize: chunkSize)
       let first = try #require(try chunks.next())
       var reader = CSVReader(source: ByteSource(bytes: first.bytes, path: "t.csv"))
       #expect(try reader.readHeader() == ["a", "b"], "chunk size \(chunkSize)")
@@ -121,7 +121,7 @@ import Testing
     let header = try reader.readHeader()
     try reader.forEachRecord { (row: borrowing CSVRow) throws(IngestError) in sequential.append(row.line) }
     #expect(sequential == Array(2...201))
-    var chunks = ChunkReader(source: ByteSource(bytes: bytes, path: "t.csv"), quoted: true, chunkSize: 100, recordLimit: 64)
+    var chunks = ChunkReader(source: ByteSource(bytes: bytes, path: "t.csv"), csvQuotes: true, chunkSize: 100, recordLimit: 64)
     var chunked: [Int] = []
     while let chunk = try chunks.next() {
       var part = CSVReader(source: ByteSource(bytes: chunk.bytes, path: "t.csv"), recordLimit: 64)

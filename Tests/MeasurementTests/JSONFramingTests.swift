@@ -128,7 +128,7 @@ import Testing
     for form in Form.allCases {
       let (text, lines) = Self.rewrite(original, as: form)
       // The reference: the JSON-lines reading of the valid lines, at their new lines.
-      let reference = try SourceInspector.records(of: spec, identities: identities).compactMap { r -> InspectedRecord? in
+      let reference = try SourceScan.records(of: spec, identities: identities).compactMap { r -> ScannedRecord? in
         guard let line = lines[r.line] else { return nil }
         var moved = r
         moved.line = line
@@ -138,8 +138,8 @@ import Testing
       #expect(reference.count == lines.count)
       var variant = spec
       variant.path = scratch.write(file + "." + form.rawValue + ".json", bytes: text)
-      #expect(try SourceInspector.framing(of: variant) == (form == .prettyDocuments ? .concatenated : .array))
-      #expect(try SourceInspector.records(of: variant, identities: identities) == reference, "\(format) \(form)")
+      #expect(try SourceScan.framing(of: variant) == (form == .prettyDocuments ? .concatenated : .array))
+      #expect(try SourceScan.records(of: variant, identities: identities) == reference, "\(format) \(form)")
     }
     // Gzip'd, through the `gzip -dc` pipe that detection must not consume.
     let (text, _) = Self.rewrite(original, as: .prettyArray)
@@ -150,8 +150,8 @@ import Testing
     try gzip.close()
     var plain = spec
     plain.path = scratch.write(file + ".plain.json", bytes: text)
-    #expect(try SourceInspector.framing(of: gzipped) == .array)
-    #expect(try SourceInspector.records(of: gzipped, identities: identities) == SourceInspector.records(of: plain, identities: identities))
+    #expect(try SourceScan.framing(of: gzipped) == .array)
+    #expect(try SourceScan.records(of: gzipped, identities: identities) == SourceScan.records(of: plain, identities: identities))
   }
 
   /// What a measurement says, without the malformed-JSON examples' wording (the messages name

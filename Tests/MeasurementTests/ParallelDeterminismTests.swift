@@ -57,7 +57,7 @@ import Testing
 
   /// The records of `text` read chunk by chunk: (file line, fields).
   static func records(_ text: String, chunkSize: Int) throws -> [String] {
-    var chunks = ChunkReader(source: ByteSource(bytes: Array(text.utf8), path: "t.csv"), quoted: true, chunkSize: chunkSize)
+    var chunks = ChunkReader(source: ByteSource(bytes: Array(text.utf8), path: "t.csv"), csvQuotes: true, chunkSize: chunkSize)
     var result: [String] = []
     var header: [String]? = nil
     while let chunk = try chunks.next() {

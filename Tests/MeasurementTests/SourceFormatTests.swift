@@ -32,7 +32,7 @@ import Testing
   }
 
   /// One line per outcome, sortable: what the oracle and the reader are compared on.
-  static func lines(_ records: [InspectedRecord]) -> [String] {
+  static func lines(_ records: [ScannedRecord]) -> [String] {
     records.map { r in
       switch r.status {
       case .record:
@@ -84,7 +84,7 @@ import Testing
     let directory = TestPaths.repository("fixtures/sources/" + format)
     let spec = try Self.spec(directory)
     let identities = IdentitiesSpec(path: TestPaths.repository("fixtures/sources/identities.csv"))
-    let records = try SourceInspector.records(of: spec, identities: identities)
+    let records = try SourceScan.records(of: spec, identities: identities)
     expectSameText(
       Self.lines(records).joined(separator: "\n") + "\n",
       try Self.expectedLines(directory).joined(separator: "\n") + "\n", "\(format) records")

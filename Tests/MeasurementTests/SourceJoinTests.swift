@@ -142,7 +142,7 @@ import Testing
   @Test func iterableLinesWithoutAnEventNameSayHowToFixIt() throws {
     let scratch = Scratch()
     let path = scratch.write("export.jsonl", #"{"email":"ana@example.com","createdAt":"2025-03-04 15:00:00 +00:00"}"# + "\n")
-    let records = try SourceInspector.records(of: SourceSpec(path: path, format: .iterable))
+    let records = try SourceScan.records(of: SourceSpec(path: path, format: .iterable))
     guard case .rejected(let reason, let detail) = records.first?.status else {
       Issue.record("not rejected: \(records)")
       return
@@ -151,7 +151,7 @@ import Testing
     #expect(detail.contains("set \"event\" to the export's dataTypeName"))
     var spec = SourceSpec(path: path, format: .iterable)
     spec.event = "emailSend"
-    #expect(try SourceInspector.records(of: spec).first?.event == "emailSend")
+    #expect(try SourceScan.records(of: spec).first?.event == "emailSend")
   }
 
   @Test func anIdentityColumnNamedWithoutAnIdentitiesFileSaysSo() throws {

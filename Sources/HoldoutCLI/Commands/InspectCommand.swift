@@ -77,7 +77,7 @@ enum InspectCommand {
       spec.timeZone = zone
     }
     if spec.format == .csv || spec.format == .jsonl {
-      let framing = try SourceInspector.framing(of: spec).map { "framing: \($0)\n" } ?? ""
+      let framing = try SourceScan.framing(of: spec).map { "framing: \($0)\n" } ?? ""
       console.out(
         "file: \(VisibleText.escaped(path))\nformat: \(spec.format.rawValue) (\(VisibleText.escaped(reason)))\n\(framing)\n"
           + "A generic source needs its mapping in the experiment file (id, fields.event, fields.time, …;\n"
@@ -94,21 +94,21 @@ enum InspectCommand {
     _ spec: SourceSpec, role: String, reason: String, identities: IdentitiesSpec?, rows: Int, summary: Bool
   ) throws -> String {
     var text = "file: \(VisibleText.escaped(spec.path))\nformat: \(spec.format.rawValue) (\(VisibleText.escaped(reason)))\n"
-    if let framing = try SourceInspector.framing(of: spec) { text += "framing: \(framing)\n" }
+    if let framing = try SourceScan.framing(of: spec) { text += "framing: \(framing)\n" }
     text += "role: \(role)\n\nmapping:\n"
-    for (part, fields) in SourceInspector.mapping(of: spec, role: role) {
+    for (part, fields) in SourceScan.mapping(of: spec, role: role) {
       text += "  \(part.padding(8))\(VisibleText.escaped(fields))\n"
     }
     if !spec.rename.isEmpty {
       text += "  rename  " + VisibleText.escaped(spec.rename.map { "\($0.from) → \($0.to)" }.joined(separator: ", ")) + "\n"
     }
     if summary {
-      let counts = try SourceInspector.summary(of: spec, role: role, identities: identities)
+      let counts = try SourceScan.summary(of: spec, role: role, identities: identities)
       text += "\nwhole file:\n\n| status | records |\n|---|---:|\n"
       for (status, count) in counts { text += "| \(Self.cell(status, limit: nil)) | \(count) |\n" }
       text += "| **total** | **\(counts.reduce(0) { $0 + $1.count })** |\n"
     }
-    let records = try SourceInspector.records(of: spec, role: role, identities: identities, limit: rows)
+    let records = try SourceScan.records(of: spec, role: role, identities: identities, limit: rows)
     text += "\nfirst \(records.count) record\(records.count == 1 ? "" : "s"):\n\n"
     text += "| line | status | user | event | time (UTC) | value | channel | holdout |\n"
     text += "|---:|---|---|---|---|---:|---|---|\n"

@@ -48,8 +48,8 @@ enum StatsCommand {
     guard format == "md" || format == "json" else {
       throw CLIError.usage("unknown format '\(format)'; use md or json")
     }
-    let inputs = try AggregateFile.read(path: args.positional[0], control: control)
-    let report = AggregateReport(inputs, control: control, analysis: analysis)
+    let inputs = try ArmSumsFile.read(path: args.positional[0], control: control)
+    let report = ArmSumsReport(inputs, control: control, analysis: analysis)
     console.out(format == "json" ? report.json() : report.markdown())
     return 0
   }

@@ -26,7 +26,8 @@ public struct ChunkReader: ~Copyable {
   }
 
   private let source: ByteSource
-  private let quoted: Bool
+  /// CSV: a line break inside a quoted field does not end a record.
+  private let csvQuotes: Bool
   private let chunkSize: Int
   private let recordLimit: Int
   /// Bytes read but not yet emitted, at the front of `buffer`.
@@ -41,10 +42,11 @@ public struct ChunkReader: ~Copyable {
   /// The input's size when known in advance (a regular uncompressed file), for presizing.
   public var expectedBytes: Int? { source.byteCount }
 
-  /// Reads `source` in chunks of about `chunkSize` bytes; `quoted` for CSV.
-  public init(source: ByteSource, quoted: Bool, chunkSize: Int = 4 << 20, recordLimit: Int = 16 << 20) {
+  /// Reads `source` in chunks of about `chunkSize` bytes; `csvQuotes` for CSV (records end at a
+  /// line break outside quoted fields), false for JSON lines (every line break ends a record).
+  public init(source: ByteSource, csvQuotes: Bool, chunkSize: Int = 4 << 20, recordLimit: Int = 16 << 20) {
     self.source = source
-    self.quoted = quoted
+    self.csvQuotes = csvQuotes
     self.chunkSize = max(chunkSize, 64)
     self.recordLimit = recordLimit
     buffer = .allocate(capacity: self.chunkSize * 2)
@@ -89,7 +91,7 @@ public struct ChunkReader: ~Copyable {
   /// as blank (it also skips a line holding only `""`), so the chunk's header is the file's;
   /// otherwise something besides line ends and a byte-order mark.
   private func hasContent(_ count: Int) -> Bool {
-    if quoted {
+    if csvQuotes {
       var reader = CSVReader(
         source: ByteSource(bytes: Array(UnsafeBufferPointer(rebasing: UnsafeBufferPointer(buffer)[0..<count])), path: source.path),
         blockSize: count + 1, recordLimit: recordLimit)
@@ -113,7 +115,7 @@ public struct ChunkReader: ~Copyable {
   /// The length of the prefix of the buffer that ends at the last record boundary, or nil.
   private func lastBoundary() -> Int? {
     let bytes = UnsafeBufferPointer(rebasing: UnsafeBufferPointer(buffer)[0..<filled])
-    if !quoted {
+    if !csvQuotes {
       return Self.lastNewline(bytes, from: 0, to: bytes.count, bareCR: false).map { $0 + 1 }
     }
     return Self.scanQuotes(bytes, inQuotes: carryInQuotes).lastBoundary
@@ -229,7 +231,7 @@ public struct ChunkReader: ~Copyable {
         lines += 1
         i = UnsafeRawPointer(found) - UnsafeRawPointer(base) + 1
       }
-      if quoted {
+      if csvQuotes {
         inQuotes = Self.scanQuotes(source, inQuotes: carryInQuotes).inQuotes
         lines += Self.bareCarriageReturns(source, inQuotes: carryInQuotes)
       }

@@ -84,13 +84,6 @@ public struct JSONScanner {
     }
   }
 
-  /// True when field `index` is the literal `true` (or, unwrapped, a string "true").
-  public func isTrue(_ index: Int, of line: UnsafeBufferPointer<UInt8>) -> Bool {
-    let field = fields[index]
-    guard field.kind == .bool || field.kind == .string, field.range.count == 4 else { return false }
-    return line[field.range.lowerBound] == UInt8(ascii: "t")
-  }
-
   // MARK: - Grammar
 
   private func fail(_ message: String) -> Failure { .malformed(message, column: i + 1) }

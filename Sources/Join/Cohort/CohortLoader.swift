@@ -29,7 +29,7 @@ package struct CohortLoader {
 
   private func read(path: String) throws -> (CohortTable, Reconciliation, SplitCheck) {
     // The header is read from the first chunk, so that the file (or standard input) is read once.
-    var chunks = ChunkReader(source: try ByteSource(path: path), quoted: true, chunkSize: chunkSize)
+    var chunks = ChunkReader(source: try ByteSource(path: path), csvQuotes: true, chunkSize: chunkSize)
     guard let first = try chunks.next() else { throw IngestError.emptyFile(path: path) }
     var headerReader = CSVReader(source: ByteSource(bytes: first.bytes, path: path), blockSize: 1 << 16)
     let header = try headerReader.readHeader()

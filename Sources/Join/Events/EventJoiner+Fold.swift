@@ -11,8 +11,9 @@ extension EventJoiner {
     package let role: Role
     package let cohort: CohortTable
     package var ledger: Reconciliation
-    /// Builds de-duplication key labels for conflict messages.
-    package let labels: RecordResolver
+    /// The resolver of this fold's records, asked for the words of conflict and identity
+    /// messages (`dedupLabel`, `identityDetail`).
+    package let recordResolver: RecordResolver
     private let names: ByteKeyTable
     private var channelCosts: [Int64] = []
     private let survivalWindow: Int64
@@ -88,7 +89,7 @@ extension EventJoiner {
       windows = experiment.metrics.map {
         Window(start: $0.windowStart, end: $0.windowEnd, length: $0.windowLength, kind: $0.kind)
       }
-      labels = RecordResolver(
+      recordResolver = RecordResolver(
         cohort: cohort, resolver: resolver, idFields: layout.ids.map(\.field),
         dedupFields: layout.dedup.map { $0[0] }, names: names, exposures: meanings.map(\.isExposure))
     }
@@ -107,9 +108,6 @@ extension EventJoiner {
     private func stopIfStrict(line: Int, _ detail: String) throws(IngestError) {
       if joiner.strict { throw .strictRejection(path: source.path, line: line, reason: detail) }
     }
-
-    /// The event names (after renames) whose meanings this fold knows, for `RecordResolver`.
-    package var eventNames: ByteKeyTable { names }
 
     /// Folds a batch of parsed records, in order, into the join target.
     package mutating func consume(_ batch: ParsedBatch, target: inout Target) throws(IngestError) {
@@ -162,7 +160,7 @@ extension EventJoiner {
         case .conflicting:
           let key = batch.text[Int(p.keyStart)..<Int(p.keyStart + p.keyLength)]
           target.findings.recordConflict(file: file, line: line) {
-            "\(labels.dedupLabel(key)) repeats an earlier record with a different user, event, time or value"
+            "\(recordResolver.dedupLabel(key)) repeats an earlier record with a different user, event, time or value"
           }
           return ledger.record(.duplicate)
         }
@@ -178,7 +176,7 @@ extension EventJoiner {
         let note = batch.aliases[Int(p.note)]
         batch.withBytes(note.value) { alias in
           target.findings.offerIdentityExample(fate, alias: alias, file: file, line: line) {
-            labels.identityDetail(note, ambiguous: fate == .ambiguousIdentity, in: batch)
+            recordResolver.identityDetail(note, ambiguous: fate == .ambiguousIdentity, in: batch)
           }
         }
         return ledger.record(fate)

@@ -50,7 +50,7 @@ extension EventJoiner {
   package func readChunks(
     _ reader: SourceReader, _ source: ByteSource, sharing: inout Sharing, targets: inout [Target]
   ) throws {
-    var chunks = ChunkReader(source: source, quoted: reader.spec.format.isCSV, chunkSize: chunkSize)
+    var chunks = ChunkReader(source: source, csvQuotes: reader.spec.format.isCSV, chunkSize: chunkSize)
     let threads = max(1, self.threads)
     let expectedBytes = chunks.expectedBytes
     guard let first = try chunks.next() else {
@@ -58,7 +58,7 @@ extension EventJoiner {
       throw IngestError.emptyFile(path: reader.spec.path)
     }
     let header = reader.spec.format.isCSV ? try reader.csvHeader(first) : nil
-    let resolvers = sharing.folds.map(\.labels)
+    let resolvers = sharing.folds.map(\.recordResolver)
     @Sendable func parse(_ chunk: ChunkReader.Chunk) -> [ParsedBatch] {
       func empty() -> ParsedBatch {
         var batch = ParsedBatch()

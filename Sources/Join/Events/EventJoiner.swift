@@ -88,7 +88,7 @@ package struct EventJoiner {
       if !reader.isChunkable(opened?.framing) {
         // Sequential sources (Klaviyo pages, JSON arrays, concatenated documents): the same
         // steps as a chunk, a batch of up to 65,536 records at a time.
-        let resolvers = folds.map(\.labels)
+        let resolvers = folds.map(\.recordResolver)
         var batches = [ParsedBatch](repeating: ParsedBatch(), count: folds.count)
         func flush() throws {
           var full = [ParsedBatch](repeating: ParsedBatch(), count: folds.count)

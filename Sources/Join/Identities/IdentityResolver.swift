@@ -55,6 +55,7 @@ package struct IdentityResolver {
     columns = result
   }
 
+  @inline(__always)
   package func resolve(_ r: SourceRecord) -> Outcome {
     var lastAlias: LastAlias? = nil
     for (k, range) in r.ids.enumerated() {

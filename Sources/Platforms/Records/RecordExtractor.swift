@@ -66,11 +66,13 @@ package struct RecordExtractor {
   /// wide exports with one time column per metric (Customer.io's delivery CSV).
   package func wide(eventField: Int, suffix: String, timeSlot: Int) -> RecordExtractor {
     var copy = self
-    copy.eventJoin = (eventField, -2)
+    copy.eventJoin = (eventField, Self.wideSuffixSlot)
     copy.wideSuffix = Array(suffix.utf8)
     copy.wideTimeSlot = timeSlot
     return copy
   }
+  /// The second slot of a wide variant's joined event name: not a field, the metric `wideSuffix`.
+  private static let wideSuffixSlot = -2
   private var wideSuffix: [UInt8] = []
   private var wideTimeSlot = -1
   /// The time column of a wide variant.
@@ -154,7 +156,7 @@ package struct RecordExtractor {
       }
       f.appendText(a, to: r.text)
       r.text.append(UInt8(ascii: "_"))
-      if b == -2 {
+      if b == Self.wideSuffixSlot {
         r.text.append(contentsOf: wideSuffix)
       } else {
         guard f.kind(b) == .string else {

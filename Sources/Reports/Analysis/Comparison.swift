@@ -61,14 +61,15 @@ public struct Comparison: Sendable {
   /// The family's name, e.g. "primary metrics × comparisons (Holm)".
   public internal(set) var family: String?
 
-  /// Compares `treatment` with `control` on a metric of `kind` under `analysis`.
+  /// Compares arm `arm` (its sums `treatment`) with arm `against` (its sums `control`) on a
+  /// metric of `kind` under `analysis`.
   public init(
-    arm: String, control: String, treatment: Moments, control controlMoments: Moments,
+    arm: String, against controlName: String, treatment: Moments, control controlMoments: Moments,
     kind: MetricDefinition.Kind, analysis: ExperimentDefinition.Analysis,
     exposedTreatment: Moments? = nil, spend: Double? = nil
   ) {
     self.arm = arm
-    self.control = control
+    self.control = controlName
     treatmentUsers = treatment.count
     alpha = analysis.alpha
     let family: ArmStatistic.Family = kind.isBinary ? .proportion : .mean
@@ -164,7 +165,7 @@ public struct Comparison: Sendable {
         return nil
       }
       return Comparison(
-        arm: pair.arm, control: pair.against, treatment: arms[a], control: arms[b],
+        arm: pair.arm, against: pair.against, treatment: arms[a], control: arms[b],
         kind: definition.kind, analysis: experiment.analysis)
     }
     return versusControl(
@@ -178,7 +179,7 @@ public struct Comparison: Sendable {
   ) -> [Comparison] {
     experiment.arms.indices.filter { $0 != control }.map { index in
       Comparison(
-        arm: experiment.arms[index].name, control: experiment.arms[control].name,
+        arm: experiment.arms[index].name, against: experiment.arms[control].name,
         treatment: arms[index], control: arms[control], kind: definition.kind,
         analysis: experiment.analysis,
         exposedTreatment: exposureMeasured ? metric?.exposedArms[index] : nil,

@@ -115,18 +115,29 @@ public enum ConfidenceSequence {
     if standardError <= 0 {
       return .notComputable("the standard error is 0 (zero variance), so a confidence sequence is undefined")
     }
+    let effect = interval(
+      estimate: estimate, standardError: standardError, totalUsers: totalUsers, alpha: alpha, tuning: tuning,
+      degreesOfFreedom: 0)
+    guard effect.lower.isFinite, effect.upper.isFinite else {
+      return .notComputable("the confidence sequence is too wide to represent")
+    }
+    return .value(effect)
+  }
+
+  /// The always-valid `Effect` of an estimate, unchecked: estimate ± h (`halfWidth`) and the
+  /// always-valid p-value (`pValue`). The one place such an effect is built: `effect(…)` (which
+  /// checks its inputs first) and `WelchComparison` (whose inputs are checked already, and which
+  /// keeps its Welch ν as `degreesOfFreedom` for display; the interval does not use it).
+  public static func interval(
+    estimate: Double, standardError: Double, totalUsers: Int, alpha: Double, tuning: Double,
+    degreesOfFreedom: Double
+  ) -> Effect {
     let h = halfWidth(standardError: standardError, totalUsers: totalUsers, alpha: alpha, tuning: tuning)
     let p = pValue(
       estimate: estimate, standardError: standardError, totalUsers: totalUsers, alpha: alpha,
       tuning: tuning)
-    let lower = estimate - h
-    let upper = estimate + h
-    guard lower.isFinite, upper.isFinite else {
-      return .notComputable("the confidence sequence is too wide to represent")
-    }
-    return .value(
-      Effect(
-        estimate: estimate, standardError: standardError, lower: lower, upper: upper, pValue: p,
-        degreesOfFreedom: 0))
+    return Effect(
+      estimate: estimate, standardError: standardError, lower: estimate - h, upper: estimate + h, pValue: p,
+      degreesOfFreedom: degreesOfFreedom)
   }
 }

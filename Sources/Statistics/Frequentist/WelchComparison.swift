@@ -8,10 +8,8 @@
 /// v_a = s²_a/n_a:
 /// - absolute Δ = m_T − m_C, SE = √(v_T + v_C),
 ///   ν = (v_T + v_C)² / (v_T²/(n_T − 1) + v_C²/(n_C − 1)) (Welch 1947; Satterthwaite 1946);
-/// - relative L = Δ/|ȳ_C| (the unadjusted control mean), with the delta-method variance
-///   Var(L) = v_T/ȳ_C² + (s²_{y,C}·ȳ_T²/ȳ_C² − 2θ·s_{xy,C}·ȳ_T/ȳ_C + θ²s²_{x,C})/(n_C·ȳ_C²)
-///   (gbstats `frequentist_variance_relative_cuped`; with θ = 0 it is the familiar
-///   v_T/ȳ_C² + v_C·ȳ_T²/ȳ_C⁴), and the same ν;
+/// - relative L = Δ/|ȳ_C| (the unadjusted control mean), with the delta-method standard error of
+///   `RelativeLift`, and the same ν;
 /// - fixed horizon: CI = est ± t_{1−α/2,ν}·SE, p = P(|T_ν| > |est/SE|);
 /// - always valid (`sequentialTuning` N* given): CI = est ± h_N and the always-valid p of
 ///   `ConfidenceSequence`, N = n_T + n_C.
@@ -58,26 +56,15 @@ public struct WelchComparison: Sendable, Equatable {
     fixedAbsolute = .value(interval.fixed(difference, se))
     absolute = .value(interval.chosen(difference, se))
 
-    guard control.mean != 0 else {
-      let reason = "the control mean is 0, so a relative lift is undefined"
-      (relative, fixedRelative) = (.notComputable(reason), .notComputable(reason))
-      return
+    switch RelativeLift.estimate(
+      difference: difference, control: control, treatment: treatment, theta: theta, treatmentVariance: vT)
+    {
+    case .failure(let undefined):
+      (relative, fixedRelative) = (.notComputable(undefined.reason), .notComputable(undefined.reason))
+    case .success(let (lift, relativeSE)):
+      fixedRelative = .value(interval.fixed(lift, relativeSE))
+      relative = .value(interval.chosen(lift, relativeSE))
     }
-    let c = control.mean
-    let ratio = treatment.mean / c
-    let controlTerm =
-      (control.variance * ratio * ratio - 2 * theta * control.covariance * ratio
-        + theta * theta * control.preVariance) / Double(control.count)
-    let relativeVariance = (vT + max(0, controlTerm)) / (c * c)
-    let relativeSE = relativeVariance.squareRoot()
-    guard relativeSE > 0, relativeSE.isFinite else {
-      let reason = "the relative lift has zero variance"
-      (relative, fixedRelative) = (.notComputable(reason), .notComputable(reason))
-      return
-    }
-    let lift = difference / abs(c)
-    fixedRelative = .value(interval.fixed(lift, relativeSE))
-    relative = .value(interval.chosen(lift, relativeSE))
   }
 
   /// ν = (v_T + v_C)² / (v_T²/(n_T − 1) + v_C²/(n_C − 1)), the Welch–Satterthwaite degrees of
@@ -106,13 +93,9 @@ public struct WelchComparison: Sendable, Equatable {
 
     func chosen(_ estimate: Double, _ se: Double) -> Effect {
       guard let tuning else { return fixed(estimate, se) }
-      let half = ConfidenceSequence.halfWidth(
-        standardError: se, totalUsers: totalUsers, alpha: alpha, tuning: tuning)
-      let p = ConfidenceSequence.pValue(
-        estimate: estimate, standardError: se, totalUsers: totalUsers, alpha: alpha, tuning: tuning)
-      return Effect(
-        estimate: estimate, standardError: se, lower: estimate - half, upper: estimate + half,
-        pValue: p, degreesOfFreedom: degreesOfFreedom)
+      return ConfidenceSequence.interval(
+        estimate: estimate, standardError: se, totalUsers: totalUsers, alpha: alpha, tuning: tuning,
+        degreesOfFreedom: degreesOfFreedom)
     }
   }
 

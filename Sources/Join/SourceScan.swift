@@ -3,9 +3,10 @@ import Ingest
 import MeasurementModel
 import Platforms
 
-/// One record of a source as Holdout reads it, for `holdout inspect` and the format tests: its
+/// One record of a source as Holdout reads it, for `holdout inspect`, the cohort's last-purchase
+/// scan and the format tests: its
 /// fate before the join (record, duplicate, rejected, identity not resolved…) and its parts.
-public struct InspectedRecord: Sendable, Equatable {
+public struct ScannedRecord: Sendable, Equatable {
   /// What happened to the record.
   public enum Status: Sendable, Equatable {
     /// Read, resolved and not a duplicate.
@@ -40,14 +41,17 @@ public struct InspectedRecord: Sendable, Equatable {
   public var control = false
 }
 
-/// Reads a source without an experiment's cohort: what `holdout inspect` shows.
-public enum SourceInspector {
+/// Reads one source without an experiment's cohort, record by record, with the report's own
+/// extraction, de-duplication and identity resolution: what `holdout inspect` shows, and how
+/// `holdout cohort` finds each contact's last purchase (`LastPurchaseScan`). Also the format's
+/// framing and field mapping for display.
+public enum SourceScan {
   /// The records of `spec` in file order (the first `limit`, when given), with identities
   /// resolved through `identities` when given. Duplicates are found with the source's own key.
   public static func records(
     of spec: SourceSpec, role: String = "events", identities: IdentitiesSpec? = nil, limit: Int? = nil
-  ) throws(MeasurementError) -> [InspectedRecord] {
-    var result: [InspectedRecord] = []
+  ) throws(MeasurementError) -> [ScannedRecord] {
+    var result: [ScannedRecord] = []
     try forEachRecord(of: spec, role: role, identities: identities) { item in
       result.append(item)
       return limit.map { result.count < $0 } ?? true
@@ -61,7 +65,7 @@ public enum SourceInspector {
     of spec: SourceSpec, role: String = "events", identities: IdentitiesSpec? = nil
   ) throws(MeasurementError) -> [(status: String, count: Int)] {
     // The fixed statuses counted in an array and only rejections by name: a dictionary update
-    // or an `InspectedRecord` per record (hashing, Strings) cost more than parsing it.
+    // or an `ScannedRecord` per record (hashing, Strings) cost more than parsing it.
     let fixed = ["record", "duplicate", "identity not resolved", "identity ambiguous", "not an event"]
     var fixedCounts = [Int](repeating: 0, count: fixed.count)
     var counts: [String: Int] = [:]
@@ -83,18 +87,18 @@ public enum SourceInspector {
   /// Calls `body` with every record of `spec` in file order, parsed, de-duplicated and
   /// resolved as the join does (for tools that read the events outside a report, such as
   /// `holdout cohort`), until it returns false.
-  public static func forEachInspectedRecord(
-    of spec: SourceSpec, role: String = "events", identities: IdentitiesSpec?, _ body: (InspectedRecord) -> Bool
+  public static func forEachScannedRecord(
+    of spec: SourceSpec, role: String = "events", identities: IdentitiesSpec?, _ body: (ScannedRecord) -> Bool
   ) throws(MeasurementError) {
     try forEachRecord(of: spec, role: role, identities: identities, body)
   }
 
   /// Calls `body` with every record in file order until it returns false.
   package static func forEachRecord(
-    of spec: SourceSpec, role: String, identities: IdentitiesSpec?, _ body: (InspectedRecord) -> Bool
+    of spec: SourceSpec, role: String, identities: IdentitiesSpec?, _ body: (ScannedRecord) -> Bool
   ) throws(MeasurementError) {
     try forEachFate(of: spec, role: role, identities: identities) { r, fate in
-      var item = InspectedRecord(line: r.line, status: .record)
+      var item = ScannedRecord(line: r.line, status: .record)
       switch fate {
       case .rejected(let reason, let detail): item.status = .rejected(reason.key, detail)
       case .notAnEvent: item.status = .notAnEvent

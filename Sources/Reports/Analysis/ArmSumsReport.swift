@@ -5,7 +5,7 @@ import TextOutput
 
 /// Comparisons computed from per-arm sufficient statistics, the form a warehouse query returns
 /// (`holdout stats`): the same statistics and the same JSON shape as `report.json`'s `metrics`.
-public struct AggregateReport: Sendable {
+public struct ArmSumsReport: Sendable {
   /// One metric's input: its name, kind label (`conversion` or `mean`) and per-arm statistics.
   public struct Input: Sendable {
     public let name: String
@@ -34,7 +34,7 @@ public struct AggregateReport: Sendable {
       let controlIndex = input.arms.firstIndex { $0.name == control } ?? 0
       let comparisons = input.arms.indices.filter { $0 != controlIndex }.map { index in
         Comparison(
-          arm: input.arms[index].name, control: control, treatment: input.arms[index].moments,
+          arm: input.arms[index].name, against: control, treatment: input.arms[index].moments,
           control: input.arms[controlIndex].moments, kind: definition.kind, analysis: analysis)
       }
       return ExperimentReport.MetricResult(

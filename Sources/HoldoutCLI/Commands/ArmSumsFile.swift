@@ -7,8 +7,8 @@ import Reports
 import Statistics
 
 /// Reads and validates the per-arm sufficient statistics file of `holdout stats`.
-enum AggregateFile {
-  static func read(path: String, control: String) throws -> [AggregateReport.Input] {
+enum ArmSumsFile {
+  static func read(path: String, control: String) throws -> [ArmSumsReport.Input] {
     var reader = try CSVReader(path: path)
     let header = try reader.readHeader()
     let name = Reconciliation.fileName(path)
@@ -87,7 +87,7 @@ enum AggregateFile {
       guard list.count >= 2 else {
         throw CLIError.data("\(name): metric '\(metric)' needs the control and at least one other arm")
       }
-      return AggregateReport.Input(name: metric, isBinary: kinds[metric]!.isBinary, arms: list)
+      return ArmSumsReport.Input(name: metric, isBinary: kinds[metric]!.isBinary, arms: list)
     }
   }
 }
