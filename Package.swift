@@ -25,29 +25,31 @@ let package = Package(
   ],
   dependencies: [],
   targets: [
-    .target(name: "Statistics"),
-    .target(name: "Assignment"),
-    .target(name: "Ingest"),
-    .target(name: "TextOutput", dependencies: ["Ingest"]),
-    .target(name: "Experiment", dependencies: ["Assignment", "Ingest", "Statistics"]),
-    .target(name: "MeasurementModel", dependencies: ["Experiment", "Ingest", "Statistics"]),
-    .target(name: "Platforms", dependencies: ["MeasurementModel", "Experiment", "Ingest"]),
-    .target(name: "Join", dependencies: ["Platforms", "MeasurementModel", "Experiment", "Assignment", "Ingest"]),
-    .target(name: "Reduction", dependencies: ["Join", "Platforms", "MeasurementModel", "Experiment", "Ingest", "Statistics"]),
-    .target(name: "Reports", dependencies: ["MeasurementModel", "Platforms", "Experiment", "Statistics", "Ingest", "TextOutput"]),
-    .target(name: "Simulation", dependencies: ["Assignment", "Ingest"]),
+    .target(name: "Statistics", exclude: ["README.md"]),
+    .target(name: "Assignment", exclude: ["README.md"]),
+    .target(name: "Ingest", exclude: ["README.md"]),
+    .target(name: "TextOutput", dependencies: ["Ingest"], exclude: ["README.md"]),
+    .target(name: "Experiment", dependencies: ["Assignment", "Ingest", "Statistics"], exclude: ["README.md"]),
+    .target(name: "MeasurementModel", dependencies: ["Experiment", "Ingest", "Statistics"], exclude: ["README.md"]),
+    .target(name: "Platforms", dependencies: ["MeasurementModel", "Experiment", "Ingest"], exclude: ["README.md"]),
+    .target(name: "Join", dependencies: ["Platforms", "MeasurementModel", "Experiment", "Assignment", "Ingest"], exclude: ["README.md"]),
+    .target(name: "Reduction", dependencies: ["Join", "MeasurementModel", "Experiment", "Ingest", "Statistics"], exclude: ["README.md"]),
+    .target(name: "Reports", dependencies: ["MeasurementModel", "Platforms", "Experiment", "Statistics", "Ingest", "TextOutput"], exclude: ["README.md"]),
+    .target(name: "Simulation", dependencies: ["Assignment", "Ingest"], exclude: ["README.md"]),
     .target(
       name: "Enrollment",
-      dependencies: ["Join", "Platforms", "MeasurementModel", "Experiment", "Assignment", "Ingest", "TextOutput"]),
-    .target(name: "WarehouseSQL", dependencies: ["Experiment", "Ingest"]),
-    .target(name: "Warehouse", dependencies: ["WarehouseSQL", "MeasurementModel", "Experiment", "Ingest", "Statistics"]),
+      dependencies: ["Join", "MeasurementModel", "Experiment", "Assignment", "Ingest", "TextOutput"],
+      exclude: ["README.md"]),
+    .target(name: "WarehouseSQL", dependencies: ["Experiment", "Ingest"], exclude: ["README.md"]),
+    .target(name: "Warehouse", dependencies: ["WarehouseSQL", "MeasurementModel", "Experiment", "Ingest", "Statistics"], exclude: ["README.md"]),
     .target(
       name: "HoldoutCLI",
       dependencies: [
         "Assignment", "Ingest", "TextOutput", "Experiment", "MeasurementModel", "Platforms", "Join", "Reduction",
         "Statistics", "Reports", "Simulation", "Enrollment", "WarehouseSQL", "Warehouse",
-      ]),
-    .executableTarget(name: "holdout", dependencies: ["HoldoutCLI"]),
+      ],
+      exclude: ["README.md"]),
+    .executableTarget(name: "holdout", dependencies: ["HoldoutCLI"], exclude: ["README.md"]),
     .target(
       name: "TestSupport",
       dependencies: ["Experiment", "MeasurementModel", "Reports", "TextOutput", "Simulation", "Warehouse", "WarehouseSQL"],
@@ -59,11 +61,19 @@ let package = Package(
       name: "AssignmentTests", dependencies: ["Assignment", "TestSupport"],
       exclude: ["Fixtures"]),
     .testTarget(name: "IngestTests", dependencies: ["Ingest", "Simulation", "TestSupport"]),
+    .testTarget(name: "ExperimentTests", dependencies: ["Experiment", "TestSupport"]),
     .testTarget(
-      name: "MeasurementTests",
+      name: "PlatformsTests",
+      dependencies: ["Platforms", "Join", "MeasurementModel", "Experiment", "Ingest", "TestSupport"]),
+    .testTarget(
+      name: "JoinTests",
       dependencies: [
-        "MeasurementModel", "Platforms", "Join", "Reduction", "Experiment", "Ingest", "Assignment", "TestSupport",
+        "Join", "Reduction", "Platforms", "MeasurementModel", "Experiment", "Ingest", "Assignment", "TestSupport",
       ]),
+    .testTarget(
+      name: "ReductionTests",
+      dependencies: ["Reduction", "Join", "Platforms", "MeasurementModel", "Experiment", "Ingest", "TestSupport"]),
+    .testTarget(name: "SimulationTests", dependencies: ["Simulation", "TestSupport"]),
     .testTarget(
       name: "EnrollmentTests",
       dependencies: ["Enrollment", "MeasurementModel", "Platforms", "Join", "Reduction", "Ingest", "Assignment", "TestSupport"]),
@@ -72,17 +82,20 @@ let package = Package(
       name: "ReportsTests",
       dependencies: ["Reports", "TextOutput", "MeasurementModel", "Platforms", "Join", "Reduction", "Experiment", "TestSupport"]),
     .testTarget(
+      name: "WarehouseSQLTests", dependencies: ["WarehouseSQL", "Experiment", "Ingest", "TestSupport"],
+      exclude: ["Golden"]),
+    .testTarget(
       name: "WarehouseTests",
       dependencies: [
         "Warehouse", "WarehouseSQL", "Experiment", "MeasurementModel", "Platforms", "Join", "Reduction", "Reports",
         "Ingest", "TestSupport",
-      ],
-      exclude: ["Golden"]),
+      ]),
     .testTarget(
       name: "HoldoutCLITests",
       dependencies: [
         "HoldoutCLI", "Experiment", "MeasurementModel", "Platforms", "Join", "Reduction", "Statistics", "Reports",
         "TextOutput", "Simulation", "Ingest", "TestSupport",
-      ]),
+      ],
+      exclude: ["Snapshots"]),
   ]
 )

@@ -2,7 +2,6 @@ import Assignment
 import Experiment
 import Ingest
 import MeasurementModel
-import Platforms
 import Join
 import TextOutput
 
@@ -28,6 +27,8 @@ public struct CohortBuilder {
   public var strict = false
   /// A contact export to read instead of `entry.contacts.path` (this week's export).
   public var contactsPath: String? = nil
+  /// Allow an `asOf` earlier than the latest entry already in the cohort (`--backfill`).
+  public var backfill = false
 
   /// A builder for `experiment` as of `asOf`.
   public init(experiment: ExperimentDefinition, asOf: Int64) throws(EnrollmentError) {
@@ -61,6 +62,9 @@ public struct CohortBuilder {
     let arms = experiment.arms.map(\.name)
     let previous = try CohortFile.readPrevious(
       path: previousPath, header: header, splitter: splitter, arms: arms, decimals: decimals)
+    if !backfill, let latest = previous.lastEntry, asOf < latest {
+      throw EnrollmentError.backdated(path: previousPath, asOf: Timestamp.format(asOf), latest: Timestamp.format(latest))
+    }
     var summary = EnrollmentSummary(segments: entry.segments.map(\.name), arms: arms)
     summary.previousRows = previous.rows
 

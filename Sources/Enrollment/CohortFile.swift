@@ -2,7 +2,6 @@ import Assignment
 import Experiment
 import Ingest
 import MeasurementModel
-import Platforms
 import Join
 import TextOutput
 

@@ -1,7 +1,6 @@
 import Experiment
 import Ingest
 import MeasurementModel
-import Platforms
 import Join
 
 /// Reads a contact export (CSV with a header, or JSON lines) into `ContactRow`s in file order.

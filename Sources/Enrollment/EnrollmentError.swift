@@ -11,6 +11,11 @@ public enum EnrollmentError: Error, Equatable, CustomStringConvertible {
   case strictRejection(path: String, line: Int, reason: String)
   /// The previous cohort file cannot be extended by this experiment.
   case previousCohort(path: String, line: Int, message: String)
+  /// The cohort's lock could not be taken (`CohortLock`).
+  case lock(path: String, message: String)
+  /// `--as-of` is earlier than entries already in the cohort: appending would put earlier entries
+  /// after later ones.
+  case backdated(path: String, asOf: String, latest: String)
 
   public var description: String {
     switch self {
@@ -25,6 +30,10 @@ public enum EnrollmentError: Error, Equatable, CustomStringConvertible {
       return "\(path):\(line): \(reason) (--strict stops at the first rejected contact; drop --strict to count and skip such rows)"
     case .previousCohort(let path, let line, let message):
       return "\(path):\(line): \(message)"
+    case .lock(let path, let message):
+      return "\(path): \(message)"
+    case .backdated(let path, let asOf, let latest):
+      return "\(path): --as-of \(asOf) is earlier than the latest entry already in the cohort (\(latest)); appending would put earlier entries after later ones. Build past weeks in order into a new file, or pass --backfill to append them anyway"
     }
   }
 }

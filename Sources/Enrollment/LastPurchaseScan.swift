@@ -1,7 +1,6 @@
 import Experiment
 import Ingest
 import MeasurementModel
-import Platforms
 import Join
 
 /// Each user's last purchase before T from the experiment's behaviour events (`inputs.events`,

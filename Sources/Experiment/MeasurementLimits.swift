@@ -1,4 +1,4 @@
-/// The bounds every measurement applies, whether it joins files (`Measurement`) or a warehouse
+/// The bounds every measurement applies, whether it joins files (Join and Reduction) or a warehouse
 /// computes it (`holdout sql`): defined once here so that both read the same numbers.
 public enum MeasurementLimits {
   /// The largest per-user magnitude, in micro-units: ±10⁹ units (10¹⁵ micro-units). Rows that

@@ -41,15 +41,16 @@ extension CommandHelp {
 
   static let cohort = CommandHelp(
     name: "cohort",
-    usage: ["cohort EXPERIMENT --as-of T [--out FILE] [--contacts FILE] [--format text|json] [--strict]"],
+    usage: ["cohort EXPERIMENT --as-of T [--out FILE] [--contacts FILE] [--format text|json] [--strict] [--backfill]"],
     summary:
-      "Build or extend the experiment's cohort as of day T from its entry rule (the experiment file's \"entry\" object: a contact export or the behaviour events, inactivity segments such as 60, 90 and 180 days, consent). Each lapsed user not yet in the cohort enters with the experiment's hash arm (as holdout assign gives it) and a segment; run weekly on the same file, it appends only new entrants and never changes earlier rows. A summary on standard error counts the entrants per segment and arm and every exclusion (no consent, unsubscribed, never purchased, purchased recently, already in the cohort, unreadable rows).",
+      "Build or extend the experiment's cohort as of day T from its entry rule (the experiment file's \"entry\" object: a contact export or the behaviour events, inactivity segments such as 60, 90 and 180 days, consent). Each lapsed user not yet in the cohort enters with the experiment's hash arm (as holdout assign gives it) and a segment; run weekly on the same file, it appends only new entrants and never changes earlier rows. Runs on the same file take turns (a lock on FILE.lock beside it), so none loses another's rows. A summary on standard error counts the entrants per segment and arm and every exclusion (no consent, unsubscribed, never purchased, purchased recently, already in the cohort, unreadable rows).",
     options: [
       .value("as-of", "T", "The day the cohort is built (required), e.g. 2026-10-05: a date or zone-less time is local to entry.timezone; inactivity is counted in whole local days up to it."),
       .value("out", "FILE", "The cohort file to create or extend (default: the experiment file's inputs.cohort)."),
       .value("contacts", "FILE", "Read this contact export instead of entry.contacts.path (this week's export)."),
       .value("format", "text|json", "text (default) writes the summary to standard error; json writes it to standard output."),
       .flag("strict", "Stop at the first unreadable contact or unparsable last-purchase date (exit 65, file:line)."),
+      .flag("backfill", "Allow T earlier than the latest entry already in the cohort (refused otherwise: the file would list earlier entries after later ones)."),
     ],
     examples: [
       ("this week's entrants from the fixture's contact export", "holdout cohort fixtures/whatsapp-winback/experiment.json --as-of 2026-10-05 --out /tmp/cohort.csv"),

@@ -123,13 +123,6 @@ public struct ChannelTable: Sendable {
     table.intern(bytes).id
   }
 
-  /// The code of the channel named by an event's prefix (`sms_delivered` → `sms`).
-  package mutating func code(prefixOf event: UnsafeBufferPointer<UInt8>) -> Int32 {
-    var end = event.count
-    if let underscore = event.firstIndex(of: UInt8(ascii: "_")), underscore > 0 { end = underscore }
-    return table.intern(UnsafeBufferPointer(rebasing: event[0..<end])).id
-  }
-
   /// True when channel `a` sorts before `b` by name; any channel precedes none (−1).
   package func precedes(_ a: Int32, _ b: Int32) -> Bool {
     if b < 0 { return true }

@@ -2,7 +2,6 @@ import Experiment
 import Ingest
 import Statistics
 import MeasurementModel
-import Platforms
 import Join
 
 extension Measurer {

@@ -1,6 +1,5 @@
 import Ingest
 import MeasurementModel
-import Platforms
 import Join
 
 extension Measurer {

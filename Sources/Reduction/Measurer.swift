@@ -3,33 +3,40 @@ import Experiment
 import Ingest
 import Statistics
 import MeasurementModel
-import Platforms
 import Join
 
 /// Runs the measurement stage: reads the cohort, joins messages and events, and reduces the
 /// per-user outcomes to per-arm and per-segment sufficient statistics.
 public struct Measurer: Sendable {
+  /// What the join reads and how: the experiment, the analysis cutoff, strictness, threads, chunk
+  /// size and progress (`SharedJoin` joins several at once).
+  public var joinRequest: JoinRequest
+
   /// The experiment.
-  public let experiment: ExperimentDefinition
+  public var experiment: ExperimentDefinition { joinRequest.experiment }
   /// The analysis cutoff (exclusive): rows at or after it are ignored and counted.
-  public let asOf: Int64
+  public var asOf: Int64 { joinRequest.asOf }
   /// When true, the first rejected row stops the run with `file:line: reason`.
-  public let strict: Bool
-  /// Threads that parse input chunks; the result is identical for any number (1 is the
-  /// reference order).
-  public var threads = 1
-  /// Bytes per parsing chunk (tests use tiny chunks to put boundaries everywhere). 512 KiB:
-  /// see `EventJoiner.chunksPerThread`.
-  public var chunkSize = 1 << 19
+  public var strict: Bool { joinRequest.strict }
+  /// Threads that parse input chunks and reduce; the result is identical for any number.
+  public var threads: Int {
+    get { joinRequest.threads }
+    set { joinRequest.threads = max(1, newValue) }
+  }
+  /// Bytes per parsing chunk (tests use tiny chunks to put boundaries everywhere).
+  public var chunkSize: Int {
+    get { joinRequest.chunkSize }
+    set { joinRequest.chunkSize = newValue }
+  }
   /// Called now and then with what the measurement is doing (phase, input, bytes read).
-  public var progress: (@Sendable (MeasurementProgress) -> Void)? = nil
+  public var progress: (@Sendable (MeasurementProgress) -> Void)? {
+    get { joinRequest.progress }
+    set { joinRequest.progress = newValue }
+  }
 
   /// Creates a measurer.
   public init(experiment: ExperimentDefinition, asOf: Int64, strict: Bool = false, threads: Int = 1) {
-    self.experiment = experiment
-    self.asOf = asOf
-    self.strict = strict
-    self.threads = max(1, threads)
+    joinRequest = JoinRequest(experiment: experiment, asOf: asOf, strict: strict, threads: threads)
   }
 
   /// Reads the inputs and computes the measurement.
@@ -43,13 +50,6 @@ public struct Measurer: Sendable {
     try SharedJoin([joinRequest]).inputs[0]
   }
 
-  /// What the join needs of this measurer (`SharedJoin` joins several at once).
-  public var joinRequest: JoinRequest {
-    var request = JoinRequest(experiment: experiment, asOf: asOf, strict: strict, threads: threads)
-    request.chunkSize = chunkSize
-    request.progress = progress
-    return request
-  }
 
   /// The measurement as of `asOf` from joined inputs.
   public func measurement(of joined: JoinedInputs) -> Measurement {

@@ -9,7 +9,8 @@ import Experiment
 /// - a cohort row is rejected without a user id, entry time or known arm (`excluded` is outside
 ///   coverage); a user listed again is a duplicate; entry at or after `as_of` is not analysed;
 /// - a message or event row is rejected without a user id, event or time; rows repeating a
-///   de-duplication key (`message_id` + `event`, `event_id`) are duplicates; then, in order:
+///   de-duplication key (`message_id` + `event`, `event_id`) are duplicates, ordered first by the
+///   mapped `row_order` column when there is one; then, in order:
 ///   after `as_of`, user not in the cohort, user not analysed, event not measured, used (in an
 ///   exposure, metric, pre-period or return window) or outside every window;
 /// - windows are half-open, `t0 + a <= ts < t0 + b`, in integer microseconds; the pre-period is

@@ -27,10 +27,8 @@ import Testing
     let scratch = Scratch()
     let run = CapturedRun(["report", Self.fixture + "/experiment.json", "--out", scratch.path])
     #expect(run.status == 0, "\(run.err)")
-    for file in ["report.md", "report.json"] {
-      let committed = try #require(
-        FileManager.default.contents(atPath: TestPaths.repository("reports/cart-recovery/" + file)))
-      expectSameText(try #require(scratch.read(file)), String(decoding: committed, as: UTF8.self), file)
+    for file in ["report.md", "report.json", "report.html"] {
+      expectSnapshot(try #require(scratch.read(file)), path: "reports/cart-recovery/" + file)
     }
     // The journey's nudges raise 3-day recovery; the interval (always valid) must exclude 0.
     let json = try #require(scratch.read("report.json"))

@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// `holdout cohort`: the cohort builds itself from a contact export or the events, weekly, and
-/// every candidate is accounted for (issue 14).
+/// every candidate is accounted for.
 @Suite struct CohortCommandTests {
   static func experiment(entry: String, inputs: String = "") -> String {
     """

@@ -12,10 +12,8 @@ import Testing
     let scratch = Scratch()
     let run = CapturedRun(["report", Self.experiment, "--out", scratch.path])
     #expect(run.status == 0, "\(run.err)")
-    for file in ["report.md", "report.json"] {
-      let committed = try #require(FileManager.default.contents(atPath: Self.reports + "/" + file))
-      let fresh = try #require(scratch.read(file))
-      expectSameText(fresh, String(decoding: committed, as: UTF8.self), file)
+    for file in ["report.md", "report.json", "report.html"] {
+      expectSnapshot(try #require(scratch.read(file)), path: "reports/winback/" + file)
     }
   }
 

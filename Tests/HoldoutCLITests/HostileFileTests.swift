@@ -6,7 +6,7 @@ import Testing
   import Glibc
 #endif
 
-/// Hostile inputs tried by hand (issue 15), each kept as a test: every one gets a clear error
+/// Hostile inputs tried by hand, each kept as a test: every one gets a clear error
 /// with a sysexits code or a counted rejection, never a crash, a hang or a silent default.
 @Suite struct HostileFileTests {
   static let experiment = """

@@ -43,6 +43,33 @@ import Testing
     #expect(CapturedRun(["report", input.path, "--out", out.path, "--check", "--quiet"]).status == 0)
   }
 
+  /// A broken experiment file is never skipped: a truncated file (invalid JSON, though it has
+  /// "arms") and a file whose keys differ in case ("Arms") are errors in the index and exit 65,
+  /// while the other journeys are still reported; a plain non-experiment JSON file is skipped.
+  @Test(arguments: ["truncated", "capitalised"])
+  func aBrokenJourneyIsAnErrorInTheIndexNotASkip(label: String) throws {
+    let input = try Self.folder()
+    let text = try #require(input.read("cart.json"))
+    input.write(
+      "cart.json",
+      label == "truncated"
+        ? String(text.prefix(text.count / 2)) : text.replacingOccurrences(of: "\"arms\"", with: "\"Arms\""))
+    let out = Scratch()
+    let run = CapturedRun(["report", input.path, "--out", out.path, "--quiet"])
+    #expect(run.status == 65, "\(label): \(run.err)")
+    #expect(run.err.contains("error: \(input.path)/cart.json"), "\(label): \(run.err)")
+    #expect(!run.err.contains("skipped \(input.path)/cart.json"), "\(label): \(run.err)")
+    #expect(run.err.contains("skipped \(input.path)/notes.json: not an experiment file"))
+    // The healthy journey is reported, and the index says which file was not.
+    #expect(out.read("winback-2026/report.md") != nil)
+    let index = try #require(out.read("index.md"))
+    #expect(index.contains("## Not reported"), "\(index)")
+    #expect(index.contains("cart.json"), "\(index)")
+    #expect(try #require(out.read("index.html")).contains("<h2>Not reported</h2>"))
+    // --check fails too: the journey is still missing.
+    #expect(CapturedRun(["report", input.path, "--out", out.path, "--check", "--quiet"]).status == 65)
+  }
+
   @Test func experimentsWithTheSameKeyAreRefused() throws {
     let input = try Self.folder()
     let text = try #require(input.read("winback.json"))

@@ -37,6 +37,24 @@ import Testing
     #expect(result == ["a\"b\\c/d\né😀A"])
   }
 
+  /// The scanner and the tree parser decode escapes the same way (`JSONEscape`): a pair is one
+  /// scalar, a surrogate that is not half of a pair is U+FFFD in both (the tree parser used to
+  /// refuse it while the scanner replaced it).
+  @Test(arguments: [
+    (#"\ud83d\ude00"#, "😀"), (#"\ud800"#, "\u{FFFD}"), (#"\udc00x"#, "\u{FFFD}x"),
+    (#"\ud800\u0041"#, "\u{FFFD}A"), (#"\ud800\ud800\udc00"#, "\u{FFFD}𐀀"), (#"\u00e9\/\t"#, "é/\t"),
+  ])
+  func bothJSONReadersDecodeEscapesAlike(escaped: String, expected: String) throws {
+    let line = #"{"s":""# + escaped + #""}"#
+    #expect(try Self.scan(line, ["s"]).get() == [expected])
+    let tree = try JSONNode.parse(Array(line.utf8), path: "t.json")
+    guard case .object(let members) = tree.value, case .string(let text) = members.first?.node.value else {
+      Issue.record("not an object with a string: \(tree)")
+      return
+    }
+    #expect(text == expected)
+  }
+
   @Test func firstOccurrenceOfADuplicateKeyWins() throws {
     #expect(try Self.scan(#"{"a":"first","a":"second"}"#, ["a"]).get() == ["first"])
   }

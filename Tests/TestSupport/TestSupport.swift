@@ -43,6 +43,39 @@ public func expectSameText(
   Issue.record("\(name) differs (- expected, + actual):\n\(diff)", sourceLocation: sourceLocation)
 }
 
+/// The environment variable that makes `expectSnapshot` record instead of compare.
+public let snapshotUpdateVariable = "HOLDOUT_UPDATE_SNAPSHOTS"
+
+/// Compares `actual` with the committed snapshot file `path` (relative to the repository root)
+/// and records an issue with a readable line diff when they differ. With
+/// `HOLDOUT_UPDATE_SNAPSHOTS=1` in the environment, writes `actual` to the file instead (and
+/// records nothing): regenerate with `HOLDOUT_UPDATE_SNAPSHOTS=1 swift test --filter SUITE` and
+/// review the change with `git diff`. A missing snapshot is an issue that says how to record it.
+/// Every golden file of the tests goes through here: report snapshots, the warehouse SQL, the
+/// commands' help.
+public func expectSnapshot(
+  _ actual: String, path: String, sourceLocation: SourceLocation = #_sourceLocation
+) {
+  let file = TestPaths.repository(path)
+  if ProcessInfo.processInfo.environment[snapshotUpdateVariable] == "1" {
+    let folder = (file as NSString).deletingLastPathComponent
+    try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    do {
+      try Scratch.writeFile(file, actual)
+    } catch {
+      Issue.record("could not record the snapshot \(path): \(error)", sourceLocation: sourceLocation)
+    }
+    return
+  }
+  guard let expected = Scratch.readFile(file) else {
+    Issue.record(
+      "no snapshot at \(path); record it with \(snapshotUpdateVariable)=1 swift test and review it",
+      sourceLocation: sourceLocation)
+    return
+  }
+  expectSameText(actual, expected, path, sourceLocation: sourceLocation)
+}
+
 /// A fresh temporary directory for one test, with helpers to write files into it.
 public struct Scratch: Sendable {
   /// The directory's path.

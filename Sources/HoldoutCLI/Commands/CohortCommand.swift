@@ -36,6 +36,16 @@ enum CohortCommand {
     var builder = try CohortBuilder(experiment: experiment, asOf: asOf)
     builder.strict = strict
     builder.contactsPath = contacts
+    builder.backfill = args.flag("backfill")
+    // Read, decide and append under one lock: a concurrent run waits, then reads these rows.
+    let lock: CohortLock
+    do {
+      lock = try CohortLock.acquire(for: out, timeout: 600) {
+        console.err("waiting for another holdout cohort run on \(VisibleText.escaped(out)) to finish\n")
+      }
+    } catch {
+      throw CLIError.output(error.description)
+    }
     let result: CohortBuilder.Result
     do {
       result = try builder.build(previousPath: out)
@@ -47,6 +57,7 @@ enum CohortCommand {
     } catch {
       throw CLIError.output("cannot write the cohort: \(error.description)")
     }
+    withExtendedLifetime(lock) {}
     let stamp = Timestamp.format(asOf)
     if format == "json" {
       console.out(result.summary.json(experiment: experiment.key, asOf: stamp, output: out) + "\n")

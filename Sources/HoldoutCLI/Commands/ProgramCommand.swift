@@ -10,10 +10,15 @@ import Join
 import Reduction
 import Reports
 
-/// `holdout report DIR --out OUT`: every experiment file in DIR (files `*.json` with an `arms`
-/// key, in name order; other JSON files are skipped and listed) reported into `OUT/<key>/`, and
-/// an index of them all in `OUT/index.md` and `OUT/index.html`. With `--check`, compares
-/// everything with what OUT holds instead (exit 1 on a difference).
+/// `holdout report DIR --out OUT`: every experiment file in DIR (in name order) reported into
+/// `OUT/<key>/`, and an index of them all in `OUT/index.md` and `OUT/index.html`. With `--check`,
+/// compares everything with what OUT holds instead (exit 1 on a difference).
+///
+/// Only `*.json` files that are plainly not experiment files are skipped (and listed): a JSON
+/// value that is not an object, or an object with none of an experiment file's keys, in any
+/// letter case. Every other file is decoded; one that fails (invalid JSON, a truncated file,
+/// `"Arms"`) is an error: the other journeys are still reported, the index lists it under "Not
+/// reported", and the run exits 65, so a weekly job never drops a journey silently.
 ///
 /// The journeys are joined together (`SharedJoin`): a message or event file that several of them
 /// read the same way is read once for all of them, and each journey's report is the one it gets
@@ -25,8 +30,18 @@ enum ProgramCommand {
     let console = options.console
     var measurers: [Measurer] = []
     var keys: [String] = []
+    var failures: [(file: String, message: String)] = []
     for name in try experimentFiles(in: directory, console: console) {
-      let measurer = try ReportCommand.measurer(path: directory + "/" + name, options: options)
+      let measurer: Measurer
+      do {
+        measurer = try ReportCommand.measurer(path: directory + "/" + name, options: options)
+      } catch {
+        if let usage = error as? CLIError, case .usage = usage { throw usage }
+        let message = (error as? CustomStringConvertible)?.description ?? "\(error)"
+        console.err("error: \(VisibleText.escaped(message))\n")
+        failures.append((directory + "/" + name, message))
+        continue
+      }
       let key = measurer.experiment.key
       let folder = CSVField.fileName(key)
       guard !keys.contains(folder) else {
@@ -61,24 +76,36 @@ enum ProgramCommand {
       items.append((keys[k], report))
       documents += ReportCommand.render(report, selected: selected).map { (keys[k] + "/" + $0.file, $0.text) }
     }
-    guard !items.isEmpty else {
+    guard !items.isEmpty || !failures.isEmpty else {
       throw CLIError.usage("\(directory) holds no experiment file (*.json with \"arms\")")
     }
-    let index = ProgramIndex(items)
+    var index = ProgramIndex(items)
+    index.failures = failures
     documents.append(("index.md", index.markdown()))
     documents.append(("index.html", index.html()))
-    if check { return try ReportCommand.compare(documents, in: out, console: console) }
+    let failed: Int32 = failures.isEmpty ? 0 : 65
+    if check { return max(try ReportCommand.compare(documents, in: out, console: console), failed) }
     do {
       for folder in keys { try ByteSink.makeDirectory(out + "/" + folder) }
       for document in documents { try ByteSink.write(document.text, to: out + "/" + document.file) }
     } catch {
       throw CLIError.output("cannot write into \(out): \(error.description)")
     }
-    console.err("wrote \(items.count) reports and \(out)/index.md, \(out)/index.html\n")
-    return 0
+    console.err("wrote \(items.count) report\(items.count == 1 ? "" : "s") and \(out)/index.md, \(out)/index.html\n")
+    if !failures.isEmpty {
+      console.err("error: \(failures.count) experiment \(failures.count == 1 ? "file" : "files") could not be reported (listed under \"Not reported\" in \(out)/index.md)\n")
+    }
+    return failed
   }
 
-  /// The `*.json` files of `directory` that look like experiment files, sorted by name.
+  /// The top-level keys of an experiment file (docs/experiment-file.md), lower-cased: an object
+  /// with any of them, in any case, is meant as one.
+  static let experimentKeys: Set<String> = [
+    "key", "salt", "arms", "coverage", "hash_version", "as_of", "inputs", "exposure", "metrics", "segments",
+    "analysis", "entry", "costs", "warehouse", "validation",
+  ]
+
+  /// The `*.json` files of `directory` that may be experiment files, sorted by name.
   static func experimentFiles(in directory: String, console: Console) throws -> [String] {
     guard let handle = opendir(directory) else {
       throw CLIError.input(IngestError.reading(directory, errno: errno))
@@ -94,10 +121,12 @@ enum ProgramCommand {
     names.sort { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
     return try names.filter { name in
       let bytes = try ByteSource(path: directory + "/" + name).readAll(what: "an experiment file")
-      guard let root = try? JSONNode.parse(bytes, path: name), case .object(let members) = root.value,
-        members.contains(where: { $0.key == "arms" })
+      // Invalid JSON may be a broken experiment file: kept, so its decoding error is reported.
+      guard let root = try? JSONNode.parse(bytes, path: name) else { return true }
+      guard case .object(let members) = root.value,
+        members.contains(where: { experimentKeys.contains($0.key.lowercased()) })
       else {
-        console.err("skipped \(directory)/\(name): not an experiment file (no \"arms\")\n")
+        console.err("skipped \(directory)/\(name): not an experiment file (no experiment key such as \"arms\" or \"metrics\")\n")
         return false
       }
       return true

@@ -12,9 +12,8 @@ import Reduction
 import Reports
 import TextOutput
 
-/// `holdout report EXPERIMENT [--as-of T] [--out DIR] [--format md,json,html] [--check] [--strict]
-/// [--threads N] [--quiet] [--weekly]`. `--weekly` adds the history: one row per week since the
-/// first entry, each measured from the data before that week's end.
+/// `holdout report`: one experiment file, a folder of them (`ProgramCommand`) or a warehouse's
+/// aggregates (`WarehouseReport`); its usage and options are `CommandHelp.report`'s.
 enum ReportCommand {
   /// The report formats and their file names.
   static let formats = [("md", "report.md"), ("json", "report.json"), ("html", "report.html")]

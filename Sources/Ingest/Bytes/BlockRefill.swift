@@ -1,4 +1,4 @@
-/// The refill step both streaming readers (`CSVReader`, `LineReader`) share: move the unread tail
+/// The refill step the streaming readers (`CSVReader`, `LineReader`, `JSONDocumentReader`) share: move the unread tail
 /// of the buffer to its front, grow the buffer (doubling, up to `limit`) when one record fills
 /// it, and read more from the source.
 enum BlockRefill {

@@ -239,13 +239,13 @@ public struct JSONScanner {
       if c == UInt8(ascii: "\\") {
         escapes = true
         guard i + 1 < bytes.count else { break }
-        switch bytes[i + 1] {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
-          UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+        let e = bytes[i + 1]
+        switch e {
+        case _ where JSONEscape.simple(e) != nil:
           i += 2
         case UInt8(ascii: "u"):
           guard i + 6 <= bytes.count else { throw fail("a string is not closed (truncated line?)") }
-          for k in 2..<6 where Self.hexValue(bytes[i + k]) == nil {
+          for k in 2..<6 where JSONEscape.hexValue(bytes[i + k]) == nil {
             i += k
             throw fail("a \\u escape needs four hex digits")
           }
@@ -287,24 +287,10 @@ public struct JSONScanner {
     }
   }
 
-  static func hexValue(_ c: UInt8) -> UInt32? {
-    switch c {
-    case 0x30...0x39: return UInt32(c - 0x30)
-    case 0x41...0x46: return UInt32(c - 0x41 + 10)
-    case 0x61...0x66: return UInt32(c - 0x61 + 10)
-    default: return nil
-    }
-  }
-
   /// Decodes the escapes of a validated string body into UTF-8. An unpaired surrogate becomes
   /// U+FFFD.
   static func unescape(_ s: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
     var k = 0
-    func hex4(_ at: Int) -> UInt32 {
-      var v: UInt32 = 0
-      for j in at..<(at + 4) { v = v << 4 | (hexValue(s[j]) ?? 0) }
-      return v
-    }
     while k < s.count {
       let c = s[k]
       guard c == UInt8(ascii: "\\") else {
@@ -314,27 +300,13 @@ public struct JSONScanner {
       }
       let e = s[k + 1]
       k += 2
-      switch e {
-      case UInt8(ascii: "b"): output.append(0x08)
-      case UInt8(ascii: "f"): output.append(0x0C)
-      case UInt8(ascii: "n"): output.append(0x0A)
-      case UInt8(ascii: "r"): output.append(0x0D)
-      case UInt8(ascii: "t"): output.append(0x09)
-      case UInt8(ascii: "u"):
-        var scalar = hex4(k)
-        k += 4
-        if scalar >= 0xD800 && scalar < 0xDC00, k + 6 <= s.count, s[k] == UInt8(ascii: "\\"),
-          s[k + 1] == UInt8(ascii: "u")
-        {
-          let low = hex4(k + 2)
-          if low >= 0xDC00 && low < 0xE000 {
-            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-            k += 6
-          }
-        }
-        let decoded = Unicode.Scalar(scalar) ?? "\u{FFFD}"
-        output.append(contentsOf: UTF8.encode(decoded)!)
-      default: output.append(e)
+      if e == UInt8(ascii: "u") {
+        // The grammar check (`string()`) has seen four hex digits here.
+        let (scalar, used) = JSONEscape.scalar(JSONEscape.hex4(s, at: k) ?? 0, followedBy: s, at: k + 4)
+        k += 4 + used
+        output.append(contentsOf: UTF8.encode(scalar)!)
+      } else {
+        output.append(JSONEscape.simple(e) ?? e)
       }
     }
   }

@@ -167,28 +167,15 @@ struct JSONTreeParser {
       guard i < bytes.count else { throw failure("unterminated escape") }
       let e = bytes[i]
       i += 1
-      switch e {
-      case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
-      case UInt8(ascii: "b"): out.append(0x08)
-      case UInt8(ascii: "f"): out.append(0x0C)
-      case UInt8(ascii: "n"): out.append(0x0A)
-      case UInt8(ascii: "r"): out.append(0x0D)
-      case UInt8(ascii: "t"): out.append(0x09)
-      case UInt8(ascii: "u"):
-        var scalar = try hex4()
-        if scalar >= 0xD800 && scalar < 0xDC00 {
-          guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u")
-          else { throw failure("unpaired surrogate in \\u escape") }
-          i += 2
-          let low = try hex4()
-          guard low >= 0xDC00 && low < 0xE000 else { throw failure("invalid surrogate pair") }
-          scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-        } else if scalar >= 0xDC00 && scalar < 0xE000 {
-          throw failure("unpaired surrogate in \\u escape")
-        }
-        guard let unicode = Unicode.Scalar(scalar) else { throw failure("invalid \\u escape") }
-        out.append(contentsOf: Array(String(Character(unicode)).utf8))
-      default: throw failure("invalid escape '\\\(Character(Unicode.Scalar(e)))'")
+      if let byte = JSONEscape.simple(e) {
+        out.append(byte)
+      } else if e == UInt8(ascii: "u") {
+        // An unpaired surrogate is U+FFFD, as in JSONScanner (`JSONEscape`).
+        let (scalar, used) = JSONEscape.scalar(try hex4(), followedBy: bytes, at: i)
+        i += used
+        out.append(contentsOf: UTF8.encode(scalar)!)
+      } else {
+        throw failure("invalid escape '\\\(Character(Unicode.Scalar(e)))'")
       }
     }
     guard let string = String(validating: out, as: UTF8.self) else {

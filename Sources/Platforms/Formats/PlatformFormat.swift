@@ -25,17 +25,7 @@ public struct PlatformFormat: Sendable {
   package var wideMetrics: WideMetricColumns? = nil
   /// A hint added when the event-name column is missing from a CSV export.
   package var missingEventHint: String? = nil
-  /// A wide CSV export's columns: one `<metric>_at` time column per metric, one record per filled
-/// cell, named `<type>_<metric>` from the type column.
-package struct WideMetricColumns: Sendable {
-  /// The type column, normalised (`type`), and as the export's header writes it (`Type`).
-  package let typeColumn: String
-  package let typeHeader: String
-  /// The metrics whose `_at` columns are events; other `_at` columns (`created_at`) are not.
-  package let metrics: Set<String>
-}
-
-/// How `holdout inspect` recognises a file of this format from its first record.
+  /// How `holdout inspect` recognises a file of this format from its first record.
   package var probe: FormatProbe? = nil
   /// A note for journey validation when holdout users have deliveries in this platform's
   /// export (Customer.io writes trap deliveries for them).

@@ -3,8 +3,9 @@ import MeasurementModel
 import Statistics
 import TextOutput
 
-/// Everything a report shows, computed once from a `Measurement`; the Markdown and JSON
-/// renderers only format it, so the formats can never disagree.
+/// Everything a report shows, computed once from a `Measurement`; the Markdown, JSON and HTML
+/// renderers only format it (the summary's words through `Verdict`), so the formats can never
+/// disagree.
 public struct ExperimentReport: Sendable {
   /// One arm's size and reach.
   public struct ArmRow: Sendable {

@@ -45,6 +45,9 @@ public struct ProgramIndex: Sendable {
   }
 
   public let entries: [Entry]
+  /// Experiment files of the folder that could not be reported, with why (`report DIR` lists
+  /// them in the index and exits 65, so a weekly job never loses a journey silently).
+  public var failures: [(file: String, message: String)] = []
 
   /// Builds the index from each experiment's report and the folder it was written to.
   public init(_ items: [(folder: String, report: ExperimentReport)]) {
@@ -149,6 +152,10 @@ public struct ProgramIndex: Sendable {
       }
     }
     out += MarkdownText.table(["experiment", "status", "users", "primary comparison", "relative lift (CI)", "incremental (CI)"], rows, alignRight: [2])
+    if !failures.isEmpty {
+      out += "\n## Not reported\n\n\(failures.count) experiment \(failures.count == 1 ? "file" : "files") could not be reported; fix \(failures.count == 1 ? "it" : "them") and run again:\n\n"
+      for failure in failures { out += "- \(MarkdownText.code(failure.file)): \(MarkdownText.plain(failure.message))\n" }
+    }
     out += "\n## Program total\n\n"
     let totals = self.totals
     if totals.isEmpty { out += "No computable primary comparison.\n" }
@@ -177,6 +184,11 @@ public struct ProgramIndex: Sendable {
     var out = "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Journeys</title>\n<style>\(HTMLReportRenderer.style)</style>\n</head>\n<body>\n<main>\n<h1>Journeys</h1>\n"
     out += "<p>\(entries.count) experiments. Lifts and incremental totals are each journey's primary comparisons against its holdout (randomized, so causal).</p>\n"
     out += HTMLText.table(caption: "Every journey", ["experiment", "status", "users", "primary comparison", "relative lift (CI)", "incremental (CI)"], rows, numeric: [2])
+    if !failures.isEmpty {
+      out += "<h2>Not reported</h2>\n<p class=\"alert\">\(failures.count) experiment \(failures.count == 1 ? "file" : "files") could not be reported; fix \(failures.count == 1 ? "it" : "them") and run again:</p>\n<ul>\n"
+      for failure in failures { out += "<li><code>\(e(failure.file))</code>: \(e(failure.message))</li>\n" }
+      out += "</ul>\n"
+    }
     out += "<h2>Program total</h2>\n<ul>\n"
     for total in totals {
       let decimals = total.kind.totalDecimals

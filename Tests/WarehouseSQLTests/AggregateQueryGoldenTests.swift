@@ -5,8 +5,8 @@ import TestSupport
 import WarehouseSQL
 
 /// The SQL of each dialect for the winback fixture, against committed golden files
-/// (`Tests/WarehouseTests/Golden/winback.<dialect>.sql`). A change to the query shows as a line
-/// diff; regenerate with `HOLDOUT_UPDATE_GOLDEN=1 swift test --filter AggregateQueryGoldenTests`
+/// (`Tests/WarehouseSQLTests/Golden/winback.<dialect>.sql`). A change to the query shows as a line
+/// diff; regenerate with `HOLDOUT_UPDATE_SNAPSHOTS=1 swift test --filter AggregateQueryGoldenTests`
 /// and review the diff. `.ci/warehouse` runs the same scripts on DuckDB, PostgreSQL and Spark.
 @Suite struct AggregateQueryGoldenTests {
   static let experiment = TestPaths.repository("fixtures/winback/experiment.json")
@@ -19,15 +19,9 @@ import WarehouseSQL
     try Self.expectGolden(script, "winback.\(dialect.rawValue).sql")
   }
 
-  /// Compares `script` with the golden file `name` (or rewrites it under HOLDOUT_UPDATE_GOLDEN=1).
+  /// Compares `script` with the golden file `name` (`expectSnapshot`).
   static func expectGolden(_ script: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let golden = TestPaths.repository("Tests/WarehouseTests/Golden/" + name)
-    if Environment.update {
-      try Scratch.writeFile(golden, script)
-      return
-    }
-    let expected = try #require(Scratch.readFile(golden), "missing \(golden); run with HOLDOUT_UPDATE_GOLDEN=1", sourceLocation: sourceLocation)
-    expectSameText(script, expected, name, sourceLocation: sourceLocation)
+    expectSnapshot(script, path: "Tests/WarehouseSQLTests/Golden/" + name, sourceLocation: sourceLocation)
   }
 
   @Test func theWeeklyScriptAddsTheCutoffsAndMatchesItsGoldenFile() throws {
@@ -75,8 +69,4 @@ import WarehouseSQL
     ).script()
     #expect(script.contains("'\(try ExperimentDigest.of(path: Self.experiment))' AS value"))
   }
-}
-
-enum Environment {
-  static var update: Bool { ProcessInfo.processInfo.environment["HOLDOUT_UPDATE_GOLDEN"] == "1" }
 }

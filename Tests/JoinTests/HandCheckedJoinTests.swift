@@ -9,7 +9,7 @@ import TestSupport
 import Testing
 
 /// The join on a tiny hand-made experiment whose every number can be checked by hand.
-@Suite struct JoinTests {
+@Suite struct HandCheckedJoinTests {
   static let experiment = """
     {
       "key": "tiny", "as_of": "2026-03-01T00:00:00Z",

@@ -1,0 +1,74 @@
+import Experiment
+import TestSupport
+import Testing
+
+/// The experiment file's decoder, on its own: every invalid file is an `ExperimentError` naming
+/// the file, the line and the key path, with what to change (the CLI turns it into exit 65:
+/// `ErrorTests`).
+@Suite struct ExperimentFileDecoderTests {
+  static let valid = """
+    {"key": "x", "arms": [{"name": "holdout", "weight": 0.1, "control": true}, {"name": "sms", "weight": 0.9}],
+     "inputs": {"cohort": "cohort.csv", "events": "events.csv"}, "as_of": "2026-03-01",
+     "metrics": [{"name": "conv", "kind": "conversion", "event": "order", "window_days": 14}]}
+    """
+
+  static func load(_ text: String, for purpose: ExperimentFileDecoder.Purpose = .report) throws(ExperimentError)
+    -> ExperimentDefinition
+  {
+    let scratch = Scratch()
+    return try ExperimentFileDecoder.load(path: scratch.write("experiment.json", text), for: purpose)
+  }
+
+  @Test func aValidFileDecodesIntoItsDefinition() throws {
+    let experiment = try Self.load(Self.valid)
+    #expect(experiment.key == "x")
+    #expect(experiment.arms.map(\.name) == ["holdout", "sms"])
+    #expect(experiment.arms.map(\.weight) == [0.1, 0.9])
+    #expect(experiment.arms.map(\.isControl) == [true, false])
+    #expect(experiment.metrics.map(\.name) == ["conv"])
+    #expect(experiment.metrics[0].kind == .conversion)
+    #expect(experiment.asOf == 1_772_323_200_000_000)  // 2026-03-01T00:00:00Z
+    #expect(experiment.inputs?.cohort.hasSuffix("/cohort.csv") == true)
+  }
+
+  @Test(arguments: [
+    ("\"window_days\": 14}", "\"window_days\": 14, \"windows\": 3}", "'metrics[0].windows': unknown key"),
+    ("\"weight\": 0.9}", "\"weight\": 0.8}", "'arms': weights sum to 0.9"),
+    ("\"control\": true}", "\"control\": false}", "exactly one arm needs \"control\": true"),
+    ("\"kind\": \"conversion\"", "\"kind\": \"conv\"", "unknown kind 'conv'"),
+    ("\"event\": \"order\", ", "", "needs an event"),
+    ("\"key\": \"x\", ", "", "'key': missing required key"),
+    ("{\"name\": \"sms\", \"weight\": 0.9}", "{\"name\": \"holdout\", \"weight\": 0.9}", "listed twice"),
+    ("\"as_of\": \"2026-03-01\"", "\"as_of\": \"soon\"", "'as_of': 'soon' is not a timestamp"),
+  ])
+  func anInvalidFileIsAnErrorNamingFileLineAndKey(find: String, replace: String, message: String) {
+    let text = Self.valid.replacingOccurrences(of: find, with: replace)
+    #expect(text != Self.valid)
+    do {
+      _ = try Self.load(text)
+      Issue.record("decoded an invalid file: \(text)")
+    } catch {
+      #expect(error.description.contains("experiment.json:"), "\(error)")
+      #expect(error.description.contains(message), "\(error)")
+      if case .invalidExperiment(_, let line, _, _) = error { #expect(line >= 1) }
+    }
+  }
+
+  @Test func malformedJSONNamesTheLine() {
+    do {
+      _ = try Self.load("{\"key\": \"x\",\n  \"arms\": [}")
+      Issue.record("decoded malformed JSON")
+    } catch {
+      #expect(error.description.contains("experiment.json:2:"), "\(error)")
+    }
+  }
+
+  @Test func anExperimentWithoutInputsOrMetricsDecodesForAssignment() throws {
+    let assignmentOnly = """
+      {"key": "x", "arms": [{"name": "holdout", "weight": 0.1, "control": true}, {"name": "sms", "weight": 0.9}]}
+      """
+    let experiment = try Self.load(assignmentOnly, for: .assignment)
+    #expect(experiment.inputs == nil)
+    #expect(experiment.arms.count == 2)
+  }
+}
