@@ -81,11 +81,24 @@ extension ExperimentFileDecoder {
     _ definition: ExperimentDefinition, _ object: ObjectReader
   ) throws(ExperimentError) {
     let names = definition.arms.map(\.name)
+    let control = definition.arms.first { $0.isControl }?.name
+    var seen: [(arm: String, against: String)] = []
     for pair in definition.analysis.armComparisons {
       for name in [pair.arm, pair.against] where !names.contains(name) {
         throw object.invalid(
           "analysis", "compare names arm '\(name)', which is not one of \(names.joined(separator: ", "))")
       }
+      // Every arm is compared with the control already; listing it again would report the
+      // comparison twice and count it twice in the Holm family.
+      if pair.against == control || pair.arm == control {
+        throw object.invalid(
+          "analysis",
+          "compare lists '\(pair.arm)' against '\(pair.against)', but every arm is already compared with the control '\(control ?? "")'; list only comparisons between treatment arms")
+      }
+      if seen.contains(where: { ($0.arm, $0.against) == (pair.arm, pair.against) || ($0.arm, $0.against) == (pair.against, pair.arm) }) {
+        throw object.invalid("analysis", "compare lists '\(pair.arm)' against '\(pair.against)' twice; keep one")
+      }
+      seen.append((pair.arm, pair.against))
     }
   }
 

@@ -22,11 +22,11 @@ extension CommandHelp {
       "report DIR --out OUT [same options]",
     ],
     summary:
-      "Measure the experiment described by the EXPERIMENT file (JSON; see docs/experiment-file.md) and write report.md, report.json and report.html into DIR, or Markdown to standard output without --out. Given a directory of experiment files, report each into OUT/<key>/ and write OUT/index.md and OUT/index.html (status, primary lift, incremental totals, program total); a message or event file several journeys read the same way is read once for all of them.",
+      "Measure the experiment described by the EXPERIMENT file (JSON; see docs/experiment-file.md) and write report.md, report.json and report.html into DIR, or one document (Markdown unless --format says otherwise) to standard output without --out. Given a directory of experiment files, report each into OUT/<key>/ and write OUT/index.md and OUT/index.html (status, primary lift, incremental totals, program total); a message or event file several journeys read the same way is read once for all of them.",
     options: [
       asOf,
-      .value("out", "DIR", "Write the report files into DIR (created if missing). Without it, Markdown goes to standard output."),
-      .value("format", "LIST", "Which documents to write: md, json, html or a comma-separated list (default md,json,html)."),
+      .value("out", "DIR", "Write the report files into DIR (created if missing). Without it, one document goes to standard output (--format, default md)."),
+      .value("format", "LIST", "Which documents to write: md, json, html or a comma-separated list (default md,json,html). Without --out, one of them goes to standard output (default md)."),
       .flag("check", "Compare with the files already in --out DIR instead of writing; exit 1 with a line diff when they differ (for CI)."),
       .flag("strict", "Stop at the first rejected row (exit 65, file:line) instead of counting and skipping it."),
       threads, quiet,

@@ -140,7 +140,8 @@ extension QueryParts {
       ("exposures_after_entry", "\(reached) AND off >= 0"),
       ("revenue_rows_without_value", "fate = 'used' AND value IS NULL AND (\(revenue.isEmpty ? "1 = 0" : revenue.joined(separator: " OR ")))"),
       ("times_before_floor", "copy = 1 AND ts < \(MeasurementLimits.timeFloor)"),
-      ("times_far_after_as_of", "copy = 1 AND ts > \(asOf) + \(30 * 86_400_000_000 as Int64)"),
+      // MeasurementLimits.futureLimit, written as horizon + margin.
+      ("times_far_after_as_of", "copy = 1 AND ts > \(max(query.asOf, experiment.asOf ?? query.asOf)) + \(MeasurementLimits.futureMargin)"),
       ("conflicting_duplicates", "copy > 1 AND conflicting = 1"),
     ]
     out.append(row(

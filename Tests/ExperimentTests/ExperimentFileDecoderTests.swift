@@ -54,6 +54,30 @@ import Testing
     }
   }
 
+  /// `analysis.compare` lists comparisons between treatment arms, each once: an arm against the
+  /// control again (it is compared already) or a pair listed twice, in either direction, would be
+  /// reported twice and counted twice in the Holm family.
+  @Test(arguments: [
+    (#"[{"arm": "sms", "against": "holdout"}]"#, "already compared with the control 'holdout'"),
+    (#"[{"arm": "holdout", "against": "sms"}]"#, "already compared with the control 'holdout'"),
+    (#"[{"arm": "email", "against": "sms"}, {"arm": "email", "against": "sms"}]"#, "twice"),
+    (#"[{"arm": "email", "against": "sms"}, {"arm": "sms", "against": "email"}]"#, "twice"),
+  ])
+  func aRepeatedComparisonIsRefused(compare: String, message: String) {
+    let text = """
+      {"key": "x", "arms": [{"name": "holdout", "weight": 0.2, "control": true}, {"name": "sms", "weight": 0.4},
+        {"name": "email", "weight": 0.4}], "analysis": {"compare": \(compare)}}
+      """
+    do {
+      _ = try Self.load(text, for: .assignment)
+      Issue.record("accepted \(compare)")
+    } catch {
+      #expect(error.description.contains(message), "\(error)")
+    }
+    let once = text.replacingOccurrences(of: compare, with: #"[{"arm": "email", "against": "sms"}]"#)
+    #expect((try? Self.load(once, for: .assignment)) != nil)
+  }
+
   @Test func malformedJSONNamesTheLine() {
     do {
       _ = try Self.load("{\"key\": \"x\",\n  \"arms\": [}")

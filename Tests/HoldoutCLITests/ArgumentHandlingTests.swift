@@ -88,6 +88,22 @@ import Testing
     #expect(!report.out.contains("Every data-quality check passed"))
   }
 
+  /// Without --out, standard output carries one document, as the help says: Markdown by default,
+  /// the one --format names, and a list of several is a usage error (the three used to be
+  /// printed one after another).
+  @Test func withoutOutReportPrintsOneDocument() throws {
+    let (_, path) = Self.scratch(cohort: "user_id,entered_at\nu1,2026-01-01\nu2,2026-01-02\n")
+    let markdown = CapturedRun(["report", path])
+    #expect(markdown.status == 0, "\(markdown.err)")
+    #expect(markdown.out.hasPrefix("# Holdout report: "))
+    #expect(!markdown.out.contains("<!doctype html>") && !markdown.out.contains("\"experiment\":"))
+    let json = CapturedRun(["report", path, "--format", "json"])
+    #expect(json.out.hasPrefix("{") && !json.out.contains("# Holdout report"))
+    let several = CapturedRun(["report", path, "--format", "md,json"])
+    #expect(several.status == 64)
+    #expect(several.err.contains("one document"), "\(several.err)")
+  }
+
   @Test func anEmptyArmFailsValidationNamingTheArm() throws {
     // Every user recorded in `sms`: the holdout is empty.
     let (_, path) = Self.scratch(cohort: "user_id,entered_at,arm\nu1,2026-01-01,sms\nu2,2026-01-01,sms\n")

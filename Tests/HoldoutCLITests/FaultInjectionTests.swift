@@ -25,6 +25,30 @@ struct FaultInjectionTests {
     return (files, temporary.sorted())
   }
 
+  /// Temporary files a killed run left (its pid dead), and an older build's (no pid), are removed
+  /// by the next run into the folder, even one that writes other formats; a temporary file of a
+  /// process still running is left alone. Before, they stayed until the same file was written
+  /// again (`--format md` never removed `.report.json.tmp-holdout`).
+  @Test func theNextRunRemovesTheTemporaryFilesOfKilledRuns() throws {
+    let scratch = Scratch("holdout-stale")
+    let dir = scratch.path + "/report"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    // A pid that was just used and is now free: a child that has exited.
+    let gone = Process()
+    gone.executableURL = URL(fileURLWithPath: "/bin/true")
+    try gone.run()
+    gone.waitUntilExit()
+    let dead = gone.processIdentifier
+    let alive = getppid()  // swift-test, running this test
+    for name in [".report.json.\(dead).tmp-holdout", ".report.html.tmp-holdout", ".index.md.\(alive).tmp-holdout"] {
+      _ = FileManager.default.createFile(atPath: dir + "/" + name, contents: Data(repeating: 0x41, count: 1 << 20))
+    }
+    let run = ChildRun([ChildRun.binary, "report", Self.winback, "--out", dir, "--format", "md", "--quiet"])
+    #expect(run.status == 0, "\(run.err)")
+    #expect(try Self.snapshot(dir).temporary == [".index.md.\(alive).tmp-holdout"])
+    #expect(try Self.snapshot(dir).files.keys.sorted() == ["report.md"])
+  }
+
   /// A directory holding the win-back report as of an earlier date (the "old" report), and the
   /// bytes of the current one (the "new" report), written by the binary.
   static func oldAndNewReports() throws -> (Scratch, dir: String, old: [String: Data], new: [String: Data]) {
@@ -90,10 +114,13 @@ struct FaultInjectionTests {
     let users = TestPaths.repository("fixtures/winback/cohort.csv")
     let scratch = Scratch("holdout-pipe")
     let status = scratch.path + "/status"
-    for command in ["report \(ChildRun.quote(Self.winback))", "assign \(ChildRun.quote(Self.winback)) --users \(ChildRun.quote(users))"] {
+    // report.json (176 kB) outgrows the pipe's buffer, so the writer meets the closed reader.
+    for command in [
+      "report \(ChildRun.quote(Self.winback)) --format json", "assign \(ChildRun.quote(Self.winback)) --users \(ChildRun.quote(users))",
+    ] {
       // The shell's status of a process killed by SIGPIPE is 128 + 13.
       let run = ChildRun.shell("{ \(ChildRun.quote(ChildRun.binary)) \(command); echo $? > \(ChildRun.quote(status)); } | head -n 1")
-      #expect(run.out == "# Holdout report: `winback-2026`\n" || run.out == "user_id,arm,bucket\n", "\(run.out)")
+      #expect(run.out == "{\n" || run.out == "user_id,arm,bucket\n", "\(run.out)")
       #expect(scratch.read("status") == "141\n", "exit status \(scratch.read("status") ?? "none"): not SIGPIPE")
       #expect(run.err.isEmpty, "\(command): \(run.err)")
     }

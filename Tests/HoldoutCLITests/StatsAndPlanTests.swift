@@ -11,12 +11,14 @@ import Testing
 /// (statistics.md#holdout-stats-statistics-from-aggregates).
 @Suite struct PlanCommandTests {
   @Test func binaryAndContinuousSampleSizesMatchR9() {
-    // R9: binary_N_total_unpooled 211,300.56 → 211,301; continuous_N_total 218,024.44 → 218,025.
+    // R9: binary_N_total_unpooled 211,300.56 → 211,301; per arm 10% → 21,131 and 90% → 190,171
+    // (each rounded up to whole users), whose sum, 211,302, is the total printed: the numbers add
+    // up. continuous_N_total 218,024.44 → 218,025, per arm 21,803 and 196,223 → 218,026.
     let binary = CapturedRun(["plan", "--baseline", "0.04", "--mde", "0.10", "--holdout", "0.10"])
     #expect(binary.status == 0, "\(binary.err)")
-    #expect(binary.out.contains("Users needed: 211,301 in total: 21,131 in the holdout and 190,171 per treatment arm."), "\(binary.out)")
+    #expect(binary.out.contains("Users needed: 211,302 in total: 21,131 in the holdout and 190,171 per treatment arm."), "\(binary.out)")
     let continuous = CapturedRun(["plan", "--mean", "20", "--sd", "50", "--mde", "0.05", "--holdout", "0.10"])
-    #expect(continuous.out.contains("Users needed: 218,025 in total"), "\(continuous.out)")
+    #expect(continuous.out.contains("Users needed: 218,026 in total: 21,803 in the holdout and 196,223 per treatment arm."), "\(continuous.out)")
   }
 
   @Test func usersGiveBackTheDetectableEffectAndPeekingCostsUsers() {
@@ -28,6 +30,31 @@ import Testing
     let users = Int(String(digits)) ?? 0
     // The always-valid half-width is 1.55–1.87 z-SEs, so roughly 2.4–3.6× the fixed-horizon users.
     #expect(users > 2 * 211_301 && users < 4 * 211_301, "\(sequential.out)")
+  }
+
+  /// Per-arm counts are exact shares of the total, in integers: 41% of 5,000,000 is 2,050,000
+  /// (binary64 gave 2,049,999), and the arms add up to the total printed (21,131 + 190,171 was
+  /// printed as 211,301).
+  @Test func perArmCountsAreExactSharesThatAddUp() throws {
+    let users = CapturedRun(["plan", "--baseline", "0.04", "--users", "5000000", "--holdout", "0.41"])
+    #expect(users.out.contains("With 5,000,000 users (2,050,000 in the holdout)"), "\(users.out)")
+    for (holdout, arms) in [("0.07", 2), ("0.10", 2), ("0.41", 3), ("0.2", 4), ("0.1", 8)] {
+      let run = CapturedRun(["plan", "--baseline", "0.04", "--mde", "0.10", "--holdout", holdout, "--arms", String(arms)])
+      let line = try #require(run.out.split(separator: "\n").first { $0.hasPrefix("Users needed: ") }, "\(run.out)\(run.err)")
+      let numbers = line.split(whereSeparator: { !$0.isNumber && $0 != "," }).compactMap { Int($0.filter(\.isNumber)) }
+      #expect(numbers.count == 3, "\(line)")
+      guard numbers.count == 3 else { continue }
+      let (total, control, treatment) = (numbers[0], numbers[1], numbers[2])
+      #expect(control + (arms - 1) * treatment == total, "\(holdout), \(arms) arms: \(line)")
+    }
+  }
+
+  @Test func outOfRangeNumbersSayTheRangeTheyMissed() {
+    let tiny = CapturedRun(["plan", "--baseline", "1e-12", "--mde", "0.1"])
+    #expect(tiny.status == 64)
+    #expect(tiny.err.contains("from 1e-09 to 0.999999; got '1e-12'"), "\(tiny.err)")
+    let huge = CapturedRun(["plan", "--baseline", "0.04", "--users", "1e30"])
+    #expect(huge.err.contains("from 4 to 1e+12; got '1e30'"), "\(huge.err)")
   }
 
   @Test func badPlansAreUsageErrors() {

@@ -14,6 +14,21 @@ import Testing
     #expect(run.err.contains("every check passed"))
   }
 
+  /// A past week's validation (`--as-of` before the experiment file's `as_of`) does not call the
+  /// later rows implausible: they are simply after that week (before the fix, every row more
+  /// than 30 days after 2026-09-01 failed `implausible_dates`). A date far past the file's own
+  /// `as_of` still does.
+  @Test func anEarlierAsOfDoesNotMakeLaterRowsImplausible() throws {
+    let run = CapturedRun([
+      "validate", TestPaths.repository("fixtures/winback/experiment.json"), "--as-of", "2026-09-01", "--format", "json",
+    ])
+    let root = try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any]
+    let checks = try #require((root?["checks"] as? [String: Any])?["checks"] as? [[String: Any]])
+    let dates = try #require(checks.first { $0["key"] as? String == "implausible_dates" })
+    #expect(dates["status"] as? String == "pass", "\(dates)")
+    #expect(dates["measured"] as? String == "0 before 2000, 0 in the future of as_of", "\(dates)")
+  }
+
   static let experiment = """
     {
       "key": "tiny", "as_of": "2026-03-01T00:00:00Z",

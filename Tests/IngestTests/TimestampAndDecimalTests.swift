@@ -5,6 +5,14 @@ import Testing
   /// 2026-10-03T14:22:05Z in microseconds since the epoch.
   static let instant: Int64 = 1_791_037_325_000_000
 
+  /// Epoch numbers have at most 17 integer digits, as docs/inputs.md says: 17 digits of
+  /// microseconds read; 18 (123456789012345678 µs, year 5882, used to be accepted) do not.
+  @Test func epochNumbersHaveAtMostSeventeenDigits() {
+    #expect(Timestamp.parse("17910373250000000") == 17_910_373_250_000_000)
+    #expect(Timestamp.parse("123456789012345678") == nil)
+    #expect(Timestamp.parse("012345678901234567") == nil)
+  }
+
   @Test(arguments: [
     "2026-10-03T14:22:05Z", "2026-10-03T14:22:05z", "2026-10-03 14:22:05", "2026-10-03T14:22:05",
     "2026-10-03T16:22:05+02:00", "2026-10-03T16:22:05+0200", "2026-10-03T16:22:05+02",

@@ -1,4 +1,5 @@
 import Reports
+import Ingest
 import Statistics
 import TextOutput
 
@@ -14,23 +15,29 @@ import TextOutput
 enum PlanCommand {
   static func run(_ arguments: [String], console: Console) throws -> Int32 {
     var args = try Arguments(arguments, command: .plan)
+    /// The option's number, or nil when absent; outside `range` (or not a number), a usage error
+    /// that states the accepted range itself, so the message never misstates the cause.
     func number(_ name: String, _ range: ClosedRange<Double>, _ meaning: String) throws -> Double? {
       guard let text = args.value(name) else { return nil }
       guard let value = Double(text), range.contains(value) else {
-        throw CLIError.usage("--\(name) must be \(meaning), got '\(text)'")
+        let bounds = "from \(NumberFormat.significant(range.lowerBound, 6)) to \(NumberFormat.significant(range.upperBound, 6))"
+        throw CLIError.usage("--\(name) must be \(meaning), \(bounds); got '\(text)'")
       }
       return value
     }
-    let baseline = try number("baseline", 1e-9...0.999_999, "a rate strictly between 0 and 1, e.g. 0.04")
+    let baseline = try number("baseline", 1e-9...0.999_999, "a conversion rate (e.g. 0.04)")
     let mean = try number("mean", 1e-12...1e12, "a positive mean per user")
     let sd = try number("sd", 1e-12...1e12, "a positive standard deviation per user")
-    let mde = try number("mde", 1e-6...100, "a positive relative effect, e.g. 0.10 for +10%")
-    let users = try number("users", 4...1e12, "a number of users of at least 4")
-    let holdout = try number("holdout", 1e-6...0.999_999, "the holdout share strictly between 0 and 1, e.g. 0.10") ?? 0.1
-    let arms = try number("arms", 2...100, "the number of arms including the holdout (2 to 100)") ?? 2
-    let alpha = try number("alpha", 1e-6...0.4999, "a significance level between 0 and 0.5") ?? 0.05
-    let power = try number("power", 0.5...0.999_999, "a power between 0.5 and 1, e.g. 0.8") ?? 0.8
+    let mde = try number("mde", 1e-6...100, "a relative effect (e.g. 0.10 for +10%)")
+    let users = try number("users", 4...1e12, "a number of users")
+    let holdout = try number("holdout", 1e-6...0.999_999, "the holdout share (e.g. 0.10)") ?? 0.1
+    let arms = try number("arms", 2...100, "the number of arms including the holdout") ?? 2
+    let alpha = try number("alpha", 1e-6...0.4999, "a significance level") ?? 0.05
+    let power = try number("power", 0.5...0.999_999, "a power (e.g. 0.8)") ?? 0.8
     let tuning = try number("tuning", 10...1e12, "a number of users (N*)") ?? 5000
+    // The holdout share in millionths, read from the text exactly: counts of users per arm are
+    // computed in integers (0.07 × 1,167,100 is 81,697, not binary64's 81,697.000000000015).
+    let holdoutMillionths = args.value("holdout").map { Self.millionths(of: $0) } ?? 100_000
     let sequential = args.flag("sequential")
     guard !args.positional.contains(where: { _ in true }) else {
       throw CLIError.usage("plan takes no positional arguments")
@@ -45,6 +52,13 @@ enum PlanCommand {
       throw CLIError.usage("give --mde R (to get the users needed) or --users N (to get the detectable effect)")
     }
     guard arms == arms.rounded() else { throw CLIError.usage("--arms must be a whole number") }
+    /// Users per arm for `total` users: the holdout's share and each treatment arm's, rounded up
+    /// (each arm gets at least its share), in exact integer arithmetic.
+    func perArm(_ total: Int128) -> (control: Int128, treatment: Int128) {
+      let million: Int128 = 1_000_000
+      let c = Int128(holdoutMillionths), k = Int128(arms) - 1
+      return ((total * c + million - 1) / million, (total * (million - c) + k * million - 1) / (k * million))
+    }
 
     let shares = (control: holdout, treatment: (1 - holdout) / (arms - 1))
     var out = ""
@@ -90,21 +104,29 @@ enum PlanCommand {
         total = Double(users)
       }
       guard total < 1e13 else { throw CLIError.usage("the effect is too small to detect with fewer than 1e13 users") }
-      let perControl = (shares.control * total).rounded(.up)
-      let perTreatment = (shares.treatment * total).rounded(.up)
+      // Each arm rounded up to its share; the total is their sum, so the numbers add up.
+      let counts = perArm(Int128(total.rounded(.up)))
+      let sum = counts.control + (Int128(arms) - 1) * counts.treatment
       out += "Effect to detect: \(NumberFormat.signedPercent(mde, 1)) relative (\(NumberFormat.significant(control.mean, 6)) → \(NumberFormat.significant(treatment(mde).mean, 6)))\n\n"
-      out += "Users needed: \(NumberFormat.grouped(total.rounded(.up))) in total: \(NumberFormat.grouped(perControl)) in the holdout and \(NumberFormat.grouped(perTreatment)) per treatment arm.\n"
+      out += "Users needed: \(NumberFormat.grouped(Int(sum))) in total: \(NumberFormat.grouped(Int(counts.control))) in the holdout and \(NumberFormat.grouped(Int(counts.treatment))) per treatment arm.\n"
     } else if let users {
       let relative = bisect(low: 1e-6, high: 100) { detectable(total: users, relative: $0) }
       guard relative < 100 else { throw CLIError.usage("no effect up to +10,000% is detectable with \(NumberFormat.grouped(users)) users") }
       if let baseline, baseline * (1 + relative) >= 1 {
         out += "\nWith \(NumberFormat.grouped(users)) users no lift that keeps the rate below 100% is detectable.\n"
       } else {
-        out += "\nWith \(NumberFormat.grouped(users)) users (\(NumberFormat.grouped((shares.control * users).rounded(.down))) in the holdout) the smallest detectable effect is \(NumberFormat.signedPercent(relative, 1)) relative (\(NumberFormat.significant(control.mean, 6)) → \(NumberFormat.significant(treatment(relative).mean, 6))).\n"
+        out += "\nWith \(NumberFormat.grouped(users)) users (\(NumberFormat.grouped(Int(Int128(users) * Int128(holdoutMillionths) / 1_000_000))) in the holdout) the smallest detectable effect is \(NumberFormat.signedPercent(relative, 1)) relative (\(NumberFormat.significant(control.mean, 6)) → \(NumberFormat.significant(treatment(relative).mean, 6))).\n"
       }
     }
     console.out(out)
     return 0
+  }
+
+  /// A share written as a decimal (`0.07`) in millionths (70,000), exactly: digits past the sixth
+  /// are rounded, half away from zero (`Decimal.parseMicros`).
+  static func millionths(of text: String) -> Int64 {
+    var bytes = Array(text.utf8)
+    return bytes.withUnsafeMutableBufferPointer { Decimal.parseMicros(UnsafeBufferPointer($0)) } ?? 100_000
   }
 
   /// The smallest x in [low, high] (to 1e-9 relative) for which `holds` is true, assuming it is

@@ -25,7 +25,8 @@ enum ReportCommand {
     let quiet = args.flag("quiet")
     let asOfText = args.value("as-of")
     let out = args.value("out")
-    let formatText = args.value("format") ?? "md,json,html"
+    // Standard output carries one document: Markdown unless --format names another.
+    let formatText = args.value("format") ?? (out == nil ? "md" : "md,json,html")
     let check = args.flag("check")
     let strict = args.flag("strict")
     let aggregates = args.value("aggregates")
@@ -37,6 +38,9 @@ enum ReportCommand {
       throw CLIError.usage("unknown format '\(format)'; use md, json, html or a list such as md,json,html")
     }
     if check && out == nil { throw CLIError.usage("--check needs --out DIR, the committed report") }
+    if out == nil && selected.count > 1 {
+      throw CLIError.usage("without --out, report prints one document to standard output; give --format md, json or html, or --out DIR for several")
+    }
 
     var options = Options(
       asOfText: asOfText, threads: threads, strict: strict, quiet: quiet, weekly: weekly, console: console)

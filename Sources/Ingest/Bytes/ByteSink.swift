@@ -23,11 +23,14 @@ public enum ByteSink {
     }
   }
 
-  /// Writes `text` to `path` atomically: to a temporary file beside it (`.NAME.tmp-holdout`),
-  /// flushed to the disk (`fsync`), then renamed over `path`. A reader, or a run killed at any
-  /// moment, sees the old file or the complete new one, never a torn one. A temporary file left
-  /// by a killed run is truncated and reused by the next write of the same file.
+  /// Writes `text` to `path` atomically: to a temporary file beside it
+  /// (`.NAME.<pid>.tmp-holdout`), flushed to the disk (`fsync`), then renamed over `path`. A
+  /// reader, or a run killed at any moment, sees the old file or the complete new one, never a
+  /// torn one; two runs writing the same file at once each rename their own complete file.
+  /// Temporary files that killed runs left in the folder are removed first
+  /// (`removeStaleTemporaries`).
   public static func write(_ text: String, to path: String) throws(IngestError) {
+    removeStaleTemporaries(in: folder(of: path))
     let temporary = temporaryPath(for: path)
     var code = writeFile(text, to: temporary)
     if code == 0 && rename(temporary, path) != 0 { code = errno }
@@ -38,10 +41,46 @@ public enum ByteSink {
     syncDirectory(of: path)
   }
 
-  /// The temporary file beside `path` that `write` and `writeSet` fill before the rename.
+  /// The temporary file beside `path` that `write` and `writeSet` fill before the rename; it
+  /// carries this process's id, so concurrent runs never write one file and a later run can tell
+  /// a dead run's file from a live one's.
   static func temporaryPath(for path: String) -> String {
-    guard let slash = path.lastIndex(of: "/") else { return ".\(path).tmp-holdout" }
-    return String(path[...slash]) + "." + String(path[path.index(after: slash)...]) + ".tmp-holdout"
+    let suffix = ".\(getpid())" + temporarySuffix
+    guard let slash = path.lastIndex(of: "/") else { return ".\(path)" + suffix }
+    return String(path[...slash]) + "." + String(path[path.index(after: slash)...]) + suffix
+  }
+
+  /// The end of every temporary file's name.
+  static let temporarySuffix = ".tmp-holdout"
+
+  /// The folder of `path` (`.` for a bare name).
+  static func folder(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    return slash == path.startIndex ? "/" : String(path[..<slash])
+  }
+
+  /// Removes the temporary files (`.NAME.<pid>.tmp-holdout`) in `directory` whose process is no
+  /// longer running (a run killed before its rename), and those of older builds, named without
+  /// a pid (`.NAME.tmp-holdout`). A live process's file is left alone. Best effort: a folder
+  /// that cannot be read is left as it is. Returns the names removed.
+  @discardableResult
+  public static func removeStaleTemporaries(in directory: String) -> [String] {
+    guard let handle = opendir(directory) else { return [] }
+    defer { closedir(handle) }
+    var removed: [String] = []
+    while let entry = readdir(handle) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+      }
+      guard name.hasPrefix("."), name.hasSuffix(temporarySuffix) else { continue }
+      let stem = name.dropLast(temporarySuffix.count)
+      if let dot = stem.lastIndex(of: "."), let pid = Int32(stem[stem.index(after: dot)...]), pid > 0 {
+        // kill(pid, 0) fails with ESRCH only when no such process exists.
+        guard kill(pid, 0) != 0 && errno == ESRCH else { continue }
+      }
+      if unlink(directory + "/" + name) == 0 { removed.append(name) }
+    }
+    return removed.sorted()
   }
 
   /// Creates (or truncates) `path`, writes `text`, flushes it to the disk and closes it; returns
@@ -78,6 +117,7 @@ public enum ByteSink {
     var info = stat()
     let existed = stat(directory, &info) == 0
     try makeDirectory(directory)
+    removeStaleTemporaries(in: directory)
     var written: [String] = []
     func abandon() {
       for temporary in written { unlink(temporary) }

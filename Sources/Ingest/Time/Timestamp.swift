@@ -196,7 +196,7 @@ public enum Timestamp {
       var integer: Int64 = 0
       var integerDigits = 0
       while let c = peek(), c >= 0x30 && c <= 0x39 {
-        guard integerDigits < 18 else { return nil }
+        guard integerDigits < 17 else { return nil }  // at most 17 digits (docs/inputs.md)
         integer = integer * 10 + Int64(c - 0x30)
         integerDigits += 1
         i += 1

@@ -166,7 +166,7 @@ extension EventJoiner {
         }
       }
       if p.time < JoinFindings.timeFloor { target.findings.timesBeforeFloor += 1 }
-      if p.time > joiner.asOf &+ 30 * Timestamp.microsecondsPerDay { target.findings.timesFarAfterAsOf += 1 }
+      if p.time > joiner.futureLimit { target.findings.timesFarAfterAsOf += 1 }
       if p.time >= joiner.asOf { return ledger.record(.afterAsOf) }
       switch p.identity {
       case .user: break

@@ -22,6 +22,8 @@ package struct EventJoiner {
   package let experiment: ExperimentDefinition
   package let asOf: Int64
   package let strict: Bool
+  /// Times after this are counted as implausible (`MeasurementLimits.futureLimit`).
+  package var futureLimit: Int64 { MeasurementLimits.futureLimit(asOf: asOf, experimentAsOf: experiment.asOf) }
   /// Threads that parse chunks (1: everything on the calling thread, the reference order).
   package var threads = 1
   /// Bytes per chunk (small values in tests put chunk boundaries everywhere).
