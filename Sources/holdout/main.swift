@@ -20,6 +20,23 @@ import HoldoutCLI
   // do (`Console.standard`).
   signal(SIGXFSZ, SIG_IGN)
   signal(SIGPIPE, SIG_IGN)
+
+  // Running out of memory (a machine's, or `ulimit -v`) ends in the Swift runtime's "Fatal
+  // error: failed to allocate …" and abort(); by default its backtracer then prints registers
+  // and a backtrace, which tell a user nothing. Instead, after the runtime's own line, one plain
+  // line says what ran out and what to do, and the process exits 71 (EX_OSERR). No report file
+  // is torn: reports are renamed into place only when complete, and the temporary files an
+  // aborted run leaves are removed by the next run into the folder.
+  signal(SIGABRT) { _ in
+    let message: StaticString = """
+      error: holdout stopped on a fatal error (the line above says which). "failed to allocate" \
+      means memory ran out: give the process more memory (raise ulimit -v, or use a larger machine) \
+      or less to hold (--threads 1, or fewer journeys per report DIR run); no report was written.
+
+      """
+    _ = write(2, message.utf8Start, message.utf8CodeUnitCount)
+    _exit(71)
+  }
 #endif
 
 exit(Holdout.main(arguments: Array(CommandLine.arguments.dropFirst())))

@@ -49,6 +49,22 @@ struct FaultInjectionTests {
     #expect(try Self.snapshot(dir).files.keys.sorted() == ["report.md"])
   }
 
+  /// Out of memory (`ulimit -v 200000` on a 400,000-user simulation): the runtime's one line,
+  /// then Holdout's plain explanation and exit 71, never a register dump or backtrace (exit 134
+  /// before), and no output file.
+  @Test func runningOutOfMemoryIsAPlainErrorNotARegisterDump() throws {
+    let scratch = Scratch("holdout-oom")
+    let out = scratch.path + "/sim"
+    let run = ChildRun.shell(
+      "ulimit -v 200000; exec \(ChildRun.quote(ChildRun.binary)) simulate --users 400000 --seed 1 --out \(ChildRun.quote(out))")
+    #expect(run.status == 71, "status \(run.status), signal \(run.signal): \(run.err.suffix(600))")
+    #expect(run.err.contains("error: holdout stopped on a fatal error"), "\(run.err.suffix(600))")
+    #expect(run.err.contains("memory ran out"))
+    #expect(!run.err.contains("Backtrace") && !run.err.contains("rax") && !run.err.contains("Thread 0"), "\(run.err.suffix(600))")
+    let left = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
+    #expect(left.isEmpty, "\(left)")
+  }
+
   /// A directory holding the win-back report as of an earlier date (the "old" report), and the
   /// bytes of the current one (the "new" report), written by the binary.
   static func oldAndNewReports() throws -> (Scratch, dir: String, old: [String: Data], new: [String: Data]) {

@@ -29,8 +29,11 @@ import TextOutput
         let chance = try #require(bayesian["chance_of_improvement"] as? Double)
         #expect(abs(chance - (lowerIsBetter ? 1 - b.chanceToBeatControl : b.chanceToBeatControl)) < 1e-12)
         let shipped = lowerIsBetter ? b.riskOfChoosingControl : b.riskOfChoosingTreatment
-        let line = "chance to beat `\(comparison.control)`\(lowerIsBetter ? " (lower is better)" : ""): "
-          + NumberFormat.percent(chance, 1)
+        // A guardrail states its chance of harm (1 − the chance of improvement), not a "chance to
+        // beat (lower is better)" that read as the opposite of "harm detected".
+        let line = lowerIsBetter
+          ? "chance of harm (`\(comparison.arm)` worse than `\(comparison.control)`): " + NumberFormat.percent(1 - chance, 1)
+          : "chance to beat `\(comparison.control)`: " + NumberFormat.percent(chance, 1)
         #expect(markdown.contains(line), "\(line)")
         #expect(markdown.contains("\(line);") && markdown.contains("if shipped \(NumberFormat.percent(shipped, 2))"))
         if lowerIsBetter { guardrailComparisons += 1 }

@@ -34,7 +34,7 @@ import Testing
     let report = try Self.winbackReport()
     let markdown = MarkdownReportRenderer.render(report)
     let html = HTMLReportRenderer.render(report)
-    let summary = markdown.components(separatedBy: "## Summary\n\n")[1].components(separatedBy: "\n\n")[0]
+    let summary = markdown.components(separatedBy: "## Summary\n\n")[1].components(separatedBy: "\n## ")[0]
     let bullets = summary.split(separator: "\n").map(String.init).filter { $0.hasPrefix("- ") }
     let section = html.components(separatedBy: "<ul class=\"verdicts\">\n")[1].components(separatedBy: "</ul>")[0]
     let items = section.split(separator: "\n").map(String.init)

@@ -37,6 +37,15 @@ public struct Comparison: Sendable {
   public let treatmentUsers: Int
   /// The significance level.
   public let alpha: Double
+  /// N* of the always-valid intervals, nil at a fixed horizon.
+  public let sequentialTuning: Double?
+  /// Users of both arms (the confidence sequence's N).
+  public let totalUsers: Int
+  /// The plain difference of the arms' means, when both have users: shown where no interval is
+  /// computable (a segment whose control had no events is where harm is clearest).
+  public let meanDifference: Double?
+  /// The holdout's (control's) unadjusted mean: the relative lift's denominator.
+  public let controlMean: Double
   /// Absolute difference treatment − control, per user (headline: adjusted, chosen interval).
   public let absolute: Computed<Effect>
   /// Relative lift (treatment − control)/|control|.
@@ -76,6 +85,10 @@ public struct Comparison: Sendable {
     let c = ArmStatistic(controlMoments, family: family)
     let t = ArmStatistic(treatment, family: family)
     let tuning = analysis.sequential ? analysis.sequentialTuning : nil
+    sequentialTuning = tuning
+    totalUsers = treatment.count + controlMoments.count
+    meanDifference = treatment.count > 0 && controlMoments.count > 0 ? treatment.mean - controlMoments.mean : nil
+    controlMean = controlMoments.count > 0 ? controlMoments.mean : 0
     let unadjusted = WelchComparison(control: c, treatment: t, alpha: alpha, sequentialTuning: tuning)
     var headline = unadjusted
     var adjustment: Adjustment? = nil
@@ -116,18 +129,9 @@ public struct Comparison: Sendable {
       analysis: analysis)
   }
 
-  /// The reading: from the adjusted p-value inside a family, else from the interval.
-  public var reading: Reading {
-    guard let effect = absolute.value else { return .notComputable }
-    let significant: Bool
-    if let adjustedPValue {
-      significant = adjustedPValue <= alpha
-    } else {
-      significant = effect.lower > 0 || effect.upper < 0
-    }
-    guard significant, effect.estimate != 0 else { return .inconclusive }
-    return effect.estimate > 0 ? .higher : .lower
-  }
+  /// The reading, decided once (`Decision`): conclusive when the absolute difference's interval,
+  /// at the family-adjusted level, excludes 0.
+  public var reading: Reading { decision.reading }
 
   /// Relative MDE = (c + z_power)·SE/|ȳ_C|, with c = t_{1−α/2,ν} for fixed-horizon intervals or
   /// h_N/SE for always-valid ones (the interval's own half-width in SE units).

@@ -75,9 +75,11 @@ public struct ProgramIndex: Sendable {
           sums.append((metric.definition.kind, estimate, spread))
         }
         for c in metric.comparisons where c.control == control {
+          // The decision's intervals, as the journey's own report shows them.
+          let decision = c.decision
           lines.append(Line(
-            metric: metric.definition.name, kind: metric.definition.kind, arm: c.arm, relative: c.relative.value,
-            incremental: c.incremental.value, reading: c.reading))
+            metric: metric.definition.name, kind: metric.definition.kind, arm: c.arm, relative: decision.relative,
+            incremental: decision.incremental, reading: decision.reading))
         }
       }
       let checks = JourneyChecks(report)

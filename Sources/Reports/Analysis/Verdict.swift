@@ -67,22 +67,31 @@ public struct Verdict: Sendable {
     return primaries + guardrails
   }
 
+  /// The one line that says which intervals decide (`Decision`), for the top of the summary.
+  public static func rule(_ report: ExperimentReport) -> String {
+    let analysis = report.experiment.analysis
+    let kind = analysis.sequential ? "always valid" : "fixed horizon"
+    let family = analysis.correction.map { ", \($0.label)-adjusted across the primary metrics' comparisons" } ?? ""
+    return "A comparison is conclusive when its absolute difference's interval (\(report.confidenceLabel), \(kind)\(family)) excludes no effect: the incremental intervals below are that interval, the charts draw it relative to the holdout's mean, and every colour follows it."
+  }
+
   /// A primary metric's comparison.
   static func primary(_ metric: ExperimentReport.MetricResult, _ c: Comparison, level: String) -> Verdict {
     var parts = Builder()
     parts.comparison(c)
     parts.plain(", ")
     parts.name(metric.definition.name)
-    guard let absolute = c.absolute.value, let incremental = c.incremental.value else {
+    let decision = c.decision
+    guard let headline = c.absolute.value, let absolute = decision.absolute, let incremental = decision.incremental else {
       parts.plain(": not computable: \(c.absolute.reason ?? "")")
       return Verdict(parts: parts.parts, tone: .notComputable)
     }
     parts.plain(": ")
     let kind = metric.definition.kind
-    if let relative = c.relative.value {
+    let label = decision.label(level: level)
+    if let relative = decision.relative {
       parts.figure(NumberFormat.signedPercent(relative.estimate))
-      parts.plain(
-        " (\(level) CI \(NumberFormat.signedPercent(relative.lower)) to \(NumberFormat.signedPercent(relative.upper)))")
+      parts.plain(" (\(label) \(NumberFormat.signedPercent(relative.lower)) to \(NumberFormat.signedPercent(relative.upper)))")
     } else {
       parts.figure(NumberFormat.difference(absolute.estimate, isRate: kind.isBinary))
       parts.plain(" per user (relative lift not computable: \(c.relative.reason ?? ""))")
@@ -90,12 +99,15 @@ public struct Verdict: Sendable {
     let unit = incrementalUnit(kind)
     let decimals = kind.totalDecimals
     let range = "\(NumberFormat.signedGrouped(incremental.lower, decimals)) to \(NumberFormat.signedGrouped(incremental.upper, decimals))"
-    parts.plain(", \(pText(c, absolute)). ")
-    switch c.reading {
+    parts.plain(", \(pText(c, headline)). ")
+    switch decision.reading {
     case .higher, .lower:
       parts.plain(
-        "The journey caused \(NumberFormat.signedGrouped(incremental.estimate, decimals)) \(unit) among \(NumberFormat.grouped(c.treatmentUsers)) users (\(level) CI \(range)).")
-      return Verdict(parts: parts.parts, tone: c.reading == .higher ? .higher : .lower)
+        "The journey caused \(NumberFormat.signedGrouped(incremental.estimate, decimals)) \(unit) among \(NumberFormat.grouped(c.treatmentUsers)) users (\(label) \(range)).")
+      if decision.relativeStillIncludesZero {
+        parts.plain(" The relative lift's own interval still includes no effect: the holdout's rate is uncertain, so the size of the lift is not pinned down yet.")
+      }
+      return Verdict(parts: parts.parts, tone: decision.reading == .higher ? .higher : .lower)
     default:
       parts.decision("Not yet conclusive")
       parts.plain(": the interval includes no effect (incremental \(unit): \(range)).")

@@ -52,7 +52,9 @@ public struct WeeklyHistory: Sendable {
       var lifts: [Lift] = []
       for metric in report.metrics where metric.definition.role == .primary {
         for c in metric.comparisons {
-          lifts.append(Lift(metric: metric.definition.name, arm: c.arm, control: c.control, relative: c.relative.value, reading: c.reading))
+          // The decision's interval and reading (`Decision`), as that week's report shows them.
+          let decision = c.decision
+          lifts.append(Lift(metric: metric.definition.name, arm: c.arm, control: c.control, relative: decision.relativeScale ?? decision.relative, reading: decision.reading))
         }
       }
       return Row(asOf: report.asOf, users: report.arms.reduce(0) { $0 + $1.users }, lifts: lifts)

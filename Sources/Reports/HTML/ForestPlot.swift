@@ -19,7 +19,10 @@ extension SVGCharts {
     guard !rows.isEmpty else { return "" }
     let labelWidth = 260.0, plotWidth = 460.0, rowHeight = 26.0, top = 30.0
     let height = top + rowHeight * Double(rows.count) + 30
-    let extent = min(3, max(0.05, rows.map { max(abs($0.lower), abs($0.upper)) }.filter(\.isFinite).max() ?? 0.1))
+    // The axis holds every interval up to ±300% and every estimate, however large: a dot is
+    // never drawn at the edge in place of its value (a guardrail's +612% used to sit at +300%).
+    let bounds = min(3, max(0.05, rows.map { max(abs($0.lower), abs($0.upper)) }.filter(\.isFinite).max() ?? 0.1))
+    let extent = max(bounds, rows.map { abs($0.estimate) }.filter(\.isFinite).max() ?? 0)
     func x(_ value: Double) -> Double {
       labelWidth + plotWidth / 2 + plotWidth / 2 * max(-1, min(1, value / extent))
     }

@@ -64,6 +64,7 @@ public enum HTMLReportRenderer {
     if report.srm.verdict == .mismatch {
       out += "<p class=\"alert\"><strong>Sample ratio mismatch</strong> (\(e(NumberFormat.pEquals(report.srm.pValue)))): the arms' sizes do not match the configured split; treat every result with suspicion until the cause is found.</p>\n"
     }
+    out += "<p class=\"note\">\(e(Verdict.rule(report)))</p>\n"
     out += "<ul class=\"verdicts\">\n"
     for verdict in Verdict.all(report) {
       let text = verdict.parts.map { part in
@@ -131,7 +132,7 @@ public enum HTMLReportRenderer {
     var rows: [SVGCharts.ForestRow] = []
     for metric in report.metrics {
       for c in metric.comparisons {
-        guard let r = c.relative.value, r.lower.isFinite, r.upper.isFinite else { continue }
+        guard let r = c.decision.relativeScale, r.lower.isFinite, r.upper.isFinite else { continue }
         rows.append(.init(
           label: "\(metric.definition.name) · \(c.arm) vs \(c.control)", estimate: r.estimate, lower: r.lower,
           upper: r.upper, reading: Self.tone(c, metric.definition)))
@@ -143,7 +144,7 @@ public enum HTMLReportRenderer {
     }.joined(separator: "; ")
     out += "<section aria-labelledby=\"lift\"><h2 id=\"lift\">Relative lift by metric</h2>\n"
     out += SVGCharts.forest(rows, title: "Relative lift with \(report.confidenceLabel) intervals, per metric and comparison", description: description)
-    out += "<p class=\"note\">Dots are estimates, lines \(HTMLText.escape(report.confidenceLabel)) intervals; green: a conclusive change for the better, red: for the worse (for guardrails, harm), grey: not conclusive. Intervals beyond ±300% are clipped.</p>\n</section>\n"
+    out += "<p class=\"note\">Dots are relative lifts; lines the decision's \(HTMLText.escape(report.confidenceLabel)) intervals (the absolute difference's, divided by the holdout's mean; adjusted for the family where there is one); green: a conclusive change for the better, red: for the worse (for guardrails, harm), grey: not conclusive. A line beyond ±300% is cut at the axis' edge; a dot never is.</p>\n</section>\n"
   }
 
   /// The forest plot's colour class: `good`, `bad` or the reading when not conclusive.
@@ -183,7 +184,7 @@ public enum HTMLReportRenderer {
     out += "<section aria-labelledby=\"metrics\"><h2 id=\"metrics\">Metrics</h2>\n"
     for metric in report.metrics {
       let d = metric.definition
-      out += "<h3><code>\(e(d.name))</code></h3>\n<p>\(e(d.kind.rawValue)), \(e(d.role.rawValue)); events \(d.events.map { "<code>\(e($0))</code>" }.joined(separator: ", ")); window \(NumberFormat.significant(d.windowDays, 6)) days.</p>\n"
+      out += "<h3><code>\(e(d.name))</code></h3>\n<p>\(e(d.kind.rawValue)), \(e(d.role.rawValue)); events \(d.events.map { "<code>\(e($0))</code>" }.joined(separator: ", ")); window \(e(d.windowDescription)).</p>\n"
       let armRows = metric.arms.map { arm -> [String] in
         [
           "<code>\(e(arm.arm))</code>", NumberFormat.grouped(arm.moments.count),
@@ -194,11 +195,11 @@ public enum HTMLReportRenderer {
       out += HTMLText.table(caption: "\(d.name) by arm", ["arm", "users", d.kind.isBinary ? "rate" : "mean per user", "not yet mature"], armRows, numeric: [1, 2, 3])
       let comparisonRows = metric.comparisons.map { c -> [String] in
         let absolute = c.absolute.value.map { "\(NumberFormat.difference($0.estimate, isRate: d.kind.isBinary)) (\(NumberFormat.difference($0.lower, isRate: d.kind.isBinary)) to \(NumberFormat.difference($0.upper, isRate: d.kind.isBinary)))" } ?? "not computable"
-        let relative = c.relative.value.map { NumberFormat.percentInterval($0.estimate, $0.lower, $0.upper) } ?? "–"
+        let relative = c.relative.value.map(\.possibleChange).map { NumberFormat.percentInterval($0.estimate, $0.lower, $0.upper) } ?? "–"
         return [
           "<code>\(e(c.arm))</code> vs <code>\(e(c.control))</code>", e(absolute), e(relative),
           c.absolute.value.map { NumberFormat.pValue($0.pValue) } ?? "–", c.adjustedPValue.map(NumberFormat.pValue) ?? "–",
-          e(c.reading.rawValue),
+          e(c.readingWord(harmful: d.harmful)),
         ]
       }
       out += HTMLText.table(caption: "\(d.name): comparisons", ["comparison", "absolute (CI)", "relative (CI)", "p", "adjusted p", "reading"], comparisonRows, numeric: [3, 4])
@@ -230,9 +231,12 @@ public enum HTMLReportRenderer {
     let metricNames = report.metrics.map(\.definition.name)
     let rows = report.segments.map { row -> [String] in
       var cells = ["\(e(row.column)) = <code>\(e(row.value))</code>", NumberFormat.grouped(row.users.reduce(0, +))]
-      for comparisons in row.comparisons {
+      for (m, comparisons) in row.comparisons.enumerated() {
+        let isRate = report.metrics[m].definition.kind.isBinary
         cells.append(comparisons.map { c in
-          "\(e(c.arm)) vs \(e(c.control)): " + (c.relative.value.map { e(NumberFormat.signedPercent($0.estimate)) } ?? "–")
+          "\(e(c.arm)) vs \(e(c.control)): "
+            + (c.relative.value.map { e(NumberFormat.signedPercent($0.estimate)) }
+              ?? c.meanDifference.map { e(NumberFormat.difference($0, isRate: isRate) + " per user") } ?? "–")
         }.joined(separator: "<br>"))
       }
       return cells

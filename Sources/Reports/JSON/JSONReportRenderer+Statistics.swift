@@ -49,8 +49,23 @@ extension JSONReportRenderer {
     if let economics = c.economics { members.append(("economics", self.economics(economics))) }
     members.append(("mde_relative", computed(c.minimumDetectableEffect) { .number($0) }))
     members.append(("reading", .string(c.reading.rawValue)))
+    members.append(("decision", decision(c.decision)))
     if harmful != nil { members.append(("harmful", .bool(c.isHarmful(harmful)))) }
     return .object(members)
+  }
+
+  /// The intervals the report decides with and shows (`Decision`): their level (α, or α·p/p_adj
+  /// in a family) and the absolute, relative and incremental intervals at it.
+  static func decision(_ d: Decision) -> JSONValue {
+    func interval(_ e: Effect?) -> JSONValue {
+      e.map { .object([("estimate", .number($0.estimate)), ("ci_low", .number($0.lower)), ("ci_high", .number($0.upper))]) } ?? .null
+    }
+    return .object([
+      ("alpha", .number(d.alpha)), ("correction", d.correction.map { .string($0) } ?? .null),
+      ("absolute", interval(d.absolute)), ("relative", interval(d.relative)), ("relative_scale", interval(d.relativeScale)),
+      ("incremental", interval(d.incremental)),
+      ("reading", .string(d.reading.rawValue)),
+    ])
   }
 
   static func effect(_ computed: Computed<Effect>, withP: Bool) -> JSONValue {

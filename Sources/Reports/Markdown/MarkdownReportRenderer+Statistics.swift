@@ -29,7 +29,6 @@ extension MarkdownReportRenderer {
     return out
   }
 
-  /// "p = 0.0123, Holm-adjusted 0.0246" or "p = 0.0123".
   /// "`sms_email` vs `holdout`": a comparison's arm and what it is compared with.
   static func comparisonLabel(_ c: Comparison) -> String {
     "\(MarkdownText.code(c.arm)) vs \(MarkdownText.code(c.control))"
@@ -60,8 +59,12 @@ extension MarkdownReportRenderer {
         // Where an increase is harmful, lower is better: beating the control means going down.
         let lowerIsBetter = d.harmful == .increase
         let r = b.direction(lowerIsBetter: lowerIsBetter)
-        let beat = "chance to beat \(MarkdownText.code(c.control))\(lowerIsBetter ? " (lower is better)" : "")"
-        items.append("\(beat): \(NumberFormat.percent(r.chanceOfImprovement, 1)); \(level) credible interval \(NumberFormat.signedPercent(b.credibleLower)) to \(NumberFormat.signedPercent(b.credibleUpper)); expected loss (relative) if shipped \(NumberFormat.percent(r.lossIfShipped, 2)), if held back \(NumberFormat.percent(r.lossIfHeldBack, 2))")
+        // A guardrail says the chance of harm: "chance to beat (lower is better): 18.9%" beside
+        // "harm detected" read as a contradiction.
+        let chance = d.harmful != nil
+          ? "chance of harm (\(MarkdownText.code(c.arm)) worse than \(MarkdownText.code(c.control))): \(NumberFormat.percent(1 - r.chanceOfImprovement, 1))"
+          : "chance to beat \(MarkdownText.code(c.control)): \(NumberFormat.percent(r.chanceOfImprovement, 1))"
+        items.append("\(chance); \(level) credible interval \(NumberFormat.signedPercent(b.credibleLower)) to \(NumberFormat.signedPercent(b.credibleUpper)); expected loss (relative) if shipped \(NumberFormat.percent(r.lossIfShipped, 2)), if held back \(NumberFormat.percent(r.lossIfHeldBack, 2))")
       case .notComputable(let reason):
         items.append("Bayesian view not computable: \(MarkdownText.plain(reason))")
       }

@@ -47,6 +47,7 @@ public enum MarkdownReportRenderer {
     if report.srm.verdict == .mismatch {
       out += "> **Warning: sample ratio mismatch** (\(NumberFormat.pEquals(report.srm.pValue))). The arms' sizes do not match the configured weights, so the split may be broken; treat every result below with suspicion until the cause is found.\n\n"
     }
+    out += Verdict.rule(report) + "\n\n"
     for verdict in Verdict.all(report) { out += "- " + line(verdict) + "\n" }
     out += "\n"
   }
@@ -141,19 +142,13 @@ public enum MarkdownReportRenderer {
       let relative: String
       switch c.relative {
       case .value(let r):
-        relative = interval(r) { NumberFormat.signedPercent($0) }
+        relative = interval(r.possibleChange) { NumberFormat.signedPercent($0) }
       case .notComputable(let reason):
         relative = "not computable: \(MarkdownText.plain(reason))"
       }
       let incremental = interval(inc) { NumberFormat.signedGrouped($0, decimals) }
-      var reading: String
-      switch c.reading {
-      case .higher: reading = "higher"
-      case .lower: reading = "lower"
-      case .inconclusive: reading = "not yet conclusive"
-      case .notComputable: reading = "not computable"
-      }
-      if harmful != nil { reading = c.isHarmful(harmful) ? "**harmful**" : (c.reading == .inconclusive ? "no harm detected" : reading) }
+      let word = c.readingWord(harmful: harmful)
+      let reading = word == "harm" ? "**harm**" : word
       return [
         comparison, absolute, relative, NumberFormat.pValue(a.pValue),
         c.adjustedPValue.map(NumberFormat.pValue) ?? "–", incremental, reading,
@@ -180,9 +175,11 @@ public enum MarkdownReportRenderer {
           let comparison = comparisonLabel(c)
           let users = NumberFormat.grouped(row.users.reduce(0, +))
           guard let a = c.absolute.value else {
-            return [segment, comparison, users, "not computable: \(MarkdownText.plain(c.absolute.reason ?? ""))", "", "", ""]
+            // The difference is still known where its interval is not (a control without events).
+            let difference = c.meanDifference.map { "\(NumberFormat.difference($0, isRate: d.kind.isBinary)) per user, no interval: " } ?? "not computable: "
+            return [segment, comparison, users, difference + MarkdownText.plain(c.absolute.reason ?? ""), "", "", ""]
           }
-          let relative = c.relative.value.map { interval($0) { NumberFormat.signedPercent($0) } } ?? "not computable"
+          let relative = c.relative.value.map { interval($0.possibleChange) { NumberFormat.signedPercent($0) } } ?? "not computable"
           let absolute = interval(a) { NumberFormat.difference($0, isRate: d.kind.isBinary) }
           return [
             segment, comparison, users, absolute, relative, NumberFormat.pValue(a.pValue),

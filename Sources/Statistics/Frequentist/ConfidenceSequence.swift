@@ -52,7 +52,17 @@ public enum ConfidenceSequence {
   public static func halfWidth(
     standardError: Double, totalUsers: Int, alpha: Double, tuning: Double
   ) -> Double {
-    let rho = rho(alpha: alpha, tuning: tuning)
+    halfWidth(standardError: standardError, totalUsers: totalUsers, alpha: alpha, rho: rho(alpha: alpha, tuning: tuning))
+  }
+
+  /// The half-width at level `alpha` of the sequence whose mixture is `rho`: with ρ tuned for
+  /// the analysis' α (`rho(alpha:tuning:)`), the interval at any other level a is exactly the set
+  /// of effects whose always-valid p-value (at that ρ) is above a, so it excludes 0 exactly when
+  /// `pValue` < a. A report's family-adjusted intervals use this (`Decision`); re-tuning ρ for a
+  /// would part the interval from the printed p-value.
+  public static func halfWidth(
+    standardError: Double, totalUsers: Int, alpha: Double, rho: Double
+  ) -> Double {
     guard totalUsers >= 1, standardError >= 0, standardError.isFinite else {
       return .greatestFiniteMagnitude
     }
