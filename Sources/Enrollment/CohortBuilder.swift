@@ -139,6 +139,9 @@ public struct CohortBuilder {
       ]
       if entry.contacts?.email != nil { cells.append(row.email ?? "") }
       if entry.contacts?.phone != nil { cells.append(row.phone ?? "") }
+      if let copy = entry.contacts?.copy, !copy.isEmpty {
+        cells += (0..<copy.count).map { $0 < row.copied.count ? row.copied[$0] : "" }
+      }
       entrants.append((id, cells.map(CSVField.quoted).joined(separator: ",") + "\n"))
     }
     func note(_ line: Int, _ reason: String) {

@@ -14,11 +14,13 @@ import TextOutput
 /// salt, and it is refused rather than extended. `report` reads the file as any cohort (the
 /// `arm` column is the recorded split; `segment` is a segment column to list in `segments`).
 public struct CohortFile: Sendable {
-  /// The header for an entry rule: the fixed columns, then email and phone when configured.
+  /// The header for an entry rule: the fixed columns, then email and phone when configured, then
+  /// the copied contact columns (`entry.contacts.copy`).
   public static func header(for entry: EntryDefinition) -> [String] {
     var columns = ["user_id", "entered_at", "arm", "segment", "bucket", "last_purchase_at", "days_inactive"]
     if entry.contacts?.email != nil { columns.append("email") }
     if entry.contacts?.phone != nil { columns.append("phone") }
+    columns += entry.contacts?.copy ?? []
     return columns
   }
 

@@ -16,6 +16,7 @@ struct ContactReader {
   /// The configured columns in the order of `ContactRow`'s cells.
   private var columns: [String?] {
     [contacts.id, contacts.lastPurchase, contacts.consent, contacts.unsubscribed, contacts.email, contacts.phone]
+      + contacts.copy.map { Optional($0) }
   }
 
   /// Calls `row` for every contact and `rejected(line, reason)` for every unreadable one.
@@ -38,6 +39,7 @@ struct ContactReader {
     contact.unsubscribed = cell(3)
     contact.email = cell(4)
     contact.phone = cell(5)
+    contact.copied = (6..<values.count).map { cell($0) ?? "" }
   }
 
   private func readCSV(row: (ContactRow) throws -> Void, rejected: (Int, String) throws -> Void) throws {
@@ -50,7 +52,7 @@ struct ContactReader {
         continue
       }
       guard let index = reader.column(name) else {
-        let key = ["id", "last_purchase", "consent", "unsubscribed", "email", "phone"][k]
+        let key = k < 6 ? ["id", "last_purchase", "consent", "unsubscribed", "email", "phone"][k] : "copy"
         throw EnrollmentError.missingColumn(path: contacts.path, column: name, key: "entry.contacts." + key, header: header)
       }
       indices.append(index)

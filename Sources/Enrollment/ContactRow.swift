@@ -13,6 +13,9 @@ public struct ContactRow: Sendable, Equatable {
   /// The email and phone cells.
   public var email: String?
   public var phone: String?
+  /// The copied columns' cells (`EntryDefinition.Contacts.copy`), in order; empty strings for
+  /// empty cells.
+  public var copied: [String] = []
 
   /// A contact on `line` with no cells yet.
   public init(line: Int) { self.line = line }

@@ -40,6 +40,9 @@ public struct EntryDefinition: Sendable, Equatable {
     /// Optional email and phone columns, copied into the cohort for the senders' lists.
     public var email: String? = nil
     public var phone: String? = nil
+    /// Contact columns copied into the cohort under their own names, after email and phone
+    /// (`"copy": ["tier", "country"]`): attributes a report can then segment by (`segments`).
+    public var copy: [String] = []
 
     /// A contact export at `path`.
     public init(path: String, format: Format) {

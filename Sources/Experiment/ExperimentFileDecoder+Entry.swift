@@ -85,6 +85,17 @@ extension ExperimentFileDecoder {
     contacts.unsubscribed = try column("unsubscribed")
     contacts.email = try column("email")
     contacts.phone = try column("phone")
+    if let copy = try reader.optionalStringList("copy") {
+      let taken = ["user_id", "entered_at", "arm", "segment", "bucket", "last_purchase_at", "days_inactive", "email", "phone"]
+      for name in copy {
+        guard !name.isEmpty else { throw reader.invalid("copy", "names an empty column") }
+        guard !taken.contains(name) else {
+          throw reader.invalid("copy", "'\(name)' is one of the cohort's own columns (\(taken.joined(separator: ", "))); copy other columns")
+        }
+      }
+      guard Set(copy).count == copy.count else { throw reader.invalid("copy", "lists a column twice") }
+      contacts.copy = copy
+    }
     try reader.rejectUnknownKeys()
     return contacts
   }

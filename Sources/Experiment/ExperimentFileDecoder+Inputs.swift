@@ -26,6 +26,12 @@ extension ExperimentFileDecoder {
     guard let eventsNode = try inputs.optionalNode("events") else { throw inputs.invalid("events", "missing required key") }
     let events = try sources(eventsNode, key: "inputs.events", path: path)
     guard !events.isEmpty else { throw inputs.invalid("events", "needs at least one source") }
+    // Standard input can be read once: a second source on "-" would find it empty.
+    let piped = [cohort] + (identities.map { [$0.path] } ?? []) + (messages + events).map(\.path)
+    if piped.filter({ $0 == "-" }).count > 1 {
+      throw inputs.invalid(
+        "events", "more than one input reads standard input (\"-\"), which can be read only once; give all but one a file path")
+    }
     try inputs.rejectUnknownKeys()
     return .init(
       cohort: resolve(cohort, relativeTo: path), identities: identities, messages: messages, events: events)

@@ -52,7 +52,7 @@ public enum ExperimentFileDecoder {
     if let asOf = try object.optionalString("as_of") {
       guard let instant = Timestamp.parse(asOf) else {
         throw object.invalid(
-          "as_of", "'\(asOf)' is not a timestamp; use ISO-8601 such as 2026-11-16T00:00:00Z")
+          "as_of", "'\(asOf)' is not a timestamp: \(Timestamp.problem(with: asOf) ?? "unreadable"); use ISO-8601 such as 2026-11-16T00:00:00Z")
       }
       definition.asOf = instant
     }
@@ -156,6 +156,10 @@ public enum ExperimentFileDecoder {
         throw metric.invalid("kind", "unknown kind '\(kindText)'; use conversion, count, revenue or retention")
       }
       var events = try metric.optionalStringList("events") ?? []
+      // "event": [...] is a list where one name is expected: say that "events" takes a list.
+      if let node = try metric.optionalNode("event"), case .array = node.value {
+        throw metric.invalid("event", "takes one event name; for several, use \"events\": [...]")
+      }
       if let single = try metric.optionalString("event") {
         guard events.isEmpty else {
           throw metric.invalid("event", "give either 'event' or 'events', not both")

@@ -49,7 +49,11 @@ public enum NumberFormat {
   /// A number with thousands separators: 1240.3 → "1,240".
   public static func grouped(_ value: Double, _ decimals: Int = 0) -> String {
     guard value.isFinite else { return "n/a" }
-    let text = fixed(value, decimals)
+    return withSeparators(fixed(value, decimals))
+  }
+
+  /// Digits (an optional `-`, digits, an optional fraction) with a `,` every three integer digits.
+  private static func withSeparators(_ text: String) -> String {
     var sign = ""
     var body = Substring(text)
     if body.hasPrefix("-") {
@@ -67,8 +71,9 @@ public enum NumberFormat {
     return sign + out
   }
 
-  /// An integer with thousands separators.
-  public static func grouped(_ value: Int) -> String { grouped(Double(value), 0) }
+  /// An integer with thousands separators, exactly (through its decimal digits, not a Double,
+  /// which rounds above 2⁵³: Int.max printed as 9,223,372,036,854,775,808).
+  public static func grouped(_ value: Int) -> String { withSeparators(String(value)) }
 
   /// A p-value: four decimals, or "< 0.0001".
   public static func pValue(_ p: Double) -> String {

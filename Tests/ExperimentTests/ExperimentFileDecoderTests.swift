@@ -78,6 +78,25 @@ import Testing
     #expect((try? Self.load(once, for: .assignment)) != nil)
   }
 
+  /// Errors say what is wrong with this file, not only what would be right.
+  @Test(arguments: [
+    ("\"as_of\": \"2026-03-01\"", "\"as_of\": \"1772323200000000000\"", "an epoch number of 19 digits is beyond microseconds"),
+    ("\"as_of\": \"2026-03-01\"", "\"as_of\": \"2026-02-30\"", "day 30 is not in 2026-02 (28 days)"),
+    ("\"as_of\": \"2026-03-01\"", "\"as_of\": \"2026-03-01T24:00:00Z\"", "hour 24 is not between 00 and 23"),
+    ("\"event\": \"order\"", "\"event\": [\"order\", \"refund\"]", "for several, use \"events\": [...]"),
+    ("\"cohort\": \"cohort.csv\", \"events\": \"events.csv\"", "\"cohort\": \"-\", \"events\": \"-\"", "more than one input reads standard input"),
+  ])
+  func errorsSayWhatIsWrongWithThisFile(find: String, replace: String, message: String) {
+    let text = Self.valid.replacingOccurrences(of: find, with: replace)
+    #expect(text != Self.valid)
+    do {
+      _ = try Self.load(text)
+      Issue.record("decoded \(text)")
+    } catch {
+      #expect(error.description.contains(message), "\(error)")
+    }
+  }
+
   @Test func malformedJSONNamesTheLine() {
     do {
       _ = try Self.load("{\"key\": \"x\",\n  \"arms\": [}")

@@ -73,6 +73,40 @@ import Testing
     #expect(lines[2].contains(",lapsed_180,") && lines[2].contains(",2026-02-28T23:00:00Z,218,"), "\(lines[2])")
   }
 
+  /// `entry.contacts.copy` carries contact attributes into the cohort, so a report can segment
+  /// by them (a cohort built without them failed "missing column 'tier'").
+  @Test func copiedContactColumnsReachTheCohortAndTheReportSegmentsByThem() throws {
+    let scratch = Scratch()
+    let entry = """
+      {"contacts": {"path": "contacts.csv", "id": "customer_id", "last_purchase": "last_order_at", "copy": ["tier"]},
+       "timezone": "UTC", "segments": [30]}
+      """
+    let experiment = scratch.write("experiment.json", """
+      {"key": "wb", "arms": [{"name": "holdout", "weight": 0.5, "control": true}, {"name": "sms", "weight": 0.5}],
+       "inputs": {"cohort": "cohort.csv", "events": "events.csv"}, "as_of": "2026-11-01",
+       "metrics": [{"name": "orders", "kind": "conversion", "event": "order", "window_days": 7}],
+       "segments": ["tier"], "entry": \(entry)}
+      """)
+    var contacts = "customer_id,last_order_at,tier\n"
+    for i in 0..<40 { contacts += "c\(i),2026-08-01,\(i % 2 == 0 ? "gold" : "silver")\n" }
+    scratch.write("contacts.csv", contacts)
+    scratch.write("events.csv", "user_id,event,timestamp\nc1,order,2026-10-03T00:00:00Z\n")
+    let (run, summary) = try Self.cohort(experiment, asOf: "2026-10-01", out: scratch.path + "/cohort.csv")
+    #expect(run.status == 0, "\(run.err)")
+    #expect(summary["entered"] as? Int == 40)
+    let cohort = try #require(scratch.read("cohort.csv")).split(separator: "\n")
+    #expect(cohort[0] == "user_id,entered_at,arm,segment,bucket,last_purchase_at,days_inactive,tier")
+    #expect(cohort.dropFirst().allSatisfy { $0.hasSuffix(",gold") || $0.hasSuffix(",silver") })
+    let report = CapturedRun(["report", experiment, "--format", "md"])
+    #expect(report.status == 0, "\(report.err)")
+    #expect(report.out.contains("`tier` = `gold`"), "\(report.out.suffix(800))")
+    // A cohort column of Holdout's own cannot be copied over.
+    let clash = scratch.write("clash.json", try #require(scratch.read("experiment.json")).replacingOccurrences(of: "[\"tier\"]}", with: "[\"arm\"]}"))
+    let refused = CapturedRun(["cohort", clash, "--as-of", "2026-10-01", "--out", scratch.path + "/other.csv"])
+    #expect(refused.status == 65)
+    #expect(refused.err.contains("'arm' is one of the cohort's own columns"), "\(refused.err)")
+  }
+
   @Test func strictStopsAtTheFirstUnparsableDateNamingFileAndLine() {
     let (scratch, path) = Self.scratch(contacts: "c1,2026-07-01T10:00:00Z,yes,false,\nc2,soon,yes,false,\n")
     let run = CapturedRun(["cohort", path, "--as-of", "2026-10-05", "--out", scratch.path + "/cohort.csv", "--strict"])

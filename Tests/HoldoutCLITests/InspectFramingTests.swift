@@ -5,6 +5,18 @@ import Testing
 /// `holdout inspect` says how a JSON file's records are framed, and reads arrays and
 /// pretty-printed documents record by record.
 @Suite struct InspectFramingTests {
+  /// A messaging platform's export is inspected as messages unless --role says otherwise (it used
+  /// to read "role: events" for a Customer.io messages file).
+  @Test func aMessagingPlatformsExportIsInspectedAsMessages() {
+    let messages = TestPaths.repository("fixtures/cart-recovery/messages.jsonl.gz")
+    let guessed = CapturedRun(["inspect", messages, "--rows", "1"])
+    #expect(guessed.out.contains("role: messages (the usual role of customerio exports; --role events reads it the other way)"), "\(guessed.out)")
+    let given = CapturedRun(["inspect", messages, "--rows", "1", "--role", "events"])
+    #expect(given.out.contains("role: events (given with --role)"), "\(given.out)")
+    let events = CapturedRun(["inspect", TestPaths.repository("fixtures/cart-recovery/events.json.gz"), "--rows", "1"])
+    #expect(events.out.contains("role: events (the usual role of amplitude exports"), "\(events.out)")
+  }
+
   static let records = [
     #"{"event_type": "users.messages.email.Send", "id": "e1", "external_user_id": "user-001", "time": 1741100400, "note": "a } ] , \" b"}"#,
     #"{"event_type": "users.messages.email.Delivery", "id": "e2", "external_user_id": "user-002", "time": 1741100401}"#,

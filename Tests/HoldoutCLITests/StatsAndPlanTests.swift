@@ -49,6 +49,14 @@ import Testing
     }
   }
 
+  @Test func aHugeArmCountIsNotCalledANonInteger() {
+    let scratch = Scratch()
+    let path = scratch.write("sums.csv", "metric,kind,arm,n,sum,sum_squares\nconv,conversion,holdout,12345678901234567890123,10,10\nconv,conversion,sms,100,20,20\n")
+    let run = CapturedRun(["stats", path, "--control", "holdout"])
+    #expect(run.status == 65)
+    #expect(run.err.contains("is larger than any arm can be (at most 9,223,372,036,854,775,807)"), "\(run.err)")
+  }
+
   @Test func outOfRangeNumbersSayTheRangeTheyMissed() {
     let tiny = CapturedRun(["plan", "--baseline", "1e-12", "--mde", "0.1"])
     #expect(tiny.status == 64)

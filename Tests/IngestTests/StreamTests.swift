@@ -1,6 +1,7 @@
 #if canImport(Glibc)
   import Glibc
 #endif
+import Foundation
 import Ingest
 import TestSupport
 import Testing
@@ -58,6 +59,20 @@ import Testing
     let compressedA = scratch.read("a.jsonl.gz").map { Array($0.utf8) }
     let compressedB = scratch.read("b.jsonl.gz").map { Array($0.utf8) }
     #expect(compressedA == compressedB)
+  }
+
+  /// Bytes after the last gzip member (padding some uploaders add) do not make a complete
+  /// archive an error: gzip decompresses everything and only warns (exit status 2), which used
+  /// to be reported as "truncated or corrupt".
+  @Test func trailingGarbageAfterACompleteArchiveReadsTheWholeText() throws {
+    let scratch = Scratch()
+    let text = (1...300).map { "{\"n\":\($0)}" }.joined(separator: "\n") + "\n"
+    let path = try Self.gzip(text, in: scratch, name: "padded.jsonl.gz")
+    let handle = try #require(FileHandle(forWritingAtPath: path))
+    handle.seekToEndOfFile()
+    handle.write(Data([0x00, 0x00, 0x00, 0x00, 0x41, 0x42]))
+    handle.closeFile()
+    #expect(try ByteSource(path: path).readAll() == Array(text.utf8))
   }
 
   @Test func aTruncatedArchiveIsAnErrorNotAShortFile() throws {

@@ -4,6 +4,14 @@ import Testing
 import TextOutput
 
 @Suite struct FormattingTests {
+  /// Integers above 2⁵³ print exactly (they went through a Double and rounded).
+  @Test func largeIntegersAreGroupedExactly() {
+    #expect(NumberFormat.grouped(Int.max) == "9,223,372,036,854,775,807")
+    #expect(NumberFormat.grouped(-9_007_199_254_740_993) == "-9,007,199,254,740,993")
+    #expect(NumberFormat.grouped(0) == "0")
+    #expect(NumberFormat.grouped(1_234) == "1,234")
+  }
+
   @Test func numbersAreLocaleFreeAndSigned() {
     #expect(NumberFormat.signedPercent(0.1234) == "+12.3%")
     #expect(NumberFormat.signedPercent(-0.0004) == "-0.0%" || NumberFormat.signedPercent(-0.0004) == "0.0%")

@@ -5,6 +5,7 @@ import Join
 import Reduction
 import Reports
 import Statistics
+import TextOutput
 
 /// Reads and validates the per-arm sufficient statistics file of `holdout stats`.
 enum ArmSumsFile {
@@ -36,7 +37,14 @@ enum ArmSumsFile {
       guard kind == "conversion" || kind == "mean" else {
         return fail("kind '\(kind)' is not conversion or mean")
       }
-      guard let n = Int(text[3]), n >= 0 else { return fail("n '\(text[3])' is not a non-negative integer") }
+      guard let n = Int(text[3]), n >= 0 else {
+        // Say what is wrong: a count too large for any real arm is not "not an integer".
+        let digits = !text[3].isEmpty && text[3].allSatisfy { $0 >= "0" && $0 <= "9" }
+        return fail(
+          digits
+            ? "n '\(text[3].prefix(40))' is larger than any arm can be (at most \(NumberFormat.grouped(Int.max))); check the column"
+            : "n '\(text[3].prefix(40))' is not a non-negative integer")
+      }
       var numbers: [Double] = []
       for (label, value) in zip(["sum", "sum_squares"], [text[4], text[5]]) {
         guard let number = Double(value), number.isFinite else { return fail("\(label) '\(value)' is not a number") }

@@ -43,9 +43,9 @@ enum InspectCommand {
       throw CLIError.usage("inspect needs one FILE (or --experiment EXPERIMENT)")
     }
     let path = args.positional[0]
-    let role = args.value("role") ?? "events"
-    guard role == "events" || role == "messages" else {
-      throw CLIError.usage("--role must be messages or events, got '\(role)'")
+    let givenRole = args.value("role")
+    if let givenRole, givenRole != "events" && givenRole != "messages" {
+      throw CLIError.usage("--role must be messages or events, got '\(givenRole)'")
     }
     let unit = args.value("unit")
     let identities = args.value("identities").map { IdentitiesSpec(path: $0, unit: unit) }
@@ -84,18 +84,24 @@ enum InspectCommand {
           + "see docs/inputs.md); then run: holdout inspect --experiment EXPERIMENT\n")
       return 0
     }
+    // Without --role, a messaging platform's export is read as messages, anything else as events.
+    let role = givenRole ?? PlatformFormat.of(spec.format).usualRole.rawValue
+    let roleNote = givenRole != nil
+      ? "given with --role"
+      : "the usual role of \(spec.format.rawValue) exports; --role \(role == "messages" ? "events" : "messages") reads it the other way"
     console.out(
-      try describe(spec, role: role, reason: reason, identities: identities, rows: rows, summary: summary))
+      try describe(spec, role: role, reason: reason, identities: identities, rows: rows, summary: summary, roleNote: roleNote))
     return 0
   }
 
   /// The mapping and first records of one source, as Markdown.
   static func describe(
-    _ spec: SourceSpec, role: String, reason: String, identities: IdentitiesSpec?, rows: Int, summary: Bool
+    _ spec: SourceSpec, role: String, reason: String, identities: IdentitiesSpec?, rows: Int, summary: Bool,
+    roleNote: String? = nil
   ) throws -> String {
     var text = "file: \(VisibleText.escaped(spec.path))\nformat: \(spec.format.rawValue) (\(VisibleText.escaped(reason)))\n"
     if let framing = try SourceScan.framing(of: spec) { text += "framing: \(framing)\n" }
-    text += "role: \(role)\n\nmapping:\n"
+    text += "role: \(role)\(roleNote.map { " (\($0))" } ?? "")\n\nmapping:\n"
     for (part, fields) in SourceScan.mapping(of: spec, role: role) {
       text += "  \(part.padding(8))\(VisibleText.escaped(fields))\n"
     }

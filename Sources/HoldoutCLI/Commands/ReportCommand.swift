@@ -145,7 +145,7 @@ enum ReportCommand {
   static func cutoff(_ experiment: ExperimentDefinition, text: String?, command: String) throws -> Int64 {
     if let text {
       guard let parsed = Timestamp.parse(text) else {
-        throw CLIError.usage("--as-of '\(text)' is not a timestamp; use e.g. 2026-11-16 or 2026-11-16T00:00:00Z")
+        throw CLIError.usage("--as-of '\(text)' is not a timestamp: \(Timestamp.problem(with: text) ?? "unreadable"); use e.g. 2026-11-16 or 2026-11-16T00:00:00Z")
       }
       return parsed
     }

@@ -155,7 +155,10 @@ public final class ByteSource {
         path: path,
         reason: "`gzip -dc` was killed by signal \(signal) (\(String(cString: strsignal(signal)))) while decompressing it; run again, or decompress it first (gzip -dc) and read the plain file")
     }
-    if waited < 0 || code != 0 {
+    // Exit status 2 is gzip's warning, not a failure: "decompression OK, trailing garbage
+    // ignored" (bytes after the last member: padding some uploaders add). The data is complete,
+    // and gzip has said so on standard error itself.
+    if waited < 0 || (code != 0 && code != 2) {
       throw .undecodable(
         path: path,
         reason: "`gzip -dc` failed (exit status \(code)): the archive is truncated or corrupt; re-download or re-export it")

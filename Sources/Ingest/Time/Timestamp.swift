@@ -142,7 +142,7 @@ public enum Timestamp {
     return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
   }
 
-  private static func daysInMonth(_ year: Int64, _ month: Int64) -> Int64 {
+  static func daysInMonth(_ year: Int64, _ month: Int64) -> Int64 {
     switch month {
     case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
     case 4, 6, 9, 11: return 30

@@ -7,7 +7,7 @@ extension PlatformFormat {
   /// by `users.canvas.Entry` with `in_control_group` true. Avro unions arrive as `{"type": value}`
   /// and are unwrapped.
   static let braze = PlatformFormat(
-    format: .braze, displayName: "Braze Currents",
+    format: .braze, displayName: "Braze Currents", usualRole: .messages,
     defaults: { _ in
       var layout = SourceLayout(
         ids: [

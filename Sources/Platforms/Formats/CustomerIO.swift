@@ -4,7 +4,7 @@ extension PlatformFormat {
   /// `object_type` + `_` + `metric` (`email_delivered`), `timestamp` in epoch seconds (read by
   /// `TimeFormat.auto`), de-duplicated by `event_id`, the channel in `object_type`.
   static let customerIO = PlatformFormat(
-    format: .customerio,
+    format: .customerio, usualRole: .messages,
     defaults: { _ in
       var layout = SourceLayout(
         ids: [
@@ -24,7 +24,7 @@ extension PlatformFormat {
   /// metric, read as one record per filled cell (event `<type>_<metric>`, time the cell),
   /// de-duplicated by `Delivery ID`, the channel in `Type`.
   static let customerIOCSV = PlatformFormat(
-    format: .customerioCSV,
+    format: .customerioCSV, usualRole: .messages,
     defaults: { _ in
       var layout = SourceLayout(
         ids: [.init(field: "customer_id"), .init(field: "email", identity: "email")],

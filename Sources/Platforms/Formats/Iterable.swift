@@ -6,12 +6,12 @@ extension PlatformFormat {
   /// message id, user, email, time and URL. The channel is the camel-case prefix of the event
   /// (`smsSend` → `sms`); a `…SendSkip` whose reason is `ExperimentHoldOut` marks a holdout user.
   static let iterable = PlatformFormat(
-    format: .iterable, defaults: { _ in iterableLayout(prefix: "dataFields.") },
+    format: .iterable, usualRole: .messages, defaults: { _ in iterableLayout(prefix: "dataFields.") },
     probe: FormatProbe(kind: .json, all: [], any: ["eventName", "dataFields"], reason: "eventName / dataFields (Iterable)"))
 
   /// Iterable Export API CSV: the same fields as columns, one event type per file, unnamed.
   static let iterableCSV = PlatformFormat(
-    format: .iterableCSV, defaults: { _ in iterableLayout(prefix: nil) },
+    format: .iterableCSV, usualRole: .messages, defaults: { _ in iterableLayout(prefix: nil) },
     missingEventHint:
       "an Iterable CSV export holds one event type and does not name it; set \"event\" to the export's dataTypeName (e.g. \"emailSend\") for this source, or --event with inspect",
     probe: FormatProbe(

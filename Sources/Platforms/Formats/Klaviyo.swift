@@ -6,7 +6,7 @@ extension PlatformFormat {
   /// value in `event_properties.$value`, de-duplicated by `id`. The channel is the metric name's
   /// last word.
   static let klaviyo = PlatformFormat(
-    format: .klaviyo,
+    format: .klaviyo, usualRole: .messages,
     defaults: { _ in
       var layout = SourceLayout(
         ids: [

@@ -14,6 +14,10 @@ public struct PlatformFormat: Sendable {
   public let format: SourceSpec.Format
   /// The platform's name in messages (`Braze Currents`); empty where no message names it.
   package var displayName = ""
+  /// What a file of this format usually holds: a messaging platform's exports are message events
+  /// (`holdout inspect` reads them so unless told `--role events`), an analytics tool's are
+  /// behaviour events.
+  public var usualRole: SourceRole = .events
   /// The layout's defaults for a role, before the experiment file's overrides
   /// (`SourceLayout.init(_:role:)` applies them).
   package let defaults: @Sendable (SourceRole) -> SourceLayout
