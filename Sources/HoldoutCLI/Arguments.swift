@@ -62,8 +62,11 @@ struct Arguments {
     return "unknown option \(shown); \(command.name)'s options are \(names)"
   }
 
-  /// The value of `--name`, if given (the last one wins).
+  /// The value of `--name`, if given (the last one wins). `name` must be a value option the
+  /// command declares in `CommandHelp` (a command reading an undeclared option is a bug: its help
+  /// would not show it and the parser would refuse it).
   mutating func value(_ name: String) -> String? {
+    precondition(command.option(name)?.value != nil, "\(command.name) reads --\(name), which CommandHelp does not declare as a value option")
     var result: String? = nil
     for (index, option) in options.enumerated() where option.name == name {
       result = option.value
@@ -72,8 +75,9 @@ struct Arguments {
     return result
   }
 
-  /// True when flag `--name` was given.
+  /// True when flag `--name` was given. `name` must be a flag the command declares.
   mutating func flag(_ name: String) -> Bool {
+    precondition(command.option(name).map { $0.value == nil } == true, "\(command.name) reads --\(name), which CommandHelp does not declare as a flag")
     var found = false
     for (index, option) in options.enumerated() where option.name == name {
       found = true

@@ -1,11 +1,15 @@
 /// What one arm contributes to a comparison: its size, the mean and per-user variance of the
 /// metric y, and (for CUPED) of its pre-period value x and their covariance.
 ///
-/// The variance conventions follow GrowthBook's `gbstats` so results agree with it:
+/// The variance conventions follow GrowthBook's `gbstats` at commit 8f1db44 (2026-08-21; the
+/// reference of docs/statistics.md#per-arm-variance-growthbook-conventions) so results agree
+/// with it:
 /// - `.proportion` (conversion, retention): mean p = Σy/n and per-user variance p(1 − p), the
-///   population form with divisor n (`ProportionStatistic`); the same for x;
-/// - `.mean` (counts, revenue): sample variance (Σy² − (Σy)²/n)/(n − 1) (`SampleMeanStatistic`);
-/// - the covariance is (Σxy − ΣxΣy/n)/(n − 1) in both families (`RegressionAdjustedStatistic`).
+///   population form with divisor n (`ProportionStatistic`); the same for x; and the
+///   covariance Σxy/n − ΣxΣy/n², divisor n to match (`compute_covariance` since GrowthBook PR
+///   #4250, 2025-07: with n − 1 a small binomial arm's covariance matrix could be indefinite);
+/// - `.mean` (counts, revenue): sample variance (Σy² − (Σy)²/n)/(n − 1) (`SampleMeanStatistic`)
+///   and covariance (Σxy − ΣxΣy/n)/(n − 1).
 public struct ArmStatistic: Sendable, Equatable {
   /// How the per-user variance is estimated.
   public enum Family: String, Sendable, Equatable {
@@ -44,14 +48,15 @@ public struct ArmStatistic: Sendable, Equatable {
     count = moments.count
     mean = moments.mean
     preMean = moments.preMean
-    covariance = moments.sampleCovariance
     switch family {
     case .proportion:
       variance = max(0, moments.mean * (1 - moments.mean))
       preVariance = max(0, moments.preMean * (1 - moments.preMean))
+      covariance = moments.populationCovariance
     case .mean:
       variance = moments.sampleVariance
       preVariance = moments.preSampleVariance
+      covariance = moments.sampleCovariance
     }
   }
 

@@ -100,4 +100,6 @@ public struct Moments: Sendable, Equatable {
   public var preSampleVariance: Double { count > 1 ? preM2 / Double(count - 1) : 0 }
   /// The sample covariance of x and pre with the n − 1 divisor; 0 when n < 2.
   public var sampleCovariance: Double { count > 1 ? coMoment / Double(count - 1) : 0 }
+  /// The covariance of x and pre with the n divisor (0/1 metrics, `ArmStatistic`); 0 when n < 2.
+  public var populationCovariance: Double { count > 1 ? coMoment / Double(count) : 0 }
 }

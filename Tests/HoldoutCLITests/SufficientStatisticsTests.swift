@@ -15,12 +15,13 @@ import TestSupport
     let cuped = try #require(comparison["cuped"] as? [String: Any])
     let theta = try #require(cuped["theta"] as? Double)
     // The first comparison is sms (arm 1) against holdout (arm 0), pooled: θ = s_xy / s²_pre,
-    // s_xy = (Σx·pre − Σx·Σpre/n)/(n − 1), and for a 0/1 metric s²_pre = p(1 − p).
+    // and for a 0/1 metric s_xy = (Σx·pre − Σx·Σpre/n)/n and s²_pre = p(1 − p) (divisor n for
+    // both, GrowthBook's compute_covariance since PR #4250).
     func total(_ key: String) -> Double { arms[0...1].reduce(0) { $0 + (($1[key] as? NSNumber)?.doubleValue ?? .nan) } }
     let n = total("n"), sx = total("sum"), sp = total("pre_sum"), sxp = total("sum_products")
     let p = sp / n
     #expect(total("pre_sum_squares") == sp, "a 0/1 pre-period: Σpre² = Σpre")
-    let recomputed = ((sxp - sx * sp / n) / (n - 1)) / (p * (1 - p))
+    let recomputed = ((sxp - sx * sp / n) / n) / (p * (1 - p))
     expectClose(recomputed, theta, relative: 1e-9, "θ from report.json's sums")
   }
 }

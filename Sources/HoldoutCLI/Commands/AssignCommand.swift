@@ -9,7 +9,7 @@ import Reduction
 import Reports
 import TextOutput
 
-/// `holdout assign EXPERIMENT (--id ID | --users FILE [--out FILE | --split DIR])`.
+/// `holdout assign` (usage and options: `CommandHelp.assign`).
 ///
 /// Needs only the experiment's key, salt, arms, coverage and hash version. Exported lists are
 /// CSV `user_id,arm,bucket` with the bucket (the hash value) to 4 decimals for v2 and 3 for v1 —

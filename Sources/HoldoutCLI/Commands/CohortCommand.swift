@@ -6,8 +6,7 @@ import Platforms
 import Join
 import Reduction
 
-/// `holdout cohort EXPERIMENT --as-of T [--out FILE] [--contacts FILE] [--format text|json]
-/// [--strict]`: builds or extends the experiment's cohort from its `entry` rule
+/// `holdout cohort` (usage and options: `CommandHelp.cohort`): builds or extends the experiment's cohort from its `entry` rule
 /// (`CohortBuilder`), appending only new entrants; the summary goes to standard error (or, with
 /// `--format json`, to standard output).
 enum CohortCommand {

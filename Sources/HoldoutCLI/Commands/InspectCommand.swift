@@ -5,8 +5,7 @@ import Platforms
 import Join
 import Reduction
 
-/// `holdout inspect FILE [--format F] [--rows N] [--identities FILE] [--role messages|events]
-/// [--unit COLUMN] [--event NAME] [--timezone TZ] [--summary]`
+/// `holdout inspect` (usage and options: `CommandHelp.inspect`)
 /// and `holdout inspect --experiment EXPERIMENT [--rows N]`: shows how Holdout reads a file: the
 /// format (guessed from the first record, or given), the field mapping it would use, and the first
 /// records as parsed (user, event, UTC time, value, channel, holdout marker) or why each is not used.

@@ -7,7 +7,7 @@ import Reduction
 import Warehouse
 import WarehouseSQL
 
-/// `holdout sql EXPERIMENT [--dialect D] [--as-of T] [--out FILE]`: the SQL script that
+/// `holdout sql` (usage and options: `CommandHelp.sql`): the SQL script that
 /// computes every aggregate of the report inside a warehouse (docs/warehouse.md).
 enum SQLCommand {
   static func run(_ arguments: [String], console: Console) throws -> Int32 {

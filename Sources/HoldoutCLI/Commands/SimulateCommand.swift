@@ -1,8 +1,7 @@
 import Ingest
 import Simulation
 
-/// `holdout simulate --users N --seed S [--lift L] [--as-of T] [--scenario winback|cart-recovery]
-/// [--activity A] [--sends] --out DIR`. `--activity` multiplies session rates and `--sends` adds
+/// `holdout simulate` (usage and options: `CommandHelp.simulate`). `--activity` multiplies session rates and `--sends` adds
 /// `*_sent` message events (benchmark sizes); the defaults write the committed fixture.
 enum SimulateCommand {
   static func run(_ arguments: [String], console: Console) throws -> Int32 {

@@ -7,8 +7,7 @@ import Reduction
 import Reports
 import Statistics
 
-/// `holdout stats FILE.csv --control ARM [--format md|json] [--alpha A] [--sequential]
-/// [--tuning N] [--correction holm|benjamini_hochberg|none]`: comparisons from per-arm
+/// `holdout stats` (usage and options: `CommandHelp.stats`): comparisons from per-arm
 /// sufficient statistics, the form a warehouse query returns.
 ///
 /// Header: `metric,kind,arm,n,sum,sum_squares[,pre_sum,pre_sum_squares,sum_product]` with kind

@@ -1,7 +1,7 @@
 import Reports
 import TextOutput
 
-/// `holdout validate EXPERIMENT [--as-of T] [--format md|json] [--threads N] [--quiet]`: runs the
+/// `holdout validate` (usage and options: `CommandHelp.validate`): runs the
 /// journey's data-quality checks (`JourneyChecks`) and prints each with what was measured and
 /// its threshold; exits 1 when any check fails, 0 when all pass or do not apply.
 enum ValidateCommand {

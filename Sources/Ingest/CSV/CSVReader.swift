@@ -186,8 +186,8 @@ public struct CSVReader: ~Copyable {
   private mutating func scanRecord(from: Int) -> (Int, Int, Bool)? {
     rangeCount = 0
     if !escaped.isEmpty { escaped.removeAll(keepingCapacity: true) }
-    let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), newline = UInt8(ascii: "\n")
-    let cr = UInt8(ascii: "\r")
+    let quote = CSVSyntax.quote, comma = CSVSyntax.comma, newline = CSVSyntax.lineFeed
+    let cr = CSVSyntax.carriageReturn
     let end = filled
     var i = from
     var lines = 0

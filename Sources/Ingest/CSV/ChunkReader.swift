@@ -106,7 +106,7 @@ public struct ChunkReader: ~Copyable {
     }
     var i = ByteOrderMark.length(in: buffer, from: 0, to: count)
     while i < count {
-      if buffer[i] != 0x0A && buffer[i] != 0x0D { return true }
+      if buffer[i] != CSVSyntax.lineFeed && buffer[i] != CSVSyntax.carriageReturn { return true }
       i += 1
     }
     return false
@@ -135,9 +135,9 @@ public struct ChunkReader: ~Copyable {
     while i < n {
       if inQuotes {
         // Find the next quote; line breaks before it are inside the field.
-        guard let found = memchr(base + i, 0x22, n - i) else { return (true, last) }
+        guard let found = memchr(base + i, Int32(CSVSyntax.quote), n - i) else { return (true, last) }
         let q = UnsafeRawPointer(found) - UnsafeRawPointer(base)
-        if q + 1 < n && bytes[q + 1] == 0x22 {
+        if q + 1 < n && bytes[q + 1] == CSVSyntax.quote {
           i = q + 2  // an escaped quote
           continue
         }
@@ -147,13 +147,13 @@ public struct ChunkReader: ~Copyable {
         continue
       }
       // Outside quotes: the next quote that opens a field, remembering line breaks before it.
-      guard let found = memchr(base + i, 0x22, n - i) else {
+      guard let found = memchr(base + i, Int32(CSVSyntax.quote), n - i) else {
         if let newline = lastNewline(bytes, from: i, to: n, bareCR: true) { last = newline + 1 }
         return (false, last)
       }
       let q = UnsafeRawPointer(found) - UnsafeRawPointer(base)
       if let newline = lastNewline(bytes, from: i, to: q, bareCR: true) { last = newline + 1 }
-      let opensField = q == 0 ? !start || i > 0 : (bytes[q - 1] == 0x2C || bytes[q - 1] == 0x0A || bytes[q - 1] == 0x0D)
+      let opensField = q == 0 ? !start || i > 0 : CSVSyntax.opensQuotedField(after: bytes[q - 1])
       if opensField { inQuotes = true }
       i = q + 1
     }
@@ -171,9 +171,9 @@ public struct ChunkReader: ~Copyable {
     let n = bytes.count
     var i = 0
     var anyBare = false
-    while i < n, let found = memchr(base + i, 0x0D, n - i) {
+    while i < n, let found = memchr(base + i, Int32(CSVSyntax.carriageReturn), n - i) {
       let r = UnsafeRawPointer(found) - UnsafeRawPointer(base)
-      if r + 1 >= n || bytes[r + 1] != 0x0A {
+      if r + 1 >= n || bytes[r + 1] != CSVSyntax.lineFeed {
         anyBare = true
         break
       }
@@ -187,19 +187,19 @@ public struct ChunkReader: ~Copyable {
     while i < n {
       let c = bytes[i]
       if inQuotes {
-        if c == 0x22 {
-          if i + 1 < n && bytes[i + 1] == 0x22 { i += 2; continue }
+        if c == CSVSyntax.quote {
+          if i + 1 < n && bytes[i + 1] == CSVSyntax.quote { i += 2; continue }
           inQuotes = false
         }
         i += 1
         continue
       }
       switch c {
-      case 0x22: if fieldStart { inQuotes = true }
-      case 0x0D: if i + 1 >= n || bytes[i + 1] != 0x0A { count += 1 }
+      case CSVSyntax.quote: if fieldStart { inQuotes = true }
+      case CSVSyntax.carriageReturn: if i + 1 >= n || bytes[i + 1] != CSVSyntax.lineFeed { count += 1 }
       default: break
       }
-      fieldStart = c == 0x2C || c == 0x0A || c == 0x0D
+      fieldStart = CSVSyntax.opensQuotedField(after: c)
       i += 1
     }
     return count
@@ -212,8 +212,8 @@ public struct ChunkReader: ~Copyable {
   private static func lastNewline(_ bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int, bareCR: Bool) -> Int? {
     var i = to - 1
     while i >= from {
-      if bytes[i] == 0x0A { return i }
-      if bareCR && bytes[i] == 0x0D && i + 1 < bytes.count && bytes[i + 1] != 0x0A { return i }
+      if bytes[i] == CSVSyntax.lineFeed { return i }
+      if bareCR && bytes[i] == CSVSyntax.carriageReturn && i + 1 < bytes.count && bytes[i + 1] != CSVSyntax.lineFeed { return i }
       i -= 1
     }
     return nil
@@ -227,7 +227,7 @@ public struct ChunkReader: ~Copyable {
     var inQuotes = carryInQuotes
     if let base = source.baseAddress {
       var i = 0
-      while i < count, let found = memchr(base + i, 0x0A, count - i) {
+      while i < count, let found = memchr(base + i, Int32(CSVSyntax.lineFeed), count - i) {
         lines += 1
         i = UnsafeRawPointer(found) - UnsafeRawPointer(base) + 1
       }

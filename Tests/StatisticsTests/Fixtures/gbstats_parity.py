@@ -1,9 +1,15 @@
 #!/usr/bin/env python3
 """Generate gbstats parity reference values for the Swift StatisticsTests.
 
-Run with a throwaway venv (not part of the Swift build):
-    python3 -m venv /tmp/gbsvenv && /tmp/gbsvenv/bin/pip install gbstats scipy numpy pandas
-    /tmp/gbsvenv/bin/python Tests/StatisticsTests/Fixtures/gbstats_parity.py
+The reference is GrowthBook's gbstats at commit 8f1db4456915a8e7b7faf23d5632ca7219d2f469
+(2026-08-21), not the PyPI wheel 0.8.0, which predates the relative CUPED variance
+(frequentist_variance_relative_cuped) and the binomial covariance of PR #4250 (2025-07): one
+version for every formula. Run with a throwaway venv (not part of the Swift build):
+    git clone https://github.com/growthbook/growthbook /tmp/growthbook
+    git -C /tmp/growthbook checkout 8f1db4456915a8e7b7faf23d5632ca7219d2f469
+    python3 -m venv /tmp/gbsvenv && /tmp/gbsvenv/bin/pip install /tmp/growthbook/packages/stats scipy numpy pandas
+    GBSTATS_SOURCE=growthbook/growthbook@8f1db4456915a8e7b7faf23d5632ca7219d2f469 \
+      /tmp/gbsvenv/bin/python Tests/StatisticsTests/Fixtures/gbstats_parity.py
 
 Writes gbstats-parity.json next to this file. Every "expected" / "bayesian" value is
 computed by the PyPI gbstats package (classes below). Floats are emitted by json.dumps
@@ -15,7 +21,7 @@ gbstats classes used:
   gbstats.frequentist.tests: TwoSidedTTest + FrequentistConfig, SequentialTwoSidedTTest + SequentialConfig
   gbstats.bayesian.tests:    EffectBayesianABTest + EffectBayesianConfig + GaussianPrior
 
-Notes (PyPI gbstats 0.8.0):
+Notes (older runs used PyPI gbstats 0.8.0; the script still runs against it):
   * relative lift divides by mu_control (not |mu_control|); all non-error cases use positive control means.
   * relative CUPED variance uses the *generic* delta method on the adjusted per-arm variances:
         var_b_adj/(n_b*ybar_a^2) + var_a_adj*ybar_b^2/(n_a*ybar_a^4)   (ybar = unadjusted post means)
@@ -51,6 +57,7 @@ from gbstats.bayesian.tests import (
 )
 
 GBSTATS_VERSION = importlib.metadata.version("gbstats")
+GBSTATS_SOURCE = os.environ.get("GBSTATS_SOURCE", "PyPI gbstats " + GBSTATS_VERSION)
 ALPHA = 0.05
 PROPER_PRIOR = {"mean": 0.0, "sd": 0.3}
 
@@ -121,8 +128,33 @@ def make_stat(family, arm, cuped):
     pre = base(arm["n"], arm["pre_sum"], arm["pre_sum_squares"])
     return RegressionAdjustedStatistic(
         n=arm["n"], post_statistic=post, pre_statistic=pre,
-        post_pre_sum_of_products=arm["sum_product"], theta=0,
+        post_pre_sum_of_products=arm["sum_product"], theta=None,  # None: the test computes the pooled theta
     )
+
+
+def field(res, *names):
+    """A result field under its 0.8.0 (snake_case) or later (camelCase) name."""
+    for name in names:
+        if hasattr(res, name):
+            return getattr(res, name)
+    raise AttributeError(names[0])
+
+
+def _legacy_api():
+    import inspect as _inspect
+    return "stats" not in _inspect.signature(TwoSidedTTest.__init__).parameters
+
+
+def new_test(cls, a, b, config):
+    """gbstats after 2025 takes a list of (control, treatment) pairs; 0.8.0 took the two stats."""
+    import inspect as _inspect
+    params = list(_inspect.signature(cls.__init__).parameters)
+    if "stats" in params:
+        return cls([(a, b)], config)
+    return cls(a, b, config)
+
+
+LEGACY_API = _legacy_api()
 
 
 def run_frequentist(case, cuped=None):
@@ -130,25 +162,25 @@ def run_frequentist(case, cuped=None):
     a = make_stat(case["family"], case["control"], cuped)
     b = make_stat(case["family"], case["treatment"], cuped)
     if case["sequential_tuning"] is None:
-        test = TwoSidedTTest(a, b, FrequentistConfig(
+        test = new_test(TwoSidedTTest, a, b, FrequentistConfig(
             difference_type=case["difference"], alpha=case["alpha"]))
     else:
-        test = SequentialTwoSidedTTest(a, b, SequentialConfig(
+        test = new_test(SequentialTwoSidedTTest, a, b, SequentialConfig(
             difference_type=case["difference"], alpha=case["alpha"],
             sequential_tuning_parameter=case["sequential_tuning"]))
     res = test.compute_result()
     theta = None
     if cuped:
         theta = float(test.stat_a.theta) if isinstance(test.stat_a, RegressionAdjustedStatistic) else 0.0
-    if res.error_message:
-        out = {"error": res.error_message}
+    if field(res, "error_message", "errorMessage"):
+        out = {"error": field(res, "error_message", "errorMessage")}
     else:
         out = {
             "estimate": float(res.expected),
             "se": float(res.uplift.stddev),
             "ci_low": float(res.ci[0]),
             "ci_high": float(res.ci[1]),
-            "p_value": float(res.p_value),
+            "p_value": float(field(res, "p_value", "pValue")),
         }
     if cuped:
         out["theta"] = theta
@@ -162,16 +194,16 @@ def run_bayesian(case, prior):
         pe = GaussianPrior()  # proper=False -> flat/improper prior
     else:
         pe = GaussianPrior(mean=prior["mean"], variance=prior["sd"] ** 2, proper=True)
-    test = EffectBayesianABTest(a, b, EffectBayesianConfig(
+    test = new_test(EffectBayesianABTest, a, b, EffectBayesianConfig(
         difference_type=case["difference"], alpha=case["alpha"],
         prior_type="relative", prior_effect=pe))
     res = test.compute_result()
     out = {"prior": prior}
-    if res.error_message:
-        out["error"] = res.error_message
+    if field(res, "error_message", "errorMessage"):
+        out["error"] = field(res, "error_message", "errorMessage")
         return out
     out.update({
-        "chance_to_win": float(res.chance_to_win),
+        "chance_to_win": float(field(res, "chance_to_win", "chanceToWin")),
         "ci_low": float(res.ci[0]),
         "ci_high": float(res.ci[1]),
         "risk_control": float(res.risk[0]),
@@ -380,7 +412,8 @@ def main():
         if c["cuped"]:
             unadj = run_frequentist(c, cuped=False)
             c["expected"]["unadjusted_se"] = unadj.get("se")
-            if c["difference"] == "relative" and "error" not in c["expected"] and c["expected"]["theta"] != 0:
+            # The 0.8.0 wheel lacks HEAD's relative CUPED variance: record our transcription of it.
+            if LEGACY_API and c["difference"] == "relative" and "error" not in c["expected"] and c["expected"]["theta"] != 0:
                 c["head_relative_cuped_se"] = head_relative_cuped_se(c)
         if bayes:
             c["bayesian"] = run_bayesian(c, PROPER_PRIOR if bayes == "proper" else None)
@@ -406,7 +439,8 @@ def main():
         out_cases.append(c)
 
     doc = {
-        "generator": "Tests/StatisticsTests/Fixtures/gbstats_parity.py (PyPI gbstats, numpy seeds 20240917/20240918)",
+        "generator": "Tests/StatisticsTests/Fixtures/gbstats_parity.py (numpy seeds 20240917/20240918)",
+        "gbstats_source": GBSTATS_SOURCE,
         "gbstats_version": GBSTATS_VERSION,
         "cases": out_cases,
     }
