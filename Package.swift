@@ -62,6 +62,7 @@ let package = Package(
       exclude: ["Fixtures"]),
     .testTarget(name: "IngestTests", dependencies: ["Ingest", "Simulation", "TestSupport"]),
     .testTarget(name: "ExperimentTests", dependencies: ["Experiment", "TestSupport"]),
+    .testTarget(name: "MeasurementModelTests", dependencies: ["MeasurementModel", "Statistics", "TestSupport"]),
     .testTarget(
       name: "PlatformsTests",
       dependencies: ["Platforms", "Join", "MeasurementModel", "Experiment", "Ingest", "TestSupport"]),
