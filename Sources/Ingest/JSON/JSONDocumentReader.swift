@@ -279,7 +279,7 @@ struct ExtentScan {
   let kind: Kind
   private var depth = 0
   private var inString = false
-  private var escaped = false
+  private var string = JSONStringState()
   /// Line breaks inside the value so far.
   private(set) var newlines = 0
   /// True when a line break inside a string ended the value.
@@ -319,15 +319,12 @@ struct ExtentScan {
     while i < to {
       let c = p[i]
       if inString {
-        if c == 0x0A {
+        switch string.step(c) {
+        case .inside: break
+        case .lineBreak:
           broken = true
           return i
-        }
-        if escaped {
-          escaped = false
-        } else if c == UInt8(ascii: "\\") {
-          escaped = true
-        } else if c == UInt8(ascii: "\"") {
+        case .closed:
           inString = false
           if depth == 0 { return i + 1 }
         }
@@ -335,7 +332,9 @@ struct ExtentScan {
         continue
       }
       switch c {
-      case UInt8(ascii: "\""): inString = true
+      case UInt8(ascii: "\""):
+        inString = true
+        string = JSONStringState()
       case UInt8(ascii: "{"), UInt8(ascii: "["):
         if depth < 64 {
           let bit: UInt64 = 1 << UInt64(depth)

@@ -76,24 +76,23 @@ public enum JSONFraming: String, Sendable, Equatable, CustomStringConvertible {
     guard bytes[i] == UInt8(ascii: "{") else { return .lines }
     var depth = 0
     var inString = false
-    var escaped = false
+    var string = JSONStringState()
     var multiLine = false
     while i < bytes.count {
       let c = bytes[i]
       i += 1
       if inString {
-        if c == 0x0A { return .lines }  // a raw line break inside a string: a cut-off line
-        if escaped {
-          escaped = false
-        } else if c == UInt8(ascii: "\\") {
-          escaped = true
-        } else if c == UInt8(ascii: "\"") {
-          inString = false
+        switch string.step(c) {
+        case .inside: break
+        case .closed: inString = false
+        case .lineBreak: return .lines  // a raw line break inside a string: a cut-off line
         }
         continue
       }
       switch c {
-      case UInt8(ascii: "\""): inString = true
+      case UInt8(ascii: "\""):
+        inString = true
+        string = JSONStringState()
       case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
       case UInt8(ascii: "}"), UInt8(ascii: "]"):
         depth -= 1

@@ -38,6 +38,9 @@ extension EventJoiner {
     /// What `touch` read, kept so the reads are not optimised away.
     private(set) var touched: UInt64 = 0
 
+    /// Times after this are implausible (`EventJoiner.futureLimit`, computed once).
+    private let futureLimit: Int64
+
     package init(
       joiner: EventJoiner, source: SourceSpec, role: Role, cohort: CohortTable, resolver: IdentityResolver,
       layout: SourceLayout
@@ -86,6 +89,7 @@ extension EventJoiner {
       }
       meaningRanges = ranges
       meaningMetrics = flat
+      futureLimit = joiner.futureLimit
       windows = experiment.metrics.map {
         Window(start: $0.windowStart, end: $0.windowEnd, length: $0.windowLength, kind: $0.kind)
       }
@@ -166,7 +170,7 @@ extension EventJoiner {
         }
       }
       if p.time < JoinFindings.timeFloor { target.findings.timesBeforeFloor += 1 }
-      if p.time > joiner.futureLimit { target.findings.timesFarAfterAsOf += 1 }
+      if p.time > futureLimit { target.findings.timesFarAfterAsOf += 1 }
       if p.time >= joiner.asOf { return ledger.record(.afterAsOf) }
       switch p.identity {
       case .user: break

@@ -116,14 +116,7 @@ public struct ProgramIndex: Sendable {
     return result
   }
 
-  static func unit(_ kind: MetricDefinition.Kind) -> String {
-    switch kind {
-    case .conversion: return "conversions"
-    case .count: return "events"
-    case .revenue: return "revenue"
-    case .retention: return "retained users"
-    }
-  }
+  static func unit(_ kind: MetricDefinition.Kind) -> String { Verdict.incrementalUnit(kind) }
 
   static func lift(_ line: Line) -> String {
     line.relative.map { NumberFormat.percentInterval($0.estimate, $0.lower, $0.upper) } ?? "not computable"
