@@ -33,6 +33,14 @@ public enum ExperimentFileDecoder {
   }
 
   /// Decodes an already parsed experiment document.
+  /// Every top-level key an experiment file may have (docs/experiment-file.md): `decode` reads
+  /// no other (checked as it decodes). `holdout report DIR` treats a JSON object with none of
+  /// them, in any letter case, as plainly not an experiment file.
+  public static let topLevelKeys: Set<String> = [
+    "key", "salt", "arms", "coverage", "hash_version", "as_of", "inputs", "exposure", "metrics", "segments",
+    "analysis", "entry", "costs", "warehouse", "validation",
+  ]
+
   public static func decode(_ root: JSONNode, path: String, for purpose: Purpose)
     throws(ExperimentError) -> ExperimentDefinition
   {
@@ -67,6 +75,7 @@ public enum ExperimentFileDecoder {
     definition.warehouse = try decodeWarehouse(
       &object, path: path, hasMessages: definition.inputs.map { !$0.messages.isEmpty } ?? !definition.exposure.isEmpty,
       segments: definition.segments)
+    precondition(object.usedKeys.isSubset(of: topLevelKeys), "topLevelKeys lacks \(object.usedKeys.subtracting(topLevelKeys))")
     try object.rejectUnknownKeys()
 
     if purpose == .warehouse {

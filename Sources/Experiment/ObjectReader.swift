@@ -8,6 +8,8 @@ struct ObjectReader {
   let line: Int
   private let members: [JSONNode.Member]
   private var used: Set<String> = []
+  /// The keys read so far (asked for, present or not).
+  var usedKeys: Set<String> { used }
 
   init(_ node: JSONNode, path: String, keyPath: String) throws(ExperimentError) {
     self.path = path

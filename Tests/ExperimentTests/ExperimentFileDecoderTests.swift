@@ -19,6 +19,23 @@ import Testing
     return try ExperimentFileDecoder.load(path: scratch.write("experiment.json", text), for: purpose)
   }
 
+  /// The error decoding `text` gives, recorded as an issue when it names no `message` or when the
+  /// file decodes.
+  @discardableResult
+  static func expectRefused(
+    _ text: String, for purpose: ExperimentFileDecoder.Purpose = .report, saying message: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) -> ExperimentError? {
+    do {
+      _ = try load(text, for: purpose)
+      Issue.record("decoded a file that should be refused: \(text)", sourceLocation: sourceLocation)
+      return nil
+    } catch {
+      #expect(error.description.contains(message), "\(error)", sourceLocation: sourceLocation)
+      return error
+    }
+  }
+
   @Test func aValidFileDecodesIntoItsDefinition() throws {
     let experiment = try Self.load(Self.valid)
     #expect(experiment.key == "x")
@@ -44,14 +61,9 @@ import Testing
   func anInvalidFileIsAnErrorNamingFileLineAndKey(find: String, replace: String, message: String) {
     let text = Self.valid.replacingOccurrences(of: find, with: replace)
     #expect(text != Self.valid)
-    do {
-      _ = try Self.load(text)
-      Issue.record("decoded an invalid file: \(text)")
-    } catch {
-      #expect(error.description.contains("experiment.json:"), "\(error)")
-      #expect(error.description.contains(message), "\(error)")
-      if case .invalidExperiment(_, let line, _, _) = error { #expect(line >= 1) }
-    }
+    let error = Self.expectRefused(text, saying: message)
+    #expect(error?.description.contains("experiment.json:") == true, "\(String(describing: error))")
+    if case .invalidExperiment(_, let line, _, _) = error { #expect(line >= 1) }
   }
 
   /// `analysis.compare` lists comparisons between treatment arms, each once: an arm against the
@@ -68,12 +80,7 @@ import Testing
       {"key": "x", "arms": [{"name": "holdout", "weight": 0.2, "control": true}, {"name": "sms", "weight": 0.4},
         {"name": "email", "weight": 0.4}], "analysis": {"compare": \(compare)}}
       """
-    do {
-      _ = try Self.load(text, for: .assignment)
-      Issue.record("accepted \(compare)")
-    } catch {
-      #expect(error.description.contains(message), "\(error)")
-    }
+    Self.expectRefused(text, for: .assignment, saying: message)
     let once = text.replacingOccurrences(of: compare, with: #"[{"arm": "email", "against": "sms"}]"#)
     #expect((try? Self.load(once, for: .assignment)) != nil)
   }
@@ -89,21 +96,11 @@ import Testing
   func errorsSayWhatIsWrongWithThisFile(find: String, replace: String, message: String) {
     let text = Self.valid.replacingOccurrences(of: find, with: replace)
     #expect(text != Self.valid)
-    do {
-      _ = try Self.load(text)
-      Issue.record("decoded \(text)")
-    } catch {
-      #expect(error.description.contains(message), "\(error)")
-    }
+    Self.expectRefused(text, saying: message)
   }
 
   @Test func malformedJSONNamesTheLine() {
-    do {
-      _ = try Self.load("{\"key\": \"x\",\n  \"arms\": [}")
-      Issue.record("decoded malformed JSON")
-    } catch {
-      #expect(error.description.contains("experiment.json:2:"), "\(error)")
-    }
+    Self.expectRefused("{\"key\": \"x\",\n  \"arms\": [}", saying: "experiment.json:2:")
   }
 
   @Test func anExperimentWithoutInputsOrMetricsDecodesForAssignment() throws {

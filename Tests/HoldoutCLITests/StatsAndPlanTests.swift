@@ -49,12 +49,11 @@ import Testing
     }
   }
 
-  @Test func aHugeArmCountIsNotCalledANonInteger() {
-    let scratch = Scratch()
-    let path = scratch.write("sums.csv", "metric,kind,arm,n,sum,sum_squares\nconv,conversion,holdout,12345678901234567890123,10,10\nconv,conversion,sms,100,20,20\n")
-    let run = CapturedRun(["stats", path, "--control", "holdout"])
-    #expect(run.status == 65)
-    #expect(run.err.contains("is larger than any arm can be (at most 9,223,372,036,854,775,807)"), "\(run.err)")
+  /// A share Double reads but a decimal does not (hex) is used as given, never a silent 10 %.
+  @Test func aHexadecimalHoldoutShareIsUsedAsGiven() {
+    let run = CapturedRun(["plan", "--baseline", "0.04", "--mde", "0.10", "--holdout", "0x1p-3"])
+    #expect(run.out.contains("holdout 12.5%"), "\(run.out)")
+    #expect(run.out.contains("Users needed: 174,283 in total: 21,786 in the holdout and 152,497 per treatment arm."), "\(run.out)")
   }
 
   @Test func outOfRangeNumbersSayTheRangeTheyMissed() {
@@ -103,6 +102,14 @@ import Testing
     expectClose(sequential["ci_low"]!, 0.0008811620440476228, relative: 1e-9)
     expectClose(sequential["ci_high"]!, 0.015118837955952378, relative: 1e-10)
     expectClose(sequential["p_value"]!, 0.011677419069029962, relative: 1e-9)
+  }
+
+  @Test func aHugeArmCountIsNotCalledANonInteger() {
+    let scratch = Scratch()
+    let path = scratch.write("sums.csv", "metric,kind,arm,n,sum,sum_squares\nconv,conversion,holdout,12345678901234567890123,10,10\nconv,conversion,sms,100,20,20\n")
+    let run = CapturedRun(["stats", path, "--control", "holdout"])
+    #expect(run.status == 65)
+    #expect(run.err.contains("is larger than any arm can be (at most 9,223,372,036,854,775,807)"), "\(run.err)")
   }
 
   @Test func badRowsSayWhere() {

@@ -37,7 +37,8 @@ enum PlanCommand {
     let tuning = try number("tuning", 10...1e12, "a number of users (N*)") ?? 5000
     // The holdout share in millionths, read from the text exactly: counts of users per arm are
     // computed in integers (0.07 × 1,167,100 is 81,697, not binary64's 81,697.000000000015).
-    let holdoutMillionths = args.value("holdout").map { Self.millionths(of: $0) } ?? 100_000
+    // A form Double reads but a decimal does not (hex, `0x1p-3`): the validated value, rounded.
+    let holdoutMillionths = args.value("holdout").flatMap(Self.millionths) ?? Int64((holdout * 1e6).rounded())
     let sequential = args.flag("sequential")
     guard !args.positional.contains(where: { _ in true }) else {
       throw CLIError.usage("plan takes no positional arguments")
@@ -123,10 +124,10 @@ enum PlanCommand {
   }
 
   /// A share written as a decimal (`0.07`) in millionths (70,000), exactly: digits past the sixth
-  /// are rounded, half away from zero (`Decimal.parseMicros`).
-  static func millionths(of text: String) -> Int64 {
-    var bytes = Array(text.utf8)
-    return bytes.withUnsafeMutableBufferPointer { Decimal.parseMicros(UnsafeBufferPointer($0)) } ?? 100_000
+  /// are rounded, half away from zero (`Decimal.parseMicros`); nil when it is not a decimal.
+  static func millionths(of text: String) -> Int64? {
+    let bytes = Array(text.utf8)
+    return bytes.withUnsafeBufferPointer { Decimal.parseMicros($0) }
   }
 
   /// The smallest x in [low, high] (to 1e-9 relative) for which `holds` is true, assuming it is

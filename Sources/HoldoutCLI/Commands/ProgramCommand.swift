@@ -3,6 +3,7 @@
 #elseif canImport(Darwin)
   import Darwin
 #endif
+import Experiment
 import Ingest
 import MeasurementModel
 import Platforms
@@ -98,13 +99,6 @@ enum ProgramCommand {
     return failed
   }
 
-  /// The top-level keys of an experiment file (docs/experiment-file.md), lower-cased: an object
-  /// with any of them, in any case, is meant as one.
-  static let experimentKeys: Set<String> = [
-    "key", "salt", "arms", "coverage", "hash_version", "as_of", "inputs", "exposure", "metrics", "segments",
-    "analysis", "entry", "costs", "warehouse", "validation",
-  ]
-
   /// The `*.json` files of `directory` that may be experiment files, sorted by name.
   static func experimentFiles(in directory: String, console: Console) throws -> [String] {
     guard let handle = opendir(directory) else {
@@ -124,7 +118,7 @@ enum ProgramCommand {
       // Invalid JSON may be a broken experiment file: kept, so its decoding error is reported.
       guard let root = try? JSONNode.parse(bytes, path: name) else { return true }
       guard case .object(let members) = root.value,
-        members.contains(where: { experimentKeys.contains($0.key.lowercased()) })
+        members.contains(where: { ExperimentFileDecoder.topLevelKeys.contains($0.key.lowercased()) })
       else {
         console.err("skipped \(directory)/\(name): not an experiment file (no experiment key such as \"arms\" or \"metrics\")\n")
         return false

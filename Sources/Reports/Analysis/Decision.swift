@@ -66,8 +66,9 @@ public struct Decision: Sendable {
     if c.controlMean != 0, let estimate = relative?.estimate {
       let scale = 1 / abs(c.controlMean)
       relativeScale = Effect(
-        estimate: estimate, standardError: absolute.standardError * scale, lower: max(-1, absolute.lower * scale),
-        upper: absolute.upper * scale, pValue: absolute.pValue, degreesOfFreedom: absolute.degreesOfFreedom)
+        estimate: estimate, standardError: absolute.standardError * scale, lower: absolute.lower * scale,
+        upper: absolute.upper * scale, pValue: absolute.pValue, degreesOfFreedom: absolute.degreesOfFreedom
+      ).possibleChange
     } else {
       relativeScale = nil
     }

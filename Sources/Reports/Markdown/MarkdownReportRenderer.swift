@@ -148,7 +148,7 @@ public enum MarkdownReportRenderer {
       }
       let incremental = interval(inc) { NumberFormat.signedGrouped($0, decimals) }
       let word = c.readingWord(harmful: harmful)
-      let reading = word == "harm" ? "**harm**" : word
+      let reading = c.isHarmful(harmful) ? "**\(word)**" : word
       return [
         comparison, absolute, relative, NumberFormat.pValue(a.pValue),
         c.adjustedPValue.map(NumberFormat.pValue) ?? "–", incremental, reading,
