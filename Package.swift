@@ -3,7 +3,8 @@
 //
 // Targets follow the pipeline, and imports only point backwards along it (ARCHITECTURE.md has the
 // table and each target's README.md its rules):
-//   Statistics, Assignment, Ingest, TextOutput   leaves: numerics, hashing, bytes in, text out
+//   Statistics, Assignment, Compression          leaves: numerics, hashing, DEFLATE/zip/Snappy
+//   Ingest → Compression; TextOutput → Ingest    bytes in, text out
 //   Experiment       → Assignment, Ingest, Statistics        the experiment file
 //   MeasurementModel → Experiment, Ingest, Statistics        what Reports and Warehouse consume
 //   Platforms        → MeasurementModel, Experiment, Ingest  each platform's export format, the readers
@@ -27,7 +28,8 @@ let package = Package(
   targets: [
     .target(name: "Statistics", exclude: ["README.md"]),
     .target(name: "Assignment", exclude: ["README.md"]),
-    .target(name: "Ingest", exclude: ["README.md"]),
+    .target(name: "Compression", exclude: ["README.md"]),
+    .target(name: "Ingest", dependencies: ["Compression"], exclude: ["README.md"]),
     .target(name: "TextOutput", dependencies: ["Ingest"], exclude: ["README.md"]),
     .target(name: "Experiment", dependencies: ["Assignment", "Ingest", "Statistics"], exclude: ["README.md"]),
     .target(name: "MeasurementModel", dependencies: ["Experiment", "Ingest", "Statistics"], exclude: ["README.md"]),
@@ -60,7 +62,8 @@ let package = Package(
     .testTarget(
       name: "AssignmentTests", dependencies: ["Assignment", "TestSupport"],
       exclude: ["Fixtures"]),
-    .testTarget(name: "IngestTests", dependencies: ["Ingest", "Simulation", "TestSupport"]),
+    .testTarget(name: "CompressionTests", dependencies: ["Compression", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(name: "IngestTests", dependencies: ["Ingest", "Compression", "Simulation", "TestSupport"]),
     .testTarget(name: "ExperimentTests", dependencies: ["Experiment", "TestSupport"]),
     .testTarget(name: "MeasurementModelTests", dependencies: ["MeasurementModel", "Statistics", "TestSupport"]),
     .testTarget(
