@@ -38,7 +38,7 @@ public enum CLIError: Error, CustomStringConvertible {
 
   private static func code(_ error: IngestError) -> Int32 {
     switch error {
-    case .fileNotFound, .unreadable, .notAFile: return 66
+    case .fileNotFound, .unreadable, .notAFile, .noFiles: return 66
     case .unwritable: return 74
     default: return 65
     }

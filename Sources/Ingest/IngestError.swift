@@ -32,6 +32,8 @@ public enum IngestError: Error, Equatable, CustomStringConvertible {
   case undecodable(path: String, reason: String)
   /// A JSON document is malformed.
   case invalidJSON(path: String, line: Int, column: Int, message: String)
+  /// A folder or pattern names no file to read (`reason` says which and what was skipped).
+  case noFiles(path: String, reason: String)
 
   public var description: String {
     switch self {
@@ -65,6 +67,8 @@ public enum IngestError: Error, Equatable, CustomStringConvertible {
       return "\(path): \(reason)"
     case .invalidJSON(let path, let line, let column, let message):
       return "\(path):\(line):\(column): invalid JSON: \(message)"
+    case .noFiles(let path, let reason):
+      return "\(path): \(reason); check the path and the pattern (`*` stays in one folder, `**` crosses folders)"
     }
   }
 }

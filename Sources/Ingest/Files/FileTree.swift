@@ -1,0 +1,249 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The files a source's `path` names: one file, every file under a folder (recursively), or the
+/// files a glob matches (`PathPattern`), in one documented, deterministic order.
+///
+/// **Order.** Folders are read whole and their names sorted bytewise before descending, so files
+/// come in the order of their relative paths compared component by component, bytewise (the C
+/// locale): `date=2026-10-01-09/…` before `date=2026-10-01-10/…`, and a folder's files in name
+/// order. The order never depends on the file system's directory order or the locale.
+///
+/// **Skipped, and counted.** Inside a folder or a pattern, names a writer leaves while it works or
+/// beside the data are not data: a file or folder whose name starts with `.` or `_` (Hadoop's and
+/// Spark's convention: `_SUCCESS`, `_temporary/`, `_committed_*`, `_started_*`, `.crc` sidecars,
+/// `.DS_Store`, editors' swap files), names ending in `.tmp`, `.temp`, `.part`, `.partial`,
+/// `.crdownload`, `.download`, `.gstmp` (gsutil's partial download), `~`, or `_$folder$` (the S3
+/// console's folder markers), and empty files. A symbolic link is followed; a link back to a
+/// folder already on the way down (a loop) is skipped. Each skipped name is counted by reason
+/// (`skipped`). A file named directly is never skipped.
+///
+/// **Bounded.** One folder is open at a time (its names are read, then it is closed before
+/// descending); the listing holds each file's relative path and size, nothing else.
+public struct FileTree: Sendable {
+  /// One file to read.
+  public struct File: Sendable, Equatable {
+    /// The path to open.
+    public var path: String
+    /// The path relative to the source's folder (the name in messages and reports); the file's
+    /// own name for a single file.
+    public var relative: String
+    /// The size in bytes when listed.
+    public var size: Int
+    /// The `key=value` folder names on the way to it, outermost first (Hive-style partitions).
+    public var partitions: [Partition]
+  }
+
+  /// One Hive-style `key=value` folder name. The value is `%XX`-decoded as Hive writes it.
+  public struct Partition: Sendable, Equatable {
+    public var key: String
+    public var value: String
+  }
+
+  /// Why a name under the folder was not read.
+  public enum SkipReason: String, Sendable, Equatable, CaseIterable {
+    case hidden = "hidden or writer's marker (. or _ prefix)"
+    case temporary = "temporary or partial download"
+    case empty = "empty file"
+    case symlinkLoop = "symbolic link loop"
+    case notRegular = "not a regular file"
+  }
+
+  /// A name not read, and why.
+  public struct Skipped: Sendable, Equatable {
+    public var relative: String
+    public var reason: SkipReason
+  }
+
+  /// The path as given.
+  public let path: String
+  /// The folder the relative paths start from (the path itself, or a pattern's literal prefix).
+  public let root: String
+  /// True when the path named more than one file: a folder or a pattern.
+  public let isTree: Bool
+  /// The files, in order.
+  public let files: [File]
+  /// The names skipped, in order.
+  public let skipped: [Skipped]
+
+  /// Lists `path`: `-` and a plain file give themselves; a folder gives its files recursively; a
+  /// path with a glob character gives the files its pattern matches under the pattern's literal
+  /// prefix. Throws when the path does not exist, a folder cannot be read, a pattern matches no
+  /// file, or a folder holds no data file.
+  public init(_ path: String) throws(IngestError) {
+    self.path = path
+    var info = stat()
+    if path == "-" || (!PathPattern.isPattern(path) && stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFDIR) {
+      root = ""
+      isTree = false
+      let size = path == "-" ? 0 : Int(info.st_size)
+      files = [File(path: path, relative: Self.lastComponent(path), size: size, partitions: Self.partitions(path))]
+      skipped = []
+      return
+    }
+    let (rootPath, pattern) = Self.splitPattern(path)
+    guard stat(rootPath.isEmpty ? "." : rootPath, &info) == 0 else {
+      if errno == ENOENT { throw .fileNotFound(path: rootPath.isEmpty ? path : rootPath) }
+      throw .reading(rootPath, errno: errno)
+    }
+    guard (info.st_mode & S_IFMT) == S_IFDIR else {
+      throw .noFiles(path: path, reason: "\(rootPath) is not a folder, so the pattern after it matches nothing")
+    }
+    root = rootPath
+    isTree = true
+    var walk = Walk(pattern: pattern)
+    try walk.descend(folder: rootPath.isEmpty ? "." : rootPath, components: [], info: info)
+    files = walk.files
+    skipped = walk.skipped
+    if files.isEmpty {
+      let what = pattern == nil ? "the folder \(path) holds no data file" : "the pattern \(path) matches no data file"
+      let skippedNote = skipped.isEmpty ? "" : " (\(skipped.count) name(s) skipped as not data, e.g. \(skipped[0].relative): \(skipped[0].reason.rawValue))"
+      throw .noFiles(path: path, reason: what + skippedNote)
+    }
+  }
+
+  /// The counts of skipped names by reason, in `SkipReason` order, without zeros.
+  public var skippedByReason: [(reason: SkipReason, count: Int)] {
+    SkipReason.allCases.compactMap { reason in
+      let n = skipped.reduce(0) { $0 + ($1.reason == reason ? 1 : 0) }
+      return n > 0 ? (reason, n) : nil
+    }
+  }
+
+  /// Splits a path into its literal folder prefix and the pattern after it (nil: no pattern).
+  static func splitPattern(_ path: String) -> (root: String, pattern: PathPattern?) {
+    guard PathPattern.isPattern(path) else {
+      var root = path
+      while root.count > 1 && root.hasSuffix("/") { root.removeLast() }
+      return (root, nil)
+    }
+    let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+    let firstPattern = parts.firstIndex { PathPattern.isPattern($0) } ?? parts.count
+    var root = parts[..<firstPattern].joined(separator: "/")
+    if root.isEmpty && path.hasPrefix("/") { root = "/" }
+    let rest = parts[firstPattern...].joined(separator: "/")
+    return (root, PathPattern(rest))
+  }
+
+  /// Whether a name under a folder is a writer's marker or partial file, not data.
+  public static func skipReason(name: some StringProtocol) -> SkipReason? {
+    if name.hasPrefix(".") || name.hasPrefix("_") { return .hidden }
+    for suffix in [".tmp", ".temp", ".part", ".partial", ".crdownload", ".download", ".gstmp", "~", "_$folder$"]
+    where name.hasSuffix(suffix) {
+      return .temporary
+    }
+    return nil
+  }
+
+  /// The `key=value` folder names of `path` (not its last component), values `%XX`-decoded.
+  public static func partitions(_ path: some StringProtocol) -> [Partition] {
+    let parts = path.split(separator: "/")
+    return parts.dropLast().compactMap { part in
+      guard let eq = part.firstIndex(of: "="), eq != part.startIndex else { return nil }
+      let key = String(part[..<eq])
+      let raw = part[part.index(after: eq)...]
+      return raw.isEmpty ? nil : Partition(key: key, value: percentDecoded(raw))
+    }
+  }
+
+  static func percentDecoded(_ text: some StringProtocol) -> String {
+    guard text.contains("%") else { return String(text) }
+    var bytes: [UInt8] = []
+    let utf8 = Array(text.utf8)
+    var i = 0
+    func hex(_ b: UInt8) -> UInt8? {
+      switch b {
+      case 0x30...0x39: return b - 0x30
+      case 0x41...0x46: return b - 0x41 + 10
+      case 0x61...0x66: return b - 0x61 + 10
+      default: return nil
+      }
+    }
+    while i < utf8.count {
+      if utf8[i] == UInt8(ascii: "%"), i + 2 < utf8.count, let h = hex(utf8[i + 1]), let l = hex(utf8[i + 2]) {
+        bytes.append(h << 4 | l)
+        i += 3
+      } else {
+        bytes.append(utf8[i])
+        i += 1
+      }
+    }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  static func lastComponent(_ path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return path }
+    return String(path[path.index(after: slash)...])
+  }
+
+  /// The recursive walk: depth first, names sorted bytewise, folders on the way down remembered
+  /// by device and inode (loops).
+  private struct Walk {
+    let pattern: PathPattern?
+    var files: [File] = []
+    var skipped: [Skipped] = []
+    var onPath: [(dev: UInt64, ino: UInt64)] = []
+
+    init(pattern: PathPattern?) { self.pattern = pattern }
+
+    mutating func descend(folder: String, components: [[UInt8]], info: stat) throws(IngestError) {
+      onPath.append((UInt64(info.st_dev), UInt64(info.st_ino)))
+      defer { onPath.removeLast() }
+      for name in try Self.names(in: folder) {
+        let nameBytes = Array(name.utf8)
+        let child = components + [nameBytes]
+        let relative = child.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "/")
+        let full = folder == "." ? name : (folder.hasSuffix("/") ? folder + name : folder + "/" + name)
+        if let reason = FileTree.skipReason(name: name) {
+          skipped.append(Skipped(relative: relative, reason: reason))
+          continue
+        }
+        var st = stat()
+        guard stat(full, &st) == 0 else {
+          // A dangling link, or a name removed while listing.
+          skipped.append(Skipped(relative: relative, reason: .notRegular))
+          continue
+        }
+        switch st.st_mode & S_IFMT {
+        case S_IFDIR:
+          if onPath.contains(where: { $0.dev == UInt64(st.st_dev) && $0.ino == UInt64(st.st_ino) }) {
+            skipped.append(Skipped(relative: relative, reason: .symlinkLoop))
+            continue
+          }
+          if let pattern, !pattern.mayMatchUnder(child) { continue }
+          try descend(folder: full, components: child, info: st)
+        case S_IFREG:
+          if let pattern, !pattern.matches(child) { continue }
+          if st.st_size == 0 {
+            skipped.append(Skipped(relative: relative, reason: .empty))
+            continue
+          }
+          files.append(
+            File(path: full, relative: relative, size: Int(st.st_size), partitions: FileTree.partitions(relative)))
+        default:
+          if let pattern, !pattern.matches(child) { continue }
+          skipped.append(Skipped(relative: relative, reason: .notRegular))
+        }
+      }
+    }
+
+    /// The names in a folder (not `.` and `..`), sorted bytewise; the folder is closed on return.
+    static func names(in folder: String) throws(IngestError) -> [String] {
+      guard let dir = opendir(folder) else { throw .reading(folder, errno: errno) }
+      defer { closedir(dir) }
+      var names: [[UInt8]] = []
+      while let entry = readdir(dir) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+          Array(raw.prefix { $0 != 0 })
+        }
+        if name == [0x2E] || name == [0x2E, 0x2E] { continue }
+        names.append(name)
+      }
+      names.sort { $0.lexicographicallyPrecedes($1) }
+      return names.map { String(decoding: $0, as: UTF8.self) }
+    }
+  }
+}
