@@ -68,7 +68,7 @@ public struct SharedJoin {
       let ledgers = try joiner.join(source: step.source, role: step.role, participants: participants, targets: &targets)
       for (j, p) in parts.enumerated() {
         states[p].target = targets[j]
-        states[p].files.append(ledgers[j])
+        states[p].files.append(contentsOf: ledgers[j])
         states[p].advance()
       }
       reads.append(Read(path: step.source.path, role: step.role.rawValue, experiments: parts))

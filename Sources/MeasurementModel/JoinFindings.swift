@@ -37,6 +37,8 @@ public struct JoinFindings: Sendable, Equatable {
   /// Holdout markers recorded by the messaging platform (Braze EnrollInControl / Canvas entry in
   /// the control group, Iterable ExperimentHoldOut skips), compared with the analysed arms.
   public package(set) var platformControl = PlatformControlCheck()
+  /// What each folder or pattern source held (files read, names skipped), in reading order.
+  public package(set) var sourceFiles: [SourceFileSummary] = []
   /// Rows rejected because they would push a user's total (a metric or message cost) past the
   /// per-user bound (a subset of the files' `value_out_of_range` rejections, which also count
   /// single values beyond it). Whether such a row passes depends on the rows before it.

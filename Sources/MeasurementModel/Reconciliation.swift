@@ -136,8 +136,14 @@ public struct Reconciliation: Sendable, Equatable {
 
   /// Which input this is: `cohort`, `messages` or `events`.
   public let role: String
-  /// The file's path as given.
+  /// The file's path as given (for a file of a folder or pattern source: the path opened).
   public let path: String
+  /// The file's name in reports and examples: its last path component, or for a file of a folder
+  /// or pattern source its path inside the source's folder.
+  public var name: String
+  /// The source's path as the experiment file wrote it, when the source is a folder or a pattern
+  /// (the reports summarise its files together); nil for a single file.
+  public var source: String? = nil
   /// The export format of an event source (`amplitude`, `holdout`…); nil for the cohort and
   /// identities files.
   public var format: String? = nil
@@ -165,6 +171,7 @@ public struct Reconciliation: Sendable, Equatable {
   public init(role: String, path: String) {
     self.role = role
     self.path = path
+    name = Self.fileName(path)
   }
 
   /// The number of rows with `fate`.
@@ -204,7 +211,7 @@ public struct Reconciliation: Sendable, Equatable {
   public mutating func reject(_ reason: Reason, line: Int, detail: String, user: UnsafeBufferPointer<UInt8>? = nil) {
     record(.rejected)
     reasons[reason.rawValue] += 1
-    exampleLists[reason.rawValue].offer(user: user, file: Self.fileName(path), line: line) { detail }
+    exampleLists[reason.rawValue].offer(user: user, file: name, line: line) { detail }
   }
 
   /// Adds another account of the same file (e.g. a chunk processed in parallel).

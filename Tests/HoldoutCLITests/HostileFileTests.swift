@@ -120,7 +120,8 @@ import Testing
     try FileManager.default.createDirectory(atPath: scratch.path + "/events.csv", withIntermediateDirectories: false)
     let directory = CapturedRun(["report", path])
     #expect(directory.status == 66)
-    #expect(directory.err.contains("events.csv: is a directory, not a file; give the path of a file"), "\(directory.err)")
+    // A folder is a source of every file under it; an empty one is an error naming what it is.
+    #expect(directory.err.contains("events.csv: the folder holds no data file;"), "\(directory.err)")
 
     // /dev/zero never ends: the record limit (16 MiB) or the experiment limit (64 MiB) stops it.
     for (key, replacement) in [("\"events.csv\"", "\"/dev/zero\""), ("\"cohort.csv\"", "\"/dev/zero\"")] {

@@ -23,6 +23,10 @@ public struct ChunkReader: ~Copyable {
     public var index: Int
     /// Line breaks in the chunk (records end at them): what its parsed arrays are sized for.
     public var lines = 0
+    /// The file's position among the files of a folder or pattern source (0 for one file).
+    public var file = 0
+    /// The chunk's position in the stream of chunks a pipeline parses (set by the pipeline).
+    public var sequence = 0
   }
 
   private let source: ByteSource

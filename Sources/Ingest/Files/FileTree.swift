@@ -99,7 +99,7 @@ public struct FileTree: Sendable {
     files = walk.files
     skipped = walk.skipped
     if files.isEmpty {
-      let what = pattern == nil ? "the folder \(path) holds no data file" : "the pattern \(path) matches no data file"
+      let what = pattern == nil ? "the folder holds no data file" : "the pattern matches no data file"
       let skippedNote = skipped.isEmpty ? "" : " (\(skipped.count) name(s) skipped as not data, e.g. \(skipped[0].relative): \(skipped[0].reason.rawValue))"
       throw .noFiles(path: path, reason: what + skippedNote)
     }
@@ -174,7 +174,7 @@ public struct FileTree: Sendable {
     return String(decoding: bytes, as: UTF8.self)
   }
 
-  static func lastComponent(_ path: String) -> String {
+  public static func lastComponent(_ path: String) -> String {
     guard let slash = path.lastIndex(of: "/") else { return path }
     return String(path[path.index(after: slash)...])
   }

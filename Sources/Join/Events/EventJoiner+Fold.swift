@@ -34,7 +34,7 @@ extension EventJoiner {
       /// Count and revenue metrics add up (and are bounded); the others are 0 or 1.
       package var additive: Bool { kind == .count || kind == .revenue }
     }
-    private let file: String
+    private var file: String
     /// What `touch` read, kept so the reads are not optimised away.
     private(set) var touched: UInt64 = 0
 
@@ -108,9 +108,22 @@ extension EventJoiner {
       return channelCosts[Int(channel)]
     }
 
+    /// Starts the account of `file`, the next file of the source, and returns the account of
+    /// the file before it (for a folder or pattern source, each file has its own).
+    package mutating func startFile(_ file: FileTree.File, name: String, source treePath: String?) -> Reconciliation {
+      let done = ledger
+      // A single file keeps this experiment's own spelling of its path.
+      ledger = Reconciliation(role: role.rawValue, path: treePath == nil ? source.path : file.path)
+      ledger.format = source.format.rawValue
+      ledger.name = name
+      ledger.source = treePath
+      self.file = name
+      return done
+    }
+
     /// Stops the run on a rejected row under `--strict`.
     private func stopIfStrict(line: Int, _ detail: String) throws(IngestError) {
-      if joiner.strict { throw .strictRejection(path: source.path, line: line, reason: detail) }
+      if joiner.strict { throw .strictRejection(path: ledger.path, line: line, reason: detail) }
     }
 
     /// Folds a batch of parsed records, in order, into the join target.

@@ -62,56 +62,6 @@ package struct EventJoiner {
     package let identities: IdentityTable
   }
 
-  /// Reads `source` once and folds every record into each participant's target, in file order:
-  /// the bytes are parsed and each record extracted once, then resolved, de-duplicated and folded
-  /// per participant (each has its own cohort, identities, windows and ledger). Participants
-  /// must read the file the same way (`SharedJoin.ReadKey`: role, format, fields, time rules).
-  /// Participants whose de-duplication table is the same object (the same history of the id
-  /// space) share its answers: the set is asked once. `self` gives the threads, chunk size and
-  /// progress. Returns each participant's row accounting, in order.
-  package func join(
-    source: SourceSpec, role: Role, participants: [Participant], targets: inout [Target]
-  ) throws(MeasurementError) -> [Reconciliation] {
-    precondition(!participants.isEmpty && participants.count == targets.count)
-    let reader = SourceReader(spec: source, role: role)
-    return try readingInput(path: source.path) {
-      var folds: [Fold] = []
-      for part in participants {
-        let resolver = try IdentityResolver(layout: reader.layout, source: part.source, identities: part.identities)
-        folds.append(
-          Fold(
-            joiner: part.joiner, source: part.source, role: role, cohort: part.cohort, resolver: resolver,
-            layout: reader.layout))
-      }
-      let tables = Self.dedupTables(
-        key: Self.dedupKey(role: role, format: source.format, layout: reader.layout), targets: &targets)
-      var sharing = Sharing(folds: folds, tables: tables)
-      let opened = try reader.openJSON()
-      if !reader.isChunkable(opened?.framing) {
-        // Sequential sources (Klaviyo pages, JSON arrays, concatenated documents): the same
-        // steps as a chunk, a batch of up to 65,536 records at a time.
-        let resolvers = folds.map(\.recordResolver)
-        var batches = [ParsedBatch](repeating: ParsedBatch(), count: folds.count)
-        func flush() throws {
-          var full = [ParsedBatch](repeating: ParsedBatch(), count: folds.count)
-          swap(&full, &batches)
-          for j in full.indices { resolvers[j].finish(&full[j]) }
-          try sharing.consume(consume full, targets: &targets, inputBytes: nil)
-        }
-        try reader.forEachRecord(opened) { record, extraction in
-          for j in batches.indices { resolvers[j].append(record, extraction, lineOffset: 0, to: &batches[j]) }
-          if batches[0].records.count >= 1 << 16 { try flush() }
-          return true
-        }
-        try flush()
-      } else {
-        let bytes = try opened?.source ?? ByteSource(path: source.path)
-        try readChunks(reader, bytes, sharing: &sharing, targets: &targets)
-      }
-      return sharing.folds.map(\.ledger)
-    }
-  }
-
   /// Chunks per thread read and not yet folded (`readChunks`): enough that no thread waits for
   /// work, few enough to bound memory (at 512 KiB a chunk, about 2–3 MB of parsed batch each).
   package static let chunksPerThread = 4

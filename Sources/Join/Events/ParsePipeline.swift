@@ -64,7 +64,7 @@ package final class ParsePipeline<Batch: Sendable>: Sendable {
   package func runWorker() {
     while true {
       work.wait()
-      while let chunk = claim() { deliver(parse(chunk), index: chunk.index) }
+      while let chunk = claim() { deliver(parse(chunk), index: chunk.sequence) }
       if state.withLock({ $0.closed }) { return }
     }
   }
@@ -75,8 +75,8 @@ package final class ParsePipeline<Batch: Sendable>: Sendable {
     while true {
       if let batch = state.withLock({ $0.parsed.removeValue(forKey: index) }) { return batch }
       if let chunk = claim() {
-        if chunk.index == index { return parse(chunk) }
-        deliver(parse(chunk), index: chunk.index)
+        if chunk.sequence == index { return parse(chunk) }
+        deliver(parse(chunk), index: chunk.sequence)
         continue
       }
       // Every chunk up to `index` is claimed and a worker is parsing the one needed.
@@ -99,6 +99,25 @@ package final class ParsePipeline<Batch: Sendable>: Sendable {
     parse: @escaping @Sendable (ChunkReader.Chunk) -> Batch, afterRead: (Int) -> Void,
     consume: (consuming Batch) throws -> Void
   ) throws {
+    var pendingFirst: ChunkReader.Chunk? = first
+    try run(
+      next: {
+        if let chunk = pendingFirst.take() { return chunk }
+        return try chunks.next()
+      }, threads: threads, inFlight: inFlight, parse: parse, afterRead: { afterRead(chunks.bytesRead) },
+      consume: consume)
+  }
+
+  /// Parses every chunk `next` gives (nil: no more) with `parse` on `threads` threads and hands
+  /// each batch to `consume` in the order `next` gave the chunks, on this thread; chunks are
+  /// numbered by the pipeline in that order (their `index` in their file is left alone), so
+  /// chunks of several files flow through one pipeline. At most `inFlight` chunks are read and
+  /// not yet consumed; `afterRead` is called after each round of reading (progress).
+  package static func run(
+    next: () throws -> ChunkReader.Chunk?, threads: Int, inFlight: Int,
+    parse: @escaping @Sendable (ChunkReader.Chunk) -> Batch, afterRead: () -> Void,
+    consume: (consuming Batch) throws -> Void
+  ) throws {
     let pipeline = ParsePipeline(parse: parse)
     let workers = max(1, threads) - 1
     let group = DispatchGroup()
@@ -111,23 +130,24 @@ package final class ParsePipeline<Batch: Sendable>: Sendable {
       pipeline.close(workers: workers)
       group.wait()
     }
-    pipeline.submit(first)
-    var submitted = 1, consumed = 0, finished = false
-    while consumed < submitted {
+    var submitted = 0, consumed = 0, finished = false
+    repeat {
       while !finished && submitted - consumed < max(1, inFlight) {
-        if let chunk = try chunks.next() {
+        if var chunk = try next() {
+          chunk.sequence = submitted
           pipeline.submit(chunk)
           submitted += 1
         } else {
           finished = true
         }
       }
-      afterRead(chunks.bytesRead)
+      afterRead()
+      guard consumed < submitted else { break }
       // Handed over, not copied: the batch's arrays stay uniquely referenced, so the consumer
       // can change them in place (a shared one would be copied whole on the first change).
       let index = consumed
       consumed += 1
       try consume(pipeline.batch(index))
-    }
+    } while true
   }
 }

@@ -59,6 +59,8 @@ package struct ParsedBatch: Sendable {
   package var lookupRecords: [Int32] = []
   /// Line breaks before the chunk.
   package var linesBefore = 0
+  /// The chunk's file among a folder or pattern source's files (`ChunkReader.Chunk.file`).
+  package var file = 0
   /// The chunk's size in bytes.
   package var bytes = 0
   /// The error that stopped the chunk, raised when the batch is consumed (in file order).

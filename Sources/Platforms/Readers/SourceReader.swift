@@ -15,22 +15,36 @@ package struct SourceReader: Sendable {
   package let layout: SourceLayout
   package let zone: TimeZoneRule?
 
-  package init(spec: SourceSpec, role: SourceRole) {
+  /// A reader of the file `spec.path`. `partitions` are the Hive-style `key=value` folder names
+  /// on the way to it (`FileTree`); nil reads them from `spec.path`.
+  package init(spec: SourceSpec, role: SourceRole, partitions: [FileTree.Partition]? = nil) {
     self.spec = spec
     var layout = SourceLayout(spec, role: role)
-    if spec.event == nil, let type = Self.folderEventType(of: spec), case .field(let fields, _) = layout.event {
-      // Braze Currents storage files carry their event type in a folder name, not in the record.
+    if spec.event == nil, case .field(let fields, _) = layout.event,
+      let type = Self.partitionEvent(format: spec.format, fields: fields, partitions ?? FileTree.partitions(spec.path))
+    {
+      // Files that carry their event type in a folder name, not in the record (Braze Currents'
+      // `event_type=`, Segment Data Lakes' `segment_type=`, any `key=value` folder the mapping
+      // names as its event field).
       layout.event = .field(fields, fallback: type)
     }
     self.layout = layout
     zone = spec.timeZone.flatMap(TimeZoneRule.init)
   }
 
-  /// The event type a file of a format with an event folder (`PlatformFormat.eventFolderKey`)
-  /// takes from its path: `users.messages.email.Send` from
-  /// `…/event_type=users.messages.email.Send/date=…/x.avro.json`.
+  /// The event type a file takes from its folders: the innermost `key=value` folder whose key is
+  /// the format's event folder (`PlatformFormat.eventFolderKey`, Braze's `event_type`) or one of
+  /// the mapped event fields; `users.messages.email.Send` from
+  /// `…/event_type=users.messages.email.Send/date=…/x.avro`.
+  package static func partitionEvent(format: SourceSpec.Format, fields: [String], _ partitions: [FileTree.Partition]) -> String? {
+    let folderKey = PlatformFormat.of(format).eventFolderKey
+    return partitions.last { $0.key == folderKey || fields.contains($0.key) }?.value
+  }
+
+  /// The event type `spec.path`'s folders give (`partitionEvent`), for a single file.
   package static func folderEventType(of spec: SourceSpec) -> String? {
-    PlatformFormat.of(spec.format).eventFolderKey.flatMap { PlatformFormat.folderValue($0, in: spec.path) }
+    guard case .field(let fields, _) = SourceLayout(spec, role: PlatformFormat.of(spec.format).usualRole).event else { return nil }
+    return partitionEvent(format: spec.format, fields: fields, FileTree.partitions(spec.path))
   }
 
   /// A JSON-record source opened, with the framing of its records detected from its first bytes.

@@ -164,7 +164,7 @@ public struct JourneyChecks: Sendable {
     var worstDuplicates: (file: String, share: Double)? = nil
     var worstRejected: (file: String, share: Double)? = nil
     for file in files where file.rowsRead > 0 {
-      let name = Reconciliation.fileName(file.path)
+      let name = file.name
       let duplicates = Double(file[.duplicate]) / Double(file.rowsRead)
       let rejected = Double(file[.rejected]) / Double(file.rowsRead)
       if worstDuplicates == nil || duplicates > worstDuplicates!.share { worstDuplicates = (name, duplicates) }

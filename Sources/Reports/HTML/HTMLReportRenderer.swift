@@ -259,7 +259,7 @@ public enum HTMLReportRenderer {
         rows.append(["rejected: \(e(reason.label))", NumberFormat.grouped(file[reason])])
       }
       rows.append(["<strong>rows read</strong>", "<strong>\(NumberFormat.grouped(file.rowsRead))</strong>"])
-      let name = Reconciliation.fileName(file.path) + (file.format.map { " (\($0))" } ?? "")
+      let name = file.name + (file.format.map { " (\($0))" } ?? "")
       out += HTMLText.table(caption: "\(file.role): \(name)", ["fate", "rows"], rows, numeric: [1])
       let examples = file.examples.flatMap { $0 }
       if !examples.isEmpty { out += "<ul class=\"examples\">" + examples.map { "<li>\(e($0))</li>" }.joined() + "</ul>\n" }

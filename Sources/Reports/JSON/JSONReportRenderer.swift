@@ -144,7 +144,7 @@ public enum JSONReportRenderer {
         file.examples[reason.rawValue].map { JSONValue.string($0) }
       }
       return .object([
-        ("input", .string(file.role)), ("file", .string(Reconciliation.fileName(file.path))),
+        ("input", .string(file.role)), ("file", .string(file.name)),
         ("format", file.format.map { .string($0) } ?? .null),
         ("rows", .int(file.rowsRead)), ("fates", .object(fates)),
         ("rejected_by_reason", .object(reasons)), ("examples", .array(examples)),

@@ -230,7 +230,7 @@ public enum MarkdownReportRenderer {
       out += "Every row of every input is accounted for; each file's fates add up to the rows read.\n\n"
     }
     for file in report.measurement.files {
-      let name = MarkdownText.code(Reconciliation.fileName(file.path))
+      let name = MarkdownText.code(file.name)
       out += "### \(file.role): \(name)\(file.format.map { " (\(MarkdownText.plain($0)))" } ?? "")\n\n"
       var rows = Reconciliation.Fate.allCases.filter { file[$0] > 0 || $0 == .used }.map { fate in
         [fate.label, NumberFormat.grouped(file[fate])]
