@@ -141,8 +141,9 @@ public struct Reconciliation: Sendable, Equatable {
   /// The file's name in reports and examples: its last path component, or for a file of a folder
   /// or pattern source its path inside the source's folder.
   public var name: String
-  /// The source's path as the experiment file wrote it, when the source is a folder or a pattern
-  /// (the reports summarise its files together); nil for a single file.
+  /// The source's name (`FileTree.displayName`: `currents/`, `export/**/*.json.gz`) when the
+  /// file is one of a folder or pattern source (reports summarise its files together); nil for a
+  /// single file.
   public var source: String? = nil
   /// The export format of an event source (`amplitude`, `holdout`…); nil for the cohort and
   /// identities files.

@@ -20,7 +20,7 @@ public struct SourceFileSummary: Sendable, Equatable {
 
   /// The role: `messages` or `events`.
   public var role: String
-  /// The source's path as the experiment file wrote it (a folder or a pattern).
+  /// The source's name (`FileTree.displayName`: its folder's name, and its pattern).
   public var path: String
   /// The export format.
   public var format: String?

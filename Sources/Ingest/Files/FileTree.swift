@@ -105,6 +105,17 @@ public struct FileTree: Sendable {
     }
   }
 
+  /// The source's name in reports, independent of where the files live: the root folder's last
+  /// component, then `/` and the pattern for a pattern (`currents/`, `export/**/*.json.gz`); the
+  /// file's name for a single file.
+  public var displayName: String {
+    guard isTree else { return files.first?.relative ?? path }
+    let rootName = root.isEmpty || root == "." ? "." : Self.lastComponent(root)
+    let (_, pattern) = Self.splitPattern(path)
+    guard let pattern else { return rootName + "/" }
+    return rootName + "/" + pattern.components.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "/")
+  }
+
   /// The counts of skipped names by reason, in `SkipReason` order, without zeros.
   public var skippedByReason: [(reason: SkipReason, count: Int)] {
     SkipReason.allCases.compactMap { reason in

@@ -48,7 +48,7 @@ extension EventJoiner {
       }
       if tree.isTree {
         let summary = SourceFileSummary(
-          role: role.rawValue, path: source.path, format: source.format.rawValue, filesRead: tree.files.count,
+          role: role.rawValue, path: tree.displayName, format: source.format.rawValue, filesRead: tree.files.count,
           skipped: tree.skippedByReason.map { skip in
             SourceFileSummary.Skip(
               reason: skip.reason.rawValue, count: skip.count,

@@ -28,7 +28,7 @@ extension EventJoiner {
       asker = tables.indices.map { j in tables.firstIndex { $0 === tables[j] } ?? j }
       reserved = tables.map { _ in false }
       files = tree.files
-      treePath = tree.isTree ? tree.path : nil
+      treePath = tree.isTree ? tree.displayName : nil
       let rootName = tree.root.isEmpty ? "." : FileTree.lastComponent(tree.root)
       names = tree.files.map { tree.isTree ? rootName + "/" + $0.relative : Reconciliation.fileName($0.path) }
       finished = folds.map { _ in [] }

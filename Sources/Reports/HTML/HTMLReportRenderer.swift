@@ -253,14 +253,22 @@ public enum HTMLReportRenderer {
     } else {
       out += "<p>Every row of every input is accounted for.</p>\n"
     }
-    for file in report.measurement.files {
+    for group in InputGroup.groups(report.measurement) {
+      let file = group.total
       var rows = Reconciliation.Fate.allCases.filter { file[$0] > 0 || $0 == .used }.map { [e($0.label), NumberFormat.grouped(file[$0])] }
       for reason in Reconciliation.Reason.allCases where file[reason] > 0 {
         rows.append(["rejected: \(e(reason.label))", NumberFormat.grouped(file[reason])])
       }
       rows.append(["<strong>rows read</strong>", "<strong>\(NumberFormat.grouped(file.rowsRead))</strong>"])
-      let name = file.name + (file.format.map { " (\($0))" } ?? "")
+      let name = group.name + (file.format.map { " (\($0))" } ?? "")
+      if let sentence = group.filesSentence(code: { "<code>\(e($0))</code>" }) { out += "<p>\(e(file.role)): <code>\(e(group.name))</code>: \(sentence)</p>\n" }
       out += HTMLText.table(caption: "\(file.role): \(name)", ["fate", "rows"], rows, numeric: [1])
+      if !group.worst.isEmpty {
+        out += HTMLText.table(
+          caption: "\(file.role): \(group.name): the files with the most rejected rows", ["file", "rows read", "rejected"],
+          group.worst.map { ["<code>\(e($0.name))</code>", NumberFormat.grouped($0.rowsRead), NumberFormat.grouped($0[.rejected])] },
+          numeric: [1, 2])
+      }
       let examples = file.examples.flatMap { $0 }
       if !examples.isEmpty { out += "<ul class=\"examples\">" + examples.map { "<li>\(e($0))</li>" }.joined() + "</ul>\n" }
     }

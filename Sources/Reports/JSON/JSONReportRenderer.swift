@@ -144,7 +144,7 @@ public enum JSONReportRenderer {
         file.examples[reason.rawValue].map { JSONValue.string($0) }
       }
       return .object([
-        ("input", .string(file.role)), ("file", .string(file.name)),
+        ("input", .string(file.role)), ("file", .string(file.name)), ("source", file.source.map { .string($0) } ?? .null),
         ("format", file.format.map { .string($0) } ?? .null),
         ("rows", .int(file.rowsRead)), ("fates", .object(fates)),
         ("rejected_by_reason", .object(reasons)), ("examples", .array(examples)),
@@ -157,9 +157,26 @@ public enum JSONReportRenderer {
         ("aggregates", .string(origin.file)),
       ])
     } ?? .object([("kind", .string("files"))])
+    let sourceFiles: [JSONValue] = measurement.findings.sourceFiles.map { summary in
+      .object([
+        ("input", .string(summary.role)), ("source", .string(summary.path)),
+        ("format", summary.format.map { .string($0) } ?? .null), ("files_read", .int(summary.filesRead)),
+        (
+          "not_read",
+          .array(
+            summary.skipped.map { skip in
+              .object([
+                ("reason", .string(skip.reason)), ("count", .int(skip.count)),
+                ("examples", .array(skip.examples.map { .string($0) })),
+              ])
+            })
+        ),
+      ])
+    }
     return .object([
       ("source", source),
       ("files", .array(files)),
+      ("folder_sources", .array(sourceFiles)),
       ("exposures_before_entry", .int(measurement.findings.exposuresBeforeEntry)),
       ("revenue_rows_without_value", .int(measurement.findings.revenueRowsWithoutValue)),
       ("conflicting_duplicates", .int(measurement.findings.conflictingDuplicates)),

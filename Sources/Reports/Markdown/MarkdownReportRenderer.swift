@@ -229,9 +229,11 @@ public enum MarkdownReportRenderer {
     } else {
       out += "Every row of every input is accounted for; each file's fates add up to the rows read.\n\n"
     }
-    for file in report.measurement.files {
-      let name = MarkdownText.code(file.name)
+    for group in InputGroup.groups(report.measurement) {
+      let file = group.total
+      let name = MarkdownText.code(group.name)
       out += "### \(file.role): \(name)\(file.format.map { " (\(MarkdownText.plain($0)))" } ?? "")\n\n"
+      if let sentence = group.filesSentence(code: MarkdownText.code) { out += sentence + "\n\n" }
       var rows = Reconciliation.Fate.allCases.filter { file[$0] > 0 || $0 == .used }.map { fate in
         [fate.label, NumberFormat.grouped(file[fate])]
       }
@@ -240,6 +242,13 @@ public enum MarkdownReportRenderer {
       }
       rows.append(["**rows read**", "**\(NumberFormat.grouped(file.rowsRead))**"])
       out += MarkdownText.table(["fate", "rows"], rows, alignRight: [1])
+      if !group.worst.isEmpty {
+        out += "\nThe files with the most rejected rows:\n\n"
+        out += MarkdownText.table(
+          ["file", "rows read", "rejected"],
+          group.worst.map { [MarkdownText.code($0.name), NumberFormat.grouped($0.rowsRead), NumberFormat.grouped($0[.rejected])] },
+          alignRight: [1, 2])
+      }
       let examples = file.examples.flatMap { $0 }
       if !examples.isEmpty {
         out += "\nExamples of rejected rows, by reason:\n\n"
