@@ -23,6 +23,9 @@ public struct ScannedRecord: Sendable, Equatable {
     case notAnEvent
   }
 
+  /// For a folder or pattern source, the record's file by its path inside the folder; nil for a
+  /// single file.
+  public var file: String? = nil
   /// The 1-based line where the record starts.
   public var line: Int
   /// What happened to it.
@@ -69,7 +72,7 @@ public enum SourceScan {
     let fixed = ["record", "duplicate", "identity not resolved", "identity ambiguous", "not an event"]
     var fixedCounts = [Int](repeating: 0, count: fixed.count)
     var counts: [String: Int] = [:]
-    try forEachFate(of: spec, role: role, identities: identities, names: false) { _, fate in
+    try forEachFate(of: spec, role: role, identities: identities, names: false) { _, fate, _ in
       switch fate {
       case .record: fixedCounts[0] += 1
       case .duplicate: fixedCounts[1] += 1
@@ -97,8 +100,9 @@ public enum SourceScan {
   package static func forEachRecord(
     of spec: SourceSpec, role: String, identities: IdentitiesSpec?, _ body: (ScannedRecord) -> Bool
   ) throws(MeasurementError) {
-    try forEachFate(of: spec, role: role, identities: identities) { r, fate in
+    try forEachFate(of: spec, role: role, identities: identities) { r, fate, file in
       var item = ScannedRecord(line: r.line, status: .record)
+      item.file = file
       switch fate {
       case .rejected(let reason, let detail): item.status = .rejected(reason.key, detail)
       case .notAnEvent: item.status = .notAnEvent
@@ -136,35 +140,47 @@ public enum SourceScan {
     case notAnEvent
   }
 
-  /// Calls `body` with every record and its fate in file order until it returns false; the
-  /// user is named only when `names` (the summary counts fates and needs no names).
+  /// Calls `body` with every record, its fate and, for a folder or pattern source, its file's
+  /// path inside the folder, in file order until it returns false; the user is named only when
+  /// `names` (the summary counts fates and needs no names). Duplicates are found across files.
   package static func forEachFate(
     of spec: SourceSpec, role: String, identities: IdentitiesSpec?, names: Bool = true,
-    _ body: (SourceRecord, Fate) -> Bool
+    _ body: (SourceRecord, Fate, String?) -> Bool
   ) throws(MeasurementError) {
     let joinRole: EventJoiner.Role = role == "messages" ? .messages : .events
     var table = IdentityTable()
     if let identities { table = try IdentityTable.load(identities, cohort: nil, strict: false).0 }
-    let reader = SourceReader(spec: spec, role: joinRole)
-    let resolver = try IdentityResolver(layout: reader.layout, source: spec, identities: table)
+    let tree = try readingInput(path: spec.path) { try FileTree(spec.path) }
+    let resolver = try IdentityResolver(layout: SourceReader(spec: spec, role: joinRole).layout, source: spec, identities: table)
     var seen = ByteKeyTable(capacity: 256)
     var firstLines: [Int] = []
-    try readingInput(path: spec.path) {
-      try reader.forEachRecord { r, extraction in
-        switch extraction {
-        case .rejected(let reason, let detail): return body(r, .rejected(reason, detail))
-        case .notAnEvent: return body(r, .notAnEvent)
-        case .record: break
-        }
-        if let key = r.dedup {
-          let (id, inserted) = seen.intern(r.text[key])
-          if inserted { firstLines.append(r.line) } else { return body(r, .duplicate(of: firstLines[Int(id)])) }
-        }
-        switch resolver.resolve(r) {
-        case .direct(let range): return body(r, .record(user: names ? r.string(range) : nil))
-        case .alias(let unit): return body(r, .record(user: names ? table.unitName(unit) : nil))
-        case .ambiguous: return body(r, .ambiguous)
-        case .unresolved: return body(r, .unresolved)
+    var going = true
+    for file in tree.files where going {
+      var fileSpec = spec
+      fileSpec.path = file.path
+      let reader = SourceReader(spec: fileSpec, role: joinRole, partitions: tree.isTree ? file.partitions : nil)
+      let name = tree.isTree ? file.relative : nil
+      try readingInput(path: file.path) {
+        try reader.forEachRecord { r, extraction in
+          func give(_ fate: Fate) -> Bool {
+            going = body(r, fate, name)
+            return going
+          }
+          switch extraction {
+          case .rejected(let reason, let detail): return give(.rejected(reason, detail))
+          case .notAnEvent: return give(.notAnEvent)
+          case .record: break
+          }
+          if let key = r.dedup {
+            let (id, inserted) = seen.intern(r.text[key])
+            if inserted { firstLines.append(r.line) } else { return give(.duplicate(of: firstLines[Int(id)])) }
+          }
+          switch resolver.resolve(r) {
+          case .direct(let range): return give(.record(user: names ? r.string(range) : nil))
+          case .alias(let unit): return give(.record(user: names ? table.unitName(unit) : nil))
+          case .ambiguous: return give(.ambiguous)
+          case .unresolved: return give(.unresolved)
+          }
         }
       }
     }
@@ -175,7 +191,8 @@ public enum SourceScan {
   /// sources and for standard input (which cannot be read twice).
   public static func framing(of spec: SourceSpec) throws(MeasurementError) -> JSONFraming? {
     guard spec.format.isJSONRecords, spec.path != "-" else { return nil }
-    return try readingInput(path: spec.path) { try JSONFraming.detect(ByteSource(path: spec.path)) }
+    let first = try readingInput(path: spec.path) { try FileTree(spec.path) }.files[0].path
+    return try readingInput(path: first) { try JSONFraming.detect(ByteSource(path: first)) }
   }
 
   /// How `spec`'s records map to Holdout's parts, as (part, fields) lines for display.

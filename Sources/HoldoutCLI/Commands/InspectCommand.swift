@@ -99,7 +99,10 @@ enum InspectCommand {
     roleNote: String? = nil
   ) throws -> String {
     var text = "file: \(VisibleText.escaped(spec.path))\nformat: \(spec.format.rawValue) (\(VisibleText.escaped(reason)))\n"
-    if let framing = try SourceScan.framing(of: spec) { text += "framing: \(framing)\n" }
+    let tree: FileTree
+    do { tree = try FileTree(spec.path) } catch { throw CLIError.input(error) }
+    if tree.isTree { text += Self.files(tree) }
+    if let framing = try SourceScan.framing(of: spec) { text += "framing: \(framing)\(tree.isTree ? " (first file)" : "")\n" }
     text += "role: \(role)\(roleNote.map { " (\($0))" } ?? "")\n\nmapping:\n"
     for (part, fields) in SourceScan.mapping(of: spec, role: role) {
       text += "  \(part.padding(8))\(VisibleText.escaped(fields))\n"
@@ -109,14 +112,15 @@ enum InspectCommand {
     }
     if summary {
       let counts = try SourceScan.summary(of: spec, role: role, identities: identities)
-      text += "\nwhole file:\n\n| status | records |\n|---|---:|\n"
+      text += "\n\(tree.isTree ? "every file" : "whole file"):\n\n| status | records |\n|---|---:|\n"
       for (status, count) in counts { text += "| \(Self.cell(status, limit: nil)) | \(count) |\n" }
       text += "| **total** | **\(counts.reduce(0) { $0 + $1.count })** |\n"
     }
     let records = try SourceScan.records(of: spec, role: role, identities: identities, limit: rows)
     text += "\nfirst \(records.count) record\(records.count == 1 ? "" : "s"):\n\n"
-    text += "| line | status | user | event | time (UTC) | value | channel | holdout |\n"
-    text += "|---:|---|---|---|---|---:|---|---|\n"
+    let fileColumn = tree.isTree ? "file | " : ""
+    text += "| \(fileColumn)line | status | user | event | time (UTC) | value | channel | holdout |\n"
+    text += "|\(tree.isTree ? "---|" : "")---:|---|---|---|---|---:|---|---|\n"
     for r in records {
       let status: String
       switch r.status {
@@ -127,14 +131,54 @@ enum InspectCommand {
       case .ambiguous: status = "identity ambiguous"
       case .notAnEvent: status = "not an event"
       }
-      let cells = [
+      let cells = (r.file.map { [$0] } ?? []) + [
         "\(r.line)", status, r.user ?? "", r.event ?? "", r.time.map(Timestamp.format) ?? "",
         r.value.map(Decimal.format) ?? "", r.channel ?? "", r.control ? "yes" : "",
       ]
-      text += "| " + cells.enumerated().map { $0.offset == 1 ? Self.cell($0.element, limit: nil) : Self.cell($0.element) }
+      let statusColumn = r.file == nil ? 1 : 2
+      text += "| " + cells.enumerated().map { $0.offset == statusColumn ? Self.cell($0.element, limit: nil) : Self.cell($0.element) }
         .joined(separator: " | ") + " |\n"
     }
     return text + "\n"
+  }
+
+  /// What a folder or pattern source holds: files by kind (their name's extensions) and by
+  /// partition (`key=value` folders: each key's values, first and last, with file counts), and
+  /// the names not read.
+  static func files(_ tree: FileTree) -> String {
+    var text = "files: \(tree.files.count) under \(VisibleText.escaped(tree.displayName)) (read in this order: paths compared folder by folder, bytewise)\n"
+    var kinds: [(String, Int)] = []
+    var keys: [(key: String, values: [(String, Int)])] = []
+    for file in tree.files {
+      let name = FileTree.lastComponent(file.relative)
+      let parts = name.split(separator: ".", omittingEmptySubsequences: false).dropFirst()
+      let kind = parts.isEmpty ? "(no extension)" : "." + parts.suffix(2).joined(separator: ".")
+      if let k = kinds.firstIndex(where: { $0.0 == kind }) { kinds[k].1 += 1 } else { kinds.append((kind, 1)) }
+      for partition in file.partitions {
+        let k = keys.firstIndex { $0.key == partition.key } ?? {
+          keys.append((partition.key, []))
+          return keys.count - 1
+        }()
+        if let v = keys[k].values.firstIndex(where: { $0.0 == partition.value }) {
+          keys[k].values[v].1 += 1
+        } else {
+          keys[k].values.append((partition.value, 1))
+        }
+      }
+    }
+    text += "  by kind: " + kinds.sorted { $0.0 < $1.0 }.map { "\(VisibleText.escaped($0.0)) \($0.1)" }.joined(separator: ", ") + "\n"
+    for (key, values) in keys {
+      let sorted = values.sorted { $0.0 < $1.0 }
+      let shown = sorted.count <= 6
+        ? sorted.map { "\(VisibleText.escaped($0.0)) (\($0.1))" }.joined(separator: ", ")
+        : "\(sorted.count) values, \(VisibleText.escaped(sorted[0].0)) … \(VisibleText.escaped(sorted[sorted.count - 1].0))"
+      text += "  \(VisibleText.escaped(key))=: \(shown)\n"
+    }
+    for (reason, count) in tree.skippedByReason {
+      let examples = tree.skipped.filter { $0.reason == reason }.prefix(3).map { VisibleText.escaped($0.relative) }
+      text += "  not read, \(reason.rawValue): \(count) (\(examples.joined(separator: ", ")))\n"
+    }
+    return text
   }
 
   /// A table cell: control characters and bidi overrides shown as escapes (`VisibleText`),

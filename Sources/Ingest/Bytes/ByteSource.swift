@@ -41,8 +41,10 @@ public final class ByteSource {
     byteCount = bytes.count
   }
 
-  /// Opens `path` for reading; `-` means standard input.
-  public init(path: String) throws(IngestError) {
+  /// Opens `path` for reading; `-` means standard input. A file of a binary format recognised
+  /// by its first bytes (`ContainerMagic`: Parquet, Avro, zip, xz…) is refused by name with the
+  /// way to read it, unless `allowing` names it (the Avro reader opens Avro files).
+  public init(path: String, allowing: Set<ContainerMagic> = []) throws(IngestError) {
     self.path = path
     if path == "-" {
       descriptor = 0
@@ -62,9 +64,13 @@ public final class ByteSource {
       close(fd)
       throw .notAFile(path: path, kind: "a directory")
     }
-    var magic: (UInt8, UInt8) = (0, 0)
-    let sniffed = withUnsafeMutableBytes(of: &magic) { pread(fd, $0.baseAddress, 2, 0) }
-    if sniffed == 2 && magic == (0x1F, 0x8B) {
+    var head = [UInt8](repeating: 0, count: 16)
+    let sniffed = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 16, 0) }
+    if sniffed > 0, let container = ContainerMagic.of(head[..<sniffed]), !allowing.contains(container) {
+      close(fd)
+      throw .undecodable(path: path, reason: "is a \(container.rawValue) file, not CSV or JSON text; \(container.advice)")
+    }
+    if sniffed >= 2 && head[0] == 0x1F && head[1] == 0x8B {
       close(fd)
       byteCount = nil
       isCompressed = true

@@ -24,8 +24,15 @@ public enum FormatGuesser {
     return fields
   }()
 
-  /// Guesses the format of the file at `path` (not standard input: it cannot be read twice).
+  /// Guesses the format of the file at `path` (not standard input: it cannot be read twice); for
+  /// a folder or a pattern, of its first file (in the listing's order).
   public static func guess(path: String) throws(MeasurementError) -> Guess {
+    let tree = try readingInput(path: path) { try FileTree(path) }
+    guard !tree.isTree else {
+      let first = tree.files[0]
+      let guess = try guess(path: first.path)
+      return Guess(format: guess.format, reason: guess.reason + ", in its first file \(first.relative)")
+    }
     for platform in PlatformFormat.guessOrder {
       if let key = platform.eventFolderKey, PlatformFormat.folderValue(key, in: path) != nil {
         return Guess(format: platform.format, reason: "the path has a \(platform.displayName) \(key)= folder")
