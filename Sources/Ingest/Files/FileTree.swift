@@ -65,7 +65,7 @@ public struct FileTree: Sendable {
   /// True when the path named more than one file: a folder or a pattern.
   public let isTree: Bool
   /// The files, in order.
-  public let files: [File]
+  public private(set) var files: [File]
   /// The names skipped, in order.
   public let skipped: [Skipped]
 
@@ -114,6 +114,12 @@ public struct FileTree: Sendable {
     let (_, pattern) = Self.splitPattern(path)
     guard let pattern else { return rootName + "/" }
     return rootName + "/" + pattern.components.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "/")
+  }
+
+  /// Keeps only `files` (a subset of the listing, in order): the others were pruned by a reader
+  /// that knows they hold nothing it needs.
+  public mutating func keep(_ files: [File]) {
+    self.files = files
   }
 
   /// The counts of skipped names by reason, in `SkipReason` order, without zeros.

@@ -21,13 +21,24 @@ extension EventJoiner {
     source: SourceSpec, role: Role, participants: [Participant], targets: inout [Target]
   ) throws(MeasurementError) -> [[Reconciliation]] {
     precondition(!participants.isEmpty && participants.count == targets.count)
-    let tree = try readingInput(path: source.path) { try FileTree(source.path) }
+    var tree = try readingInput(path: source.path) { try FileTree(source.path) }
+    let layout = SourceReader(spec: source, role: role).layout
+    var pruned: [String] = []
+    if prunes {
+      let folds = try participants.map { part throws(MeasurementError) in
+        Fold(
+          joiner: part.joiner, source: part.source, role: role, cohort: part.cohort,
+          resolver: try readingInput(path: source.path) {
+            try IdentityResolver(layout: layout, source: part.source, identities: part.identities)
+          }, layout: layout)
+      }
+      pruned = Self.prune(&tree, source: source, folds: folds)
+    }
     let readers = tree.files.map { file in
       var spec = source
       spec.path = file.path
       return SourceReader(spec: spec, role: role, partitions: tree.isTree ? file.partitions : nil)
     }
-    let layout = SourceReader(spec: source, role: role).layout
     return try readingInput(path: source.path) {
       var folds: [Fold] = []
       for part in participants {
@@ -47,17 +58,60 @@ extension EventJoiner {
         }
       }
       if tree.isTree {
+        var skipped = tree.skippedByReason.map { skip in
+          SourceFileSummary.Skip(
+            reason: skip.reason.rawValue, count: skip.count,
+            examples: Array(tree.skipped.filter { $0.reason == skip.reason }.prefix(SourceFileSummary.exampleLimit).map(\.relative)))
+        }
+        if !pruned.isEmpty {
+          skipped.append(
+            SourceFileSummary.Skip(
+              reason: Self.prunedReason, count: pruned.count,
+              examples: Array(pruned.prefix(SourceFileSummary.exampleLimit))))
+        }
         let summary = SourceFileSummary(
           role: role.rawValue, path: tree.displayName, format: source.format.rawValue, filesRead: tree.files.count,
-          skipped: tree.skippedByReason.map { skip in
-            SourceFileSummary.Skip(
-              reason: skip.reason.rawValue, count: skip.count,
-              examples: Array(tree.skipped.filter { $0.reason == skip.reason }.prefix(SourceFileSummary.exampleLimit).map(\.relative)))
-          })
+          skipped: skipped)
         for j in targets.indices { targets[j].findings.sourceFiles.append(summary) }
       }
       return sharing.accounts()
     }
+  }
+
+  /// Why a pruned file was not read, in reports.
+  package static let prunedReason = "pruned: its event type folder names no event the experiment uses"
+
+  /// Removes from `tree` the files that provably hold no record any participant can use, and
+  /// returns them. Today one proof is used: a format whose files hold one event type each, named
+  /// by a folder (`PlatformFormat.eventFolderKey`: Braze Currents' `event_type=`), when no
+  /// participant measures that event, is exposed by it or reads it as a holdout marker. Every
+  /// record of such a file would end as "event not measured" (or earlier: rejected, duplicate,
+  /// after `as_of`, not in the cohort); no sum, finding about used rows or exposure depends on
+  /// them. Not done when the source names a constant event (`"event"`), which overrides folders.
+  ///
+  /// The folder's `date=` (the hour Braze *queued* the event) is not used: an event is queued
+  /// after it happens, so a file can hold events from any time before its hour (a device that
+  /// was offline), and only files queued before everything the experiment reads could be pruned;
+  /// the exposures-before-entry check counts deliveries of any age, so even those matter.
+  static func prune(_ tree: inout FileTree, source: SourceSpec, folds: [Fold]) -> [String] {
+    guard tree.isTree, source.event == nil, let key = PlatformFormat.of(source.format).eventFolderKey else { return [] }
+    var kept: [FileTree.File] = []
+    var pruned: [String] = []
+    var decided: [String: Bool] = [:]
+    for file in tree.files {
+      guard let type = file.partitions.last(where: { $0.key == key })?.value else {
+        kept.append(file)
+        continue
+      }
+      let wanted = decided[type] ?? {
+        let wanted = folds.contains { $0.wants(event: type) }
+        decided[type] = wanted
+        return wanted
+      }()
+      if wanted { kept.append(file) } else { pruned.append(file.relative) }
+    }
+    tree.keep(kept)
+    return pruned
   }
 
   /// Reads one sequential file (Klaviyo pages, a JSON array, concatenated documents): the same

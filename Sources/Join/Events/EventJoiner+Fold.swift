@@ -35,6 +35,7 @@ extension EventJoiner {
       package var additive: Bool { kind == .count || kind == .revenue }
     }
     private var file: String
+    private let layoutControl: [SourceLayout.ControlMarker]
     /// What `touch` read, kept so the reads are not optimised away.
     private(set) var touched: UInt64 = 0
 
@@ -52,6 +53,7 @@ extension EventJoiner {
       ledger = Reconciliation(role: role.rawValue, path: source.path)
       ledger.format = source.format.rawValue
       file = Reconciliation.fileName(source.path)
+      layoutControl = layout.control
       survivalWindow = MetricDefinition.micros(days: joiner.experiment.analysis.survivalDays)
       let experiment = joiner.experiment
       var byName: [(String, EventMeaning)] = []
@@ -106,6 +108,12 @@ extension EventJoiner {
         channelCosts.append(Decimal.micros(cost))
       }
       return channelCosts[Int(channel)]
+    }
+
+    /// True when a record of event `name` can matter to this experiment: a metric's, exposure's or
+    /// return event's name (or a renamed one), or a holdout marker of the format.
+    package func wants(event name: String) -> Bool {
+      names.find(name) != nil || layoutControl.contains { $0.event.matches(Array(name.utf8)) }
     }
 
     /// Starts the account of `file`, the next file of the source, and returns the account of

@@ -47,6 +47,7 @@ extension EventJoiner {
 
     /// Each participant's accounts, one per file, once every file has been read.
     package mutating func accounts() -> [[Reconciliation]] {
+      guard !files.isEmpty else { return folds.map { _ in [] } }
       advance(toFile: files.count - 1)
       return folds.indices.map { finished[$0] + [folds[$0].ledger] }
     }

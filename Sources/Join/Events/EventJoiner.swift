@@ -28,6 +28,9 @@ package struct EventJoiner {
   package var threads = 1
   /// Bytes per chunk (small values in tests put chunk boundaries everywhere).
   package var chunkSize = 1 << 19
+  /// Whether files of a folder source that provably hold no record the experiment can use are
+  /// skipped unopened (`EventJoiner.prune`); tests turn it off to show it changes no result.
+  package var prunes = true
   /// Called with the bytes read so far and the input's size when known, for progress.
   package var progress: (@Sendable (Int, Int?) -> Void)? = nil
 
