@@ -141,7 +141,7 @@ import Testing
       #expect(try SourceScan.framing(of: variant) == (form == .prettyDocuments ? .concatenated : .array))
       #expect(try SourceScan.records(of: variant, identities: identities) == reference, "\(format) \(form)")
     }
-    // Gzip'd, through the `gzip -dc` pipe that detection must not consume.
+    // Gzip'd, decompressed as it is read: detection must not consume the stream.
     let (text, _) = Self.rewrite(original, as: .prettyArray)
     var gzipped = spec
     gzipped.path = scratch.path + "/" + file + ".json.gz"

@@ -3,23 +3,26 @@
 #elseif canImport(Darwin)
   import Darwin
 #endif
+import Compression
 
 /// A readable stream of bytes: a file, a gzip-compressed file, or standard input for `-`.
 ///
 /// Reads go straight to `read(2)` into the caller's buffer, so a file of any size is processed in
-/// bounded memory. A file starting with the gzip magic bytes (`1f 8b`) is decompressed by a
-/// `gzip -dc` child process whose output is read through a pipe (every Linux has gzip; nothing
-/// is linked). Its exit status is checked at end of input, so a truncated or corrupt archive is an
-/// error, not a short file. Standard input cannot be sniffed without consuming it: compressed
-/// standard input is refused with the command that fixes it.
+/// bounded memory. A file starting with the gzip magic bytes (`1f 8b`) is decompressed in
+/// process (`Compression.DecompressingReader`: every member, each CRC-32 and ISIZE checked), so
+/// a truncated or corrupt archive is an error naming the byte offset, not a short file; no
+/// outside program is needed. Bytes after the last member are accepted (all-zero padding some
+/// uploaders add, or GNU gzip's "trailing garbage ignored": the data before them is whole and
+/// checked). Standard input is sniffed on its first read and decompressed the same way when it is
+/// gzip-compressed.
 public final class ByteSource {
   /// The path as given (`-` for standard input); used in messages.
   public let path: String
-  /// True when the file is gzip-compressed and read through `gzip -dc`.
+  /// True when the file is gzip-compressed and decompressed as it is read.
   public let isCompressed: Bool
   private var descriptor: Int32
   private let ownsDescriptor: Bool
-  private var child: pid_t = 0
+  private var inflater: DecompressingReader? = nil
   private var checkedStandardInput: Bool
   private var memory: [UInt8]? = nil
   private var memoryOffset = 0
@@ -71,12 +74,18 @@ public final class ByteSource {
       throw .undecodable(path: path, reason: "is a \(container.rawValue) file, not CSV or JSON text; \(container.advice)")
     }
     if sniffed >= 2 && head[0] == 0x1F && head[1] == 0x8B {
-      close(fd)
       byteCount = nil
       isCompressed = true
       ownsDescriptor = true
-      descriptor = -1
-      (descriptor, child) = try Self.spawnGzip(path: path)
+      descriptor = fd
+      inflater = DecompressingReader(wrapper: .gzip) { buffer throws(IngestError) in
+        while true {
+          let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+          if n >= 0 { return n }
+          if errno == EINTR { continue }
+          throw IngestError.reading(path, errno: errno)
+        }
+      }
       return
     }
     isCompressed = false
@@ -87,10 +96,6 @@ public final class ByteSource {
 
   deinit {
     if ownsDescriptor && descriptor >= 0 { close(descriptor) }
-    if child > 0 {
-      var status: Int32 = 0
-      _ = waitpid(child, &status, 0)
-    }
   }
 
   /// Reads up to `count` bytes into `buffer`; returns the number read, 0 at end of input.
@@ -113,6 +118,7 @@ public final class ByteSource {
       }
       return n
     }
+    if let inflater { return try inflate(inflater, into: buffer, count: count) }
     while true {
       let n = Glibc.read(descriptor, buffer, count)
       if n > 0 {
@@ -121,19 +127,45 @@ public final class ByteSource {
           if n >= 2 && buffer.load(as: UInt8.self) == 0x1F
             && buffer.load(fromByteOffset: 1, as: UInt8.self) == 0x8B
           {
-            throw .undecodable(
-              path: path,
-              reason: "standard input is gzip-compressed; pipe it through `gzip -dc` first, or pass the file's path")
+            // Compressed standard input: the bytes read so far start the stream.
+            var head = Array(UnsafeRawBufferPointer(start: buffer, count: n))
+            let fd = descriptor, path = path
+            let reader = DecompressingReader(wrapper: .gzip) { out throws(IngestError) in
+              if !head.isEmpty {
+                let k = min(head.count, out.count)
+                out.copyBytes(from: head[..<k])
+                head.removeFirst(k)
+                return k
+              }
+              while true {
+                let r = Glibc.read(fd, out.baseAddress, out.count)
+                if r >= 0 { return r }
+                if errno == EINTR { continue }
+                throw IngestError.reading(path, errno: errno)
+              }
+            }
+            inflater = reader
+            return try inflate(reader, into: buffer, count: count)
           }
         }
         return n
       }
-      if n == 0 {
-        try finishChild()
-        return 0
-      }
+      if n == 0 { return 0 }
       if errno == EINTR { continue }
       throw IngestError.reading(path, errno: errno)
+    }
+  }
+
+  /// Decompressed bytes from `inflater`, its errors named for this file.
+  private func inflate(_ inflater: DecompressingReader, into buffer: UnsafeMutableRawPointer, count: Int) throws(IngestError) -> Int {
+    do {
+      return try inflater.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: count))
+    } catch let error as CompressionError {
+      throw .undecodable(path: path, reason: "is gzip-compressed and " + error.description)
+    } catch let error as IngestError {
+      throw error
+    } catch {
+      throw .unreadable(path: path, reason: "\(error)")
     }
   }
 
@@ -144,55 +176,6 @@ public final class ByteSource {
     guard !bytes.isEmpty else { return }
     replay = bytes + replay[replayOffset...]
     replayOffset = 0
-  }
-
-  /// Waits for `gzip -dc` at end of input and turns a failure into an error.
-  private func finishChild() throws(IngestError) {
-    guard child > 0 else { return }
-    var status: Int32 = 0
-    var waited: pid_t
-    repeat { waited = waitpid(child, &status, 0) } while waited < 0 && errno == EINTR
-    child = 0
-    let exited = (status & 0x7F) == 0
-    let code = (status >> 8) & 0xFF
-    if waited >= 0 && !exited {
-      let signal = status & 0x7F
-      throw .unreadable(
-        path: path,
-        reason: "`gzip -dc` was killed by signal \(signal) (\(String(cString: strsignal(signal)))) while decompressing it; run again, or decompress it first (gzip -dc) and read the plain file")
-    }
-    // Exit status 2 is gzip's warning, not a failure: "decompression OK, trailing garbage
-    // ignored" (bytes after the last member: padding some uploaders add). The data is complete,
-    // and gzip has said so on standard error itself.
-    if waited < 0 || (code != 0 && code != 2) {
-      throw .undecodable(
-        path: path,
-        reason: "`gzip -dc` failed (exit status \(code)): the archive is truncated or corrupt; re-download or re-export it")
-    }
-  }
-
-  /// Starts `gzip -dc -- path` with its standard output on a pipe; returns the read end and pid.
-  /// Both ends are close-on-exec (`ChildProcess.makePipe`).
-  private static func spawnGzip(path: String) throws(IngestError) -> (Int32, pid_t) {
-    var fds: [Int32] = [-1, -1]
-    guard ChildProcess.makePipe(&fds) else {
-      throw .unreadable(path: path, reason: "cannot create a pipe: \(String(cString: strerror(errno)))")
-    }
-    let result = ChildProcess.spawn(["gzip", "-dc", "--", path]) { actions in
-      posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
-      posix_spawn_file_actions_addclose(&actions, fds[0])
-      posix_spawn_file_actions_addclose(&actions, fds[1])
-      posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-    }
-    close(fds[1])
-    switch result {
-    case .success(let pid): return (fds[0], pid)
-    case .failure(let code):
-      close(fds[0])
-      throw .unreadable(
-        path: path,
-        reason: "it is gzip-compressed and `gzip` could not be started (\(String(cString: strerror(code)))); install gzip or decompress it first")
-    }
   }
 
   /// Reads the whole input into memory (for small inputs such as experiment files).
