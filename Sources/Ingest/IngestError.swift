@@ -32,6 +32,10 @@ public enum IngestError: Error, Equatable, CustomStringConvertible {
   case undecodable(path: String, reason: String)
   /// A JSON document is malformed.
   case invalidJSON(path: String, line: Int, column: Int, message: String)
+  /// An Avro object container file is corrupt, truncated, over a limit, or uses what is not read
+  /// (a codec, an invalid schema); `offset` is the byte offset in the file, and `reason` says
+  /// what is wrong (naming the block and record for a problem inside one) and how to fix it.
+  case invalidAvro(path: String, offset: Int, reason: String)
 
   public var description: String {
     switch self {
@@ -65,6 +69,8 @@ public enum IngestError: Error, Equatable, CustomStringConvertible {
       return "\(path): \(reason)"
     case .invalidJSON(let path, let line, let column, let message):
       return "\(path):\(line):\(column): invalid JSON: \(message)"
+    case .invalidAvro(let path, let offset, let reason):
+      return "\(path): byte \(offset): \(reason)"
     }
   }
 }
