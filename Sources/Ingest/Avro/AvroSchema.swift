@@ -112,36 +112,42 @@ public struct AvroSchema: Sendable, Equatable {
     return try parser.parse(json)
   }
 
-  /// The fewest bytes a value of each node can be encoded in, indexed like `nodes` (a lower
-  /// bound: a type that refers to itself counts the inner occurrence as 0). Used to refuse a
-  /// block or array that claims more values than its bytes can hold before looping over them.
-  /// Memoized, so a schema of named types used many times costs one visit per node.
+  /// The fewest bytes a value of each node can be encoded in, indexed like `nodes`: a lower
+  /// bound, used to refuse a block or array that claims more values than its bytes can hold
+  /// before looping over them. Computed from 0 upwards (a type's size from its children's), in a
+  /// few passes so that recursive types settle; an unsatisfiable type (a record that always
+  /// holds itself) stays a lower bound, capped at 2^30.
   func minimumSizes() -> [Int] {
-    var memo = [Int](repeating: -1, count: nodes.count)
-    for i in nodes.indices.reversed() { _ = minimumSize(i, &memo) }  // children first: shallow recursion
-    return memo
+    var sizes = [Int](repeating: 0, count: nodes.count)
+    for _ in 0..<8 {
+      var changed = false
+      for i in nodes.indices.reversed() {  // children mostly come after their parent
+        let size = minimumSize(i, sizes)
+        if size != sizes[i] {
+          sizes[i] = size
+          changed = true
+        }
+      }
+      if !changed { break }
+    }
+    return sizes
   }
 
-  private func minimumSize(_ index: Int, _ memo: inout [Int]) -> Int {
-    if memo[index] >= 0 { return memo[index] }
-    memo[index] = 0  // in progress: a self-reference counts as 0
-    let size: Int
+  private func minimumSize(_ index: Int, _ sizes: [Int]) -> Int {
     switch nodes[index].kind {
-    case .null: size = 0
-    case .boolean, .int, .long, .bytes, .string, .enumeration, .array, .map: size = 1
-    case .float: size = 4
-    case .double: size = 8
-    case .fixed(_, let n): size = n
+    case .null: return 0
+    case .boolean, .int, .long, .bytes, .string, .enumeration, .array, .map: return 1
+    case .float: return 4
+    case .double: return 8
+    case .fixed(_, let n): return min(n, 1 << 30)
     case .record(_, let fields):
       var total = 0
-      for field in fields { total = min(total + minimumSize(field.type, &memo), 1 << 30) }
-      size = total
+      for field in fields { total = min(total + sizes[field.type], 1 << 30) }
+      return total
     case .union(let branches):
-      var smallest = Int.max
-      for branch in branches { smallest = min(smallest, minimumSize(branch, &memo)) }
-      size = branches.isEmpty ? 1 : 1 + smallest
+      var smallest = 1 << 30
+      for branch in branches { smallest = min(smallest, sizes[branch]) }
+      return branches.isEmpty ? 1 : 1 + smallest
     }
-    memo[index] = size
-    return size
   }
 }

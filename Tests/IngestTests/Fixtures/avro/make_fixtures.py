@@ -189,10 +189,10 @@ def main():
     blocks, k, size = [[]], 0, 1
     while k < len(encoded):
         blocks.append(encoded[k:k + size])
-        if k == 150:
+        if len(blocks) == 6:
             blocks += [[], []]
         k += size
-        size = size % 40 + 7
+        size = size % 23 + 1
     blocks.append([])
     open(f"{HERE}/blocks.avro", "wb").write(container(json.dumps(event).encode(), blocks))
 
