@@ -63,7 +63,7 @@ let package = Package(
       name: "AssignmentTests", dependencies: ["Assignment", "TestSupport"],
       exclude: ["Fixtures"]),
     .testTarget(name: "CompressionTests", dependencies: ["Compression", "TestSupport"], exclude: ["Fixtures"]),
-    .testTarget(name: "IngestTests", dependencies: ["Ingest", "Compression", "Simulation", "TestSupport"]),
+    .testTarget(name: "IngestTests", dependencies: ["Ingest", "Compression", "Simulation", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "ExperimentTests", dependencies: ["Experiment", "TestSupport"]),
     .testTarget(name: "MeasurementModelTests", dependencies: ["MeasurementModel", "Statistics", "TestSupport"]),
     .testTarget(

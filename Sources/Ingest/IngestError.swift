@@ -34,6 +34,10 @@ public enum IngestError: Error, Equatable, CustomStringConvertible {
   case invalidJSON(path: String, line: Int, column: Int, message: String)
   /// A folder or pattern names no file to read (`reason` says which and what was skipped).
   case noFiles(path: String, reason: String)
+  /// An Avro object container file is corrupt, truncated, over a limit, or uses what is not read
+  /// (a codec, an invalid schema); `offset` is the byte offset in the file, and `reason` says
+  /// what is wrong (naming the block and record for a problem inside one) and how to fix it.
+  case invalidAvro(path: String, offset: Int, reason: String)
 
   public var description: String {
     switch self {
@@ -69,6 +73,8 @@ public enum IngestError: Error, Equatable, CustomStringConvertible {
       return "\(path):\(line):\(column): invalid JSON: \(message)"
     case .noFiles(let path, let reason):
       return "\(path): \(reason); check the path and the pattern (`*` stays in one folder, `**` crosses folders)"
+    case .invalidAvro(let path, let offset, let reason):
+      return "\(path): byte \(offset): \(reason)"
     }
   }
 }
