@@ -27,6 +27,31 @@ public struct ChunkReader: ~Copyable {
     public var file = 0
     /// The chunk's position in the stream of chunks a pipeline parses (set by the pipeline).
     public var sequence = 0
+    /// For a block of an Avro file (`AvroBlock`): where it lies in the file. Then `bytes` are
+    /// the block's (still compressed), `lines` its record count and `linesBefore` the records
+    /// before it; the parser transcodes it to JSON lines (`AvroTranscoder`).
+    public var avroOffsets: (file: Int, data: Int)? = nil
+
+    /// A chunk of whole records.
+    public init(bytes: [UInt8], linesBefore: Int, index: Int, lines: Int = 0) {
+      self.bytes = bytes
+      self.linesBefore = linesBefore
+      self.index = index
+      self.lines = lines
+    }
+
+    /// The chunk that carries Avro block `block`.
+    public init(avro block: AvroBlock) {
+      self.init(bytes: block.bytes, linesBefore: block.firstRecord, index: block.index, lines: block.recordCount)
+      avroOffsets = (block.fileOffset, block.dataOffset)
+    }
+
+    /// The Avro block this chunk carries, if any.
+    public var avroBlock: AvroBlock? {
+      avroOffsets.map {
+        AvroBlock(index: index, recordCount: lines, bytes: bytes, fileOffset: $0.file, dataOffset: $0.data, firstRecord: linesBefore)
+      }
+    }
   }
 
   private let source: ByteSource

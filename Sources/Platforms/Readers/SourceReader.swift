@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 import Experiment
 import Ingest
 import MeasurementModel
@@ -67,7 +72,57 @@ package struct SourceReader: Sendable {
   package func forEachRecord(
     _ body: (inout SourceRecord, Extraction) throws -> Bool
   ) throws {
+    if let avro = try openAvro() {
+      var file = avro
+      let transcoder = AvroTranscoder(file: file)
+      while let block = try file.nextBlock() {
+        let chunk = try Self.transcoded(ChunkReader.Chunk(avro: block), transcoder)
+        var going = true
+        try forEachRecord(in: chunk, header: nil) { record, extraction in
+          going = try body(&record, extraction)
+          return going
+        }
+        if !going { return }
+      }
+      return
+    }
     try forEachRecord(try openJSON(), body)
+  }
+
+  /// The Avro object container file at `spec.path` with its header read, or nil when the file
+  /// does not start with Avro's magic bytes. Avro records are read as JSON objects (each record
+  /// transcoded to one JSON line, `AvroTranscoder`), so only JSON-record formats read them.
+  package func openAvro() throws(IngestError) -> AvroFile? {
+    guard spec.path != "-", Self.startsWithAvroMagic(spec.path) else { return nil }
+    guard spec.format.isJSONRecords else {
+      throw .undecodable(
+        path: spec.path,
+        reason: "is an Avro file, which a \(spec.format.rawValue) source does not read (it reads CSV or JSON:API pages); use \"format\": \"jsonl\" with a field mapping, or the platform's own format such as \"braze\"")
+    }
+    return try AvroFile(source: ByteSource(path: spec.path, allowing: [.avro]))
+  }
+
+  /// True when the file starts with `Obj` 0x01 (an Avro object container file).
+  static func startsWithAvroMagic(_ path: String) -> Bool {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    var head = [UInt8](repeating: 0, count: 4)
+    let n = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 4, 0) }
+    return n == 4 && ContainerMagic.of(head) == .avro
+  }
+
+  /// An Avro block's chunk turned into JSON lines, one per record (record numbers are the
+  /// chunk's line numbers); any other chunk as it is.
+  package static func transcoded(_ chunk: ChunkReader.Chunk, _ transcoder: AvroTranscoder?) throws(IngestError) -> ChunkReader.Chunk {
+    guard let block = chunk.avroBlock, let transcoder else { return chunk }
+    var lines: [UInt8] = []
+    lines.reserveCapacity(block.bytes.count * 2)
+    try transcoder.appendJSONLines(of: block, to: &lines)
+    var out = ChunkReader.Chunk(bytes: lines, linesBefore: chunk.linesBefore, index: chunk.index, lines: chunk.lines)
+    out.file = chunk.file
+    out.sequence = chunk.sequence
+    return out
   }
 
   /// Calls `body` with every record of `opened` (from `openJSON`), or, for CSV and Klaviyo, of
