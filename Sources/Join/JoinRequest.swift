@@ -16,6 +16,9 @@ public struct JoinRequest: Sendable {
   public var threads = 1
   /// Bytes per parsing chunk (tests use tiny chunks to put boundaries everywhere).
   public var chunkSize = 1 << 19
+  /// Whether folder files that provably hold nothing the experiment uses are skipped unopened
+  /// (`EventJoiner.prune`; on by default, off only to show it changes no result).
+  package var prunes = true
   /// Called now and then with what the join is doing (phase, input, bytes read).
   public var progress: (@Sendable (MeasurementProgress) -> Void)? = nil
 
@@ -53,6 +56,7 @@ public struct JoinRequest: Sendable {
     var joiner = EventJoiner(experiment: experiment, asOf: asOf, strict: strict)
     joiner.threads = threads
     joiner.chunkSize = chunkSize
+    joiner.prunes = prunes
     let steps = inputs.messages.map { (role: EventJoiner.Role.messages, source: $0) }
       + inputs.events.map { (role: EventJoiner.Role.events, source: $0) }
     return SharedJoin.State(

@@ -28,6 +28,11 @@ public struct Measurer: Sendable {
     get { joinRequest.chunkSize }
     set { joinRequest.chunkSize = newValue }
   }
+  /// Whether unneeded folder files are pruned unopened (`JoinRequest.prunes`).
+  package var prunes: Bool {
+    get { joinRequest.prunes }
+    set { joinRequest.prunes = newValue }
+  }
   /// Called now and then with what the measurement is doing (phase, input, bytes read).
   public var progress: (@Sendable (MeasurementProgress) -> Void)? {
     get { joinRequest.progress }

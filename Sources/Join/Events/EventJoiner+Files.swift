@@ -155,8 +155,9 @@ extension EventJoiner {
     let resolvers = sharing.folds.map(\.recordResolver)
     let context = files.context
     let expected = totalBytes ?? files.expectedBytes
-    @Sendable func parse(_ chunk: ChunkReader.Chunk) -> [ParsedBatch] {
-      let reader = context.readers[chunk.file]
+    @Sendable func parse(_ given: ChunkReader.Chunk) -> [ParsedBatch] {
+      let reader = context.readers[given.file]
+      var chunk = given
       func empty() -> ParsedBatch {
         var batch = ParsedBatch()
         batch.linesBefore = chunk.linesBefore
@@ -165,6 +166,8 @@ extension EventJoiner {
         return batch
       }
       do {
+        // An Avro block becomes JSON lines here, on the worker: blocks decode in parallel.
+        if chunk.avroOffsets != nil { chunk = try SourceReader.transcoded(chunk, context.transcoder(chunk.file)) }
         var batches: [ParsedBatch]
         let sawLine: Bool
         let header = reader.spec.format.isCSV ? context.header(chunk.file) : nil

@@ -4,7 +4,8 @@ import Platforms
 /// The files of one source (`FileTree`) as one stream of chunks for the parse pipeline, opened
 /// one at a time in the listing's order, each chunk tagged with its file.
 ///
-/// Line-oriented files (CSV, JSON lines) are cut into chunks (`ChunkReader`); a file whose records
+/// Line-oriented files (CSV, JSON lines) are cut into chunks (`ChunkReader`), and an Avro file's
+/// blocks are its chunks (transcoded to JSON lines by the parse workers); a file whose records
 /// must be read in sequence (a JSON array, concatenated documents, Klaviyo pages) ends the
 /// current run of chunks and is handed out whole by `takeSequential`. At most one file is open.
 package struct SourceFileStream: ~Copyable {
@@ -12,11 +13,18 @@ package struct SourceFileStream: ~Copyable {
   package final class Context: Sendable {
     package let readers: [SourceReader]
     private let headers: Locked<[[String]?]>
+    private let transcoders: Locked<[AvroTranscoder?]>
 
     init(readers: [SourceReader]) {
       self.readers = readers
       headers = Locked([[String]?](repeating: nil, count: readers.count))
+      transcoders = Locked([AvroTranscoder?](repeating: nil, count: readers.count))
     }
+
+    /// File `file`'s Avro transcoder, once its header has been read (nil for a text file).
+    package func transcoder(_ file: Int) -> AvroTranscoder? { transcoders.withLock { $0[file] } }
+
+    func setTranscoder(_ transcoder: AvroTranscoder, of file: Int) { transcoders.withLock { $0[file] = transcoder } }
 
     /// File `file`'s CSV header, once its first chunk has been read (nil before, or for a file
     /// with no line).
@@ -38,6 +46,8 @@ package struct SourceFileStream: ~Copyable {
   /// The next file to open.
   private var next = 0
   private var current: ChunkReader? = nil
+  /// The current file when it is an Avro file: its blocks are the chunks.
+  private var currentAvro: AvroFile? = nil
   private var currentFile = -1
   private var waiting: Opened? = nil
   /// Bytes read from files finished, and from the current one.
@@ -52,7 +62,7 @@ package struct SourceFileStream: ~Copyable {
   }
 
   /// True when every file has been handed out.
-  package var isDone: Bool { next >= files.count && current == nil && waiting == nil }
+  package var isDone: Bool { next >= files.count && current == nil && currentAvro == nil && waiting == nil }
 
   /// Bytes read so far (decompressed), for progress.
   package var bytesRead: Int { finishedBytes + currentRead }
@@ -63,7 +73,7 @@ package struct SourceFileStream: ~Copyable {
   /// The next file when it must be read in sequence (it is then handed over); nil when the next
   /// file is line-oriented (read it with `nextChunk`) or none is left.
   package mutating func takeSequential() throws -> Opened? {
-    if waiting == nil && current == nil && next < files.count { try open() }
+    if waiting == nil && current == nil && currentAvro == nil && next < files.count { try open() }
     defer { waiting = nil }
     return waiting
   }
@@ -72,6 +82,17 @@ package struct SourceFileStream: ~Copyable {
   /// sequential file or the end of the files).
   package mutating func nextChunk() throws -> ChunkReader.Chunk? {
     while true {
+      if var avro = currentAvro.take() {
+        if let block = try avro.nextBlock() {
+          currentRead += block.bytes.count
+          currentAvro = avro
+          var chunk = ChunkReader.Chunk(avro: block)
+          chunk.file = currentFile
+          return chunk
+        }
+        finishedBytes += currentRead
+        currentRead = 0
+      }
       if var reader = current.take() {
         let chunk = try reader.next()
         currentRead = reader.bytesRead
@@ -97,6 +118,12 @@ package struct SourceFileStream: ~Copyable {
     let file = next
     next += 1
     let reader = context.readers[file]
+    if let avro = try reader.openAvro() {
+      context.setTranscoder(AvroTranscoder(file: avro), of: file)
+      currentAvro = avro
+      currentFile = file
+      return
+    }
     let json = try reader.openJSON()
     if !reader.isChunkable(json?.framing) {
       waiting = Opened(file: file, json: json)
