@@ -4,7 +4,7 @@
 //   compression-driver decode gzip|zlib|raw FILE   decompressed bytes to stdout (streaming reader)
 //   compression-driver count gzip|zlib|raw FILE    decode, print the byte count only
 //   compression-driver batch MANIFEST              one line per case, see `batch`
-//   compression-driver zip FILE                    each member: name, size, CRC-32 of the output
+//   compression-driver zip MANIFEST                per archive: each member's name, size, CRC-32
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -160,6 +160,45 @@ enum CompressionDriver {
   }
 }
 
+/// `zip MANIFEST`: for each archive path in MANIFEST, one line: `ok` and, per member,
+/// `NAMEHEX:SIZE:CRC32` of the bytes read (or `NAMEHEX:error-KIND` when a member cannot be read,
+/// e.g. an unsupported method); or `error KIND` when the archive cannot be opened.
 enum ZipListing {
-  static func run(path: String) -> Int32 { 0 }
+  static func run(path: String) -> Int32 {
+    guard let text = CompressionDriver.readFile(path) else { return 66 }
+    for line in String(decoding: text, as: UTF8.self).split(separator: "\n") {
+      print(describe(String(line)))
+    }
+    return 0
+  }
+
+  static func describe(_ path: String) -> String {
+    let archive: ZipArchive
+    do {
+      archive = try ZipArchive(path: path)
+    } catch {
+      return "error " + kind(error)
+    }
+    var fields = ["ok"]
+    for member in archive.members {
+      let name = member.rawName.map { CompressionDriver.hex(UInt32($0)).suffix(2) }.joined()
+      do {
+        let bytes = try archive.contents(of: member, limit: 1 << 30)
+        fields.append("\(name):\(bytes.count):\(CompressionDriver.hex(CRC32.checksum(bytes)))")
+      } catch {
+        fields.append("\(name):error-\(kind(error))")
+      }
+    }
+    return fields.joined(separator: " ")
+  }
+
+  static func kind(_ error: CompressionError) -> String {
+    switch error {
+    case .truncated: return "truncated"
+    case .corrupt: return "corrupt"
+    case .checksumMismatch: return "checksum"
+    case .unsupported: return "unsupported"
+    case .limitExceeded: return "limit"
+    }
+  }
 }
