@@ -65,23 +65,20 @@ public final class ZipArchive: @unchecked Sendable {
     let reader = try reader(for: member)
     var output = [UInt8](repeating: 0, count: member.uncompressedSize)
     var filled = 0
-    var spare = [UInt8](repeating: 0, count: 1)
-    while true {
+    while filled < output.count {
       let step = output.withUnsafeMutableBytes { raw in
         Result { () throws(CompressionError) in try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[filled...])) }
       }
       let n = try step.get()
       if n == 0 { break }
       filled += n
-      if filled == output.count {
-        // The end: the reader checks the CRC when asked for more.
-        let last = spare.withUnsafeMutableBytes { raw in
-          Result { () throws(CompressionError) in try reader.read(into: raw) }
-        }
-        _ = try last.get()
-        break
-      }
     }
+    // Once more, into a spare byte: the end, where the reader checks the size and the CRC-32.
+    var spare: [UInt8] = [0]
+    let last = spare.withUnsafeMutableBytes { raw in
+      Result { () throws(CompressionError) in try reader.read(into: raw) }
+    }
+    _ = try last.get()
     return output
   }
 

@@ -1,4 +1,4 @@
-/// Finds and parses a zip archive's central directory (APPNOTE §4.3.12–4.3.16).
+/// Finds and parses a zip archive's central directory (APPNOTE sections 4.3.12 to 4.3.16).
 ///
 /// The end-of-central-directory record (22 bytes and a comment of up to 65,535) is searched for
 /// backwards over the last 65,557 bytes; the first signature from the end whose comment fits is

@@ -41,7 +41,7 @@ extension ZipArchive {
       self.localHeaderOffset = localHeaderOffset
     }
 
-    /// The method's name for messages (APPNOTE §4.4.5).
+    /// The method's name for messages (APPNOTE section 4.4.5).
     public var methodName: String {
       switch method {
       case 0: return "stored"

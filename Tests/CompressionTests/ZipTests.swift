@@ -138,6 +138,30 @@ import Testing
     #expect(throws: CompressionError.self) { try ZipArchive(bytes: []) }
   }
 
+  /// A one-member archive of `data` stored under `crc` (little-endian fields written out).
+  static func storedArchive(_ data: [UInt8], crc: UInt32) -> [UInt8] {
+    func u16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8)] }
+    func u32(_ v: UInt32) -> [UInt8] { TestStreams.littleEndian(v) }
+    let name = Array("e.txt".utf8), size = UInt32(data.count)
+    let local = u32(0x0403_4B50) + u16(20) + u16(0) + u16(0) + u16(0) + u16(0) + u32(crc) + u32(size) + u32(size)
+      + u16(name.count) + u16(0) + name + data
+    let central = u32(0x0201_4B50) + u16(20) + u16(20) + u16(0) + u16(0) + u16(0) + u16(0) + u32(crc) + u32(size)
+      + u32(size) + u16(name.count) + u16(0) + u16(0) + u16(0) + u16(0) + u32(0) + u32(0) + name
+    let end = u32(0x0605_4B50) + u16(0) + u16(0) + u16(1) + u16(1) + u32(UInt32(central.count)) + u32(UInt32(local.count)) + u16(0)
+    return local + central + end
+  }
+
+  /// Regression (fuzz target zip-directory): an empty member's CRC-32 was not checked, because
+  /// reading into an empty buffer never reached the end of the member.
+  @Test func emptyMembersHaveTheirCRCChecked() throws {
+    let good = try ZipArchive(bytes: ZipTests.storedArchive([], crc: 0))
+    #expect(try good.contents(of: good.members[0], limit: 0) == [])
+    let bad = try ZipArchive(bytes: ZipTests.storedArchive([], crc: 0x79A8_CE3B))
+    #expect(readFailure(bad, bad.members[0]) == .checksumMismatch(format: "zip", offset: 35, expected: 0x79A8_CE3B, actual: 0))
+    let one = try ZipArchive(bytes: ZipTests.storedArchive([7], crc: CRC32.checksum([7])))
+    #expect(try one.contents(of: one.members[0], limit: 1) == [7])
+  }
+
   /// Every truncation and every single-byte change of an archive fails cleanly or reads.
   @Test func damagedArchivesNeverCrash() throws {
     let bytes = try TestStreams.fixture("zip/deflated.zip")
