@@ -13,6 +13,12 @@ public enum Inflate {
     public var trailingGarbageBytes: Int
     /// gzip members decoded (1 for zlib and raw).
     public var members: Int
+
+    public init(bytes: [UInt8], trailingGarbageBytes: Int, members: Int) {
+      self.bytes = bytes
+      self.trailingGarbageBytes = trailingGarbageBytes
+      self.members = members
+    }
   }
 
   /// Decodes raw DEFLATE data (RFC 1951, no header or check value).

@@ -29,7 +29,9 @@ extension Inflater {
       return literals[Int(truncatingIfNeeded: entry &>> 16) &+ Int(truncatingIfNeeded: (bits &>> 11) & mask)]
     }
 
-    var failure: CompressionError? = nil
+    var failure: String? = nil
+    var markNext = next
+    var markBits = bitCount
     loop: while next <= inputLimit && out <= outputLimit {
       bits |= UInt64(littleEndian: UnsafeRawPointer(next).loadUnaligned(as: UInt64.self)) &<< bitCount
       next += Int(truncatingIfNeeded: (63 &- bitCount) &>> 3)
@@ -62,9 +64,13 @@ extension Inflater {
         next += Int(truncatingIfNeeded: (63 &- bitCount) &>> 3)
         bitCount |= 56
       }
+      // Where this symbol starts, for an error's offset (as the careful path would report it:
+      // next − bitCount/8 is unchanged by a refill).
+      markNext = next
+      markBits = bitCount
       if entry & (HuffmanTable.endOfBlockFlag | HuffmanTable.invalidFlag) != 0 {
         if entry & HuffmanTable.invalidFlag != 0 {
-          failure = .corrupt(format: format, offset: 0, reason: "an invalid literal/length code")
+          failure = "an invalid literal/length code"
           break loop
         }
         let n = UInt64(entry & 15)
@@ -87,7 +93,7 @@ extension Inflater {
         d = distances[Int(truncatingIfNeeded: d &>> 16) &+ Int(truncatingIfNeeded: (bits &>> 8) & mask)]
       }
       if d & HuffmanTable.invalidFlag != 0 {
-        failure = .corrupt(format: format, offset: 0, reason: "an invalid distance code")
+        failure = "an invalid distance code"
         break loop
       }
       n = UInt64(d & 15)
@@ -99,7 +105,7 @@ extension Inflater {
       bitCount &-= extra
       if distance > out - output || distance > window {
         writePosition = out - output
-        failure = tooFarBack(distance)
+        if case .corrupt(_, _, let reason) = tooFarBack(distance) { failure = reason }
         break loop
       }
       var from = out - distance
@@ -125,14 +131,12 @@ extension Inflater {
       }
       out = end
     }
-    hand(bits, bitCount, next - inputStart, &position, out)
     if let failure {
-      // The offset: where the failing symbol's bytes are, as near as the bit buffer tells.
-      switch failure {
-      case .corrupt(let format, _, let reason): throw .corrupt(format: format, offset: offset, reason: reason)
-      default: throw failure
-      }
+      let at = baseOffset + consumed + (markNext - inputStart) - Int(markBits) / 8
+      hand(bits, bitCount, next - inputStart, &position, out)
+      throw .corrupt(format: format, offset: at, reason: failure)
     }
+    hand(bits, bitCount, next - inputStart, &position, out)
   }
 
   /// Hands the loop's state back to the decoder (the bits above `bitCount` are masked off).

@@ -1,0 +1,65 @@
+@testable import Compression
+
+/// The in-process decoders (Sources/Compression) on any bytes: each must return output or a
+/// `CompressionError`, the same whether the input comes whole or one byte at a time.
+enum CompressionTargets {
+  static let all: [(name: String, run: ([UInt8]) -> Void)] = [
+    ("inflate", { stream($0, .raw) }), ("gzip", { stream($0, .gzip) }), ("zlib", { stream($0, .zlib) }),
+    ("zip-directory", zipDirectory),
+  ]
+
+  /// The output cap: hostile input may expand about 1,000 times; keep each run fast.
+  static let limit = 1 << 22
+
+  /// Decodes whole, then fed in 1-byte pieces (and read out in odd sizes): both must agree on
+  /// the bytes, the trailing garbage, or the error (with its offset).
+  static func stream(_ bytes: [UInt8], _ wrapper: DecompressingReader.Wrapper) {
+    let whole = Result { () throws(CompressionError) in try Inflate.decode(bytes, wrapper: wrapper, limit: limit) }
+    var position = 0
+    let reader = DecompressingReader(wrapper: wrapper, limit: limit, inputBufferSize: 1) { buffer in
+      guard position < bytes.count else { return 0 }
+      buffer[0] = bytes[position]
+      position += 1
+      return 1
+    }
+    var output: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 + Int(bytes.last ?? 0) * 37)
+    let piecewise: Result<[UInt8], CompressionError>
+    do {
+      while true {
+        let n = try chunk.withUnsafeMutableBytes { try reader.read(into: $0) }
+        if n == 0 { break }
+        output += chunk[0..<n]
+      }
+      piecewise = .success(output)
+    } catch let error as CompressionError {
+      piecewise = .failure(error)
+    } catch {
+      FuzzTargets.check(false, "a non-CompressionError: \(error)")
+      return
+    }
+    switch (whole, piecewise) {
+    case (.success(let a), .success(let b)):
+      FuzzTargets.check(a.bytes == b, "whole and 1-byte pieces decode differently (\(a.bytes.count) vs \(b.count) bytes)")
+      FuzzTargets.check(a.trailingGarbageBytes == reader.trailingGarbageBytes, "trailing garbage differs")
+      FuzzTargets.check(a.bytes.count <= limit, "output past the limit")
+    case (.failure(let a), .failure(let b)):
+      FuzzTargets.check(a == b, "whole and 1-byte pieces fail differently: \(a) vs \(b)")
+      FuzzTargets.check(a.offset >= 0 && a.offset <= bytes.count, "an error offset \(a.offset) outside the input")
+    default:
+      FuzzTargets.check(false, "whole and 1-byte pieces disagree: \(whole) vs \(piecewise)")
+    }
+  }
+
+  /// Lists the archive held in the bytes and reads every member it can.
+  static func zipDirectory(_ bytes: [UInt8]) {
+    guard let archive = try? ZipArchive(bytes: bytes, limits: .init(maximumTotalSize: 1 << 26)) else { return }
+    FuzzTargets.check(archive.members.count <= bytes.count / 46, "more members than the bytes can hold")
+    for member in archive.members {
+      FuzzTargets.check(member.compressedSize >= 0 && member.uncompressedSize >= 0, "a negative size")
+      guard let data = try? archive.contents(of: member, limit: limit) else { continue }
+      FuzzTargets.check(data.count == member.uncompressedSize, "a member read to another size than declared")
+      FuzzTargets.check(CRC32.checksum(data) == member.crc32, "a member read with another CRC-32")
+    }
+  }
+}
