@@ -157,8 +157,8 @@ public enum SourceScan {
     var going = true
     for file in tree.files where going {
       var fileSpec = spec
-      fileSpec.path = file.path
-      let reader = SourceReader(spec: fileSpec, role: joinRole, partitions: tree.isTree ? file.partitions : nil)
+      fileSpec.path = file.zip.map { file.path + ":" + $0.member.name } ?? file.path
+      let reader = SourceReader(spec: fileSpec, role: joinRole, partitions: tree.isTree ? file.partitions : nil, zip: file.zip)
       let name = tree.isTree ? file.relative : nil
       try readingInput(path: file.path) {
         try reader.forEachRecord { r, extraction in
@@ -191,8 +191,11 @@ public enum SourceScan {
   /// sources and for standard input (which cannot be read twice).
   public static func framing(of spec: SourceSpec) throws(MeasurementError) -> JSONFraming? {
     guard spec.format.isJSONRecords, spec.path != "-" else { return nil }
-    let first = try readingInput(path: spec.path) { try FileTree(spec.path) }.files[0].path
-    return try readingInput(path: first) { try JSONFraming.detect(ByteSource(path: first)) }
+    let first = try readingInput(path: spec.path) { try FileTree(spec.path) }.files[0]
+    var fileSpec = spec
+    fileSpec.path = first.zip.map { first.path + ":" + $0.member.name } ?? first.path
+    let reader = SourceReader(spec: fileSpec, role: .events, zip: first.zip)
+    return try readingInput(path: fileSpec.path) { try reader.openJSON()?.framing }
   }
 
   /// How `spec`'s records map to Holdout's parts, as (part, fields) lines for display.

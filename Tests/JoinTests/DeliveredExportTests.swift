@@ -52,7 +52,7 @@ import Testing
       #expect(Self.fates(delivered, role: "messages") == Self.fates(lines, role: "messages"))
       #expect(Self.fates(delivered, role: "events") == Self.fates(lines, role: "events"))
       #expect(delivered.files.filter { $0.role == "messages" }.count == 460)
-      #expect(delivered.files.allSatisfy(\.isBalanced))
+      #expect(delivered.files.allSatisfy { $0.isBalanced })
     }
   }
 
@@ -64,7 +64,7 @@ import Testing
     let skip = try #require(summary.skipped.first { $0.reason == EventJoiner.prunedReason })
     #expect(skip.count == 205)
     #expect(summary.filesRead == 255)
-    #expect(skip.examples.allSatisfy { $0.contains("event_type=users.messages.email.Open/") })
+    #expect(skip.examples == ["users.messages.email.Open (66 files)", "users.messages.email.Send (117 files)", "users.messages.sms.DeliveryFailure (22 files)"])
     // The rows pruning did not read: none would have been used or fallen in a window.
     let unread = zip(Self.fates(full, role: "messages"), Self.fates(pruned, role: "messages")).map { $0 - $1 }
     #expect(unread[Reconciliation.Fate.used.rawValue] == 0)

@@ -23,6 +23,8 @@ public final class ByteSource {
   private var descriptor: Int32
   private let ownsDescriptor: Bool
   private var inflater: DecompressingReader? = nil
+  /// A zip archive's member, read in place (`init(member:path:)`).
+  private var member: ZipMemberReader? = nil
   private var checkedStandardInput: Bool
   private var memory: [UInt8]? = nil
   private var memoryOffset = 0
@@ -42,6 +44,22 @@ public final class ByteSource {
     checkedStandardInput = true
     memory = bytes
     byteCount = bytes.count
+  }
+
+  /// Reads a member of a zip archive (`FileTree` lists them); `path` names it in messages
+  /// (`export.zip:2026/a.json.gz`). A member that is itself gzip-compressed is decompressed too.
+  public init(member: FileTree.ZipMember, path: String) throws(IngestError) {
+    self.path = path
+    isCompressed = member.member.method != 0
+    descriptor = -1
+    ownsDescriptor = false
+    checkedStandardInput = false
+    byteCount = nil
+    do throws(CompressionError) {
+      self.member = try member.archive.reader(for: member.member)
+    } catch {
+      throw .undecodable(path: path, reason: "cannot be read from its archive: \(error.description)")
+    }
   }
 
   /// Opens `path` for reading; `-` means standard input. A file of a binary format recognised
@@ -119,38 +137,40 @@ public final class ByteSource {
       return n
     }
     if let inflater { return try inflate(inflater, into: buffer, count: count) }
+    let n = try readRaw(buffer, count)
+    if n >= 2 && !checkedStandardInput {
+      checkedStandardInput = true
+      if buffer.load(as: UInt8.self) == 0x1F && buffer.load(fromByteOffset: 1, as: UInt8.self) == 0x8B {
+        // Compressed standard input or zip member: the bytes read so far start the stream.
+        var head = Array(UnsafeRawBufferPointer(start: buffer, count: n))
+        let reader = DecompressingReader(wrapper: .gzip) { [unowned self] out throws(IngestError) in
+          if !head.isEmpty {
+            let k = min(head.count, out.count)
+            out.copyBytes(from: head[..<k])
+            head.removeFirst(k)
+            return k
+          }
+          return try self.readRaw(out.baseAddress!, out.count)
+        }
+        inflater = reader
+        return try inflate(reader, into: buffer, count: count)
+      }
+    }
+    return n
+  }
+
+  /// Bytes as stored: from the zip member, or from the descriptor.
+  private func readRaw(_ buffer: UnsafeMutableRawPointer, _ count: Int) throws(IngestError) -> Int {
+    if let member {
+      do {
+        return try member.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: count))
+      } catch {
+        throw .undecodable(path: path, reason: "cannot be read from its archive: \(error.description)")
+      }
+    }
     while true {
       let n = Glibc.read(descriptor, buffer, count)
-      if n > 0 {
-        if !checkedStandardInput {
-          checkedStandardInput = true
-          if n >= 2 && buffer.load(as: UInt8.self) == 0x1F
-            && buffer.load(fromByteOffset: 1, as: UInt8.self) == 0x8B
-          {
-            // Compressed standard input: the bytes read so far start the stream.
-            var head = Array(UnsafeRawBufferPointer(start: buffer, count: n))
-            let fd = descriptor, path = path
-            let reader = DecompressingReader(wrapper: .gzip) { out throws(IngestError) in
-              if !head.isEmpty {
-                let k = min(head.count, out.count)
-                out.copyBytes(from: head[..<k])
-                head.removeFirst(k)
-                return k
-              }
-              while true {
-                let r = Glibc.read(fd, out.baseAddress, out.count)
-                if r >= 0 { return r }
-                if errno == EINTR { continue }
-                throw IngestError.reading(path, errno: errno)
-              }
-            }
-            inflater = reader
-            return try inflate(reader, into: buffer, count: count)
-          }
-        }
-        return n
-      }
-      if n == 0 { return 0 }
+      if n >= 0 { return n }
       if errno == EINTR { continue }
       throw IngestError.reading(path, errno: errno)
     }

@@ -3,6 +3,7 @@
 #elseif canImport(Darwin)
   import Darwin
 #endif
+import Compression
 
 /// The files a source's `path` names: one file, every file under a folder (recursively), or the
 /// files a glob matches (`PathPattern`), in one documented, deterministic order.
@@ -35,6 +36,22 @@ public struct FileTree: Sendable {
     public var size: Int
     /// The `key=value` folder names on the way to it, outermost first (Hive-style partitions).
     public var partitions: [Partition]
+    /// For a member of a zip archive: the archive and the member (`path` is the archive's).
+    public var zip: ZipMember? = nil
+    /// The file's name in reports and messages: its path inside the source's folder, after the
+    /// folder's own name (`currents/event_type=…/x.avro`), with `archive.zip:member` for a
+    /// member of an archive; the file's name for a single file.
+    public var display: String = ""
+  }
+
+  /// A member of a zip archive: the archive (opened once, its central directory read, shared by
+  /// its members) and the member. Member names are data: they name the member in messages and
+  /// give its partitions, and are never used as a path.
+  public struct ZipMember: Sendable, Equatable {
+    public let archive: ZipArchive
+    public let member: ZipArchive.Member
+
+    public static func == (a: ZipMember, b: ZipMember) -> Bool { a.archive === b.archive && a.member == b.member }
   }
 
   /// One Hive-style `key=value` folder name. The value is `%XX`-decoded as Hive writes it.
@@ -78,9 +95,24 @@ public struct FileTree: Sendable {
     var info = stat()
     if path == "-" || (!PathPattern.isPattern(path) && stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFDIR) {
       root = ""
-      isTree = false
       let size = path == "-" ? 0 : Int(info.st_size)
-      files = [File(path: path, relative: Self.lastComponent(path), size: size, partitions: Self.partitions(path))]
+      let name = Self.lastComponent(path)
+      if path != "-" && Self.isZip(path) {
+        // An archive named directly is a folder of its members.
+        isTree = true
+        var members: [File] = [], skippedMembers: [Skipped] = []
+        try Self.expandZip(path, relative: "", display: name, into: &members, skipped: &skippedMembers)
+        files = members
+        skipped = skippedMembers
+        if files.isEmpty {
+          throw .noFiles(path: path, reason: "the zip archive holds no data file" + Self.skippedNote(skipped))
+        }
+        return
+      }
+      isTree = false
+      var file = File(path: path, relative: name, size: size, partitions: Self.partitions(path))
+      file.display = name
+      files = [file]
       skipped = []
       return
     }
@@ -94,14 +126,66 @@ public struct FileTree: Sendable {
     }
     root = rootPath
     isTree = true
-    var walk = Walk(pattern: pattern)
+    var walk = Walk(pattern: pattern, rootName: rootPath.isEmpty || rootPath == "." ? "." : Self.lastComponent(rootPath))
     try walk.descend(folder: rootPath.isEmpty ? "." : rootPath, components: [], info: info)
     files = walk.files
     skipped = walk.skipped
     if files.isEmpty {
       let what = pattern == nil ? "the folder holds no data file" : "the pattern matches no data file"
-      let skippedNote = skipped.isEmpty ? "" : " (\(skipped.count) name(s) skipped as not data, e.g. \(skipped[0].relative): \(skipped[0].reason.rawValue))"
-      throw .noFiles(path: path, reason: what + skippedNote)
+      throw .noFiles(path: path, reason: what + Self.skippedNote(skipped))
+    }
+  }
+
+  static func skippedNote(_ skipped: [Skipped]) -> String {
+    skipped.isEmpty ? "" : " (\(skipped.count) name(s) skipped as not data, e.g. \(skipped[0].relative): \(skipped[0].reason.rawValue))"
+  }
+
+  /// True when the file starts with a zip archive's local header or empty-archive signature.
+  static func isZip(_ path: String) -> Bool {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    var head = [UInt8](repeating: 0, count: 4)
+    let n = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 4, 0) }
+    return n == 4 && ContainerMagic.of(head) == .zip
+  }
+
+  /// Lists the members of the archive at `path` as files: in name order compared component by
+  /// component, bytewise (like a folder), directory entries left out, writers' markers and
+  /// empty members skipped and counted; a member's `key=value` folders are its partitions.
+  static func expandZip(
+    _ path: String, relative: String, display: String, into files: inout [File], skipped: inout [Skipped]
+  ) throws(IngestError) {
+    let archive: ZipArchive
+    do throws(CompressionError) {
+      archive = try ZipArchive(path: path)
+    } catch {
+      throw .undecodable(path: path, reason: "is a zip archive that cannot be read: \(error.description)")
+    }
+    let prefix = relative.isEmpty ? "" : relative + ":"
+    let members = archive.members.filter { !$0.isDirectory }.sorted {
+      $0.rawName.split(separator: 0x2F, omittingEmptySubsequences: false)
+        .lexicographicallyPrecedes($1.rawName.split(separator: 0x2F, omittingEmptySubsequences: false)) {
+          $0.lexicographicallyPrecedes($1)
+        }
+    }
+    for member in members {
+      let name = member.name
+      let components = name.split(separator: "/")
+      if let reason = components.lazy.compactMap({ Self.skipReason(name: $0) }).first {
+        skipped.append(Skipped(relative: prefix + name, reason: reason))
+        continue
+      }
+      if member.uncompressedSize == 0 {
+        skipped.append(Skipped(relative: prefix + name, reason: .empty))
+        continue
+      }
+      var file = File(
+        path: path, relative: prefix + name, size: member.compressedSize,
+        partitions: Self.partitions(relative) + Self.partitions(name))
+      file.zip = ZipMember(archive: archive, member: member)
+      file.display = display + ":" + name
+      files.append(file)
     }
   }
 
@@ -110,6 +194,7 @@ public struct FileTree: Sendable {
   /// file's name for a single file.
   public var displayName: String {
     guard isTree else { return files.first?.relative ?? path }
+    if root.isEmpty { return Self.lastComponent(path) }  // a zip archive named directly
     let rootName = root.isEmpty || root == "." ? "." : Self.lastComponent(root)
     let (_, pattern) = Self.splitPattern(path)
     guard let pattern else { return rootName + "/" }
@@ -200,11 +285,15 @@ public struct FileTree: Sendable {
   /// by device and inode (loops).
   private struct Walk {
     let pattern: PathPattern?
+    let rootName: String
     var files: [File] = []
     var skipped: [Skipped] = []
     var onPath: [(dev: UInt64, ino: UInt64)] = []
 
-    init(pattern: PathPattern?) { self.pattern = pattern }
+    init(pattern: PathPattern?, rootName: String) {
+      self.pattern = pattern
+      self.rootName = rootName
+    }
 
     mutating func descend(folder: String, components: [[UInt8]], info: stat) throws(IngestError) {
       onPath.append((UInt64(info.st_dev), UInt64(info.st_ino)))
@@ -238,8 +327,14 @@ public struct FileTree: Sendable {
             skipped.append(Skipped(relative: relative, reason: .empty))
             continue
           }
-          files.append(
-            File(path: full, relative: relative, size: Int(st.st_size), partitions: FileTree.partitions(relative)))
+          if name.lowercased().hasSuffix(".zip") && FileTree.isZip(full) {
+            // An archive inside the folder is a folder of its members.
+            try FileTree.expandZip(full, relative: relative, display: rootName + "/" + relative, into: &files, skipped: &skipped)
+            continue
+          }
+          var file = File(path: full, relative: relative, size: Int(st.st_size), partitions: FileTree.partitions(relative))
+          file.display = rootName + "/" + relative
+          files.append(file)
         default:
           if let pattern, !pattern.matches(child) { continue }
           skipped.append(Skipped(relative: relative, reason: .notRegular))

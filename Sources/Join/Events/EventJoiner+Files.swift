@@ -36,8 +36,8 @@ extension EventJoiner {
     }
     let readers = tree.files.map { file in
       var spec = source
-      spec.path = file.path
-      return SourceReader(spec: spec, role: role, partitions: tree.isTree ? file.partitions : nil)
+      spec.path = file.zip.map { file.path + ":" + $0.member.name } ?? file.path
+      return SourceReader(spec: spec, role: role, partitions: tree.isTree ? file.partitions : nil, zip: file.zip)
     }
     return try readingInput(path: source.path) {
       var folds: [Fold] = []
@@ -64,10 +64,15 @@ extension EventJoiner {
             examples: Array(tree.skipped.filter { $0.reason == skip.reason }.prefix(SourceFileSummary.exampleLimit).map(\.relative)))
         }
         if !pruned.isEmpty {
+          // Named by event type (a handful), not by file (thousands).
+          var types: [(String, Int)] = []
+          for type in pruned {
+            if let k = types.firstIndex(where: { $0.0 == type }) { types[k].1 += 1 } else { types.append((type, 1)) }
+          }
           skipped.append(
             SourceFileSummary.Skip(
               reason: Self.prunedReason, count: pruned.count,
-              examples: Array(pruned.prefix(SourceFileSummary.exampleLimit))))
+              examples: types.sorted { $0.0 < $1.0 }.map { "\($0.0) (\($0.1) file\($0.1 == 1 ? "" : "s"))" }))
         }
         let summary = SourceFileSummary(
           role: role.rawValue, path: tree.displayName, format: source.format.rawValue, filesRead: tree.files.count,
@@ -82,7 +87,7 @@ extension EventJoiner {
   package static let prunedReason = "pruned: its event type folder names no event the experiment uses"
 
   /// Removes from `tree` the files that provably hold no record any participant can use, and
-  /// returns them. Today one proof is used: a format whose files hold one event type each, named
+  /// returns their event types (one per file). Today one proof is used: a format whose files hold one event type each, named
   /// by a folder (`PlatformFormat.eventFolderKey`: Braze Currents' `event_type=`), when no
   /// participant measures that event, is exposed by it or reads it as a holdout marker. Every
   /// record of such a file would end as "event not measured" (or earlier: rejected, duplicate,
@@ -108,7 +113,7 @@ extension EventJoiner {
         decided[type] = wanted
         return wanted
       }()
-      if wanted { kept.append(file) } else { pruned.append(file.relative) }
+      if wanted { kept.append(file) } else { pruned.append(type) }
     }
     tree.keep(kept)
     return pruned

@@ -29,8 +29,7 @@ extension EventJoiner {
       reserved = tables.map { _ in false }
       files = tree.files
       treePath = tree.isTree ? tree.displayName : nil
-      let rootName = tree.root.isEmpty ? "." : FileTree.lastComponent(tree.root)
-      names = tree.files.map { tree.isTree ? rootName + "/" + $0.relative : Reconciliation.fileName($0.path) }
+      names = tree.files.map { tree.isTree ? $0.display : Reconciliation.fileName($0.path) }
       finished = folds.map { _ in [] }
     }
 

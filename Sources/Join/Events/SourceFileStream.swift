@@ -129,7 +129,7 @@ package struct SourceFileStream: ~Copyable {
       waiting = Opened(file: file, json: json)
       return
     }
-    let source = try json?.source ?? ByteSource(path: reader.spec.path)
+    let source = try json?.source ?? reader.openBytes()
     current = ChunkReader(source: source, csvQuotes: reader.spec.format.isCSV, chunkSize: chunkSize)
     currentFile = file
   }

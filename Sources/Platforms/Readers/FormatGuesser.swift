@@ -30,17 +30,31 @@ public enum FormatGuesser {
     let tree = try readingInput(path: path) { try FileTree(path) }
     guard !tree.isTree else {
       let first = tree.files[0]
-      let guess = try guess(path: first.path)
+      let guess: Guess
+      if let zip = first.zip {
+        let name = first.path + ":" + zip.member.name
+        guess = try Self.guess(path: name, folders: first.relative) { () throws(IngestError) in try ByteSource(member: zip, path: name) }
+      } else {
+        guess = try Self.guess(path: first.path)
+      }
       return Guess(format: guess.format, reason: guess.reason + ", in its first file \(first.relative)")
     }
+    return try guess(path: path, folders: path) { () throws(IngestError) in try ByteSource(path: path) }
+  }
+
+  /// Guesses the format of the bytes `open` gives (named `path`); `folders` is the path whose
+  /// `key=value` folders may name the platform.
+  private static func guess(
+    path: String, folders: String, open: () throws(IngestError) -> ByteSource
+  ) throws(MeasurementError) -> Guess {
     for platform in PlatformFormat.guessOrder {
-      if let key = platform.eventFolderKey, PlatformFormat.folderValue(key, in: path) != nil {
+      if let key = platform.eventFolderKey, PlatformFormat.folderValue(key, in: folders) != nil {
         return Guess(format: platform.format, reason: "the path has a \(platform.displayName) \(key)= folder")
       }
     }
     let head: [UInt8] = try readingInput(path: path) {
       var bytes: [UInt8] = []
-      var reader = try LineReader(path: path)
+      var reader = LineReader(source: try open())
       try reader.forEachLine { _, line in
         bytes.append(contentsOf: line)
         bytes.append(0x0A)
@@ -52,16 +66,18 @@ public enum FormatGuesser {
       throw .input(.emptyFile(path: path))
     }
     if head[first] == UInt8(ascii: "{") || head[first] == UInt8(ascii: "[") {
-      return guessJSON(head, firstRecord: try firstRecord(path: path, head: head))
+      return guessJSON(head, firstRecord: try firstRecord(path: path, head: head, open: open))
     }
     return guessCSV(head)
   }
 
   /// The first record of a JSON file in any framing: its first line, the first element of its
   /// array, or its first (pretty-printed) document; empty when there is none.
-  private static func firstRecord(path: String, head: [UInt8]) throws(MeasurementError) -> [UInt8] {
+  private static func firstRecord(
+    path: String, head: [UInt8], open: () throws(IngestError) -> ByteSource
+  ) throws(MeasurementError) -> [UInt8] {
     try readingInput(path: path) {
-      let source = try ByteSource(path: path)
+      let source = try open()
       if try JSONFraming.detect(source).isLineOriented {
         return Array(head[..<(head.firstIndex(of: 0x0A) ?? head.endIndex)])
       }

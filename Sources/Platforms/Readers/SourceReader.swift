@@ -19,11 +19,14 @@ package struct SourceReader: Sendable {
   package let spec: SourceSpec
   package let layout: SourceLayout
   package let zone: TimeZoneRule?
+  /// For a member of a zip archive: the member (`spec.path` is then `archive.zip:member`).
+  package let zip: FileTree.ZipMember?
 
   /// A reader of the file `spec.path`. `partitions` are the Hive-style `key=value` folder names
   /// on the way to it (`FileTree`); nil reads them from `spec.path`.
-  package init(spec: SourceSpec, role: SourceRole, partitions: [FileTree.Partition]? = nil) {
+  package init(spec: SourceSpec, role: SourceRole, partitions: [FileTree.Partition]? = nil, zip: FileTree.ZipMember? = nil) {
     self.spec = spec
+    self.zip = zip
     var layout = SourceLayout(spec, role: role)
     if spec.event == nil, case .field(let fields, _) = layout.event,
       let type = Self.partitionEvent(format: spec.format, fields: fields, partitions ?? FileTree.partitions(spec.path))
@@ -64,7 +67,7 @@ package struct SourceReader: Sendable {
   /// readers open their files themselves.
   package func openJSON() throws(IngestError) -> OpenedJSON? {
     guard spec.format.isJSONRecords else { return nil }
-    let source = try ByteSource(path: spec.path)
+    let source = try openBytes()
     return OpenedJSON(source: source, framing: try JSONFraming.detect(source))
   }
 
@@ -93,6 +96,22 @@ package struct SourceReader: Sendable {
   /// does not start with Avro's magic bytes. Avro records are read as JSON objects (each record
   /// transcoded to one JSON line, `AvroTranscoder`), so only JSON-record formats read them.
   package func openAvro() throws(IngestError) -> AvroFile? {
+    if zip != nil {
+      // A member is read once, in order: look at its first bytes and hand them back.
+      let source = try openBytes(allowing: [.avro])
+      let scratch = UnsafeMutableRawPointer.allocate(byteCount: 4, alignment: 1)
+      defer { scratch.deallocate() }
+      var n = 0
+      while n < 4 {
+        let got = try source.read(into: scratch + n, count: 4 - n)
+        if got == 0 { break }
+        n += got
+      }
+      let head = Array(UnsafeRawBufferPointer(start: scratch, count: n))
+      source.unread(head)
+      guard n == 4, ContainerMagic.of(head) == .avro else { return nil }
+      return try AvroFile(source: source)
+    }
     guard spec.path != "-", Self.startsWithAvroMagic(spec.path) else { return nil }
     guard spec.format.isJSONRecords else {
       throw .undecodable(
@@ -100,6 +119,12 @@ package struct SourceReader: Sendable {
         reason: "is an Avro file, which a \(spec.format.rawValue) source does not read (it reads CSV or JSON:API pages); use \"format\": \"jsonl\" with a field mapping, or the platform's own format such as \"braze\"")
     }
     return try AvroFile(source: ByteSource(path: spec.path, allowing: [.avro]))
+  }
+
+  /// The file's bytes: the file at `spec.path`, or the zip member.
+  package func openBytes(allowing: Set<ContainerMagic> = []) throws(IngestError) -> ByteSource {
+    if let zip { return try ByteSource(member: zip, path: spec.path) }
+    return try ByteSource(path: spec.path, allowing: allowing)
   }
 
   /// True when the file starts with `Obj` 0x01 (an Avro object container file).
@@ -145,7 +170,7 @@ package struct SourceReader: Sendable {
       try KlaviyoSourceReader(spec: spec, layout: layout, zone: zone).forEachRecord(body)
       return
     }
-    var reader = try CSVReader(path: spec.path)
+    var reader = CSVReader(source: try openBytes())
     try CSVSourceReader(spec: spec, layout: layout, zone: zone).forEachRecord(&reader, header: nil, body)
   }
 
