@@ -171,7 +171,8 @@ public struct FileTree: Sendable {
     }
     for member in members {
       let name = member.name
-      let components = name.split(separator: "/")
+      // `.` and `..` are path syntax in a name, not hidden names (and never followed: names are data).
+      let components = name.split(separator: "/").filter { $0 != "." && $0 != ".." }
       if let reason = components.lazy.compactMap({ Self.skipReason(name: $0) }).first {
         skipped.append(Skipped(relative: prefix + name, reason: reason))
         continue

@@ -1,0 +1,107 @@
+import Foundation
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Sources as the platforms deliver them, at the command line: folders, patterns and zip
+/// archives, with hostile names, bombs, nothing to read, and a file that shrinks while read.
+@Suite struct DeliveredExportCLITests {
+  static let header = "user_id,event,timestamp,value\n"
+
+  /// A zip archive of stored members, written here (names as given, bytes as given).
+  static func storedZip(_ members: [(String, String)]) -> [UInt8] {
+    func crc32(_ bytes: [UInt8]) -> UInt32 {
+      var crc: UInt32 = 0xFFFF_FFFF
+      for b in bytes {
+        crc ^= UInt32(b)
+        for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+      }
+      return ~crc
+    }
+    func le16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)] }
+    func le32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(v >> (8 * $0) & 0xFF) } }
+    var out: [UInt8] = [], central: [UInt8] = []
+    for (name, text) in members {
+      let data = Array(text.utf8), nameBytes = Array(name.utf8), crc = crc32(data)
+      let offset = UInt32(out.count)
+      let common = le16(20) + le16(0x0800) + le16(0) + le16(0) + le16(0) + le32(crc) + le32(UInt32(data.count))
+        + le32(UInt32(data.count)) + le16(nameBytes.count) + le16(0)
+      out += le32(0x0403_4B50) + common + nameBytes + data
+      central += le32(0x0201_4B50) + le16(20) + common + le16(0) + le16(0) + le16(0) + le32(0) + le32(offset) + nameBytes
+    }
+    let start = UInt32(out.count)
+    out += central
+    out += le32(0x0605_4B50) + le16(0) + le16(0) + le16(members.count) + le16(members.count)
+      + le32(UInt32(central.count)) + le32(start) + le16(0)
+    return out
+  }
+
+  @Test func memberNamesThatClimbOutAreNamesNeverPaths() throws {
+    let rows = (1...20).map { "u\($0),order,2026-01-02T00:00:00Z,3\n" }
+    let zip = Self.storedZip([
+      ("../../escape.csv", Self.header + rows[0..<10].joined()), ("/tmp/absolute.csv", Self.header + rows[10...].joined()),
+      ("__MACOSX/._escape.csv", "junk"),
+    ])
+    let (scratch, _) = HostileFileTests.scratch(events: [])
+    let path = scratch.write("zipped.json", HostileFileTests.experiment.replacingOccurrences(of: "events.csv", with: "events.zip"))
+    scratch.write("events.zip", bytes: zip)
+    let before = try FileManager.default.contentsOfDirectory(atPath: scratch.path + "/..").count
+    let run = CapturedRun(["report", path, "--format", "json"])
+    #expect(run.status == 0, "\(run.err)")
+    #expect(run.out.contains("\"file\": \"events.zip:../../escape.csv\""), "\(run.out.prefix(400))")
+    #expect(run.out.contains("\"file\": \"events.zip:/tmp/absolute.csv\""))
+    #expect(run.out.contains("hidden or writer's marker"))
+    #expect(!FileManager.default.fileExists(atPath: scratch.path + "/../../escape.csv"))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path + "/..").count == before)
+    let used = run.out.components(separatedBy: "\"used\": 10").count - 1
+    #expect(used == 2, "each member's 10 rows are used")
+  }
+
+  @Test func aZipBombIsRefusedBeforeAnythingIsDecompressed() throws {
+    let (scratch, _) = HostileFileTests.scratch(events: [])
+    let path = scratch.write("bomb.json", HostileFileTests.experiment.replacingOccurrences(of: "events.csv", with: "events.zip"))
+    let bomb = try #require(FileManager.default.contents(atPath: TestPaths.repository("Tests/CompressionTests/Fixtures/zip/bomb-claims.zip")))
+    scratch.write("events.zip", bytes: [UInt8](bomb))
+    let run = CapturedRun(["report", path])
+    #expect(run.status == 65, "\(run.err)")
+    #expect(run.err.hasPrefix("error: \(scratch.path)/events.zip: is a zip archive that cannot be read: "), "\(run.err)")
+    #expect(run.err.contains("limit"), "\(run.err)")
+  }
+
+  @Test func aPatternOrFolderWithNothingToReadExits66NamingWhatWasSkipped() throws {
+    let (scratch, _) = HostileFileTests.scratch(events: [])
+    try FileManager.default.createDirectory(atPath: scratch.path + "/export/_temporary", withIntermediateDirectories: true)
+    scratch.write("export/_SUCCESS", "")
+    scratch.write("export/part-0.csv.tmp", "x")
+    for (name, events, message) in [
+      ("folder", "export", "export: the folder holds no data file (3 name(s) skipped as not data, e.g. _SUCCESS"),
+      ("pattern", "export/*.csv", "export/*.csv: the pattern matches no data file"),
+    ] {
+      let path = scratch.write("\(name).json", HostileFileTests.experiment.replacingOccurrences(of: "events.csv", with: events))
+      let run = CapturedRun(["report", path])
+      #expect(run.status == 66, "\(name): \(run.err)")
+      #expect(run.err.contains(message), "\(name): \(run.err)")
+    }
+  }
+
+  @Test func aFileThatShrinksWhileReadEndsShortOrStopsCleanlyNeverCrashes() throws {
+    let (scratch, path) = HostileFileTests.scratch(events: [])
+    let rows = (1...400_000).map { "u\($0 % 40 + 1),order,2026-01-02T00:00:00Z,\($0 % 97)\n" }
+    scratch.write("events.csv", Self.header + rows.joined())
+    let file = scratch.path + "/events.csv"
+    let truncator = Thread {
+      usleep(20_000)
+      truncate(file, 1_000_000)
+    }
+    truncator.start()
+    let run = ChildRun([ChildRun.binary, "report", path, "--format", "json"])
+    // Either the run read the file before or after it shrank (every row read accounted for),
+    // or it saw a record cut short: never a signal, a hang or a half-written report.
+    #expect(run.status == 0 || run.status == 65, "\(run.status): \(run.err)")
+    if run.status == 0 { #expect(run.out.contains("\"balanced\": true")) }
+    if run.status == 65 { #expect(run.err.hasPrefix("error: \(file)"), "\(run.err)") }
+  }
+}
