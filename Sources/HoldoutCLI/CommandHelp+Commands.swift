@@ -172,11 +172,11 @@ extension CommandHelp {
   static let inspect = CommandHelp(
     name: "inspect",
     usage: [
-      "inspect FILE [--format F] [--rows N] [--identities FILE [--unit COLUMN]] [--role messages|events] [--event NAME] [--timezone TZ] [--summary]",
+      "inspect PATH [--format F] [--rows N] [--identities FILE [--unit COLUMN]] [--role messages|events] [--event NAME] [--timezone TZ] [--summary]",
       "inspect --experiment EXPERIMENT [--rows N] [--summary]",
     ],
     summary:
-      "Show how Holdout reads an export: its format (guessed from the first record unless given), the field mapping, and the first N records as parsed (user, event, UTC time, value, channel, holdout marker) or why each is not used. Formats: holdout, csv, jsonl, customerio, customerio_csv, braze, iterable, iterable_csv, klaviyo, amplitude, mixpanel, segment. Files may be gzip-compressed; - is standard input (give --format).",
+      "Show how Holdout reads an export: its format (guessed from the first record unless given), the field mapping, and the first N records as parsed (user, event, UTC time, value, channel, holdout marker) or why each is not used. Formats: holdout, csv, jsonl, customerio, customerio_csv, braze, iterable, iterable_csv, klaviyo, amplitude, mixpanel, segment. PATH is a file (gzip, Avro or text), a folder (read recursively), a pattern (*, ?, **, [a-z]) or a zip archive; for many files it also lists them by kind and by key=value folder, and what was not read. - is standard input (give --format).",
     options: [
       .value("experiment", "EXPERIMENT", "Inspect every message and event source of this experiment file, with its mapping."),
       .value("format", "F", "The file's format instead of guessing it."),
@@ -190,6 +190,7 @@ extension CommandHelp {
     ],
     examples: [
       ("what is in this export?", "holdout inspect export.jsonl.gz"),
+      ("a Braze Currents bucket copied as it is", "holdout inspect currents/ --summary"),
       ("how the experiment's sources are read", "holdout inspect --experiment fixtures/cart-recovery/experiment.json --summary"),
     ])
 }

@@ -39,7 +39,7 @@ enum InspectCommand {
       return 0
     }
     guard args.positional.count == 1 else {
-      throw CLIError.usage("inspect needs one FILE (or --experiment EXPERIMENT)")
+      throw CLIError.usage("inspect needs one PATH: a file, folder, pattern or zip archive (or --experiment EXPERIMENT)")
     }
     let path = args.positional[0]
     let givenRole = args.value("role")
