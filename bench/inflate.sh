@@ -2,7 +2,8 @@
 # In-process DEFLATE (issue 26): the Swift gzip decoder (Sources/Compression, one core, through
 # DecompressingReader with 128 KiB reads, as the byte layer uses it) against `gzip -dc` and
 # `pigz -dc`, all writing to /dev/null, on a JSON-lines file of about 300 MB (generated with a
-# fixed seed, gzip -6). Median of 3 interleaved runs, page cache warm. Usage: bash bench/inflate.sh [MB]
+# fixed seed, gzip -6). Median of 3 interleaved runs, page cache warm.
+# Usage: bash bench/inflate.sh [MB]     or     bash bench/inflate.sh FILE.gz   (any gzip file)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mb=${1:-300}
@@ -10,7 +11,11 @@ work=.build/bench-inflate
 mkdir -p "$work"
 command -v pigz >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pigz >/dev/null; }
 data="$work/events-$mb.jsonl"
-if [ ! -s "$data.gz" ]; then
+if [ -f "$mb" ]; then
+  data="$work/$(basename "$mb" .gz)"
+  gzip -dc "$mb" > "$data"
+  [ "$mb" -ef "$data.gz" ] || cp "$mb" "$data.gz"
+elif [ ! -s "$data.gz" ]; then
   echo "== generating $data ($mb MB) and gzip -6"
   python3 - "$mb" > "$data" <<'PY'
 import random, sys

@@ -19,7 +19,8 @@ extension ZipArchive {
     /// Sizes from the central directory (ZIP64 extra field when the 32-bit field is 0xFFFFFFFF).
     public var compressedSize: Int
     public var uncompressedSize: Int
-    /// Where the member's local header starts in the archive.
+    /// Where the member's local header starts, as stored (bytes prepended to the archive, such as
+    /// a self-extractor stub, are added when the member is read).
     public var localHeaderOffset: Int
     /// Whether the name ends with `/`.
     public var isDirectory: Bool { name.hasSuffix("/") }
