@@ -195,7 +195,23 @@ public enum SourceScan {
     var fileSpec = spec
     fileSpec.path = first.zip.map { first.path + ":" + $0.member.name } ?? first.path
     let reader = SourceReader(spec: fileSpec, role: .events, zip: first.zip)
-    return try readingInput(path: fileSpec.path) { try reader.openJSON()?.framing }
+    return try readingInput(path: fileSpec.path) {
+      if try reader.openAvro() != nil { return nil }
+      return try reader.openJSON()?.framing
+    }
+  }
+
+  /// The codec and writer's schema (JSON text) of the source's first file when it is an Avro
+  /// object container file; nil otherwise.
+  public static func avroHeader(of spec: SourceSpec) throws(MeasurementError) -> (codec: String, schema: String)? {
+    guard spec.format.isJSONRecords, spec.path != "-" else { return nil }
+    let first = try readingInput(path: spec.path) { try FileTree(spec.path) }.files[0]
+    var fileSpec = spec
+    fileSpec.path = first.zip.map { first.path + ":" + $0.member.name } ?? first.path
+    let reader = SourceReader(spec: fileSpec, role: .events, zip: first.zip)
+    return try readingInput(path: fileSpec.path) {
+      try reader.openAvro().map { ($0.codec.rawValue, $0.schemaJSON) }
+    }
   }
 
   /// How `spec`'s records map to Holdout's parts, as (part, fields) lines for display.

@@ -103,6 +103,13 @@ enum InspectCommand {
     do { tree = try FileTree(spec.path) } catch { throw CLIError.input(error) }
     if tree.isTree { text += Self.files(tree) }
     if let framing = try SourceScan.framing(of: spec) { text += "framing: \(framing)\(tree.isTree ? " (first file)" : "")\n" }
+    if let avro = try SourceScan.avroHeader(of: spec) {
+      // The writer's schema, as the file declares it (long schemas shortened).
+      var schema = VisibleText.escaped(avro.schema)
+      if schema.count > 2000 { schema = String(schema.prefix(2000)) + "… (\(avro.schema.utf8.count) bytes)" }
+      text += "avro: object container, codec \(avro.codec)\(tree.isTree ? " (first file)" : ""); each record is read as a JSON object\n"
+      text += "avro schema: \(schema)\n"
+    }
     text += "role: \(role)\(roleNote.map { " (\($0))" } ?? "")\n\nmapping:\n"
     for (part, fields) in SourceScan.mapping(of: spec, role: role) {
       text += "  \(part.padding(8))\(VisibleText.escaped(fields))\n"
@@ -151,8 +158,10 @@ enum InspectCommand {
     var keys: [(key: String, values: [(String, Int)])] = []
     for file in tree.files {
       let name = FileTree.lastComponent(file.relative)
-      let parts = name.split(separator: ".", omittingEmptySubsequences: false).dropFirst()
-      let kind = parts.isEmpty ? "(no extension)" : "." + parts.suffix(2).joined(separator: ".")
+      // The extension, and the one before it when the last is a compression suffix (.json.gz).
+      let parts = Array(name.split(separator: ".", omittingEmptySubsequences: false).dropFirst())
+      let compressed = ["gz", "gzip", "zst", "bz2", "xz"].contains(parts.last.map(String.init) ?? "") && parts.count >= 2
+      let kind = parts.isEmpty ? "(no extension)" : "." + parts.suffix(compressed ? 2 : 1).joined(separator: ".")
       if let k = kinds.firstIndex(where: { $0.0 == kind }) { kinds[k].1 += 1 } else { kinds.append((kind, 1)) }
       for partition in file.partitions {
         let k = keys.firstIndex { $0.key == partition.key } ?? {
@@ -169,7 +178,7 @@ enum InspectCommand {
     text += "  by kind: " + kinds.sorted { $0.0 < $1.0 }.map { "\(VisibleText.escaped($0.0)) \($0.1)" }.joined(separator: ", ") + "\n"
     for (key, values) in keys {
       let sorted = values.sorted { $0.0 < $1.0 }
-      let shown = sorted.count <= 6
+      let shown = sorted.count <= 12
         ? sorted.map { "\(VisibleText.escaped($0.0)) (\($0.1))" }.joined(separator: ", ")
         : "\(sorted.count) values, \(VisibleText.escaped(sorted[0].0)) … \(VisibleText.escaped(sorted[sorted.count - 1].0))"
       text += "  \(VisibleText.escaped(key))=: \(shown)\n"

@@ -89,7 +89,7 @@ public final class ByteSource {
     let sniffed = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 16, 0) }
     if sniffed > 0, let container = ContainerMagic.of(head[..<sniffed]), !allowing.contains(container) {
       close(fd)
-      throw .undecodable(path: path, reason: "is a \(container.rawValue) file, not CSV or JSON text; \(container.advice)")
+      throw .undecodable(path: path, reason: "is \(container.withArticle) file, not CSV or JSON text; \(container.advice)")
     }
     if sniffed >= 2 && head[0] == 0x1F && head[1] == 0x8B {
       byteCount = nil

@@ -32,6 +32,11 @@ public enum ContainerMagic: String, Sendable, CaseIterable {
     return nil
   }
 
+  /// The name with "a" or "an" before it.
+  public var withArticle: String {
+    (rawValue.first.map { "AEIOUaeiou".contains($0) } ?? false ? "an " : "a ") + rawValue
+  }
+
   /// What to do with such a file, for the message that refuses it.
   public var advice: String {
     switch self {

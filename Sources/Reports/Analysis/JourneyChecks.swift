@@ -161,10 +161,14 @@ public struct JourneyChecks: Sendable {
       ambiguousShare > limits.maxAmbiguousEvents ? .fail : .pass,
       "\(NumberFormat.grouped(findings.identityCollisions)) shared aliases; \(NumberFormat.grouped(ambiguous)) events carry one (\(percent(ambiguousShare)))",
       "at most \(percent(limits.maxAmbiguousEvents)) of events", findings.collisionExamples)
+    // Per source: a folder's files together (thousands of small hourly files would otherwise
+    // make one file's few rows decide the check, and the same rows delivered as one file and as
+    // a folder must pass or fail alike).
+    let sources = InputGroup.groups(measurement).filter { $0.role == "messages" || $0.role == "events" }.map(\.total)
     var worstDuplicates: (file: String, share: Double)? = nil
     var worstRejected: (file: String, share: Double)? = nil
-    for file in files where file.rowsRead > 0 {
-      let name = file.name
+    for file in sources where file.rowsRead > 0 {
+      let name = file.source ?? file.name
       let duplicates = Double(file[.duplicate]) / Double(file.rowsRead)
       let rejected = Double(file[.rejected]) / Double(file.rowsRead)
       if worstDuplicates == nil || duplicates > worstDuplicates!.share { worstDuplicates = (name, duplicates) }
@@ -173,14 +177,14 @@ public struct JourneyChecks: Sendable {
     if let worst = worstDuplicates {
       add(
         "duplicates", "Few duplicate events", worst.share > limits.maxDuplicates ? .fail : .pass,
-        "highest: \(worst.file) \(percent(worst.share)) of rows", "at most \(percent(limits.maxDuplicates)) per file",
+        "highest: \(worst.file) \(percent(worst.share)) of rows", "at most \(percent(limits.maxDuplicates)) per source",
         findings.conflictExamples)
     }
     if let worst = worstRejected {
-      let examples = files.flatMap { $0.examples.flatMap { $0 } }.prefix(Reconciliation.exampleLimit)
+      let examples = sources.flatMap { $0.examples.flatMap { $0 } }.prefix(Reconciliation.exampleLimit)
       add(
         "rejected_rows", "Few unreadable rows", worst.share > limits.maxRejected ? .fail : .pass,
-        "highest: \(worst.file) \(percent(worst.share)) of rows", "at most \(percent(limits.maxRejected)) per file",
+        "highest: \(worst.file) \(percent(worst.share)) of rows", "at most \(percent(limits.maxRejected)) per source",
         Array(examples))
     }
     add(

@@ -43,6 +43,8 @@ package struct InputGroup {
       let members = files[i..<j]
       var total = Reconciliation(role: files[i].role, path: source)
       total.format = files[i].format
+      total.name = source
+      total.source = source
       for file in members { total.merge(file) }
       var summary: SourceFileSummary? = nil
       if let k = summaries.firstIndex(where: { $0.path == source && $0.role == files[i].role }) {
