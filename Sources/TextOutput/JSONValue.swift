@@ -88,6 +88,13 @@ public indirect enum JSONValue: Sendable, Equatable {
 
   private static func writeString(_ value: String, into out: inout String) {
     out += "\""
+    // Printable ASCII without a quote or backslash (file names, keys, most text) is written
+    // as it is, in one append: a scalar at a time cost a quarter of a report with 17,520 files.
+    if value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) {
+      out += value
+      out += "\""
+      return
+    }
     for scalar in value.unicodeScalars {
       switch scalar {
       case "\"": out += "\\\""

@@ -48,14 +48,16 @@ import Testing
     let (scratch, _) = HostileFileTests.scratch(events: [])
     let path = scratch.write("zipped.json", HostileFileTests.experiment.replacingOccurrences(of: "events.csv", with: "events.zip"))
     scratch.write("events.zip", bytes: zip)
-    let before = try FileManager.default.contentsOfDirectory(atPath: scratch.path + "/..").count
     let run = CapturedRun(["report", path, "--format", "json"])
     #expect(run.status == 0, "\(run.err)")
     #expect(run.out.contains("\"file\": \"events.zip:../../escape.csv\""), "\(run.out.prefix(400))")
     #expect(run.out.contains("\"file\": \"events.zip:/tmp/absolute.csv\""))
     #expect(run.out.contains("hidden or writer's marker"))
-    #expect(!FileManager.default.fileExists(atPath: scratch.path + "/../../escape.csv"))
-    #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path + "/..").count == before)
+    // Nothing was written where the names point (other tests share the temporary folder, so the
+    // check is by name, not by counting its entries).
+    for path in [scratch.path + "/../../escape.csv", scratch.path + "/../escape.csv", scratch.path + "/escape.csv", "/tmp/absolute.csv"] {
+      #expect(!FileManager.default.fileExists(atPath: path), "\(path)")
+    }
     let used = run.out.components(separatedBy: "\"used\": 10").count - 1
     #expect(used == 2, "each member's 10 rows are used")
   }

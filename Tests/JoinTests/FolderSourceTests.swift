@@ -55,7 +55,7 @@ import Testing
   @Test func aFolderGivesWhatItsFilesListedOneByOneGive() throws {
     let (files, folder) = try Self.folder()
     let listed = try Self.measure(files, threads: 1, chunkSize: 1 << 20)
-    for (threads, chunkSize) in [(1, 1 << 20), (2, 1 << 12), (2, 100_003), (3, 1 << 16)] {
+    for (threads, chunkSize) in [(1, 1 << 20), (2, 1 << 12), (2, 100_003), (3, 1 << 16), (2, 1 << 23)] {
       let fromFolder = try Self.measure([folder], threads: threads, chunkSize: chunkSize)
       #expect(Self.numbers(fromFolder) == Self.numbers(listed), "threads \(threads), chunk \(chunkSize)")
       let accounts = fromFolder.files.filter { $0.role == "events" }

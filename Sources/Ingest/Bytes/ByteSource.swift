@@ -20,6 +20,8 @@ public final class ByteSource {
   public let path: String
   /// True when the file is gzip-compressed and decompressed as it is read.
   public let isCompressed: Bool
+  /// The binary container the file's first bytes announce, when `init(path:allowing:)` allowed it.
+  public private(set) var container: ContainerMagic? = nil
   private var descriptor: Int32
   private let ownsDescriptor: Bool
   private var inflater: DecompressingReader? = nil
@@ -87,9 +89,12 @@ public final class ByteSource {
     }
     var head = [UInt8](repeating: 0, count: 16)
     let sniffed = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 16, 0) }
-    if sniffed > 0, let container = ContainerMagic.of(head[..<sniffed]), !allowing.contains(container) {
-      close(fd)
-      throw .undecodable(path: path, reason: "is \(container.withArticle) file, not CSV or JSON text; \(container.advice)")
+    if sniffed > 0, let container = ContainerMagic.of(head[..<sniffed]) {
+      guard allowing.contains(container) else {
+        close(fd)
+        throw .undecodable(path: path, reason: "is \(container.withArticle) file, not CSV or JSON text; \(container.advice)")
+      }
+      self.container = container
     }
     if sniffed >= 2 && head[0] == 0x1F && head[1] == 0x8B {
       byteCount = nil

@@ -31,6 +31,12 @@ public struct ChunkReader: ~Copyable {
     /// the block's (still compressed), `lines` its record count and `linesBefore` the records
     /// before it; the parser transcodes it to JSON lines (`AvroTranscoder`).
     public var avroOffsets: (file: Int, data: Int)? = nil
+    /// Small files of a folder handed over unread, in order (`file` is the first): the parser
+    /// reads each whole itself, so opening and reading thousands of small files is spread over
+    /// the parse threads, and they travel as one chunk, not one each.
+    public var wholeFiles: [Int] = []
+    /// The listed size of `wholeFiles` together (what the chunk will read).
+    public var wholeFileBytes = 0
 
     /// A chunk of whole records.
     public init(bytes: [UInt8], linesBefore: Int, index: Int, lines: Int = 0) {
@@ -54,9 +60,9 @@ public struct ChunkReader: ~Copyable {
     }
   }
 
-  private let source: ByteSource
+  private var source: ByteSource
   /// CSV: a line break inside a quoted field does not end a record.
-  private let csvQuotes: Bool
+  private var csvQuotes: Bool
   private let chunkSize: Int
   private let recordLimit: Int
   /// Bytes read but not yet emitted, at the front of `buffer`.
@@ -82,6 +88,19 @@ public struct ChunkReader: ~Copyable {
   }
 
   deinit { buffer.deallocate() }
+
+  /// Starts over on another input, keeping the buffer: a folder's thousands of small files
+  /// then cost no allocation (and no fresh pages) each.
+  public mutating func restart(source: ByteSource, csvQuotes: Bool) {
+    self.source = source
+    self.csvQuotes = csvQuotes
+    filled = 0
+    carryInQuotes = false
+    linesBefore = 0
+    index = 0
+    atEnd = false
+    bytesRead = 0
+  }
 
   /// The next chunk, or nil at the end of input.
   public mutating func next() throws(IngestError) -> Chunk? {

@@ -299,7 +299,7 @@ public struct FileTree: Sendable {
     mutating func descend(folder: String, components: [[UInt8]], info: stat) throws(IngestError) {
       onPath.append((UInt64(info.st_dev), UInt64(info.st_ino)))
       defer { onPath.removeLast() }
-      for name in try Self.names(in: folder) {
+      for (name, status) in try Self.entries(in: folder) {
         let nameBytes = Array(name.utf8)
         let child = components + [nameBytes]
         let relative = child.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "/")
@@ -308,8 +308,7 @@ public struct FileTree: Sendable {
           skipped.append(Skipped(relative: relative, reason: reason))
           continue
         }
-        var st = stat()
-        guard stat(full, &st) == 0 else {
+        guard let st = status else {
           // A dangling link, or a name removed while listing.
           skipped.append(Skipped(relative: relative, reason: .notRegular))
           continue
@@ -343,8 +342,10 @@ public struct FileTree: Sendable {
       }
     }
 
-    /// The names in a folder (not `.` and `..`), sorted bytewise; the folder is closed on return.
-    static func names(in folder: String) throws(IngestError) -> [String] {
+    /// The names in a folder (not `.` and `..`), sorted bytewise, each with its status
+    /// (`fstatat` relative to the open folder, following links; nil when it cannot be had); the
+    /// folder is closed on return, so one folder is open at a time.
+    static func entries(in folder: String) throws(IngestError) -> [(String, stat?)] {
       guard let dir = opendir(folder) else { throw .reading(folder, errno: errno) }
       defer { closedir(dir) }
       var names: [[UInt8]] = []
@@ -356,7 +357,16 @@ public struct FileTree: Sendable {
         names.append(name)
       }
       names.sort { $0.lexicographicallyPrecedes($1) }
-      return names.map { String(decoding: $0, as: UTF8.self) }
+      let fd = dirfd(dir)
+      return names.map { bytes in
+        let name = String(decoding: bytes, as: UTF8.self)
+        var st = stat()
+        let ok = bytes.withUnsafeBufferPointer { raw -> Bool in
+          var cName = Array(raw) + [0]
+          return cName.withUnsafeMutableBufferPointer { fstatat(fd, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), &st, 0) == 0 }
+        }
+        return (name, ok ? st : nil)
+      }
     }
   }
 }

@@ -52,11 +52,23 @@ extension EventJoiner {
   /// a group's slots ahead so that their cache misses overlap. Only parsed records with a key
   /// take part, as in the fold, whose first decision after rejection is the duplicate check.
   package static func deduplicate(_ batch: inout ParsedBatch, in set: inout EventIDSet) {
-    var hashes: [UInt64] = [], fingerprints: [UInt32] = [], places: [Int32] = []
-    for (k, record) in batch.records.enumerated() where record.kind == .record && record.hasDedup {
-      hashes.append(record.dedupHash)
-      fingerprints.append(record.fingerprint)
-      places.append(Int32(k))
+    var one = [batch]
+    batch = ParsedBatch()
+    deduplicate(&one, in: &set)
+    batch = one[0]
+  }
+
+  /// `deduplicate(_:in:)` for several batches in order, in one insertion: a folder's small files
+  /// give batches of a few hundred keys, too few per shard for the read-ahead to overlap misses
+  /// (measured: the set's time doubled on 8,760 hourly files), so their keys go in together.
+  package static func deduplicate(_ batches: inout [ParsedBatch], in set: inout EventIDSet) {
+    var hashes: [UInt64] = [], fingerprints: [UInt32] = [], places: [(Int32, Int32)] = []
+    for b in batches.indices {
+      for (k, record) in batches[b].records.enumerated() where record.kind == .record && record.hasDedup {
+        hashes.append(record.dedupHash)
+        fingerprints.append(record.fingerprint)
+        places.append((Int32(b), Int32(k)))
+      }
     }
     guard !hashes.isEmpty else { return }
     var results = [EventIDSet.Insertion](repeating: .inserted, count: hashes.count)
@@ -65,9 +77,7 @@ extension EventJoiner {
         results.withUnsafeMutableBufferPointer { set.insert(hashes: hashes, fingerprints: fingerprints, into: $0) }
       }
     }
-    batch.records.withUnsafeMutableBufferPointer { records in
-      for (j, k) in places.enumerated() { records[Int(k)].dedupResult = results[j] }
-    }
+    for (j, (b, k)) in places.enumerated() { batches[Int(b)].records[Int(k)].dedupResult = results[j] }
   }
 
   /// Sizes the de-duplication set once for the whole input when its size is known: the keys of

@@ -144,6 +144,7 @@ extension EventJoiner {
       return true
     }
     try flush()
+    try sharing.flush(targets: &targets, inputBytes: nil)
   }
 
   /// Reads the line-oriented files from the stream's current one up to the next sequential file
@@ -160,13 +161,28 @@ extension EventJoiner {
     let resolvers = sharing.folds.map(\.recordResolver)
     let context = files.context
     let expected = totalBytes ?? files.expectedBytes
+    let wholeFileLimit = max(256 << 20, chunkSize)
+    /// A chunk's records; small files handed over unread are read here, whole, each noting
+    /// where its records start (`start` is called with the file before its first record).
+    @Sendable func forEachRecord(
+      _ chunk: ChunkReader.Chunk, _ header: [String]?, start: (Int) -> Void,
+      _ body: (inout SourceRecord, Extraction) throws -> Bool
+    ) throws -> Bool {
+      guard !chunk.wholeFiles.isEmpty else { return try context.readers[chunk.file].forEachRecord(in: chunk, header: header, body) }
+      var saw = false
+      for file in chunk.wholeFiles {
+        start(file)
+        saw = try context.readers[file].forEachRecordOfWholeFile(limit: wholeFileLimit, body) || saw
+      }
+      return saw
+    }
     @Sendable func parse(_ given: ChunkReader.Chunk) -> [ParsedBatch] {
       let reader = context.readers[given.file]
       var chunk = given
       func empty() -> ParsedBatch {
         var batch = ParsedBatch()
         batch.linesBefore = chunk.linesBefore
-        batch.bytes = chunk.bytes.count
+        batch.bytes = chunk.wholeFiles.isEmpty ? chunk.bytes.count : chunk.wholeFileBytes
         batch.file = chunk.file
         return batch
       }
@@ -181,7 +197,8 @@ extension EventJoiner {
           let resolver = resolvers[0]
           var batch = empty()
           batch.reserve(for: chunk)
-          sawLine = try reader.forEachRecord(in: chunk, header: header) { record, extraction in
+          sawLine = try forEachRecord(chunk, header, start: { batch.fileRuns.append((Int32($0), Int32(batch.records.count))) }) {
+            record, extraction in
             resolver.append(record, extraction, lineOffset: 0, to: &batch)
             return true
           }
@@ -196,7 +213,10 @@ extension EventJoiner {
           // and released, on a counter every thread writes.
           let unretained = resolvers.map { Unmanaged.passUnretained($0) }
           sawLine = try batches.withUnsafeMutableBufferPointer { batches in
-            try reader.forEachRecord(in: chunk, header: header) { record, extraction in
+            try forEachRecord(
+              chunk, header,
+              start: { file in for j in batches.indices { batches[j].fileRuns.append((Int32(file), Int32(batches[j].records.count))) } }
+            ) { record, extraction in
               for j in unretained.indices {
                 unretained[j]._withUnsafeGuaranteedRef { $0.append(record, extraction, lineOffset: 0, to: &batches[j]) }
               }
@@ -223,6 +243,7 @@ extension EventJoiner {
       sawLine = sawLine || batches[0].sawLine
       try sharing.consume(consume batches, targets: &targets, inputBytes: expected)
     }
+    try sharing.flush(targets: &targets, inputBytes: expected)
     // One file named directly must hold something; in a folder an empty file is just counted.
     if !files.isTree, let only = context.readers.first {
       if only.spec.format.isCSV ? context.header(0) == nil : !sawLine { throw IngestError.emptyFile(path: only.spec.path) }

@@ -136,13 +136,18 @@ extension EventJoiner {
 
     /// Folds a batch of parsed records, in order, into the join target.
     package mutating func consume(_ batch: ParsedBatch, target: inout Target) throws(IngestError) {
+      try consume(batch, records: 0..<batch.records.count, target: &target)
+    }
+
+    /// Folds the records `range` of a batch (one file's, when a batch holds several small files).
+    package mutating func consume(_ batch: ParsedBatch, records range: Range<Int>, target: inout Target) throws(IngestError) {
       if let failure = batch.failure { throw failure }
       let offset = batch.linesBefore
       let records = batch.records
       let group = 16
-      var start = 0
-      while start < records.count {
-        let end = min(start + group, records.count)
+      var start = range.lowerBound
+      while start < range.upperBound {
+        let end = min(start + group, range.upperBound)
         touch(records[start..<end], target: target)
         for k in start..<end {
           try take(records[k], batch: batch, line: Int(records[k].line) + offset, target: &target)

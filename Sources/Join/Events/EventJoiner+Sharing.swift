@@ -51,24 +51,63 @@ extension EventJoiner {
       return folds.indices.map { finished[$0] + [folds[$0].ledger] }
     }
 
+    /// Batches taken but not yet folded (small ones wait for company, `pendingLimit`), by chunk,
+    /// one per participant.
+    private var pending: [[ParsedBatch]] = []
+    private var pendingRecords = 0
+    /// Records gathered before their keys go into the set together (`deduplicate`).
+    static let pendingLimit = 1 << 14
+
     /// The parsed batches of one chunk, one per participant (each appended from the same
-    /// records), de-duplicated and folded into each participant's target.
+    /// records), de-duplicated and folded into each participant's target. Small batches (a
+    /// folder's small files) are gathered first, up to `pendingLimit` records, and de-duplicated
+    /// in one insertion; `flush` folds what is left. The order of everything is unchanged.
     package mutating func consume(_ batches: consuming [ParsedBatch], targets: inout [Target], inputBytes: Int?) throws {
-      if batches[0].file != currentFile { advance(toFile: batches[0].file) }
-      for j in batches.indices where asker[j] == j {
+      pendingRecords += batches[0].records.count
+      pending.append(batches)
+      if pendingRecords >= Self.pendingLimit { try flush(targets: &targets, inputBytes: inputBytes) }
+    }
+
+    /// De-duplicates and folds every batch taken so far.
+    package mutating func flush(targets: inout [Target], inputBytes: Int?) throws {
+      guard !pending.isEmpty else { return }
+      var batches: [[ParsedBatch]] = []
+      swap(&batches, &pending)
+      pendingRecords = 0
+      let participants = batches[0].indices
+      for j in participants where asker[j] == j {
         if !reserved[j] {
           reserved[j] = true
-          EventJoiner.reserve(&tables[j].set, for: batches[j], inputBytes: inputBytes)
+          EventJoiner.reserve(&tables[j].set, for: batches[0][j], inputBytes: inputBytes)
         }
-        EventJoiner.deduplicate(&batches[j], in: &tables[j].set)
+        var column = batches.indices.map { b in
+          var batch = ParsedBatch()
+          swap(&batch, &batches[b][j])
+          return batch
+        }
+        EventJoiner.deduplicate(&column, in: &tables[j].set)
+        for b in batches.indices { swap(&column[b], &batches[b][j]) }
       }
-      for j in batches.indices where asker[j] != j {
-        let answers = batches[asker[j]].records
-        batches[j].records.withUnsafeMutableBufferPointer { records in
-          for k in records.indices { records[k].dedupResult = answers[k].dedupResult }
+      for b in batches.indices {
+        for j in participants where asker[j] != j {
+          let answers = batches[b][asker[j]].records
+          batches[b][j].records.withUnsafeMutableBufferPointer { records in
+            for k in records.indices { records[k].dedupResult = answers[k].dedupResult }
+          }
+        }
+        let runs = batches[b][0].fileRuns
+        if runs.isEmpty {
+          if batches[b][0].file != currentFile { advance(toFile: batches[b][0].file) }
+          for j in participants { try folds[j].consume(batches[b][j], target: &targets[j]) }
+          continue
+        }
+        // Several small files in one batch: each file's records into its own account.
+        for (r, run) in runs.enumerated() {
+          advance(toFile: Int(run.file))
+          let end = r + 1 < runs.count ? Int(runs[r + 1].start) : batches[b][0].records.count
+          for j in participants { try folds[j].consume(batches[b][j], records: Int(run.start)..<end, target: &targets[j]) }
         }
       }
-      for j in batches.indices { try folds[j].consume(batches[j], target: &targets[j]) }
     }
   }
 }

@@ -61,6 +61,9 @@ package struct ParsedBatch: Sendable {
   package var linesBefore = 0
   /// The chunk's file among a folder or pattern source's files (`ChunkReader.Chunk.file`).
   package var file = 0
+  /// For a chunk of several small files read whole: each file and the index of its first record
+  /// (its records run to the next one's start); empty when the batch is one file's.
+  package var fileRuns: [(file: Int32, start: Int32)] = []
   /// The chunk's size in bytes.
   package var bytes = 0
   /// The error that stopped the chunk, raised when the batch is consumed (in file order).

@@ -46,6 +46,10 @@ package struct SourceFileStream: ~Copyable {
   /// The next file to open.
   private var next = 0
   private var current: ChunkReader? = nil
+  /// A small file's chunk, to be read whole by a parse thread (`Chunk.readsWholeFile`).
+  private var whole: ChunkReader.Chunk? = nil
+  /// The reader of a finished file, kept for the next one (its buffer is reused).
+  private var spare: ChunkReader? = nil
   /// The current file when it is an Avro file: its blocks are the chunks.
   private var currentAvro: AvroFile? = nil
   private var currentFile = -1
@@ -62,7 +66,7 @@ package struct SourceFileStream: ~Copyable {
   }
 
   /// True when every file has been handed out.
-  package var isDone: Bool { next >= files.count && current == nil && currentAvro == nil && waiting == nil }
+  package var isDone: Bool { next >= files.count && current == nil && currentAvro == nil && waiting == nil && whole == nil }
 
   /// Bytes read so far (decompressed), for progress.
   package var bytesRead: Int { finishedBytes + currentRead }
@@ -73,7 +77,7 @@ package struct SourceFileStream: ~Copyable {
   /// The next file when it must be read in sequence (it is then handed over); nil when the next
   /// file is line-oriented (read it with `nextChunk`) or none is left.
   package mutating func takeSequential() throws -> Opened? {
-    if waiting == nil && current == nil && currentAvro == nil && next < files.count { try open() }
+    if waiting == nil && current == nil && currentAvro == nil && whole == nil && next < files.count { try open() }
     defer { waiting = nil }
     return waiting
   }
@@ -82,6 +86,7 @@ package struct SourceFileStream: ~Copyable {
   /// sequential file or the end of the files).
   package mutating func nextChunk() throws -> ChunkReader.Chunk? {
     while true {
+      if let chunk = whole.take() { return chunk }
       if var avro = currentAvro.take() {
         if let block = try avro.nextBlock() {
           currentRead += block.bytes.count
@@ -106,6 +111,7 @@ package struct SourceFileStream: ~Copyable {
         }
         finishedBytes += currentRead
         currentRead = 0
+        spare = consume reader
       }
       guard waiting == nil, next < files.count else { return nil }
       try open()
@@ -113,24 +119,59 @@ package struct SourceFileStream: ~Copyable {
     }
   }
 
+  /// True for a file of a folder small enough to be read whole by a parse thread: a plain file
+  /// (not a zip member) of at most a chunk, of a format read record by record.
+  private func isSmall(_ file: Int) -> Bool {
+    isTree && files[file].zip == nil && files[file].size <= chunkSize && !context.readers[file].spec.format.isJSONAPIPages
+  }
+
   /// Opens file `next`: line-oriented files become `current`, the others `waiting`.
   private mutating func open() throws {
     let file = next
     next += 1
     let reader = context.readers[file]
-    if let avro = try reader.openAvro() {
+    if isSmall(file) {
+      // Small files of a folder go to a parse thread unopened, as many as fit a chunk; it reads
+      // each file itself.
+      var chunk = ChunkReader.Chunk(bytes: [], linesBefore: 0, index: 0)
+      chunk.file = file
+      chunk.wholeFiles = [file]
+      var bytes = files[file].size
+      while next < files.count && isSmall(next) && bytes + files[next].size <= chunkSize && chunk.wholeFiles.count < 1024 {
+        chunk.wholeFiles.append(next)
+        bytes += files[next].size
+        next += 1
+      }
+      chunk.wholeFileBytes = bytes
+      whole = chunk
+      finishedBytes += bytes
+      return
+    }
+    let source: ByteSource
+    switch try reader.open() {
+    case .avro(let avro):
       context.setTranscoder(AvroTranscoder(file: avro), of: file)
       currentAvro = avro
       currentFile = file
       return
-    }
-    let json = try reader.openJSON()
-    if !reader.isChunkable(json?.framing) {
-      waiting = Opened(file: file, json: json)
+    case .pages:
+      waiting = Opened(file: file, json: nil)
       return
+    case .json(let json):
+      if !reader.isChunkable(json.framing) {
+        waiting = Opened(file: file, json: json)
+        return
+      }
+      source = json.source
+    case .bytes(let bytes):
+      source = bytes
     }
-    let source = try json?.source ?? reader.openBytes()
-    current = ChunkReader(source: source, csvQuotes: reader.spec.format.isCSV, chunkSize: chunkSize)
+    if var reused = spare.take() {
+      reused.restart(source: source, csvQuotes: reader.spec.format.isCSV)
+      current = consume reused
+    } else {
+      current = ChunkReader(source: source, csvQuotes: reader.spec.format.isCSV, chunkSize: chunkSize)
+    }
     currentFile = file
   }
 }

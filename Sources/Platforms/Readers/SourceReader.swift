@@ -113,12 +113,69 @@ package struct SourceReader: Sendable {
       return try AvroFile(source: source)
     }
     guard spec.path != "-", Self.startsWithAvroMagic(spec.path) else { return nil }
-    guard spec.format.isJSONRecords else {
-      throw .undecodable(
-        path: spec.path,
-        reason: "is an Avro file, which a \(spec.format.rawValue) source does not read (it reads CSV or JSON:API pages); use \"format\": \"jsonl\" with a field mapping, or the platform's own format such as \"braze\"")
-    }
+    guard spec.format.isJSONRecords else { throw Self.avroRefused(spec) }
     return try AvroFile(source: ByteSource(path: spec.path, allowing: [.avro]))
+  }
+
+  /// A file opened once and told apart by its first bytes: an Avro file (header read), JSON
+  /// records with their framing, or other bytes (CSV); Klaviyo pages are opened by their reader.
+  package enum Opened {
+    case avro(AvroFile)
+    case json(OpenedJSON)
+    case bytes(ByteSource)
+    case pages
+  }
+
+  /// Opens the file for reading, once (a folder's thousands of files each cost one `open`).
+  package func open() throws(IngestError) -> Opened {
+    if spec.format.isJSONAPIPages { return .pages }
+    if zip != nil || spec.path == "-" {
+      if let avro = try openAvro() { return .avro(avro) }
+      if let json = try openJSON() { return .json(json) }
+      return .bytes(try openBytes())
+    }
+    let source = try ByteSource(path: spec.path, allowing: [.avro])
+    if source.container == .avro {
+      guard spec.format.isJSONRecords else { throw Self.avroRefused(spec) }
+      return .avro(try AvroFile(source: source))
+    }
+    guard spec.format.isJSONRecords else { return .bytes(source) }
+    return .json(OpenedJSON(source: source, framing: try JSONFraming.detect(source)))
+  }
+
+  /// Calls `body` with every record of the whole file, read into memory here: what a parse
+  /// worker does with a small file of a folder (`ChunkReader.Chunk.readsWholeFile`). Any form
+  /// the file takes is read: gzip, Avro (transcoded), CSV, JSON lines, arrays or documents.
+  /// Returns false when the file held no line.
+  package func forEachRecordOfWholeFile(
+    limit: Int, _ body: (inout SourceRecord, Extraction) throws -> Bool
+  ) throws -> Bool {
+    let source = try ByteSource(path: spec.path, allowing: [.avro])
+    if source.container == .avro {
+      guard spec.format.isJSONRecords else { throw Self.avroRefused(spec) }
+      var file = try AvroFile(source: source)
+      let transcoder = AvroTranscoder(file: file)
+      var saw = false
+      while let block = try file.nextBlock() {
+        saw = try forEachRecord(in: try Self.transcoded(ChunkReader.Chunk(avro: block), transcoder), header: nil, body) || saw
+      }
+      return saw
+    }
+    let bytes = try source.readAll(limit: limit, what: "a file of a folder read whole")
+    if spec.format.isJSONRecords {
+      let memory = ByteSource(bytes: bytes, path: spec.path)
+      let framing = try JSONFraming.detect(memory)
+      if !framing.isLineOriented {
+        var reader = JSONDocumentReader(source: memory)
+        var saw = false
+        try JSONSourceReader(layout: layout, zone: zone).forEachRecord(&reader) { record, extraction in
+          saw = true
+          return try body(&record, extraction)
+        }
+        return saw
+      }
+    }
+    return try forEachRecord(in: ChunkReader.Chunk(bytes: bytes, linesBefore: 0, index: 0), header: nil, body)
   }
 
   /// The file's bytes: the file at `spec.path`, or the zip member.
@@ -127,9 +184,15 @@ package struct SourceReader: Sendable {
     return try ByteSource(path: spec.path, allowing: allowing)
   }
 
+  static func avroRefused(_ spec: SourceSpec) -> IngestError {
+    .undecodable(
+      path: spec.path,
+      reason: "is an Avro file, which a \(spec.format.rawValue) source does not read (it reads CSV or JSON:API pages); use \"format\": \"jsonl\" with a field mapping, or the platform's own format such as \"braze\"")
+  }
+
   /// True when the file starts with `Obj` 0x01 (an Avro object container file).
   static func startsWithAvroMagic(_ path: String) -> Bool {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return false }
     defer { close(fd) }
     var head = [UInt8](repeating: 0, count: 4)
