@@ -21,7 +21,7 @@ struct AvroDriver {
     for path in arguments {
       var out: [UInt8] = []
       do {
-        var file = try AvroFile(source: try ByteSource(path: path))
+        var file = try AvroFile(source: try ByteSource(path: path, allowing: [.avro]))
         let transcoder = AvroTranscoder(file: file)
         while let block = try file.nextBlock() { try transcoder.appendJSONLines(of: block, to: &out) }
       } catch {
@@ -46,7 +46,7 @@ struct AvroDriver {
 
   static func bench(path: String, times: Int) {
     do {
-      var file = try AvroFile(source: try ByteSource(path: path))
+      var file = try AvroFile(source: try ByteSource(path: path, allowing: [.avro]))
       var blocks: [AvroBlock] = []
       while let block = try file.nextBlock() { blocks.append(block) }
       let transcoder = AvroTranscoder(file: file)
