@@ -15,6 +15,10 @@ public indirect enum JSONValue: Sendable, Equatable {
   case string(String)
   case array([JSONValue])
   case object([(String, JSONValue)])
+  /// The value written on one line (`{"a": 1, "b": [2, 3]}`), where a long list of small
+  /// objects would otherwise take dozens of lines each: the per-file accounts of a folder of
+  /// thousands of files.
+  case line(JSONValue)
 
   public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
     lhs.serialized() == rhs.serialized()
@@ -36,6 +40,7 @@ public indirect enum JSONValue: Sendable, Equatable {
 
   private func write(into out: inout String, indent: Int) {
     switch self {
+    case .line(let value): value.writeOnOneLine(into: &out)
     case .null: out += "null"
     case .bool(let value): out += value ? "true" : "false"
     case .int(let value): out += String(value)
@@ -79,9 +84,33 @@ public indirect enum JSONValue: Sendable, Equatable {
     }
   }
 
+  /// Writes the value with no line breaks, `", "` and `": "` between members.
+  private func writeOnOneLine(into out: inout String) {
+    switch self {
+    case .array(let values):
+      out += "["
+      for (index, value) in values.enumerated() {
+        if index > 0 { out += ", " }
+        value.writeOnOneLine(into: &out)
+      }
+      out += "]"
+    case .object(let members):
+      out += "{"
+      for (index, (key, value)) in members.enumerated() {
+        if index > 0 { out += ", " }
+        Self.writeString(key, into: &out)
+        out += ": "
+        value.writeOnOneLine(into: &out)
+      }
+      out += "}"
+    case .line(let value): value.writeOnOneLine(into: &out)
+    default: write(into: &out, indent: 0)
+    }
+  }
+
   private var isScalar: Bool {
     switch self {
-    case .array, .object: return false
+    case .array, .object, .line: return false
     default: return true
     }
   }

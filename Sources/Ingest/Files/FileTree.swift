@@ -296,13 +296,17 @@ public struct FileTree: Sendable {
       self.rootName = rootName
     }
 
-    mutating func descend(folder: String, components: [[UInt8]], info: stat) throws(IngestError) {
+    /// Lists `folder`, whose path inside the root is `components` (`prefix` joined, ending in
+    /// `/`, and its `key=value` names `partitions`), files before descending, one folder open.
+    mutating func descend(
+      folder: String, components: [[UInt8]], prefix: String = "", partitions: [Partition] = [], info: stat
+    ) throws(IngestError) {
       onPath.append((UInt64(info.st_dev), UInt64(info.st_ino)))
       defer { onPath.removeLast() }
       for (name, status) in try Self.entries(in: folder) {
-        let nameBytes = Array(name.utf8)
-        let child = components + [nameBytes]
-        let relative = child.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "/")
+        // The components are needed only to match a pattern; the rest is built from the prefix.
+        let child = pattern == nil ? [] : components + [Array(name.utf8)]
+        let relative = prefix + name
         let full = folder == "." ? name : (folder.hasSuffix("/") ? folder + name : folder + "/" + name)
         if let reason = FileTree.skipReason(name: name) {
           skipped.append(Skipped(relative: relative, reason: reason))
@@ -320,7 +324,9 @@ public struct FileTree: Sendable {
             continue
           }
           if let pattern, !pattern.mayMatchUnder(child) { continue }
-          try descend(folder: full, components: child, info: st)
+          var inner = partitions
+          inner += FileTree.partitions(name + "/x")
+          try descend(folder: full, components: child, prefix: relative + "/", partitions: inner, info: st)
         case S_IFREG:
           if let pattern, !pattern.matches(child) { continue }
           if st.st_size == 0 {
@@ -332,7 +338,7 @@ public struct FileTree: Sendable {
             try FileTree.expandZip(full, relative: relative, display: rootName + "/" + relative, into: &files, skipped: &skipped)
             continue
           }
-          var file = File(path: full, relative: relative, size: Int(st.st_size), partitions: FileTree.partitions(relative))
+          var file = File(path: full, relative: relative, size: Int(st.st_size), partitions: partitions)
           file.display = rootName + "/" + relative
           files.append(file)
         default:

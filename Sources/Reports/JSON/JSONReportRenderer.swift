@@ -143,7 +143,9 @@ public enum JSONReportRenderer {
       let examples: [JSONValue] = Reconciliation.Reason.allCases.flatMap { reason in
         file.examples[reason.rawValue].map { JSONValue.string($0) }
       }
-      return .object([
+      // A folder's files (thousands of them): one line each.
+      let entry: ([(String, JSONValue)]) -> JSONValue = { file.source == nil ? .object($0) : .line(.object($0)) }
+      return entry([
         ("input", .string(file.role)), ("file", .string(file.name)), ("source", file.source.map { .string($0) } ?? .null),
         ("format", file.format.map { .string($0) } ?? .null),
         ("rows", .int(file.rowsRead)), ("fates", .object(fates)),
