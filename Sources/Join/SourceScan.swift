@@ -156,9 +156,7 @@ public enum SourceScan {
     var firstLines: [Int] = []
     var going = true
     for file in tree.files where going {
-      var fileSpec = spec
-      fileSpec.path = file.zip.map { file.path + ":" + $0.member.name } ?? file.path
-      let reader = SourceReader(spec: fileSpec, role: joinRole, partitions: tree.isTree ? file.partitions : nil, zip: file.zip)
+      let reader = SourceReader(spec: spec, role: joinRole, file: file, in: tree)
       let name = tree.isTree ? file.relative : nil
       try readingInput(path: file.path) {
         try reader.forEachRecord { r, extraction in
@@ -191,11 +189,8 @@ public enum SourceScan {
   /// sources and for standard input (which cannot be read twice).
   public static func framing(of spec: SourceSpec) throws(MeasurementError) -> JSONFraming? {
     guard spec.format.isJSONRecords, spec.path != "-" else { return nil }
-    let first = try readingInput(path: spec.path) { try FileTree(spec.path) }.files[0]
-    var fileSpec = spec
-    fileSpec.path = first.zip.map { first.path + ":" + $0.member.name } ?? first.path
-    let reader = SourceReader(spec: fileSpec, role: .events, zip: first.zip)
-    return try readingInput(path: fileSpec.path) {
+    let reader = try SourceReader.first(of: spec, role: .events)
+    return try readingInput(path: reader.spec.path) {
       if try reader.openAvro() != nil { return nil }
       return try reader.openJSON()?.framing
     }
@@ -205,11 +200,8 @@ public enum SourceScan {
   /// object container file; nil otherwise.
   public static func avroHeader(of spec: SourceSpec) throws(MeasurementError) -> (codec: String, schema: String)? {
     guard spec.format.isJSONRecords, spec.path != "-" else { return nil }
-    let first = try readingInput(path: spec.path) { try FileTree(spec.path) }.files[0]
-    var fileSpec = spec
-    fileSpec.path = first.zip.map { first.path + ":" + $0.member.name } ?? first.path
-    let reader = SourceReader(spec: fileSpec, role: .events, zip: first.zip)
-    return try readingInput(path: fileSpec.path) {
+    let reader = try SourceReader.first(of: spec, role: .events)
+    return try readingInput(path: reader.spec.path) {
       try reader.openAvro().map { ($0.codec.rawValue, $0.schemaJSON) }
     }
   }

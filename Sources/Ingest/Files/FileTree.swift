@@ -42,6 +42,9 @@ public struct FileTree: Sendable {
     /// folder's own name (`currents/event_type=…/x.avro`), with `archive.zip:member` for a
     /// member of an archive; the file's name for a single file.
     public var display: String = ""
+
+    /// The path that names the file in errors: the path, or `archive.zip:member` for a member.
+    public var readablePath: String { zip.map { path + ":" + $0.member.name } ?? path }
   }
 
   /// A member of a zip archive: the archive (opened once, its central directory read, shared by

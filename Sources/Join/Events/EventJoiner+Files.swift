@@ -34,11 +34,7 @@ extension EventJoiner {
       }
       pruned = Self.prune(&tree, source: source, folds: folds)
     }
-    let readers = tree.files.map { file in
-      var spec = source
-      spec.path = file.zip.map { file.path + ":" + $0.member.name } ?? file.path
-      return SourceReader(spec: spec, role: role, partitions: tree.isTree ? file.partitions : nil, zip: file.zip)
-    }
+    let readers = tree.files.map { SourceReader(spec: source, role: role, file: $0, in: tree) }
     return try readingInput(path: source.path) {
       var folds: [Fold] = []
       for part in participants {

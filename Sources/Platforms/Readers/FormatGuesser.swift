@@ -32,7 +32,7 @@ public enum FormatGuesser {
       let first = tree.files[0]
       let guess: Guess
       if let zip = first.zip {
-        let name = first.path + ":" + zip.member.name
+        let name = first.readablePath
         guess = try Self.guess(path: name, folders: first.relative) { () throws(IngestError) in try ByteSource(member: zip, path: name) }
       } else {
         guess = try Self.guess(path: first.path)

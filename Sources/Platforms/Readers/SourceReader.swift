@@ -40,6 +40,20 @@ package struct SourceReader: Sendable {
     zone = spec.timeZone.flatMap(TimeZoneRule.init)
   }
 
+  /// The reader of one listed file of `spec`'s source (a folder's partitions apply; a single
+  /// file's are read from its path).
+  package init(spec: SourceSpec, role: SourceRole, file: FileTree.File, in tree: FileTree) {
+    var fileSpec = spec
+    fileSpec.path = file.readablePath
+    self.init(spec: fileSpec, role: role, partitions: tree.isTree ? file.partitions : nil, zip: file.zip)
+  }
+
+  /// The reader of the first file of `spec`'s source (what `inspect` shows of a folder).
+  package static func first(of spec: SourceSpec, role: SourceRole) throws(MeasurementError) -> SourceReader {
+    let tree = try readingInput(path: spec.path) { try FileTree(spec.path) }
+    return SourceReader(spec: spec, role: role, file: tree.files[0], in: tree)
+  }
+
   /// The event type a file takes from its folders: the innermost `key=value` folder whose key is
   /// the format's event folder (`PlatformFormat.eventFolderKey`, Braze's `event_type`) or one of
   /// the mapped event fields; `users.messages.email.Send` from
