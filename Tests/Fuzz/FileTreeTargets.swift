@@ -12,31 +12,41 @@ enum FileTreeTargets {
     let pattern = Array(bytes[..<cut].prefix(24))
     let name = Array(bytes[min(cut + 1, bytes.count)...].prefix(24))
     let fast = PathPattern.matchName(pattern[...], name[...])
-    let slow = reference(pattern[...], name[...])
+    var memo: [Int: Bool] = [:]
+    let slow = reference(pattern[...], name[...], &memo)
     FuzzTargets.check(fast == slow, "pattern \(pattern) name \(name): matchName \(fast), reference \(slow)")
   }
 
   /// The glob rules read directly: `*` any run, `?` one byte, `[…]` a class (`!`/`^` negates,
   /// `a-z` ranges, `]` first is literal, no closing `]` makes `[` literal), `\` escapes.
-  static func reference(_ p: ArraySlice<UInt8>, _ n: ArraySlice<UInt8>) -> Bool {
+  /// Memoised by the two positions, so many stars stay polynomial.
+  static func reference(_ p: ArraySlice<UInt8>, _ n: ArraySlice<UInt8>, _ memo: inout [Int: Bool]) -> Bool {
+    let key = p.startIndex * 1024 + n.startIndex
+    if let known = memo[key] { return known }
+    let answer = referenceStep(p, n, &memo)
+    memo[key] = answer
+    return answer
+  }
+
+  static func referenceStep(_ p: ArraySlice<UInt8>, _ n: ArraySlice<UInt8>, _ memo: inout [Int: Bool]) -> Bool {
     guard let c = p.first else { return n.isEmpty }
     if c == UInt8(ascii: "*") {
       var rest = n
       while true {
-        if reference(p.dropFirst(), rest) { return true }
+        if reference(p.dropFirst(), rest, &memo) { return true }
         guard !rest.isEmpty else { return false }
         rest = rest.dropFirst()
       }
     }
     guard let b = n.first else { return false }
-    if c == UInt8(ascii: "?") { return reference(p.dropFirst(), n.dropFirst()) }
+    if c == UInt8(ascii: "?") { return reference(p.dropFirst(), n.dropFirst(), &memo) }
     if c == UInt8(ascii: "["), let (matched, after) = classMatch(p, b) {
-      return matched && reference(p[after...], n.dropFirst())
+      return matched && reference(p[after...], n.dropFirst(), &memo)
     }
     if c == UInt8(ascii: "\\"), p.count >= 2 {
-      return p[p.startIndex + 1] == b && reference(p.dropFirst(2), n.dropFirst())
+      return p[p.startIndex + 1] == b && reference(p.dropFirst(2), n.dropFirst(), &memo)
     }
-    return c == b && reference(p.dropFirst(), n.dropFirst())
+    return c == b && reference(p.dropFirst(), n.dropFirst(), &memo)
   }
 
   static func classMatch(_ p: ArraySlice<UInt8>, _ b: UInt8) -> (Bool, Int)? {
