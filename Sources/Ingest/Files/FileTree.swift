@@ -100,7 +100,9 @@ public struct FileTree: Sendable {
       root = ""
       let size = path == "-" ? 0 : Int(info.st_size)
       let name = Self.lastComponent(path)
-      if path != "-" && Self.isZip(path) {
+      // Only a regular file is sniffed: opening a FIFO (or a device) to look and closing it
+      // again would break the writer on the other end, and the bytes could not be read twice.
+      if path != "-" && (info.st_mode & S_IFMT) == S_IFREG && Self.isZip(path) {
         // An archive named directly is a folder of its members.
         isTree = true
         var members: [File] = [], skippedMembers: [Skipped] = []

@@ -205,7 +205,11 @@ package struct SourceReader: Sendable {
   }
 
   /// True when the file starts with `Obj` 0x01 (an Avro object container file).
+  /// Only a regular file is looked at: opening a FIFO to look and closing it again would break
+  /// its writer (and its bytes cannot be read twice).
   static func startsWithAvroMagic(_ path: String) -> Bool {
+    var info = stat()
+    guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return false }
     let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return false }
     defer { close(fd) }
