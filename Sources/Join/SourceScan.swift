@@ -191,8 +191,8 @@ public enum SourceScan {
     guard spec.format.isJSONRecords, spec.path != "-" else { return nil }
     let reader = try SourceReader.first(of: spec, role: .events)
     return try readingInput(path: reader.spec.path) {
-      if try reader.openAvro() != nil { return nil }
-      return try reader.openJSON()?.framing
+      guard case .json(let json) = try reader.open() else { return nil }
+      return json.framing
     }
   }
 
@@ -202,7 +202,8 @@ public enum SourceScan {
     guard spec.format.isJSONRecords, spec.path != "-" else { return nil }
     let reader = try SourceReader.first(of: spec, role: .events)
     return try readingInput(path: reader.spec.path) {
-      try reader.openAvro().map { ($0.codec.rawValue, $0.schemaJSON) }
+      guard case .avro(let avro) = try reader.open() else { return nil }
+      return (avro.codec.rawValue, avro.schemaJSON)
     }
   }
 

@@ -92,7 +92,7 @@ public final class ByteSource {
     if sniffed > 0, let container = ContainerMagic.of(head[..<sniffed]) {
       guard allowing.contains(container) else {
         close(fd)
-        throw .undecodable(path: path, reason: "is \(container.withArticle) file, not CSV or JSON text; \(container.advice)")
+        throw container.refusal(path: path)
       }
       self.container = container
     }

@@ -37,6 +37,11 @@ public enum ContainerMagic: String, Sendable, CaseIterable {
     (rawValue.first.map { "AEIOUaeiou".contains($0) } ?? false ? "an " : "a ") + rawValue
   }
 
+  /// The error that refuses a file of this format at `path` as CSV or JSON text.
+  public func refusal(path: String) -> IngestError {
+    .undecodable(path: path, reason: "is \(withArticle) file, not CSV or JSON text; \(advice)")
+  }
+
   /// What to do with such a file, for the message that refuses it.
   public var advice: String {
     switch self {

@@ -134,7 +134,7 @@ extension EventJoiner {
       for j in full.indices { resolvers[j].finish(&full[j]) }
       try sharing.consume(consume full, targets: &targets, inputBytes: nil)
     }
-    try reader.forEachRecord(opened.json) { record, extraction in
+    try reader.forEachRecord(opened.opened) { record, extraction in
       for j in batches.indices { resolvers[j].append(record, extraction, lineOffset: 0, to: &batches[j]) }
       if batches[0].records.count >= 1 << 16 { try flush() }
       return true

@@ -36,7 +36,7 @@ package struct SourceFileStream: ~Copyable {
   /// A file to be read in sequence.
   package struct Opened {
     package let file: Int
-    package let json: SourceReader.OpenedJSON?
+    package let opened: SourceReader.Opened
   }
 
   package let context: Context
@@ -46,7 +46,7 @@ package struct SourceFileStream: ~Copyable {
   /// The next file to open.
   private var next = 0
   private var current: ChunkReader? = nil
-  /// A small file's chunk, to be read whole by a parse thread (`Chunk.readsWholeFile`).
+  /// A small file's chunk, to be read whole by a parse thread (`Chunk.wholeFiles`).
   private var whole: ChunkReader.Chunk? = nil
   /// The reader of a finished file, kept for the next one (its buffer is reused).
   private var spare: ChunkReader? = nil
@@ -155,11 +155,11 @@ package struct SourceFileStream: ~Copyable {
       currentFile = file
       return
     case .pages:
-      waiting = Opened(file: file, json: nil)
+      waiting = Opened(file: file, opened: .pages)
       return
     case .json(let json):
       if !reader.isChunkable(json.framing) {
-        waiting = Opened(file: file, json: json)
+        waiting = Opened(file: file, opened: .json(json))
         return
       }
       source = json.source

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 import Experiment
 import Ingest
 import MeasurementModel
@@ -77,60 +72,6 @@ package struct SourceReader: Sendable {
     package let framing: JSONFraming
   }
 
-  /// Opens a JSON-record source and detects its framing; nil for CSV and Klaviyo sources, whose
-  /// readers open their files themselves.
-  package func openJSON() throws(IngestError) -> OpenedJSON? {
-    guard spec.format.isJSONRecords else { return nil }
-    let source = try openBytes()
-    return OpenedJSON(source: source, framing: try JSONFraming.detect(source))
-  }
-
-  /// Calls `body` with every record. `body` returns false to stop early (inspect).
-  package func forEachRecord(
-    _ body: (inout SourceRecord, Extraction) throws -> Bool
-  ) throws {
-    if let avro = try openAvro() {
-      var file = avro
-      let transcoder = AvroTranscoder(file: file)
-      while let block = try file.nextBlock() {
-        let chunk = try Self.transcoded(ChunkReader.Chunk(avro: block), transcoder)
-        var going = true
-        try forEachRecord(in: chunk, header: nil) { record, extraction in
-          going = try body(&record, extraction)
-          return going
-        }
-        if !going { return }
-      }
-      return
-    }
-    try forEachRecord(try openJSON(), body)
-  }
-
-  /// The Avro object container file at `spec.path` with its header read, or nil when the file
-  /// does not start with Avro's magic bytes. Avro records are read as JSON objects (each record
-  /// transcoded to one JSON line, `AvroTranscoder`), so only JSON-record formats read them.
-  package func openAvro() throws(IngestError) -> AvroFile? {
-    if zip != nil {
-      // A member is read once, in order: look at its first bytes and hand them back.
-      let source = try openBytes(allowing: [.avro])
-      let scratch = UnsafeMutableRawPointer.allocate(byteCount: 4, alignment: 1)
-      defer { scratch.deallocate() }
-      var n = 0
-      while n < 4 {
-        let got = try source.read(into: scratch + n, count: 4 - n)
-        if got == 0 { break }
-        n += got
-      }
-      let head = Array(UnsafeRawBufferPointer(start: scratch, count: n))
-      source.unread(head)
-      guard n == 4, ContainerMagic.of(head) == .avro else { return nil }
-      return try AvroFile(source: source)
-    }
-    guard spec.path != "-", Self.startsWithAvroMagic(spec.path) else { return nil }
-    guard spec.format.isJSONRecords else { throw Self.avroRefused(spec) }
-    return try AvroFile(source: ByteSource(path: spec.path, allowing: [.avro]))
-  }
-
   /// A file opened once and told apart by its first bytes: an Avro file (header read), JSON
   /// records with their framing, or other bytes (CSV); Klaviyo pages are opened by their reader.
   package enum Opened {
@@ -140,16 +81,17 @@ package struct SourceReader: Sendable {
     case pages
   }
 
-  /// Opens the file for reading, once (a folder's thousands of files each cost one `open`).
+  /// Opens the file for reading, once (a folder's thousands of files each cost one `open`). A
+  /// regular file's first bytes are looked at by `ByteSource` itself; a zip member's or standard
+  /// input's are read and handed back. Avro records are read as JSON objects (each record
+  /// transcoded to one JSON line, `AvroTranscoder`), so only JSON-record formats read them; any
+  /// other binary container is refused by name.
   package func open() throws(IngestError) -> Opened {
     if spec.format.isJSONAPIPages { return .pages }
-    if zip != nil || spec.path == "-" {
-      if let avro = try openAvro() { return .avro(avro) }
-      if let json = try openJSON() { return .json(json) }
-      return .bytes(try openBytes())
-    }
-    let source = try ByteSource(path: spec.path, allowing: [.avro])
-    if source.container == .avro {
+    let source = try openBytes(allowing: [.avro])
+    let container = zip == nil && spec.path != "-" ? source.container : try Self.sniff(source)
+    if let container {
+      guard container == .avro else { throw container.refusal(path: spec.path) }
       guard spec.format.isJSONRecords else { throw Self.avroRefused(spec) }
       return .avro(try AvroFile(source: source))
     }
@@ -157,23 +99,57 @@ package struct SourceReader: Sendable {
     return .json(OpenedJSON(source: source, framing: try JSONFraming.detect(source)))
   }
 
+  /// The container announced by the first bytes of a stream that cannot be read twice (a zip
+  /// member, standard input); the bytes are handed back.
+  private static func sniff(_ source: ByteSource) throws(IngestError) -> ContainerMagic? {
+    let scratch = UnsafeMutableRawPointer.allocate(byteCount: 16, alignment: 1)
+    defer { scratch.deallocate() }
+    var n = 0
+    while n < 16 {
+      let got = try source.read(into: scratch + n, count: 16 - n)
+      if got == 0 { break }
+      n += got
+    }
+    let head = Array(UnsafeRawBufferPointer(start: scratch, count: n))
+    source.unread(head)
+    return ContainerMagic.of(head)
+  }
+
+  /// Calls `body` with every record. `body` returns false to stop early (inspect).
+  package func forEachRecord(
+    _ body: (inout SourceRecord, Extraction) throws -> Bool
+  ) throws {
+    try forEachRecord(try open(), body)
+  }
+
+  /// Calls `body` with every record of an Avro file, block by block, until it returns false.
+  /// Returns false when the file held no record.
+  private func forEachRecord(ofAvro avro: AvroFile, _ body: (inout SourceRecord, Extraction) throws -> Bool) throws -> Bool {
+    var file = avro
+    let transcoder = AvroTranscoder(file: file)
+    var saw = false, going = true
+    while going, let block = try file.nextBlock() {
+      saw = try forEachRecord(in: try Self.transcoded(ChunkReader.Chunk(avro: block), transcoder), header: nil) { record, extraction in
+        going = try body(&record, extraction)
+        return going
+      } || saw
+    }
+    return saw
+  }
+
   /// Calls `body` with every record of the whole file, read into memory here: what a parse
-  /// worker does with a small file of a folder (`ChunkReader.Chunk.readsWholeFile`). Any form
-  /// the file takes is read: gzip, Avro (transcoded), CSV, JSON lines, arrays or documents.
+  /// worker does with a small file of a folder (`ChunkReader.Chunk.wholeFiles`). Any form the
+  /// file takes is read: gzip, Avro (transcoded), CSV, JSON lines, arrays or documents.
   /// Returns false when the file held no line.
   package func forEachRecordOfWholeFile(
     limit: Int, _ body: (inout SourceRecord, Extraction) throws -> Bool
   ) throws -> Bool {
-    let source = try ByteSource(path: spec.path, allowing: [.avro])
-    if source.container == .avro {
-      guard spec.format.isJSONRecords else { throw Self.avroRefused(spec) }
-      var file = try AvroFile(source: source)
-      let transcoder = AvroTranscoder(file: file)
-      var saw = false
-      while let block = try file.nextBlock() {
-        saw = try forEachRecord(in: try Self.transcoded(ChunkReader.Chunk(avro: block), transcoder), header: nil, body) || saw
-      }
-      return saw
+    let source: ByteSource
+    switch try open() {
+    case .avro(let avro): return try forEachRecord(ofAvro: avro, body)
+    case .pages: throw IngestError.undecodable(path: spec.path, reason: "Klaviyo pages are not read whole")
+    case .json(let json): source = json.source
+    case .bytes(let bytes): source = bytes
     }
     let bytes = try source.readAll(limit: limit, what: "a file of a folder read whole")
     if spec.format.isJSONRecords {
@@ -204,20 +180,6 @@ package struct SourceReader: Sendable {
       reason: "is an Avro file, which a \(spec.format.rawValue) source does not read (it reads CSV or JSON:API pages); use \"format\": \"jsonl\" with a field mapping, or the platform's own format such as \"braze\"")
   }
 
-  /// True when the file starts with `Obj` 0x01 (an Avro object container file).
-  /// Only a regular file is looked at: opening a FIFO to look and closing it again would break
-  /// its writer (and its bytes cannot be read twice).
-  static func startsWithAvroMagic(_ path: String) -> Bool {
-    var info = stat()
-    guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return false }
-    let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return false }
-    defer { close(fd) }
-    var head = [UInt8](repeating: 0, count: 4)
-    let n = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 4, 0) }
-    return n == 4 && ContainerMagic.of(head) == .avro
-  }
-
   /// An Avro block's chunk turned into JSON lines, one per record (record numbers are the
   /// chunk's line numbers); any other chunk as it is.
   package static func transcoded(_ chunk: ChunkReader.Chunk, _ transcoder: AvroTranscoder?) throws(IngestError) -> ChunkReader.Chunk {
@@ -231,12 +193,14 @@ package struct SourceReader: Sendable {
     return out
   }
 
-  /// Calls `body` with every record of `opened` (from `openJSON`), or, for CSV and Klaviyo, of
-  /// the file.
+  /// Calls `body` with every record of `opened` (from `open`).
   package func forEachRecord(
-    _ opened: OpenedJSON?, _ body: (inout SourceRecord, Extraction) throws -> Bool
+    _ opened: Opened, _ body: (inout SourceRecord, Extraction) throws -> Bool
   ) throws {
-    if let opened {
+    switch opened {
+    case .avro(let avro):
+      _ = try forEachRecord(ofAvro: avro, body)
+    case .json(let opened):
       let json = JSONSourceReader(layout: layout, zone: zone)
       if opened.framing.isLineOriented {
         var reader = LineReader(source: opened.source)
@@ -245,18 +209,16 @@ package struct SourceReader: Sendable {
         var reader = JSONDocumentReader(source: opened.source)
         try json.forEachRecord(&reader, body)
       }
-      return
-    }
-    if spec.format.isJSONAPIPages {
+    case .pages:
       try KlaviyoSourceReader(spec: spec, layout: layout, zone: zone).forEachRecord(body)
-      return
+    case .bytes(let source):
+      var reader = CSVReader(source: source)
+      try CSVSourceReader(spec: spec, layout: layout, zone: zone).forEachRecord(&reader, header: nil, body)
     }
-    var reader = CSVReader(source: try openBytes())
-    try CSVSourceReader(spec: spec, layout: layout, zone: zone).forEachRecord(&reader, header: nil, body)
   }
 
   /// True for sources read line by line, which can be cut into chunks and parsed in parallel:
-  /// CSV, and JSON lines (`framing` from `openJSON`). Klaviyo pages, JSON arrays and
+  /// CSV, and JSON lines (`framing` from `open`). Klaviyo pages, JSON arrays and
   /// concatenated documents are read sequentially.
   package func isChunkable(_ framing: JSONFraming?) -> Bool {
     !spec.format.isJSONAPIPages && (framing?.isLineOriented ?? true)
