@@ -101,7 +101,7 @@ enum InspectCommand {
     var text = "file: \(VisibleText.escaped(spec.path))\nformat: \(spec.format.rawValue) (\(VisibleText.escaped(reason)))\n"
     let tree: FileTree
     do { tree = try FileTree(spec.path) } catch { throw CLIError.input(error) }
-    if tree.isTree { text += Self.files(tree) }
+    if tree.isTree { text += Self.files(tree, fields: SourceScan.fieldNames(of: spec, role: role)) }
     if let framing = try SourceScan.framing(of: spec) { text += "framing: \(framing)\(tree.isTree ? " (first file)" : "")\n" }
     if let avro = try SourceScan.avroHeader(of: spec) {
       // The writer's schema, as the file declares it (long schemas shortened).
@@ -151,8 +151,9 @@ enum InspectCommand {
 
   /// What a folder or pattern source holds: files by kind (their name's extensions) and by
   /// partition (`key=value` folders: each key's values, first and last, with file counts), and
-  /// the names not read.
-  static func files(_ tree: FileTree) -> String {
+  /// the names not read. A key the mapping names among `fields` is marked: its folders fill that
+  /// field where a record lacks it.
+  static func files(_ tree: FileTree, fields: Set<String> = []) -> String {
     var text = "files: \(tree.files.count) under \(VisibleText.escaped(tree.displayName)) (read in this order: paths compared folder by folder, bytewise)\n"
     var kinds: [(String, Int)] = []
     var keys: [(key: String, values: [(String, Int)])] = []
@@ -181,7 +182,8 @@ enum InspectCommand {
       let shown = sorted.count <= 12
         ? sorted.map { "\(VisibleText.escaped($0.0)) (\($0.1))" }.joined(separator: ", ")
         : "\(sorted.count) values, \(VisibleText.escaped(sorted[0].0)) … \(VisibleText.escaped(sorted[sorted.count - 1].0))"
-      text += "  \(VisibleText.escaped(key))=: \(shown)\n"
+      let fills = fields.contains(key) ? " (fills the mapped field '\(VisibleText.escaped(key))' where a record lacks it)" : ""
+      text += "  \(VisibleText.escaped(key))=: \(shown)\(fills)\n"
     }
     for (reason, count) in tree.skippedByReason {
       let examples = tree.skipped.filter { $0.reason == reason }.prefix(3).map { VisibleText.escaped($0.relative) }

@@ -114,6 +114,17 @@ package struct SourceLayout: Sendable {
   package var anonymousPrefix: String? = nil
   /// A hint added to `empty_event` rejections (Iterable export lines carry no event name).
   package var eventHint: String? = nil
+  /// The Hive-style `key=value` folder names on the way to the file (`FileTree.Partition`,
+  /// outermost first). A field of this layout named exactly like a key (`channel` for
+  /// `…/channel=email/…`) reads the folder's value wherever the record does not carry the field
+  /// (absent, null, or an empty CSV cell), and a CSV file need not have that column; the
+  /// record's own value wins. On a repeated key the innermost folder counts.
+  package var partitions: [FileTree.Partition] = []
+
+  /// The value the file's folders give field `name`, if any (`partitions`).
+  package func partitionValue(of name: String) -> String? {
+    partitions.last { $0.key == name }?.value
+  }
 
   /// A layout of these fields, with no channel, marker or special rule.
   package init(

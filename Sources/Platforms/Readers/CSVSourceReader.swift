@@ -82,7 +82,7 @@ package struct CSVSourceReader {
   /// The columns a file must have: the time, at least one id, and the event name unless it is
   /// constant or derived.
   private func requireColumns(header: [String], reader: borrowing CSVReader) throws(IngestError) {
-    func has(_ name: String) -> Bool { header.contains(Self.normalized(name)) }
+    func has(_ name: String) -> Bool { header.contains(Self.normalized(name)) || layout.partitionValue(of: name) != nil }
     func missing(_ name: String) -> IngestError {
       .missingColumn(path: spec.path, column: name, header: reader.header)
     }

@@ -23,8 +23,9 @@ package struct SourceReader: Sendable {
     self.spec = spec
     self.zip = zip
     var layout = SourceLayout(spec, role: role)
+    layout.partitions = partitions ?? FileTree.partitions(spec.path)
     if spec.event == nil, case .field(let fields, _) = layout.event,
-      let type = Self.partitionEvent(format: spec.format, fields: fields, partitions ?? FileTree.partitions(spec.path))
+      let type = Self.partitionEvent(format: spec.format, fields: fields, layout.partitions)
     {
       // Files that carry their event type in a folder name, not in the record (Braze Currents'
       // `event_type=`, Segment Data Lakes' `segment_type=`, any `key=value` folder the mapping

@@ -28,11 +28,20 @@ package struct RecordExtractor {
   private var typeValue: [UInt8] = []
   private let zone: TimeZoneRule?
   private let anonymousPrefix: [UInt8]
+  /// The values the file's folders give fields of the layout (`SourceLayout.partitions`), by
+  /// slot; a field the file cannot have gets a slot of its own below `firstFolderSlot`.
+  private let folderValues: FolderValues
 
   /// Compiles `layout`; `slot` returns a field's slot (−1 when the file cannot have it).
-  package init(layout: SourceLayout, zone: TimeZoneRule?, slot: (String) -> Int) {
+  package init(layout: SourceLayout, zone: TimeZoneRule?, slot fileSlot: (String) -> Int) {
     self.layout = layout
     self.zone = zone
+    var folderValues = FolderValues()
+    func slot(_ name: String) -> Int {
+      let found = fileSlot(name)
+      guard let value = layout.partitionValue(of: name) else { return found }
+      return folderValues.slot(for: found, value: Array(value.utf8))
+    }
     anonymousPrefix = Array((layout.anonymousPrefix ?? "").utf8)
     idSlots = layout.ids.map { slot($0.field) }
     switch layout.event {
@@ -60,6 +69,7 @@ package struct RecordExtractor {
       typeSlot = slot(only.field)
       typeValue = Array(only.value.utf8)
     }
+    self.folderValues = folderValues
   }
 
   /// A variant reading the event name as `<field>_<suffix>` and the time from `timeSlot`, for
@@ -102,10 +112,16 @@ package struct RecordExtractor {
     slots.firstIndex(of: slot).map { names[$0] } ?? "?"
   }
 
-  /// Reads record `f` (at `line`) into `r`.
+  /// Reads record `f` (at `line`) into `r`: with the file's folder values filling the fields
+  /// the record lacks, when the layout names a folder key.
+  @inline(__always)
   package func extract<F: RecordFields>(_ f: F, line: Int, into r: inout SourceRecord) -> Extraction {
+    folderValues.isEmpty ? read(f, line: line, into: &r) : read(FolderFilledFields(base: f, values: folderValues), line: line, into: &r)
+  }
+
+  private func read<F: RecordFields>(_ f: F, line: Int, into r: inout SourceRecord) -> Extraction {
     r.reset(line: line, idCount: idSlots.count)
-    if typeSlot >= 0 && f.kind(typeSlot) == .string {
+    if typeSlot != -1 && f.kind(typeSlot) == .string {
       let range = append(f, typeSlot, to: &r)
       if !r.text[range].elementsEqual(typeValue) { return .notAnEvent }
       r.text.removeAll()
@@ -284,7 +300,7 @@ package struct RecordExtractor {
     switch layout.channel {
     case .none: return
     case .field, .fieldOrEventPrefix:
-      if channelSlot >= 0, f.kind(channelSlot) == .string {
+      if channelSlot != -1, f.kind(channelSlot) == .string {
         let range = append(f, channelSlot, to: &r)
         if range.isEmpty || text[range].elementsEqual("customer".utf8) {
           text.removeSubrange(range)
