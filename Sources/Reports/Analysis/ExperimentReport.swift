@@ -63,11 +63,16 @@ public struct ExperimentReport: Sendable {
   public let survival: SurvivalSummary?
   /// The weekly history, when asked for (`holdout report --weekly`).
   public var history: WeeklyHistory? = nil
+  /// The inputs grouped as the Data section and the per-source checks show them
+  /// (`InputGroup.groups`), computed once: a folder of thousands of files is summed here, not
+  /// by every renderer.
+  package let inputGroups: [InputGroup]
 
   /// Computes the report from a measurement, on up to `threads` threads (the survival curves and
   /// tests; the same report for any number).
   public init(measurement: Measurement, threads: Int = 1) {
     self.measurement = measurement
+    inputGroups = InputGroup.groups(measurement)
     let experiment = measurement.experiment
     self.experiment = experiment
     asOf = measurement.asOf

@@ -5,7 +5,7 @@ import TextOutput
 /// folder or pattern source as one entry (its files' accounts added up, the names skipped, and
 /// the files with the most rejected rows), so that 100,000 files make one table, not 100,000.
 /// report.json keeps every file's account; this grouping is for the Markdown and HTML reports.
-package struct InputGroup {
+package struct InputGroup: Sendable {
   /// The role: `cohort`, `identities`, `messages` or `events`.
   package let role: String
   /// The file's name, or the source's (`currents/`).

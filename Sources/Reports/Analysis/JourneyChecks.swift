@@ -164,7 +164,7 @@ public struct JourneyChecks: Sendable {
     // Per source: a folder's files together (thousands of small hourly files would otherwise
     // make one file's few rows decide the check, and the same rows delivered as one file and as
     // a folder must pass or fail alike).
-    let sources = InputGroup.groups(measurement).filter { $0.role == "messages" || $0.role == "events" }.map(\.total)
+    let sources = report.inputGroups.filter { $0.role == "messages" || $0.role == "events" }.map(\.total)
     var worstDuplicates: (file: String, share: Double)? = nil
     var worstRejected: (file: String, share: Double)? = nil
     for file in sources where file.rowsRead > 0 {

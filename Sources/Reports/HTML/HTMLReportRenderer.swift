@@ -253,7 +253,7 @@ public enum HTMLReportRenderer {
     } else {
       out += "<p>Every row of every input is accounted for.</p>\n"
     }
-    for group in InputGroup.groups(report.measurement) {
+    for group in report.inputGroups {
       let file = group.total
       var rows = Reconciliation.Fate.allCases.filter { file[$0] > 0 || $0 == .used }.map { [e($0.label), NumberFormat.grouped(file[$0])] }
       for reason in Reconciliation.Reason.allCases where file[reason] > 0 {

@@ -229,7 +229,7 @@ public enum MarkdownReportRenderer {
     } else {
       out += "Every row of every input is accounted for; each file's fates add up to the rows read.\n\n"
     }
-    for group in InputGroup.groups(report.measurement) {
+    for group in report.inputGroups {
       let file = group.total
       let name = MarkdownText.code(group.name)
       out += "### \(file.role): \(name)\(file.format.map { " (\(MarkdownText.plain($0)))" } ?? "")\n\n"
