@@ -189,6 +189,22 @@ def on_postgres(case, names, columns, script_path, out):
 SPARK = None
 
 
+def spark_statements(script):
+    """The script's statements, as spark-sql -f reads them: comment lines dropped, split where a
+    line ends in `;` (a literal never spans lines: holdout sql writes line breaks as escapes)."""
+    statements, current = [], []
+    for line in script.splitlines():
+        if line.startswith("--"):
+            continue
+        current.append(line)
+        if line.endswith(";"):
+            statements.append("\n".join(current).rstrip(";"))
+            current = []
+    if "".join(current).strip():
+        statements.append("\n".join(current))
+    return statements
+
+
 def on_spark(case, names, script, out):
     global SPARK
     if SPARK is None:
@@ -199,7 +215,10 @@ def on_spark(case, names, script, out):
         SPARK.sparkContext.setLogLevel("ERROR")
     for name in names:
         SPARK.read.parquet(f"{WORK}/{case}/{name}.parquet").createOrReplaceTempView(name)
-    frame = SPARK.sql(script.rstrip().rstrip(";"))
+    statements = spark_statements(script)
+    for statement in statements[:-1]:
+        SPARK.sql(statement).collect()
+    frame = SPARK.sql(statements[-1])
     rows = frame.collect()
     with open(out, "w", newline="") as f:
         w = csv.writer(f)

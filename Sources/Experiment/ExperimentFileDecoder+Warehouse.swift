@@ -70,6 +70,15 @@ extension ExperimentFileDecoder {
         guard known.contains(logical) else {
           throw columns.invalid(logical, "is not a column of the \(role.rawValue) table; its columns are \(known.joined(separator: ", "))")
         }
+        if try columns.optionalNode(logical) == nil {  // `null`: the table lacks the column
+          guard role.optionalColumns.contains(logical) else {
+            throw columns.invalid(
+              logical,
+              "cannot be null: the \(role.rawValue) table needs it (only \(role.optionalColumns.isEmpty ? "no column" : role.optionalColumns.joined(separator: ", ")) may be null, for a table without it)")
+          }
+          table.absent.insert(logical)
+          continue
+        }
         let column = try columns.string(logical)
         guard !column.isEmpty, !column.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
           throw columns.invalid(logical, "a column name must be non-empty and without control characters")

@@ -30,6 +30,16 @@ public struct WarehouseDefinition: Sendable, Equatable {
     /// that the first copy of a key wins as in files. Read only when mapped.
     public static let rowOrder = "row_order"
 
+    /// The logical columns a table may lack (mapped to `null` in `columns`): the table then has
+    /// no channel, no de-duplication key or no value, as a file without that column.
+    public var optionalColumns: [String] {
+      switch self {
+      case .cohort: return []
+      case .messages: return ["channel", "message_id"]
+      case .events: return ["value", "event_id"]
+      }
+    }
+
     /// The logical columns of the role's table, in the order the query reads them.
     public var columns: [String] {
       switch self {
@@ -46,6 +56,8 @@ public struct WarehouseDefinition: Sendable, Equatable {
     public var name: [String]
     /// Logical column → the table's column, for the columns that differ from the defaults.
     public var columns: [String: String] = [:]
+    /// Optional logical columns the table does not have (`Role.optionalColumns` mapped to `null`).
+    public var absent: Set<String> = []
 
     /// Creates a table reference.
     public init(name: [String], columns: [String: String] = [:]) {
@@ -55,6 +67,9 @@ public struct WarehouseDefinition: Sendable, Equatable {
 
     /// The table's column for a logical column (or segment name).
     public func column(_ logical: String) -> String { columns[logical] ?? logical }
+
+    /// True when the table has the logical column (it is not mapped to `null`).
+    public func has(_ logical: String) -> Bool { !absent.contains(logical) }
   }
 
   /// The dialect `holdout sql` uses when `--dialect` is not given.

@@ -1,3 +1,4 @@
+import Experiment
 import Ingest
 import MeasurementModel
 import Join
@@ -32,6 +33,8 @@ extension Measurer {
       package let asOf: Int64
       /// The survival follow-up, in microseconds.
       package let survivalWindow: Int64
+      /// The step of the return curves' grid (`SurvivalResolution.step`).
+      package let survivalStep: Int64
     }
 
     private(set) var users: [Int]
@@ -83,7 +86,11 @@ extension Measurer {
           let followUp = min(c.asOf - t0, c.survivalWindow)
           let returned = c.outcomes.firstReturn(u)
           let isEvent = returned != UserOutcomes.never && returned - t0 <= followUp
-          survivalTimes[arm].append(Double(isEvent ? returned - t0 : followUp) / Measurer.microsPerDay)
+          // On the experiment's grid (`SurvivalResolution`), as the warehouse path counts them.
+          let time = isEvent
+            ? SurvivalResolution.returned(returned - t0, step: c.survivalStep, window: c.survivalWindow)
+            : SurvivalResolution.censored(followUp, step: c.survivalStep)
+          survivalTimes[arm].append(Double(time) / Measurer.microsPerDay)
           survivalEvents[arm].append(isEvent)
         }
         if isExposed {

@@ -82,7 +82,7 @@ public struct Measurer: Sendable {
       channels: channels.count, measuresSurvival: !experiment.returnEvents.isEmpty)
     let context = Tally.Context(
       cohort: cohort, outcomes: outcomes, caps: caps, windowEnds: metrics.map(\.windowEnd), asOf: asOf,
-      survivalWindow: MetricDefinition.micros(days: experiment.analysis.survivalDays))
+      survivalWindow: MetricDefinition.micros(days: experiment.analysis.survivalDays), survivalStep: experiment.survivalStep)
     var tally = Tally(shape)
     if threads > 1 && cohort.count > 1 {
       let middle = cohort.count / 2

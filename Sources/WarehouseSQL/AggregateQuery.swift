@@ -60,16 +60,37 @@ public struct AggregateQuery: Sendable {
     }
   }
 
-  /// The complete script: a comment header, any preamble, and one SELECT.
+  /// The complete script: a comment header, any preamble, and one SELECT, preceded where the
+  /// dialect needs it by one statement per intermediate table (`SQLSyntax.stage`).
+  ///
+  /// Engines that keep a common table expression read more than once (DuckDB, PostgreSQL) get
+  /// one statement: each raw table is read once. Engines that inline it instead, reading its
+  /// source again for every reference (Spark, BigQuery, Snowflake, ClickHouse), get the tables
+  /// that several parts read as temporary tables first; the message and event rows
+  /// (`h_deduped`) stay inside the one statement that aggregates them.
   public func script() throws(WarehouseError) -> String {
     let parts = try QueryParts(query: self)
     var lines: [String] = []
     lines.append("-- Holdout aggregates query (\(Self.formatVersion)) for experiment \(Self.comment(experiment.key)), dialect \(syntax.dialect.rawValue).")
     lines.append("-- Experiment file digest \(digest); as_of \(parts.asOfText).")
-    lines.append("-- Save the result as CSV with a header and run: holdout report EXPERIMENT --aggregates FILE")
+    lines.append("-- Save the result of the last statement as CSV with a header and run: holdout report EXPERIMENT --aggregates FILE")
     lines.append(contentsOf: syntax.preamble)
-    lines.append("WITH")
-    lines.append(try parts.commonTables().joined(separator: ",\n"))
+    let tables = try parts.commonTables()
+    if syntax.keepsCommonTables {
+      lines.append("WITH")
+      lines.append(tables.map { "\($0.name) AS (\n\($0.body)\n)" }.joined(separator: ",\n"))
+    } else {
+      var pending: [(name: String, body: String)] = []
+      for table in tables {
+        if QueryParts.streamed.contains(table.name) {
+          pending.append(table)
+          continue
+        }
+        let with = pending.isEmpty ? "" : "WITH " + pending.map { "\($0.name) AS (\n\($0.body)\n)" }.joined(separator: ",\n") + "\n"
+        lines.append(contentsOf: syntax.stage(table.name, with + table.body))
+        pending = []
+      }
+    }
     lines.append(try parts.sections().joined(separator: "\nUNION ALL\n"))
     lines.append("ORDER BY 1, 2, 3, 4, 5, 6;")
     return lines.joined(separator: "\n") + "\n"

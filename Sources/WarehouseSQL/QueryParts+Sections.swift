@@ -100,9 +100,15 @@ extension QueryParts {
 
     if !experiment.returnEvents.isEmpty {
       let followUp = "CASE WHEN \(asOf) - t0 < \(survivalWindow) THEN \(asOf) - t0 ELSE \(survivalWindow) END"
+      // On the experiment's grid (`SurvivalResolution`): a return at the end of its step (at
+      // most the window), a censoring at the start of its step; t0 < as_of, so both are > 0.
+      let step = experiment.survivalStep
+      let up = "CASE WHEN first_return - t0 <= 0 THEN 0 ELSE first_return - t0 - 1 - \(syntax.mod("first_return - t0 - 1", String(step))) + \(step) END"
       let survival = """
         SELECT arm, CASE WHEN first_return IS NOT NULL AND first_return - t0 <= \(followUp) THEN 1 ELSE 0 END AS returned,
-          CASE WHEN first_return IS NOT NULL AND first_return - t0 <= \(followUp) THEN first_return - t0 ELSE \(followUp) END AS days
+          CASE WHEN first_return IS NOT NULL AND first_return - t0 <= \(followUp)
+            THEN CASE WHEN \(up) < \(survivalWindow) THEN \(up) ELSE \(survivalWindow) END
+            ELSE \(followUp) - \(syntax.mod(followUp, String(step))) END AS days
         FROM h_users
         """
       out.append(row(
@@ -121,36 +127,22 @@ extension QueryParts {
     let cohortReason = "CASE WHEN user_id IS NULL OR user_id = '' THEN 'empty_user_id' WHEN t0 IS NULL THEN 'bad_timestamp' ELSE 'unknown_arm' END"
     out.append(row(
       "rows", segment: "'cohort'", value: "r.reason", ["n": "COUNT(*)"],
-      from: "FROM (SELECT \(cohortReason) AS reason FROM h_cohort_rows WHERE valid = 0) r GROUP BY r.reason"))
+      from: "FROM (SELECT \(cohortReason) AS reason FROM h_cohort_all WHERE valid = 0) r GROUP BY r.reason"))
     out.append(row(
-      "rows", segment: "'cohort'", value: "'duplicate_user'", ["n": "COUNT(*)"], from: "FROM h_cohort_copies WHERE copy > 1"))
+      "rows", segment: "'cohort'", value: "'duplicate_user'", ["n": "COUNT(*)"], from: "FROM h_cohort_all WHERE valid = 1 AND copy > 1"))
     out.append(row("rows", segment: "'cohort'", value: "fate", ["n": "COUNT(*)"], from: "FROM h_cohort GROUP BY fate"))
-    let rowReason = "CASE WHEN user_id IS NULL OR user_id = '' THEN 'empty_user_id' WHEN event IS NULL OR event = '' THEN 'empty_event' ELSE 'missing_field' END"
+    let rejection = "CASE fate" + Self.rejections.map { " WHEN \(Self.rejectedFate + $0.0) THEN '\($0.1)'" }.joined() + " END"
     out.append(row(
-      "rows", segment: "r.role", value: "r.reason", ["n": "COUNT(*)"],
-      from: "FROM (SELECT role, \(rowReason) AS reason FROM h_rows WHERE user_id IS NULL OR user_id = '' OR event IS NULL OR event = '' OR ts IS NULL) r GROUP BY r.role, r.reason"))
-    out.append(row("rows", segment: "role", value: "fate", ["n": "COUNT(*)"], from: "FROM h_classified GROUP BY role, fate"))
-
-    let reached = "copy = 1 AND ts < \(asOf) AND member_fate = 'used' AND role = 'messages' AND \(isIn("event", exposureEvents))"
-    let revenue = experiment.metrics.enumerated().filter { $0.element.kind == .revenue }.map { m, _ in
-      "(\(isIn("event", metricEvents[m])) AND ((off >= \(windows[m].start) AND off < \(windows[m].end)) OR (off < 0 AND off >= -\(windows[m].length))))"
-    }
-    let findings: [(String, String)] = [
-      ("exposures_before_entry", "\(reached) AND off < 0"),
-      ("exposures_after_entry", "\(reached) AND off >= 0"),
-      ("revenue_rows_without_value", "fate = 'used' AND value IS NULL AND (\(revenue.isEmpty ? "1 = 0" : revenue.joined(separator: " OR ")))"),
-      ("times_before_floor", "copy = 1 AND ts < \(MeasurementLimits.timeFloor)"),
-      // MeasurementLimits.futureLimit, written as horizon + margin.
-      ("times_far_after_as_of", "copy = 1 AND ts > \(max(query.asOf, experiment.asOf ?? query.asOf)) + \(MeasurementLimits.futureMargin)"),
-      ("conflicting_duplicates", "copy > 1 AND conflicting = 1"),
-    ]
+      "rows", segment: "role", value: rejection, ["n": "SUM(n)"],
+      from: "FROM h_activity WHERE fate > \(Self.rejectedFate) GROUP BY role, fate"))
+    let fate = "CASE fate" + Self.fates.map { " WHEN \($0.0) THEN '\($0.1)'" }.joined() + " END"
+    out.append(row(
+      "rows", segment: "role", value: fate, ["n": "SUM(n)"], from: "FROM h_activity WHERE fate < \(Self.rejectedFate) GROUP BY role, fate"))
     out.append(row(
       "finding", value: "'users_in_several_arms'",
-      ["n": "COALESCE(SUM(CASE WHEN copy > 1 AND arm_name <> first_arm THEN 1 ELSE 0 END), 0)"], from: "FROM h_cohort_copies"))
-    for (name, condition) in findings {
-      out.append(row(
-        "finding", value: "'\(name)'", ["n": "COALESCE(SUM(CASE WHEN \(condition) THEN 1 ELSE 0 END), 0)"],
-        from: "FROM h_classified"))
+      ["n": "COALESCE(SUM(CASE WHEN valid = 1 AND copy > 1 AND arm_name <> first_arm THEN 1 ELSE 0 END), 0)"], from: "FROM h_cohort_all"))
+    for (k, finding) in rowFindings.enumerated() {
+      out.append(row("finding", value: "'\(finding.name)'", ["n": "COALESCE(SUM(finding_\(k)), 0)"], from: "FROM h_activity"))
     }
     return out
   }

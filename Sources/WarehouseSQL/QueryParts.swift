@@ -4,13 +4,20 @@ import Experiment
 /// The pieces of an aggregate query: the quoted names and literals of one experiment in one
 /// dialect, and the common table expressions every output section reads.
 ///
-/// The CTEs, in order: `h_cohort_rows` (typed cohort rows), `h_cohort_copies` (valid rows, each
-/// user's copies numbered), `h_cohort` (one row per user with arm and fate), `h_rows` (message
-/// and event rows, typed), `h_deduped` (valid rows, copies of a de-duplication key numbered),
-/// `h_classified` (each row's fate and offset from entry), `h_users` (one row per analysed
-/// user: each metric's value and pre-period value, first exposure, spend, first return),
-/// `h_first_channel`, percentile caps `h_cap_<m>`, and `h_measured` (capped values and
-/// maturity flags).
+/// The shape is one pass over each raw table, and nothing kept per row:
+/// - `h_cohort_all`: the cohort table read once, typed, each row's validity and each valid
+///   user's copies numbered; `h_cohort`: one row per user with arm and fate.
+/// - `h_deduped`: the message and event rows, typed, each with its rejection code and, per
+///   table, the copies of a de-duplication key numbered → `h_activity`: every row joined to the cohort,
+///   given its fate, and aggregated at once by (analysed user, role, fate): the per-user values
+///   of the rows used, and for everything else one group per (role, fate) with its row count and
+///   finding counts. The message and event tables are read by this one aggregation.
+/// - `h_users` (one row per analysed user: each metric's value and pre-period value, first
+///   exposure and its channel, spend, first return), percentile caps `h_cap_<m>`, `h_measured`.
+/// Tables read by several sections (`h_cohort_all`, `h_cohort`, `h_activity`, `h_users`) are
+/// small beside the raw tables (a user or a few rows per user); engines that do not keep a
+/// common table expression read more than once get them as temporary tables
+/// (`SQLSyntax.stages`).
 struct QueryParts {
   let query: AggregateQuery
   let syntax: SQLSyntax
@@ -57,7 +64,7 @@ struct QueryParts {
 
   /// A table's column, quoted, for a logical column name.
   func column(_ role: WarehouseDefinition.Role, _ logical: String) throws(WarehouseError) -> String {
-    guard let table = experiment.warehouse.table(role) else { return "NULL" }
+    guard let table = experiment.warehouse.table(role), table.has(logical) else { return "NULL" }
     return try syntax.identifier(table.column(logical))
   }
 
@@ -93,14 +100,24 @@ struct QueryParts {
     }
   }
 
-  /// All common table expressions, as `name AS (…)`.
-  func commonTables() throws(WarehouseError) -> [String] {
+  /// The common tables read only once, by the next table: never made temporary tables (the
+  /// message and event rows, as many as the raw tables hold).
+  static let streamed: Set<String> = ["h_deduped"]
+
+  /// All common table expressions, in order, as (name, the query in its parentheses).
+  func commonTables() throws(WarehouseError) -> [(name: String, body: String)] {
     var tables = try cohortTables()
     tables.append(try rowsTable())
     tables.append(contentsOf: try classifiedTables())
     tables.append(contentsOf: try userTables())
     if query.weekly { tables.append(contentsOf: weeklyTables()) }
-    return tables
+    return tables.map { text in
+      // Each is written `name AS (\n…\n)`: the name is its first word.
+      let name = String(text.prefix { $0 != " " })
+      var body = String(text.dropFirst(name.count + " AS (\n".count))
+      body.removeLast(body.hasSuffix("\n)") ? 2 : 1)
+      return (name, body)
+    }
   }
 
   private func cohortTables() throws(WarehouseError) -> [String] {
@@ -116,63 +133,115 @@ struct QueryParts {
     let segmentOrder = experiment.segments.indices.map { ", \(syntax.bytewise("seg_\($0)"))" }.joined()
     let segmentNames = experiment.segments.indices.map { ", seg_\($0)" }.joined()
     let cohortOrder = try rowOrder(.cohort)
-    let order = "PARTITION BY user_id ORDER BY \(cohortOrder == nil ? "" : "ord NULLS LAST, ")t0, \(syntax.bytewise("arm_name"))\(segmentOrder)"
-    let rows = """
-      h_cohort_rows AS (
-        SELECT r.*, CASE WHEN user_id IS NOT NULL AND user_id <> '' AND t0 IS NOT NULL AND arm_name IN (\(known)) THEN 1 ELSE 0 END AS valid
+    let order = "PARTITION BY valid, user_id ORDER BY \(cohortOrder == nil ? "" : "ord NULLS LAST, ")t0, \(syntax.bytewise("arm_name"))\(segmentOrder)"
+    let all = """
+      h_cohort_all AS (
+        SELECT r.*, CASE WHEN valid = 1 THEN ROW_NUMBER() OVER (\(order)) ELSE 0 END AS copy, FIRST_VALUE(arm_name) OVER (\(order)) AS first_arm
         FROM (
-          SELECT \(text(try column(.cohort, "user_id"))) AS user_id, \(try micros(try column(.cohort, "entered_at"))) AS t0,
-            \(text(try column(.cohort, "arm"))) AS arm_name\(segmentSelect.map { ",\n      " + $0 }.joined())\(cohortOrder.map { ", \($0) AS ord" } ?? "")
-          FROM \(try table(.cohort))
+          SELECT r.*, CASE WHEN user_id IS NOT NULL AND user_id <> '' AND t0 IS NOT NULL AND arm_name IN (\(known)) THEN 1 ELSE 0 END AS valid
+          FROM (
+            SELECT \(text(try column(.cohort, "user_id"))) AS user_id, \(try micros(try column(.cohort, "entered_at"))) AS t0,
+              \(text(try column(.cohort, "arm"))) AS arm_name\(segmentSelect.map { ",\n        " + $0 }.joined())\(cohortOrder.map { ", \($0) AS ord" } ?? "")
+            FROM \(try table(.cohort))
+          ) r
         ) r
-      )
-      """
-    let copies = """
-      h_cohort_copies AS (
-        SELECT r.*, ROW_NUMBER() OVER (\(order)) AS copy, FIRST_VALUE(arm_name) OVER (\(order)) AS first_arm
-        FROM h_cohort_rows r
-        WHERE valid = 1
       )
       """
     let cohort = """
       h_cohort AS (
         SELECT user_id, t0, \(armCase) AS arm\(segmentNames),
           CASE WHEN t0 >= \(asOf) THEN 'entered_after_as_of' WHEN arm_name = 'excluded' THEN 'outside_coverage' ELSE 'used' END AS fate
-        FROM h_cohort_copies WHERE copy = 1
+        FROM h_cohort_all WHERE valid = 1 AND copy = 1
       )
       """
-    return [rows, copies, cohort]
+    return [all, cohort]
   }
 
+  /// Why a message or event row is rejected, by code (`h_deduped.reject`; 0 is a valid row).
+  static let rejections = [(1, "empty_user_id"), (2, "empty_event"), (3, "missing_field")]
+  /// A row's fate by code (`h_activity.fate`), in the file path's order; rejected rows carry
+  /// `rejectedFate` + their rejection code.
+  static let fates = [
+    (0, "used"), (1, "duplicate"), (2, "after_as_of"), (3, "user_not_in_cohort"), (4, "user_not_analysed"),
+    (5, "event_not_measured"), (6, "outside_windows"),
+  ]
+  static let rejectedFate = 10
+
+  /// `h_deduped`: the message and event rows, typed, each with its rejection code (`reject`)
+  /// and, per table, its copy number among the rows sharing its de-duplication key and whether
+  /// it conflicts with the first copy. The window runs per table, and not at all for a table
+  /// without a key column (mapped to `null`).
   private func rowsTable() throws(WarehouseError) -> String {
     let none = syntax.cast("NULL", syntax.text)
     let events = """
-        SELECT 'events' AS role, \(text(try column(.events, "user_id"))) AS user_id, \(text(try column(.events, "event"))) AS event,
-          \(try micros(try column(.events, "timestamp"))) AS ts, \(valueMicros(try column(.events, "value"))) AS value,
-          \(none) AS channel, \(text(try column(.events, "event_id"))) AS key_a, \(none) AS key_b\(try orderColumn(.events))
-        FROM \(try table(.events))
+      SELECT 'events' AS role, \(text(try column(.events, "user_id"))) AS user_id, \(text(try column(.events, "event"))) AS event,
+              \(try micros(try column(.events, "timestamp"))) AS ts, \(valueMicros(try column(.events, "value"))) AS value,
+              \(none) AS channel, \(text(try column(.events, "event_id"))) AS key_a, \(none) AS key_b\(try orderColumn(.events))
+            FROM \(try table(.events))
       """
-    guard hasMessages else { return "h_rows AS (\n\(events)\n)" }
+    let eventRows = deduplicated(events, keyed: hasKey(.events))
+    guard hasMessages else { return "h_deduped AS (\n  \(eventRows)\n)" }
     let event = text(try column(.messages, "event"))
     let channel = text(try column(.messages, "channel"))
     // ChannelName's rule: the event name before the first separator, or all of it.
     let underscore = syntax.position(of: ChannelName.separatorLiteral, in: event)
     let channelCase = """
       CASE WHEN \(channel) IS NOT NULL AND \(channel) <> '' AND \(channel) <> 'customer' THEN \(channel)
-            WHEN \(underscore) = 0 THEN NULLIF(\(event), '')
-            WHEN \(underscore) > 1 THEN \(syntax.prefix(event, "\(underscore) - 1"))
-            ELSE \(none) END
+                WHEN \(underscore) = 0 THEN NULLIF(\(event), '')
+                WHEN \(underscore) > 1 THEN \(syntax.prefix(event, "\(underscore) - 1"))
+                ELSE \(none) END
+      """
+    let messages = """
+      SELECT 'messages' AS role, \(text(try column(.messages, "user_id"))) AS user_id, \(event) AS event,
+              \(try micros(try column(.messages, "timestamp"))) AS ts, \(syntax.cast("NULL", syntax.bigint)) AS value,
+              \(channelCase) AS channel,
+              \(text(try column(.messages, "message_id"))) AS key_a, \(event) AS key_b\(try orderColumn(.messages))
+            FROM \(try table(.messages))
       """
     return """
-      h_rows AS (
-        SELECT 'messages' AS role, \(text(try column(.messages, "user_id"))) AS user_id, \(event) AS event,
-          \(try micros(try column(.messages, "timestamp"))) AS ts, \(syntax.cast("NULL", syntax.bigint)) AS value,
-          \(channelCase) AS channel,
-          \(text(try column(.messages, "message_id"))) AS key_a, \(event) AS key_b\(try orderColumn(.messages))
-        FROM \(try table(.messages))
+      h_deduped AS (
+        \(deduplicated(messages, keyed: hasKey(.messages)))
         UNION ALL
-      \(events)
+        \(eventRows)
       )
+      """
+  }
+
+  /// True when the role's table has its de-duplication key column.
+  func hasKey(_ role: WarehouseDefinition.Role) -> Bool {
+    experiment.warehouse.table(role)?.has(role == .messages ? "message_id" : "event_id") ?? false
+  }
+
+  /// The rows of `select` (one table's typed rows) with `reject`, `copy` and `conflicting`. Of
+  /// the rows sharing a key (`key_a`, `key_b`), the first by (row order, time, user, event,
+  /// value, channel) is copy 1; a later copy conflicts when its user, event, time or value
+  /// differs from the first's. Rows without a key (or rejected) are each copy 1.
+  private func deduplicated(_ select: String, keyed: Bool) -> String {
+    let reject = "CASE WHEN user_id IS NULL OR user_id = '' THEN 1 WHEN event IS NULL OR event = '' THEN 2 WHEN ts IS NULL THEN 3 ELSE 0 END"
+    guard keyed else {
+      return """
+        SELECT v.*, \(reject) AS reject, 1 AS copy, 0 AS conflicting
+          FROM (
+            \(select)
+          ) v
+        """
+    }
+    // Rows without a key are partitioned by user too, so that they do not make one partition.
+    let partition = "PARTITION BY reject, key_a, key_b, CASE WHEN key_a IS NULL OR key_a = '' THEN user_id END ORDER BY \(hasRowOrder ? "ord NULLS LAST, " : "")ts, \(syntax.bytewise("user_id")), \(syntax.bytewise("event")), value NULLS FIRST, \(syntax.bytewise("channel")) NULLS FIRST"
+    let unkeyed = "reject <> 0 OR key_a IS NULL OR key_a = ''"
+    return """
+      SELECT v.*,
+            CASE WHEN \(unkeyed) THEN 1 ELSE ROW_NUMBER() OVER (\(partition)) END AS copy,
+            CASE WHEN \(unkeyed) THEN 0
+              WHEN user_id <> FIRST_VALUE(user_id) OVER (\(partition)) OR event <> FIRST_VALUE(event) OVER (\(partition))
+                OR ts <> FIRST_VALUE(ts) OVER (\(partition))
+                OR COALESCE(value, -1) <> COALESCE(FIRST_VALUE(value) OVER (\(partition)), -1) THEN 1 ELSE 0 END AS conflicting
+          FROM (
+            SELECT v.*, \(reject) AS reject
+            FROM (
+              \(select)
+            ) v
+          ) v
       """
   }
 
@@ -198,36 +267,17 @@ struct QueryParts {
   private func classifiedTables() throws(WarehouseError) -> [String] {
     let measuredEvents = try syntax.literals(Array(Set(experiment.metrics.flatMap(\.events) + experiment.returnEvents)).sorted())
     let measured = "(role = 'messages' AND \(isIn("event", exposureEvents))) OR \(isIn("event", measuredEvents))"
-    let partition = "PARTITION BY role, key_a, key_b ORDER BY \(hasRowOrder ? "ord NULLS LAST, " : "")ts, \(syntax.bytewise("user_id")), \(syntax.bytewise("event")), value NULLS FIRST, \(syntax.bytewise("channel")) NULLS FIRST"
-    let deduped = """
-      h_deduped AS (
-        SELECT v.*,
-          CASE WHEN key_a IS NULL OR key_a = '' THEN 1 ELSE ROW_NUMBER() OVER (\(partition)) END AS copy,
-          CASE WHEN key_a IS NULL OR key_a = '' THEN 0
-            WHEN user_id <> FIRST_VALUE(user_id) OVER (\(partition)) OR event <> FIRST_VALUE(event) OVER (\(partition))
-              OR ts <> FIRST_VALUE(ts) OVER (\(partition))
-              OR COALESCE(value, -1) <> COALESCE(FIRST_VALUE(value) OVER (\(partition)), -1) THEN 1 ELSE 0 END AS conflicting
-        FROM h_rows v
-        WHERE user_id IS NOT NULL AND user_id <> '' AND event IS NOT NULL AND event <> '' AND ts IS NOT NULL
-      )
+    let fate = """
+      CASE
+                WHEN reject <> 0 THEN \(Self.rejectedFate) + reject
+                WHEN copy > 1 THEN 1
+                WHEN ts >= \(asOf) THEN 2
+                WHEN member IS NULL THEN 3
+                WHEN member_fate <> 'used' THEN 4
+                WHEN NOT (\(measured)) THEN 5
+                WHEN \(inSomeWindow()) THEN 0
+                ELSE 6 END
       """
-    let classified = """
-      h_classified AS (
-        SELECT j.*, CASE
-            WHEN copy > 1 THEN 'duplicate'
-            WHEN ts >= \(asOf) THEN 'after_as_of'
-            WHEN member IS NULL THEN 'user_not_in_cohort'
-            WHEN member_fate <> 'used' THEN 'user_not_analysed'
-            WHEN NOT (\(measured)) THEN 'event_not_measured'
-            WHEN \(inSomeWindow()) THEN 'used'
-            ELSE 'outside_windows' END AS fate
-        FROM (
-          SELECT d.role, d.event, d.ts, d.value, d.channel, d.copy, d.conflicting, c.user_id AS member, c.fate AS member_fate,
-            d.ts - c.t0 AS off
-          FROM h_deduped d LEFT JOIN h_cohort c ON c.user_id = d.user_id
-        ) j
-      )
-      """
-    return [deduped, classified]
+    return [try activityTable(fate: fate)]
   }
 }

@@ -158,6 +158,34 @@ public struct SQLSyntax: Sendable {
     dialect == .clickhouse ? "substring(\(text), 1, \(length))" : "SUBSTR(\(text), 1, \(length))"
   }
 
+  /// True when the engine computes a common table expression read more than once only once
+  /// (DuckDB, PostgreSQL 12+), so one statement reads each raw table once.
+  public var keepsCommonTables: Bool { dialect == .duckdb || dialect == .postgres }
+
+  /// The statements that make `name` a temporary table of `query`'s rows for the rest of the
+  /// session, replacing one of an earlier run: Spark caches it (`CACHE TABLE … AS`, computed at
+  /// once), BigQuery and Snowflake create a temporary table, ClickHouse one in memory.
+  public func stage(_ name: String, _ query: String) -> [String] {
+    switch dialect {
+    case .spark: return ["DROP VIEW IF EXISTS \(name);", "CACHE TABLE \(name) AS\n\(query);"]
+    case .bigquery: return ["CREATE OR REPLACE TEMP TABLE \(name) AS\n\(query);"]
+    case .snowflake: return ["CREATE OR REPLACE TEMPORARY TABLE \(name) AS\n\(query);"]
+    case .clickhouse: return ["DROP TEMPORARY TABLE IF EXISTS \(name);", "CREATE TEMPORARY TABLE \(name) ENGINE = Memory AS\n\(query);"]
+    case .duckdb, .postgres: return ["CREATE TEMPORARY TABLE \(name) AS\n\(query);"]
+    }
+  }
+
+  /// `text` padded on the left with `fill` to `length` characters.
+  public func leftPad(_ text: String, _ length: Int, _ fill: String) -> String {
+    dialect == .clickhouse ? "leftPad(\(text), \(length), '\(fill)')" : "LPAD(\(text), \(length), '\(fill)')"
+  }
+
+  /// The part of `text` from 1-based position `start`, `length` characters or to the end.
+  public func substring(_ text: String, _ start: Int, _ length: Int? = nil) -> String {
+    let function = dialect == .clickhouse ? "substring" : "SUBSTR"
+    return "\(function)(\(text), \(start)\(length.map { ", \($0)" } ?? ""))"
+  }
+
   /// `expression` compared byte by byte (Holdout orders names by their UTF-8 bytes).
   public func bytewise(_ expression: String) -> String {
     switch dialect {
