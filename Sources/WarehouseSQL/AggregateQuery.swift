@@ -96,6 +96,13 @@ public struct AggregateQuery: Sendable {
     return lines.joined(separator: "\n") + "\n"
   }
 
+  /// The intermediate tables the script makes temporary tables before its query (none where the
+  /// engine keeps common tables, `SQLSyntax.keepsCommonTables`).
+  public func stagedTables() throws(WarehouseError) -> [String] {
+    guard !syntax.keepsCommonTables else { return [] }
+    return try QueryParts(query: self).commonTables().map(\.name).filter { !QueryParts.streamed.contains($0) }
+  }
+
   /// Text safe inside a `--` comment: one line, printable.
   static func comment(_ text: String) -> String {
     String(text.unicodeScalars.prefix(128).map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) })

@@ -46,8 +46,8 @@ import WarehouseSQL
       """)
     let experiment = try ExperimentFileDecoder.load(path: path, for: .warehouse)
     let script = try AggregateQuery(experiment: experiment, asOf: experiment.asOf!, dialect: .postgres, digest: "d").script()
-    #expect(script.contains("PARTITION BY user_id ORDER BY ord NULLS LAST, t0"))
-    #expect(script.contains("PARTITION BY role, key_a, key_b ORDER BY ord NULLS LAST, ts"))
+    #expect(script.contains("PARTITION BY valid, user_id ORDER BY ord NULLS LAST, t0"))
+    #expect(script.contains("PARTITION BY reject, key_a, key_b, CASE WHEN key_a IS NULL OR key_a = '' THEN user_id END ORDER BY ord NULLS LAST, ts"))
     #expect(script.contains("CAST(\"seq\" AS BIGINT) AS ord"))
     #expect(script.contains("CAST(\"_sdc_sequence\" AS BIGINT) AS ord"))
     // The messages table maps none: NULL there, so both halves of the UNION have the column.

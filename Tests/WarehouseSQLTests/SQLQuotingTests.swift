@@ -74,7 +74,11 @@ import WarehouseSQL
     }
     let tokens = try SQLLexer(dialect: dialect).tokens(script)
     let statements = tokens.filter { $0 == .semicolon }.count
-    #expect(statements == 1 + SQLSyntax(dialect).preamble.count, "\(dialect): one query (and its preamble), no injected statement")
+    let query = try AggregateQuery(experiment: experiment, asOf: experiment.asOf!, dialect: dialect, digest: "d")
+    let staging = try query.stagedTables().count * SQLSyntax(dialect).stage("t", "SELECT 1").count
+    #expect(
+      statements == 1 + SQLSyntax(dialect).preamble.count + staging,
+      "\(dialect): one query (its preamble and temporary tables), no injected statement")
     let comments = tokens.compactMap { if case .comment(let text) = $0 { return text } else { return nil } }
     #expect(comments.count == 3, "\(dialect): only the three header comment lines, got \(comments)")
     let literals = Set(tokens.compactMap { if case .literal(let text) = $0 { return text } else { return nil } })

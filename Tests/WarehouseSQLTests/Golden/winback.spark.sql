@@ -1,74 +1,63 @@
 -- Holdout aggregates query (holdout-aggregates/1) for experiment winback-2026, dialect spark.
 -- Experiment file digest fnv1a64:afa69bda9c18c14f; as_of 2026-11-16T00:00:00Z.
--- Save the result as CSV with a header and run: holdout report EXPERIMENT --aggregates FILE
-WITH
-h_cohort_rows AS (
-  SELECT r.*, CASE WHEN user_id IS NOT NULL AND user_id <> '' AND t0 IS NOT NULL AND arm_name IN ('holdout', 'sms', 'sms_email', 'excluded') THEN 1 ELSE 0 END AS valid
+-- Save the result of the last statement as CSV with a header and run: holdout report EXPERIMENT --aggregates FILE
+DROP VIEW IF EXISTS h_cohort_all;
+CACHE TABLE h_cohort_all AS
+  SELECT r.*, CASE WHEN valid = 1 THEN ROW_NUMBER() OVER (PARTITION BY valid, user_id ORDER BY t0, arm_name, seg_0) ELSE 0 END AS copy, FIRST_VALUE(arm_name) OVER (PARTITION BY valid, user_id ORDER BY t0, arm_name, seg_0) AS first_arm
   FROM (
-    SELECT CAST(`user_id` AS STRING) AS user_id, unix_micros(`entered_at`) AS t0,
-      CAST(`arm` AS STRING) AS arm_name,
-      COALESCE(CAST(`segment` AS STRING), '') AS seg_0
-    FROM `cohort`
-  ) r
-),
-h_cohort_copies AS (
-  SELECT r.*, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY t0, arm_name, seg_0) AS copy, FIRST_VALUE(arm_name) OVER (PARTITION BY user_id ORDER BY t0, arm_name, seg_0) AS first_arm
-  FROM h_cohort_rows r
-  WHERE valid = 1
-),
-h_cohort AS (
+    SELECT r.*, CASE WHEN user_id IS NOT NULL AND user_id <> '' AND t0 IS NOT NULL AND arm_name IN ('holdout', 'sms', 'sms_email', 'excluded') THEN 1 ELSE 0 END AS valid
+    FROM (
+      SELECT CAST(`user_id` AS STRING) AS user_id, unix_micros(`entered_at`) AS t0,
+        CAST(`arm` AS STRING) AS arm_name,
+        COALESCE(CAST(`segment` AS STRING), '') AS seg_0
+      FROM `cohort`
+    ) r
+  ) r;
+DROP VIEW IF EXISTS h_cohort;
+CACHE TABLE h_cohort AS
   SELECT user_id, t0, CASE arm_name WHEN 'holdout' THEN 0 WHEN 'sms' THEN 1 WHEN 'sms_email' THEN 2 END AS arm, seg_0,
     CASE WHEN t0 >= 1794787200000000 THEN 'entered_after_as_of' WHEN arm_name = 'excluded' THEN 'outside_coverage' ELSE 'used' END AS fate
-  FROM h_cohort_copies WHERE copy = 1
-),
-h_rows AS (
-  SELECT 'messages' AS role, CAST(`user_id` AS STRING) AS user_id, CAST(`event` AS STRING) AS event,
-    unix_micros(`timestamp`) AS ts, CAST(NULL AS BIGINT) AS value,
-    CASE WHEN CAST(`channel` AS STRING) IS NOT NULL AND CAST(`channel` AS STRING) <> '' AND CAST(`channel` AS STRING) <> 'customer' THEN CAST(`channel` AS STRING)
-      WHEN INSTR(CAST(`event` AS STRING), '_') = 0 THEN NULLIF(CAST(`event` AS STRING), '')
-      WHEN INSTR(CAST(`event` AS STRING), '_') > 1 THEN SUBSTR(CAST(`event` AS STRING), 1, INSTR(CAST(`event` AS STRING), '_') - 1)
-      ELSE CAST(NULL AS STRING) END AS channel,
-    CAST(`message_id` AS STRING) AS key_a, CAST(`event` AS STRING) AS key_b
-  FROM `messages`
-  UNION ALL
-  SELECT 'events' AS role, CAST(`user_id` AS STRING) AS user_id, CAST(`event` AS STRING) AS event,
-    unix_micros(`timestamp`) AS ts, CAST(ROUND(CAST(`value` AS DECIMAL(38,9)) * 1000000) AS BIGINT) AS value,
-    CAST(NULL AS STRING) AS channel, CAST(`event_id` AS STRING) AS key_a, CAST(NULL AS STRING) AS key_b
-  FROM `events`
-),
-h_deduped AS (
+  FROM h_cohort_all WHERE valid = 1 AND copy = 1;
+DROP VIEW IF EXISTS h_activity;
+CACHE TABLE h_activity AS
+WITH h_deduped AS (
   SELECT v.*,
-    CASE WHEN key_a IS NULL OR key_a = '' THEN 1 ELSE ROW_NUMBER() OVER (PARTITION BY role, key_a, key_b ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST) END AS copy,
-    CASE WHEN key_a IS NULL OR key_a = '' THEN 0
-      WHEN user_id <> FIRST_VALUE(user_id) OVER (PARTITION BY role, key_a, key_b ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST) OR event <> FIRST_VALUE(event) OVER (PARTITION BY role, key_a, key_b ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST)
-        OR ts <> FIRST_VALUE(ts) OVER (PARTITION BY role, key_a, key_b ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST)
-        OR COALESCE(value, -1) <> COALESCE(FIRST_VALUE(value) OVER (PARTITION BY role, key_a, key_b ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST), -1) THEN 1 ELSE 0 END AS conflicting
-  FROM h_rows v
-  WHERE user_id IS NOT NULL AND user_id <> '' AND event IS NOT NULL AND event <> '' AND ts IS NOT NULL
-),
-h_classified AS (
-  SELECT j.*, CASE
-      WHEN copy > 1 THEN 'duplicate'
-      WHEN ts >= 1794787200000000 THEN 'after_as_of'
-      WHEN member IS NULL THEN 'user_not_in_cohort'
-      WHEN member_fate <> 'used' THEN 'user_not_analysed'
-      WHEN NOT ((role = 'messages' AND event IN ('sms_delivered', 'email_delivered')) OR event IN ('email_unsubscribed', 'order', 'session', 'sms_unsubscribed')) THEN 'event_not_measured'
-      WHEN (role = 'messages' AND event IN ('sms_delivered', 'email_delivered') AND off >= 0)
-        OR (event IN ('order') AND ((off >= 0 AND off < 1209600000000) OR (off < 0 AND off >= -1209600000000)))
-        OR (event IN ('order') AND ((off >= 0 AND off < 2592000000000) OR (off < 0 AND off >= -2592000000000)))
-        OR (event IN ('session') AND ((off >= 604800000000 AND off < 1209600000000) OR (off < 0 AND off >= -604800000000)))
-        OR (event IN ('session') AND ((off >= 2592000000000 AND off < 3196800000000) OR (off < 0 AND off >= -604800000000)))
-        OR (event IN ('sms_unsubscribed', 'email_unsubscribed') AND ((off >= 0 AND off < 1209600000000) OR (off < 0 AND off >= -1209600000000)))
-        OR (event IN ('session') AND off >= 0 AND off < 2592000000000) THEN 'used'
-      ELSE 'outside_windows' END AS fate
-  FROM (
-    SELECT d.role, d.event, d.ts, d.value, d.channel, d.copy, d.conflicting, c.user_id AS member, c.fate AS member_fate,
-      d.ts - c.t0 AS off
-    FROM h_deduped d LEFT JOIN h_cohort c ON c.user_id = d.user_id
-  ) j
-),
-h_users AS (
-  SELECT c.user_id, c.t0, c.arm, c.seg_0,
+      CASE WHEN reject <> 0 OR key_a IS NULL OR key_a = '' THEN 1 ELSE ROW_NUMBER() OVER (PARTITION BY reject, key_a, key_b, CASE WHEN key_a IS NULL OR key_a = '' THEN user_id END ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST) END AS copy,
+      CASE WHEN reject <> 0 OR key_a IS NULL OR key_a = '' THEN 0
+        WHEN user_id <> FIRST_VALUE(user_id) OVER (PARTITION BY reject, key_a, key_b, CASE WHEN key_a IS NULL OR key_a = '' THEN user_id END ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST) OR event <> FIRST_VALUE(event) OVER (PARTITION BY reject, key_a, key_b, CASE WHEN key_a IS NULL OR key_a = '' THEN user_id END ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST)
+          OR ts <> FIRST_VALUE(ts) OVER (PARTITION BY reject, key_a, key_b, CASE WHEN key_a IS NULL OR key_a = '' THEN user_id END ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST)
+          OR COALESCE(value, -1) <> COALESCE(FIRST_VALUE(value) OVER (PARTITION BY reject, key_a, key_b, CASE WHEN key_a IS NULL OR key_a = '' THEN user_id END ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST), -1) THEN 1 ELSE 0 END AS conflicting
+    FROM (
+      SELECT v.*, CASE WHEN user_id IS NULL OR user_id = '' THEN 1 WHEN event IS NULL OR event = '' THEN 2 WHEN ts IS NULL THEN 3 ELSE 0 END AS reject
+      FROM (
+        SELECT 'messages' AS role, CAST(`user_id` AS STRING) AS user_id, CAST(`event` AS STRING) AS event,
+        unix_micros(`timestamp`) AS ts, CAST(NULL AS BIGINT) AS value,
+        CASE WHEN CAST(`channel` AS STRING) IS NOT NULL AND CAST(`channel` AS STRING) <> '' AND CAST(`channel` AS STRING) <> 'customer' THEN CAST(`channel` AS STRING)
+          WHEN INSTR(CAST(`event` AS STRING), '_') = 0 THEN NULLIF(CAST(`event` AS STRING), '')
+          WHEN INSTR(CAST(`event` AS STRING), '_') > 1 THEN SUBSTR(CAST(`event` AS STRING), 1, INSTR(CAST(`event` AS STRING), '_') - 1)
+          ELSE CAST(NULL AS STRING) END AS channel,
+        CAST(`message_id` AS STRING) AS key_a, CAST(`event` AS STRING) AS key_b
+      FROM `messages`
+      ) v
+    ) v
+  UNION ALL
+  SELECT v.*,
+      CASE WHEN reject <> 0 OR key_a IS NULL OR key_a = '' THEN 1 ELSE ROW_NUMBER() OVER (PARTITION BY reject, key_a, key_b, CASE WHEN key_a IS NULL OR key_a = '' THEN user_id END ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST) END AS copy,
+      CASE WHEN reject <> 0 OR key_a IS NULL OR key_a = '' THEN 0
+        WHEN user_id <> FIRST_VALUE(user_id) OVER (PARTITION BY reject, key_a, key_b, CASE WHEN key_a IS NULL OR key_a = '' THEN user_id END ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST) OR event <> FIRST_VALUE(event) OVER (PARTITION BY reject, key_a, key_b, CASE WHEN key_a IS NULL OR key_a = '' THEN user_id END ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST)
+          OR ts <> FIRST_VALUE(ts) OVER (PARTITION BY reject, key_a, key_b, CASE WHEN key_a IS NULL OR key_a = '' THEN user_id END ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST)
+          OR COALESCE(value, -1) <> COALESCE(FIRST_VALUE(value) OVER (PARTITION BY reject, key_a, key_b, CASE WHEN key_a IS NULL OR key_a = '' THEN user_id END ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST), -1) THEN 1 ELSE 0 END AS conflicting
+    FROM (
+      SELECT v.*, CASE WHEN user_id IS NULL OR user_id = '' THEN 1 WHEN event IS NULL OR event = '' THEN 2 WHEN ts IS NULL THEN 3 ELSE 0 END AS reject
+      FROM (
+        SELECT 'events' AS role, CAST(`user_id` AS STRING) AS user_id, CAST(`event` AS STRING) AS event,
+        unix_micros(`timestamp`) AS ts, CAST(ROUND(CAST(`value` AS DECIMAL(38,9)) * 1000000) AS BIGINT) AS value,
+        CAST(NULL AS STRING) AS channel, CAST(`event_id` AS STRING) AS key_a, CAST(NULL AS STRING) AS key_b
+      FROM `events`
+      ) v
+    ) v
+)
+  SELECT x.used_by AS user_id, x.role, x.fate, COUNT(*) AS n,
     MAX(CASE WHEN x.event IN ('order') AND x.off >= 0 AND x.off < 1209600000000 THEN 1000000 ELSE 0 END) AS post_0,
     MAX(CASE WHEN x.event IN ('order') AND x.off < 0 AND x.off >= -1209600000000 THEN 1000000 ELSE 0 END) AS pre_0,
     SUM(CASE WHEN x.event IN ('order') AND x.off >= 0 AND x.off < 2592000000000 THEN COALESCE(x.value, 0) ELSE 0 END) AS post_1,
@@ -81,19 +70,56 @@ h_users AS (
     MAX(CASE WHEN x.event IN ('sms_unsubscribed', 'email_unsubscribed') AND x.off < 0 AND x.off >= -1209600000000 THEN 1000000 ELSE 0 END) AS pre_4,
     MIN(CASE WHEN x.role = 'messages' AND x.event IN ('sms_delivered', 'email_delivered') AND x.off >= 0 THEN x.ts END) AS first_exposure,
     SUM(CASE WHEN x.role = 'messages' AND x.event IN ('sms_delivered', 'email_delivered') AND x.off >= 0 THEN CASE x.channel WHEN 'email' THEN 1000 WHEN 'sms' THEN 7500 ELSE 0 END ELSE 0 END) AS spend,
-    MIN(CASE WHEN x.event IN ('session') AND x.off >= 0 AND x.off < 2592000000000 THEN x.ts END) AS first_return
-  FROM h_cohort c LEFT JOIN h_classified x ON x.member = c.user_id AND x.fate = 'used'
-  WHERE c.fate = 'used'
-  GROUP BY c.user_id, c.t0, c.arm, c.seg_0
-),
-h_first_channel AS (
-  SELECT member AS user_id, channel,
-    ROW_NUMBER() OVER (PARTITION BY member ORDER BY ts, channel NULLS LAST) AS rank
-  FROM h_classified x
-  WHERE x.fate = 'used' AND x.role = 'messages' AND x.event IN ('sms_delivered', 'email_delivered') AND x.off >= 0
-),
-h_measured AS (
-  SELECT u.*, f.channel AS first_channel,
+    MIN(CASE WHEN x.role = 'messages' AND x.event IN ('sms_delivered', 'email_delivered') AND x.off >= 0 THEN LPAD(CAST(x.off AS STRING), 19, '0') || CASE WHEN x.channel IS NULL THEN '1' ELSE '0' || x.channel END END) AS first_channel,
+    MIN(CASE WHEN x.event IN ('session') AND x.off >= 0 AND x.off < 2592000000000 THEN x.ts END) AS first_return,
+    SUM(CASE WHEN x.copy = 1 AND x.ts < 1794787200000000 AND x.member_fate = 'used' AND x.role = 'messages' AND x.event IN ('sms_delivered', 'email_delivered') AND x.off < 0 THEN 1 ELSE 0 END) AS finding_0,
+    SUM(CASE WHEN x.copy = 1 AND x.ts < 1794787200000000 AND x.member_fate = 'used' AND x.role = 'messages' AND x.event IN ('sms_delivered', 'email_delivered') AND x.off >= 0 THEN 1 ELSE 0 END) AS finding_1,
+    SUM(CASE WHEN x.fate = 0 AND x.value IS NULL AND ((x.event IN ('order') AND ((x.off >= 0 AND x.off < 2592000000000) OR (x.off < 0 AND x.off >= -2592000000000)))) THEN 1 ELSE 0 END) AS finding_2,
+    SUM(CASE WHEN x.reject = 0 AND x.copy = 1 AND x.ts < 946684800000000 THEN 1 ELSE 0 END) AS finding_3,
+    SUM(CASE WHEN x.reject = 0 AND x.copy = 1 AND x.ts > 1794787200000000 + 2592000000000 THEN 1 ELSE 0 END) AS finding_4,
+    SUM(CASE WHEN x.copy > 1 AND x.conflicting = 1 THEN 1 ELSE 0 END) AS finding_5
+  FROM (
+    SELECT f.*, CASE WHEN f.fate = 0 THEN f.member END AS used_by
+    FROM (
+      SELECT j.*, CASE
+          WHEN reject <> 0 THEN 10 + reject
+          WHEN copy > 1 THEN 1
+          WHEN ts >= 1794787200000000 THEN 2
+          WHEN member IS NULL THEN 3
+          WHEN member_fate <> 'used' THEN 4
+          WHEN NOT ((role = 'messages' AND event IN ('sms_delivered', 'email_delivered')) OR event IN ('email_unsubscribed', 'order', 'session', 'sms_unsubscribed')) THEN 5
+          WHEN (role = 'messages' AND event IN ('sms_delivered', 'email_delivered') AND off >= 0)
+        OR (event IN ('order') AND ((off >= 0 AND off < 1209600000000) OR (off < 0 AND off >= -1209600000000)))
+        OR (event IN ('order') AND ((off >= 0 AND off < 2592000000000) OR (off < 0 AND off >= -2592000000000)))
+        OR (event IN ('session') AND ((off >= 604800000000 AND off < 1209600000000) OR (off < 0 AND off >= -604800000000)))
+        OR (event IN ('session') AND ((off >= 2592000000000 AND off < 3196800000000) OR (off < 0 AND off >= -604800000000)))
+        OR (event IN ('sms_unsubscribed', 'email_unsubscribed') AND ((off >= 0 AND off < 1209600000000) OR (off < 0 AND off >= -1209600000000)))
+        OR (event IN ('session') AND off >= 0 AND off < 2592000000000) THEN 0
+          ELSE 6 END AS fate
+      FROM (
+        SELECT d.role, d.event, d.ts, d.value, d.channel, d.copy, d.conflicting, d.reject, c.user_id AS member,
+          c.fate AS member_fate, d.ts - c.t0 AS off
+        FROM h_deduped d LEFT JOIN h_cohort c ON c.user_id = d.user_id
+      ) j
+    ) f
+  ) x
+  GROUP BY x.used_by, x.role, x.fate;
+DROP VIEW IF EXISTS h_users;
+CACHE TABLE h_users AS
+  SELECT c.user_id, c.t0, c.arm, c.seg_0,
+    COALESCE(a.post_0, 0) AS post_0, COALESCE(a.pre_0, 0) AS pre_0, COALESCE(a.post_1, 0) AS post_1, COALESCE(a.pre_1, 0) AS pre_1, COALESCE(a.post_2, 0) AS post_2, COALESCE(a.pre_2, 0) AS pre_2, COALESCE(a.post_3, 0) AS post_3, COALESCE(a.pre_3, 0) AS pre_3, COALESCE(a.post_4, 0) AS post_4, COALESCE(a.pre_4, 0) AS pre_4,
+    a.first_exposure, COALESCE(a.spend, 0) AS spend, a.first_return,
+    CASE WHEN SUBSTR(a.first_channel, 20, 1) = '0' THEN SUBSTR(a.first_channel, 21) END AS first_channel
+  FROM h_cohort c LEFT JOIN (
+    SELECT user_id, MAX(post_0) AS post_0, MAX(pre_0) AS pre_0, SUM(post_1) AS post_1, SUM(pre_1) AS pre_1, MAX(post_2) AS post_2, MAX(pre_2) AS pre_2, MAX(post_3) AS post_3, MAX(pre_3) AS pre_3, MAX(post_4) AS post_4, MAX(pre_4) AS pre_4,
+      MIN(first_exposure) AS first_exposure, SUM(spend) AS spend, MIN(first_return) AS first_return,
+      MIN(first_channel) AS first_channel
+    FROM h_activity WHERE user_id IS NOT NULL GROUP BY user_id
+  ) a ON a.user_id = c.user_id
+  WHERE c.fate = 'used';
+DROP VIEW IF EXISTS h_measured;
+CACHE TABLE h_measured AS
+  SELECT u.*,
     CASE WHEN u.t0 + 1209600000000 <= 1794787200000000 THEN 1 ELSE 0 END AS mature_0,
     u.post_0 AS x_0,
     u.pre_0 AS p_0,
@@ -109,8 +135,7 @@ h_measured AS (
     CASE WHEN u.t0 + 1209600000000 <= 1794787200000000 THEN 1 ELSE 0 END AS mature_4,
     u.post_4 AS x_4,
     u.pre_4 AS p_4
-  FROM h_users u LEFT JOIN h_first_channel f ON f.user_id = u.user_id AND f.rank = 1
-)
+  FROM h_users u;
 SELECT 'meta' AS section, '' AS arm, 'version' AS metric, '' AS segment, 'holdout-aggregates/1' AS value, '' AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 UNION ALL
 SELECT 'meta' AS section, '' AS arm, 'experiment' AS metric, '' AS segment, 'winback-2026' AS value, '' AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
@@ -143,42 +168,44 @@ FROM h_measured WHERE first_channel IS NOT NULL GROUP BY arm, first_channel
 UNION ALL
 SELECT 'survival' AS section, CASE s.arm WHEN 0 THEN 'holdout' WHEN 1 THEN 'sms' WHEN 2 THEN 'sms_email' END AS arm, CASE WHEN s.returned = 1 THEN 'event' ELSE 'censored' END AS metric, '' AS segment, CAST(s.days AS STRING) AS value, CAST(COUNT(*) AS STRING) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM (SELECT arm, CASE WHEN first_return IS NOT NULL AND first_return - t0 <= CASE WHEN 1794787200000000 - t0 < 2592000000000 THEN 1794787200000000 - t0 ELSE 2592000000000 END THEN 1 ELSE 0 END AS returned,
-  CASE WHEN first_return IS NOT NULL AND first_return - t0 <= CASE WHEN 1794787200000000 - t0 < 2592000000000 THEN 1794787200000000 - t0 ELSE 2592000000000 END THEN first_return - t0 ELSE CASE WHEN 1794787200000000 - t0 < 2592000000000 THEN 1794787200000000 - t0 ELSE 2592000000000 END END AS days
+  CASE WHEN first_return IS NOT NULL AND first_return - t0 <= CASE WHEN 1794787200000000 - t0 < 2592000000000 THEN 1794787200000000 - t0 ELSE 2592000000000 END
+    THEN CASE WHEN CASE WHEN first_return - t0 <= 0 THEN 0 ELSE first_return - t0 - 1 - MOD(first_return - t0 - 1, 300000000) + 300000000 END < 2592000000000 THEN CASE WHEN first_return - t0 <= 0 THEN 0 ELSE first_return - t0 - 1 - MOD(first_return - t0 - 1, 300000000) + 300000000 END ELSE 2592000000000 END
+    ELSE CASE WHEN 1794787200000000 - t0 < 2592000000000 THEN 1794787200000000 - t0 ELSE 2592000000000 END - MOD(CASE WHEN 1794787200000000 - t0 < 2592000000000 THEN 1794787200000000 - t0 ELSE 2592000000000 END, 300000000) END AS days
 FROM h_users) s GROUP BY s.arm, s.returned, s.days
 UNION ALL
 SELECT 'rows' AS section, '' AS arm, '' AS metric, 'cohort' AS segment, r.reason AS value, CAST(COUNT(*) AS STRING) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
-FROM (SELECT CASE WHEN user_id IS NULL OR user_id = '' THEN 'empty_user_id' WHEN t0 IS NULL THEN 'bad_timestamp' ELSE 'unknown_arm' END AS reason FROM h_cohort_rows WHERE valid = 0) r GROUP BY r.reason
+FROM (SELECT CASE WHEN user_id IS NULL OR user_id = '' THEN 'empty_user_id' WHEN t0 IS NULL THEN 'bad_timestamp' ELSE 'unknown_arm' END AS reason FROM h_cohort_all WHERE valid = 0) r GROUP BY r.reason
 UNION ALL
 SELECT 'rows' AS section, '' AS arm, '' AS metric, 'cohort' AS segment, 'duplicate_user' AS value, CAST(COUNT(*) AS STRING) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
-FROM h_cohort_copies WHERE copy > 1
+FROM h_cohort_all WHERE valid = 1 AND copy > 1
 UNION ALL
 SELECT 'rows' AS section, '' AS arm, '' AS metric, 'cohort' AS segment, fate AS value, CAST(COUNT(*) AS STRING) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM h_cohort GROUP BY fate
 UNION ALL
-SELECT 'rows' AS section, '' AS arm, '' AS metric, r.role AS segment, r.reason AS value, CAST(COUNT(*) AS STRING) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
-FROM (SELECT role, CASE WHEN user_id IS NULL OR user_id = '' THEN 'empty_user_id' WHEN event IS NULL OR event = '' THEN 'empty_event' ELSE 'missing_field' END AS reason FROM h_rows WHERE user_id IS NULL OR user_id = '' OR event IS NULL OR event = '' OR ts IS NULL) r GROUP BY r.role, r.reason
+SELECT 'rows' AS section, '' AS arm, '' AS metric, role AS segment, CASE fate WHEN 11 THEN 'empty_user_id' WHEN 12 THEN 'empty_event' WHEN 13 THEN 'missing_field' END AS value, CAST(SUM(n) AS STRING) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM h_activity WHERE fate > 10 GROUP BY role, fate
 UNION ALL
-SELECT 'rows' AS section, '' AS arm, '' AS metric, role AS segment, fate AS value, CAST(COUNT(*) AS STRING) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
-FROM h_classified GROUP BY role, fate
+SELECT 'rows' AS section, '' AS arm, '' AS metric, role AS segment, CASE fate WHEN 0 THEN 'used' WHEN 1 THEN 'duplicate' WHEN 2 THEN 'after_as_of' WHEN 3 THEN 'user_not_in_cohort' WHEN 4 THEN 'user_not_analysed' WHEN 5 THEN 'event_not_measured' WHEN 6 THEN 'outside_windows' END AS value, CAST(SUM(n) AS STRING) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM h_activity WHERE fate < 10 GROUP BY role, fate
 UNION ALL
-SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'users_in_several_arms' AS value, CAST(COALESCE(SUM(CASE WHEN copy > 1 AND arm_name <> first_arm THEN 1 ELSE 0 END), 0) AS STRING) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
-FROM h_cohort_copies
+SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'users_in_several_arms' AS value, CAST(COALESCE(SUM(CASE WHEN valid = 1 AND copy > 1 AND arm_name <> first_arm THEN 1 ELSE 0 END), 0) AS STRING) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM h_cohort_all
 UNION ALL
-SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'exposures_before_entry' AS value, CAST(COALESCE(SUM(CASE WHEN copy = 1 AND ts < 1794787200000000 AND member_fate = 'used' AND role = 'messages' AND event IN ('sms_delivered', 'email_delivered') AND off < 0 THEN 1 ELSE 0 END), 0) AS STRING) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
-FROM h_classified
+SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'exposures_before_entry' AS value, CAST(COALESCE(SUM(finding_0), 0) AS STRING) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM h_activity
 UNION ALL
-SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'exposures_after_entry' AS value, CAST(COALESCE(SUM(CASE WHEN copy = 1 AND ts < 1794787200000000 AND member_fate = 'used' AND role = 'messages' AND event IN ('sms_delivered', 'email_delivered') AND off >= 0 THEN 1 ELSE 0 END), 0) AS STRING) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
-FROM h_classified
+SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'exposures_after_entry' AS value, CAST(COALESCE(SUM(finding_1), 0) AS STRING) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM h_activity
 UNION ALL
-SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'revenue_rows_without_value' AS value, CAST(COALESCE(SUM(CASE WHEN fate = 'used' AND value IS NULL AND ((event IN ('order') AND ((off >= 0 AND off < 2592000000000) OR (off < 0 AND off >= -2592000000000)))) THEN 1 ELSE 0 END), 0) AS STRING) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
-FROM h_classified
+SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'revenue_rows_without_value' AS value, CAST(COALESCE(SUM(finding_2), 0) AS STRING) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM h_activity
 UNION ALL
-SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'times_before_floor' AS value, CAST(COALESCE(SUM(CASE WHEN copy = 1 AND ts < 946684800000000 THEN 1 ELSE 0 END), 0) AS STRING) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
-FROM h_classified
+SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'times_before_floor' AS value, CAST(COALESCE(SUM(finding_3), 0) AS STRING) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM h_activity
 UNION ALL
-SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'times_far_after_as_of' AS value, CAST(COALESCE(SUM(CASE WHEN copy = 1 AND ts > 1794787200000000 + 2592000000000 THEN 1 ELSE 0 END), 0) AS STRING) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
-FROM h_classified
+SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'times_far_after_as_of' AS value, CAST(COALESCE(SUM(finding_4), 0) AS STRING) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM h_activity
 UNION ALL
-SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'conflicting_duplicates' AS value, CAST(COALESCE(SUM(CASE WHEN copy > 1 AND conflicting = 1 THEN 1 ELSE 0 END), 0) AS STRING) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
-FROM h_classified
+SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'conflicting_duplicates' AS value, CAST(COALESCE(SUM(finding_5), 0) AS STRING) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM h_activity
 ORDER BY 1, 2, 3, 4, 5, 6;
