@@ -15,6 +15,7 @@ digits), milliseconds (11-13) or microseconds (14-16) into TIMESTAMP WITH TIME Z
 DECIMAL(18,6). A row with the wrong number of fields, malformed JSON, or a timestamp or value that
 does not parse is rejected by the load and counted, as a warehouse load job rejects a bad record.
 """
+import collections
 import csv
 import gzip
 import json
@@ -169,8 +170,31 @@ def holdout_sql(experiment, dialect, out):
     return open(out).read()
 
 
+RAW_TABLES = ("cohort", "messages", "events")
+
+
+def duckdb_scans(con, script):
+    """How many times DuckDB's plan for the script reads each raw table (EXPLAIN, JSON)."""
+    plan = json.loads(con.execute("EXPLAIN (FORMAT json) " + script.rstrip().rstrip(";")).fetchall()[0][1])
+    counts = collections.Counter()
+
+    def walk(node):
+        if isinstance(node, list):
+            for n in node:
+                walk(n)
+            return
+        if "SCAN" in (node.get("name") or "") and isinstance(node.get("extra_info"), dict):
+            table = str(node["extra_info"].get("Table", "")).split(".")[-1]
+            if table in RAW_TABLES:
+                counts[table] += 1
+        walk(node.get("children", []))
+    walk(plan)
+    return counts
+
+
 def on_duckdb(con, script, out):
     con.sql(script.rstrip().rstrip(";")).write_csv(out)
+    return duckdb_scans(con, script)
 
 
 def on_postgres(case, names, columns, script_path, out):
@@ -184,6 +208,26 @@ def on_postgres(case, names, columns, script_path, out):
         run(psql + ["-d", db, "-c", f"\\copy \"{name}\" FROM '{WORK}/{case}/{name}.csv' WITH (FORMAT csv, HEADER)"])
     with open(out, "w") as f:
         subprocess.run(psql + ["-d", db, "--csv", "-f", script_path], check=True, stdout=f)
+    # The plan: the preamble, then EXPLAIN of the query; every "Relation Name" is a table read.
+    lines = [l for l in open(script_path).read().splitlines() if not l.startswith("--")]
+    preamble = [l for l in lines if l.startswith("SET ")]
+    query = "\n".join(l for l in lines if not l.startswith("SET ")).rstrip().rstrip(";")
+    explain = f"{script_path}.explain.sql"
+    open(explain, "w").write("\n".join(preamble) + "\nEXPLAIN (FORMAT JSON) " + query + ";\n")
+    text = run(psql + ["-d", db, "-t", "-A", "-f", explain]).stdout
+    counts = collections.Counter()
+
+    def walk(node):
+        if isinstance(node, list):
+            for n in node:
+                walk(n)
+        elif isinstance(node, dict):
+            if node.get("Relation Name") in RAW_TABLES:
+                counts[node["Relation Name"]] += 1
+            for value in node.values():
+                walk(value)
+    walk(json.loads(text))
+    return counts
 
 
 SPARK = None
@@ -209,22 +253,51 @@ def on_spark(case, names, script, out):
     global SPARK
     if SPARK is None:
         from pyspark.sql import SparkSession
-        SPARK = (SparkSession.builder.master("local[2]").appName("holdout-warehouse")
+        SPARK = (SparkSession.builder.master("local[2]").appName("holdout-warehouse").config("spark.sql.warehouse.dir", f"{WORK}/spark-warehouse")
                  .config("spark.sql.session.timeZone", "UTC").config("spark.ui.enabled", "false").config("spark.driver.memory", "4g")
                  .config("spark.sql.shuffle.partitions", "4").config("spark.ui.showConsoleProgress", "false").getOrCreate())
         SPARK.sparkContext.setLogLevel("ERROR")
     for name in names:
         SPARK.read.parquet(f"{WORK}/{case}/{name}.parquet").createOrReplaceTempView(name)
     statements = spark_statements(script)
+    counts = collections.Counter()
     for statement in statements[:-1]:
+        if statement.startswith("CREATE TABLE"):
+            counts += spark_scans(SPARK.sql(statement.split(" AS\n", 1)[1]))
         SPARK.sql(statement).collect()
     frame = SPARK.sql(statements[-1])
+    counts += spark_scans(frame)
     rows = frame.collect()
     with open(out, "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(frame.columns)
         for r in rows:
             w.writerow(["" if v is None else v for v in r])
+    return counts
+
+
+def spark_scans(frame):
+    """How many times the physical plan of `frame` reads each raw table's Parquet files: file
+    scans in the tree, through adaptive plans, not inside a cached table (a cached table's scan
+    is of memory; its own statement's plan counted its files). A table the script made
+    (`h_…`) is read from its own files, which are not raw tables."""
+    counts = collections.Counter()
+
+    def walk(node):
+        kind = node.getClass().getSimpleName()
+        if kind == "FileSourceScanExec":
+            text = node.toString()
+            for table in RAW_TABLES:
+                if f"/{table}.parquet" in text:
+                    counts[table] += 1
+        if kind == "AdaptiveSparkPlanExec":
+            walk(node.executedPlan())
+            return
+        children = node.children()
+        for i in range(children.size()):
+            walk(children.apply(i))
+    walk(frame._jdf.queryExecution().executedPlan())
+    return counts
 
 
 # Rejections a typed load makes itself: those rows never reach a table.
@@ -378,7 +451,7 @@ def main():
     ENGINES, CASES = sys.argv[3].split(","), sys.argv[4].split(",")
     os.makedirs(WORK, exist_ok=True)
     failures = 0
-    print(f"{'case':18} {'engine':10} {'query s':>8} {'rows':>7} result")
+    print(f"{'case':18} {'engine':10} {'query s':>8} {'rows':>7} {'reads':8} result   (reads: c, m, e = how often the plan reads cohort, messages, events)")
     for case in CASES:
         case_dir = f"{WORK}/{case}"
         os.makedirs(case_dir, exist_ok=True)
@@ -415,11 +488,11 @@ def main():
             aggregates = f"{case_dir}/{engine}-aggregates.csv"
             started = time.time()
             if engine == "duckdb":
-                on_duckdb(con, script, aggregates)
+                scans = on_duckdb(con, script, aggregates)
             elif engine == "postgres":
-                on_postgres(case, files.keys(), columns, script_path, aggregates)
+                scans = on_postgres(case, files.keys(), columns, script_path, aggregates)
             elif engine == "spark":
-                on_spark(case, files.keys(), script, aggregates)
+                scans = on_spark(case, files.keys(), script, aggregates)
             elapsed = time.time() - started
             report_dir = f"{case_dir}/{engine}-report"
             result = subprocess.run([HOLDOUT, "report", experiment, "--aggregates", aggregates, "--weekly", "--out", report_dir],
@@ -430,8 +503,13 @@ def main():
                 problems = [result.stderr.strip()]
             else:
                 problems = compare(file_report, f"{report_dir}/report.json", dropped)
+            # Each raw table read once, from the engine's own plan.
+            for table in RAW_TABLES:
+                if scans.get(table, 0) != 1:
+                    problems.append(f"the plan reads {table} {scans.get(table, 0)} times, not once")
             status = "ok" if not problems else f"FAILED ({len(problems)} differences)"
-            print(f"{case:18} {engine:10} {elapsed:8.2f} {rows:7} {status}", flush=True)
+            reads = " ".join(f"{t[0]}{scans.get(t, 0)}" for t in RAW_TABLES)
+            print(f"{case:18} {engine:10} {elapsed:8.2f} {rows:7} {reads:8} {status}", flush=True)
             for p in problems[:20]:
                 print("    " + p)
             failures += bool(problems)

@@ -69,4 +69,33 @@ import WarehouseSQL
     ).script()
     #expect(script.contains("'\(try ExperimentDigest.of(path: Self.experiment))' AS value"))
   }
+
+  @Test func aKeyColumnMappedToNullMeansNoDeduplicationAndNoWindowForThatTable() throws {
+    let scratch = Scratch()
+    func experiment(_ columns: String) -> String {
+      """
+      {"key": "k", "arms": [{"name": "a", "weight": 0.5, "control": true}, {"name": "b", "weight": 0.5}],
+       "as_of": "2026-11-16T00:00:00Z", "exposure": ["sms_delivered"],
+       "metrics": [{"name": "m", "kind": "revenue", "event": "order", "window_days": 7}],
+       "warehouse": {"tables": {"messages": {"name": "m", "columns": {"message_id": null}},
+                                "events": {"name": "e", "columns": \(columns)}}}}
+      """
+    }
+    let path = scratch.write("experiment.json", experiment(#"{"event_id": null, "value": null}"#))
+    let loaded = try ExperimentFileDecoder.load(path: path, for: .warehouse)
+    #expect(loaded.warehouse.table(.events)?.absent == ["event_id", "value"])
+    let script = try AggregateQuery(experiment: loaded, asOf: loaded.asOf!, dialect: .duckdb, digest: "d").script()
+    // Neither table is deduplicated: no window over the rows, every row is copy 1.
+    #expect(!script.contains("ROW_NUMBER() OVER (PARTITION BY reject"))
+    #expect(script.components(separatedBy: "1 AS copy, 0 AS conflicting").count == 3)
+    #expect(!script.contains("\"event_id\"") && !script.contains("\"message_id\"") && !script.contains("\"value\""))
+    // Only the optional columns may be null.
+    let bad = scratch.write("bad.json", experiment(#"{"timestamp": null}"#))
+    #expect(throws: (any Error).self) { try ExperimentFileDecoder.load(path: bad, for: .warehouse) }
+    do {
+      _ = try ExperimentFileDecoder.load(path: bad, for: .warehouse)
+    } catch {
+      #expect("\(error)".contains("only value, event_id may be null"))
+    }
+  }
 }
