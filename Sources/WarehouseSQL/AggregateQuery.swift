@@ -60,7 +60,7 @@ public struct AggregateQuery: Sendable {
     }
   }
 
-  /// The complete script: a comment header, any preamble, and one SELECT.
+  /// The complete script: a comment header, any preamble, and one SELECT (`SQLSyntax.finalQuery`).
   public func script() throws(WarehouseError) -> String {
     let parts = try QueryParts(query: self)
     var lines: [String] = []
@@ -70,8 +70,7 @@ public struct AggregateQuery: Sendable {
     lines.append(contentsOf: syntax.preamble)
     lines.append("WITH")
     lines.append(try parts.commonTables().joined(separator: ",\n"))
-    lines.append(try parts.sections().joined(separator: "\nUNION ALL\n"))
-    lines.append("ORDER BY 1, 2, 3, 4, 5, 6;")
+    lines.append(syntax.finalQuery(try parts.sections().joined(separator: "\nUNION ALL\n")))
     return lines.joined(separator: "\n") + "\n"
   }
 

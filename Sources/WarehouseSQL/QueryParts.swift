@@ -129,7 +129,7 @@ struct QueryParts {
       """
     let copies = """
       h_cohort_copies AS (
-        SELECT r.*, ROW_NUMBER() OVER (\(order)) AS copy, FIRST_VALUE(arm_name) OVER (\(order)) AS first_arm
+        SELECT r.*, ROW_NUMBER() OVER (\(order)) AS copy, \(syntax.firstValue("arm_name")) OVER (\(order)) AS first_arm
         FROM h_cohort_rows r
         WHERE valid = 1
       )
@@ -204,9 +204,9 @@ struct QueryParts {
         SELECT v.*,
           CASE WHEN key_a IS NULL OR key_a = '' THEN 1 ELSE ROW_NUMBER() OVER (\(partition)) END AS copy,
           CASE WHEN key_a IS NULL OR key_a = '' THEN 0
-            WHEN user_id <> FIRST_VALUE(user_id) OVER (\(partition)) OR event <> FIRST_VALUE(event) OVER (\(partition))
-              OR ts <> FIRST_VALUE(ts) OVER (\(partition))
-              OR COALESCE(value, -1) <> COALESCE(FIRST_VALUE(value) OVER (\(partition)), -1) THEN 1 ELSE 0 END AS conflicting
+            WHEN user_id <> \(syntax.firstValue("user_id")) OVER (\(partition)) OR event <> \(syntax.firstValue("event")) OVER (\(partition))
+              OR ts <> \(syntax.firstValue("ts")) OVER (\(partition))
+              OR COALESCE(value, -1) <> COALESCE(\(syntax.firstValue("value")) OVER (\(partition)), -1) THEN 1 ELSE 0 END AS conflicting
         FROM h_rows v
         WHERE user_id IS NOT NULL AND user_id <> '' AND event IS NOT NULL AND event <> '' AND ts IS NOT NULL
       )
