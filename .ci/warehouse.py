@@ -52,6 +52,9 @@ TABLES = {
 # `_row` is the row's position in the export (a sync's sequence column): mapped as row_order in
 # the `conflicts` case, so that the first copy of a key wins as in the file path.
 PG_TYPES = {"VARCHAR": "TEXT", "TS": "TIMESTAMPTZ", "DECIMAL(18,6)": "NUMERIC(18,6)", "ROW": "BIGINT"}
+# ClickHouse as a sync creates the tables: every column Nullable (a sync cannot promise a value).
+CH_TYPES = {"VARCHAR": "Nullable(String)", "TS": "Nullable(DateTime64(6, 'UTC'))", "DECIMAL(18,6)": "Nullable(Decimal(18, 6))",
+            "ROW": "Nullable(Int64)"}
 
 
 def load(con, files, segments):
@@ -159,7 +162,7 @@ def sql_text(value):
 
 
 def export(con, case_dir, names):
-    """Writes each typed table as CSV (for PostgreSQL) and Parquet (for Spark)."""
+    """Writes each typed table as CSV (for PostgreSQL) and Parquet (for Spark and ClickHouse)."""
     for name in names:
         con.execute(f"COPY {name} TO '{case_dir}/{name}.csv' (HEADER, FORMAT csv)").fetchall()
         con.execute(f"COPY {name} TO '{case_dir}/{name}.parquet' (FORMAT parquet)").fetchall()
@@ -300,6 +303,66 @@ def spark_scans(frame):
     return counts
 
 
+CH = None
+CH_DEFAULTS = None
+
+
+def on_clickhouse(case, names, columns, script, out):
+    """ClickHouse in-process (chDB): the typed tables as MergeTree tables of Nullable columns, filled
+    from the Parquet files; the script run whole, as clickhouse-client runs it, under ClickHouse's
+    default settings (the script says what it needs in its own SETTINGS clause); its CSVWithNames
+    output (NULL written as \\N) written unchanged for report --aggregates."""
+    clickhouse_session()
+    # A SET in a script would last for the session (the scripts have none today): back to the
+    # defaults, and checked, so that each script runs on ClickHouse's defaults and nothing else.
+    for name in set(CH.query("SELECT name FROM system.settings WHERE changed", "TSV").data().split()) - CH_DEFAULTS:
+        CH.query(f"SET {name} = DEFAULT")
+    changed = CH.query("SELECT name FROM system.settings WHERE changed", "TSV").data().split()
+    assert set(changed) == CH_DEFAULTS, changed
+    db = "h_" + case.replace("-", "_")
+    CH.query(f"DROP DATABASE IF EXISTS {db}")
+    CH.query(f"CREATE DATABASE {db}")
+    CH.query(f"USE {db}")
+    for name in names:
+        cols = ", ".join(f"`{c}` {CH_TYPES[t]}" for c, t in columns[name])
+        listed = ", ".join(f"`{c}`" for c, _ in columns[name])
+        CH.query(f"CREATE TABLE `{name}` ({cols}) ENGINE = MergeTree ORDER BY tuple()")
+        CH.query(f"INSERT INTO `{name}` ({listed}) SELECT {listed} FROM file('{WORK}/{case}/{name}.parquet', Parquet)")
+    # The script's statements in order (temporary tables, then the query), as
+    # clickhouse-client --multiquery runs them; each statement's plan says which tables it reads.
+    statements = spark_statements(script)
+    counts = collections.Counter()
+    for statement in statements:
+        select = statement.split(" AS\n", 1)[1] if statement.startswith("CREATE TEMPORARY TABLE") else statement
+        if not statement.startswith("DROP"):
+            plan = CH.query("EXPLAIN PLAN " + select, "TSV").data()
+            for line in plan.splitlines():
+                if "ReadFromMergeTree" in line:
+                    for table in RAW_TABLES:
+                        if f".{table})" in line:
+                            counts[table] += 1
+        if statement is not statements[-1]:
+            CH.query(statement)
+    result = CH.query(statements[-1], "CSVWithNames")
+    with open(out, "wb") as f:
+        f.write(result.bytes())
+    return counts
+
+
+def clickhouse_session():
+    """The one chDB session of the run (chDB holds one per process), opened on first use."""
+    global CH, CH_DEFAULTS
+    if CH is None:
+        import chdb
+        from chdb import session
+        CH = session.Session(f"{WORK}/chdb")
+        # chDB's own changes to the server defaults (introspection, file reads): none concerns the query.
+        CH_DEFAULTS = set(CH.query("SELECT name FROM system.settings WHERE changed", "TSV").data().split())
+        version = CH.query("SELECT version()", "TSV").data().strip()
+        print(f"== chDB {chdb.__version__} (ClickHouse {version}) in-process; settings it changes: {', '.join(sorted(CH_DEFAULTS))}")
+    return CH
+
+
 # Rejections a typed load makes itself: those rows never reach a table.
 LOAD_REJECTS = ("wrong_field_count", "malformed_json", "malformed_quotes", "bad_timestamp", "bad_number")
 
@@ -389,9 +452,10 @@ def compare(file_report, warehouse_report, dropped):
 def conflicts_case():
     """The winback fixture with conflicting copies appended at the end of each file: a cohort
     user again with another arm and an earlier entry, events and messages repeating an id with
-    an earlier time (the least copy by time is then not the first in the file). With the
-    tables' row order mapped (`row_order`), the query keeps the first copy as the file path
-    does; without it, these users would be measured differently."""
+    an earlier time (the least copy by time is then not the first in the file), sessions
+    repeating an id with a value where the first copy has none, and orders without a value.
+    With the tables' row order mapped (`row_order`), the query keeps the first copy as the file
+    path does; without it, these users would be measured differently."""
     out = f"{WORK}/conflicts-data"
     os.makedirs(out, exist_ok=True)
     base = "fixtures/winback"
@@ -414,6 +478,15 @@ def conflicts_case():
             if name == "cohort":
                 copy[header.index("arm")] = "holdout" if fields[header.index("arm")] != "holdout" else "sms"
             extra.append(",".join(copy))
+        if name == "events":
+            # Values: a session repeated at the same time with a value where the first copy has
+            # none (conflicting in its value alone: the first copy's value is NULL), and orders
+            # without a value (revenue rows without a value, counted as 0).
+            v, e = header.index("value"), header.index("event")
+            sessions = [r.split(",") for r in rows[3000:9000:1000]]
+            extra += [",".join(f[:v] + ["2.5"] + f[v + 1:]) for f in sessions if len(f) == len(header) and f[e] == "session" and not f[v] and f[k]]
+            orders = [f for f in (r.split(",") for r in rows) if len(f) == len(header) and f[e] == "order" and f[v] and f[k]]
+            extra += [",".join(f[:v] + [""] + f[v + 1:k] + [f[k] + "-nv"] + f[k + 1:]) for f in orders[::300]]
         with open(f"{out}/{name}.csv", "w") as f:
             f.write("\n".join(lines + extra) + "\n")
     spec = json.load(open(f"{base}/experiment.json"))
@@ -451,6 +524,8 @@ def main():
     ENGINES, CASES = sys.argv[3].split(","), sys.argv[4].split(",")
     os.makedirs(WORK, exist_ok=True)
     failures = 0
+    if "clickhouse" in ENGINES:
+        clickhouse_session()
     print(f"{'case':18} {'engine':10} {'query s':>8} {'rows':>7} {'reads':8} result   (reads: c, m, e = how often the plan reads cohort, messages, events)")
     for case in CASES:
         case_dir = f"{WORK}/{case}"
@@ -487,12 +562,24 @@ def main():
             script = holdout_sql(experiment, engine, script_path)
             aggregates = f"{case_dir}/{engine}-aggregates.csv"
             started = time.time()
-            if engine == "duckdb":
-                scans = on_duckdb(con, script, aggregates)
-            elif engine == "postgres":
-                scans = on_postgres(case, files.keys(), columns, script_path, aggregates)
-            elif engine == "spark":
-                scans = on_spark(case, files.keys(), script, aggregates)
+            try:
+                if engine == "duckdb":
+                    scans = on_duckdb(con, script, aggregates)
+                elif engine == "postgres":
+                    scans = on_postgres(case, files.keys(), columns, script_path, aggregates)
+                elif engine == "spark":
+                    scans = on_spark(case, files.keys(), script, aggregates)
+                elif engine == "clickhouse":
+                    scans = on_clickhouse(case, files.keys(), columns, script, aggregates)
+                else:
+                    raise ValueError("no such engine (duckdb, postgres, spark, clickhouse)")
+            except Exception as error:  # the query failed on the engine: a failure of this case, not of the run
+                detail = getattr(error, "stderr", None) or str(error)
+                print(f"{case:18} {engine:10} {time.time() - started:8.2f} {'-':>7} FAILED (the engine refused the query)")
+                for line in str(detail).strip().splitlines()[:6]:
+                    print("    " + line[:400])
+                failures += 1
+                continue
             elapsed = time.time() - started
             report_dir = f"{case_dir}/{engine}-report"
             result = subprocess.run([HOLDOUT, "report", experiment, "--aggregates", aggregates, "--weekly", "--out", report_dir],

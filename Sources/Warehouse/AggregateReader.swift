@@ -35,7 +35,7 @@ public struct AggregateReader {
     var metric: String
     var segment: String
     var value: String
-    /// The numeric columns by name (absent when empty).
+    /// The numeric columns by name (absent when empty or `\N`).
     var numbers: [String: Int128]
   }
 
@@ -70,7 +70,9 @@ public struct AggregateReader {
       var text: [String] = []
       for k in 0..<header.count { text.append(record.string(k) ?? "\u{FFFD}") }
       var numbers: [String: Int128] = [:]
-      for k in AggregateColumns.firstNumber..<header.count where !text[k].isEmpty {
+      // A number column may be NULL (the first entry of an arm without users): empty from most
+      // clients, `\N` from ClickHouse's CSV and TSV (never an integer, so never mistaken for one).
+      for k in AggregateColumns.firstNumber..<header.count where !text[k].isEmpty && text[k] != "\\N" {
         guard let number = Self.integer(text[k]) else {
           failure = .badAggregates(
             path: name, line: line,

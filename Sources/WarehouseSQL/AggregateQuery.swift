@@ -91,8 +91,7 @@ public struct AggregateQuery: Sendable {
         pending = []
       }
     }
-    lines.append(try parts.sections().joined(separator: "\nUNION ALL\n"))
-    lines.append("ORDER BY 1, 2, 3, 4, 5, 6;")
+    lines.append(syntax.finalQuery(try parts.sections().joined(separator: "\nUNION ALL\n")))
     return lines.joined(separator: "\n") + "\n"
   }
 

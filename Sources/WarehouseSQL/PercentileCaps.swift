@@ -14,23 +14,23 @@ extension QueryParts {
     name: String, level: Double, value: String, from: String, mature: String, partition: String? = nil
   ) -> String {
     let double = syntax.double
-    let interpolated = "CAST(x_lo AS \(double)) + (pos - CAST(lo AS \(double))) * CAST(x_hi - x_lo AS \(double))"
+    let interpolated = "\(syntax.cast("x_lo", double)) + (pos - \(syntax.cast("lo", double))) * \(syntax.cast("x_hi - x_lo", double))"
     let over = partition.map { "PARTITION BY \($0) " } ?? ""
     let key = partition.map { "\($0), " } ?? ""
     let group = partition.map { " GROUP BY \($0)" } ?? ""
     return """
       \(name) AS (
         SELECT \(key)CASE WHEN x_lo IS NULL THEN \(MeasurementLimits.maximumMagnitude)
-          ELSE CAST(CASE WHEN \(interpolated) >= 0 THEN FLOOR(\(interpolated) + 0.5) ELSE CEIL(\(interpolated) - 0.5) END AS \(syntax.bigint)) END AS cap
+          ELSE \(syntax.cast("CASE WHEN \(interpolated) >= 0 THEN FLOOR(\(interpolated) + 0.5) ELSE CEIL(\(interpolated) - 0.5) END", syntax.bigint)) END AS cap
         FROM (
           SELECT \(key)MAX(CASE WHEN k = lo THEN x END) AS x_lo, MAX(CASE WHEN k = hi THEN x END) AS x_hi, MAX(pos) AS pos, MAX(lo) AS lo
           FROM (
             SELECT \(key)x, k, pos, lo, CASE WHEN lo + 1 < n THEN lo + 1 ELSE n - 1 END AS hi
             FROM (
-              SELECT \(key)x, k, n, pos, CAST(FLOOR(pos) AS \(syntax.bigint)) AS lo
+              SELECT \(key)x, k, n, pos, \(syntax.cast("FLOOR(pos)", syntax.bigint)) AS lo
               FROM (
                 SELECT \(key)\(value) AS x, ROW_NUMBER() OVER (\(over)ORDER BY \(value)) - 1 AS k, COUNT(*) OVER (\(over.trimmingSpace())) AS n,
-                  CAST(\(level) AS \(double)) * CAST(COUNT(*) OVER (\(over.trimmingSpace())) - 1 AS \(double)) AS pos
+                  \(syntax.cast("\(level)", double)) * \(syntax.cast("COUNT(*) OVER (\(over.trimmingSpace())) - 1", double)) AS pos
                 FROM \(from) WHERE \(mature)
               ) s1
             ) s2

@@ -33,7 +33,7 @@ extension QueryParts {
     for (m, metric) in experiment.metrics.enumerated() {
       let w = windows[m]
       let events = isIn("x.event", metricEvents[m])
-      let increment = metric.kind == .revenue ? "COALESCE(x.value, 0)" : "1000000"
+      let increment = metric.kind == .revenue ? "COALESCE(x.value, 0)" : syntax.signed(1_000_000)
       let aggregate = metric.kind.isBinary ? "MAX" : "SUM"
       values.append("\(aggregate)(CASE WHEN \(events) AND x.off >= \(w.start) AND x.off < \(w.end) THEN \(increment) ELSE 0 END) AS post_\(m)")
       values.append("\(aggregate)(CASE WHEN \(events) AND x.off < 0 AND x.off >= -\(w.length) THEN \(increment) ELSE 0 END) AS pre_\(m)")

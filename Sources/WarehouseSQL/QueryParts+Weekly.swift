@@ -62,7 +62,8 @@ extension QueryParts {
       pickP += " WHEN \(m) THEN \(capped("pre_\(m)"))"
       pickMature += " WHEN \(m) THEN CASE WHEN w.t0 + \(windows[m].end) <= w.cutoff THEN 1 ELSE 0 END"
     }
-    let unpivoted = "SELECT w.cutoff, w.arm, k.k, \(pickMature) END AS mature, \(pickX) END AS x, \(pickP) END AS p FROM h_weeks w CROSS JOIN \(indexList(count, "k")) k\(joins)"
+    // `AS cutoff`: beside a joined cap table's `cutoff`, ClickHouse names the bare `w.cutoff` column `w.cutoff`.
+    let unpivoted = "SELECT w.cutoff AS cutoff, w.arm, k.k, \(pickMature) END AS mature, \(pickX) END AS x, \(pickP) END AS p FROM h_weeks w CROSS JOIN \(indexList(count, "k")) k\(joins)"
     var metric = sums("", "t.mature = 1")
     metric["open"] = "COALESCE(SUM(CASE WHEN t.mature = 0 THEN 1 ELSE 0 END), 0)"
     return [

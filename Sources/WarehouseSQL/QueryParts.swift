@@ -136,7 +136,7 @@ struct QueryParts {
     let order = "PARTITION BY valid, user_id ORDER BY \(cohortOrder == nil ? "" : "ord NULLS LAST, ")t0, \(syntax.bytewise("arm_name"))\(segmentOrder)"
     let all = """
       h_cohort_all AS (
-        SELECT r.*, CASE WHEN valid = 1 THEN ROW_NUMBER() OVER (\(order)) ELSE 0 END AS copy, FIRST_VALUE(arm_name) OVER (\(order)) AS first_arm
+        SELECT r.*, CASE WHEN valid = 1 THEN ROW_NUMBER() OVER (\(order)) ELSE 0 END AS copy, \(syntax.firstValue("arm_name")) OVER (\(order)) AS first_arm
         FROM (
           SELECT r.*, CASE WHEN user_id IS NOT NULL AND user_id <> '' AND t0 IS NOT NULL AND arm_name IN (\(known)) THEN 1 ELSE 0 END AS valid
           FROM (
@@ -233,9 +233,9 @@ struct QueryParts {
       SELECT v.*,
             CASE WHEN \(unkeyed) THEN 1 ELSE ROW_NUMBER() OVER (\(partition)) END AS copy,
             CASE WHEN \(unkeyed) THEN 0
-              WHEN user_id <> FIRST_VALUE(user_id) OVER (\(partition)) OR event <> FIRST_VALUE(event) OVER (\(partition))
-                OR ts <> FIRST_VALUE(ts) OVER (\(partition))
-                OR COALESCE(value, -1) <> COALESCE(FIRST_VALUE(value) OVER (\(partition)), -1) THEN 1 ELSE 0 END AS conflicting
+              WHEN user_id <> \(syntax.firstValue("user_id")) OVER (\(partition)) OR event <> \(syntax.firstValue("event")) OVER (\(partition))
+                OR ts <> \(syntax.firstValue("ts")) OVER (\(partition))
+                OR COALESCE(value, -1) <> COALESCE(\(syntax.firstValue("value")) OVER (\(partition)), -1) THEN 1 ELSE 0 END AS conflicting
           FROM (
             SELECT v.*, \(reject) AS reject
             FROM (

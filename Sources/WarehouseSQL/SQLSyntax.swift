@@ -1,7 +1,8 @@
 import Experiment
 
 /// How one SQL dialect spells what the aggregate query needs: quoted identifiers, string
-/// literals, casts, epoch microseconds of a timestamp, string search.
+/// literals, casts, epoch microseconds of a timestamp, string search, and the query's end
+/// (on ClickHouse, the settings that give it standard SQL's meaning: `finalQuery`).
 ///
 /// Every name and value that comes from the experiment file reaches the SQL through
 /// `identifier` or `literal`, never spliced raw: an identifier is wrapped in the dialect's
@@ -111,8 +112,31 @@ public struct SQLSyntax: Sendable {
     }
   }
 
-  /// `CAST(expression AS type)`.
-  public func cast(_ expression: String, _ type: String) -> String { "CAST(\(expression) AS \(type))" }
+  /// `CAST(expression AS type)`; on ClickHouse `CAST(expression AS Nullable(type))`.
+  ///
+  /// ClickHouse keeps NULL through a cast only to a `Nullable` type: under its default settings
+  /// (`cast_keep_nullable = 0`) `CAST(NULL AS Int64)`, or a cast of a `Nullable` column holding a
+  /// NULL, fails with "Cannot convert NULL to a non-nullable type". Every cast here may see a
+  /// NULL (an empty cell, a LEFT JOIN's non-match, a typed `NULL`), and SQL's cast keeps it.
+  public func cast(_ expression: String, _ type: String) -> String {
+    dialect == .clickhouse ? "CAST(\(expression) AS Nullable(\(type)))" : "CAST(\(expression) AS \(type))"
+  }
+
+  /// An integer literal typed as a signed 64-bit integer where the dialect would not: ClickHouse
+  /// types a literal as the smallest unsigned type that holds it and sums unsigned values as
+  /// `UInt64`, which has no common type with `Int64` (a count metric's per-user sum of 10⁶ beside
+  /// a revenue metric's sum of values, in one `CASE`, failed with "There is no supertype").
+  public func signed(_ literal: Int64) -> String {
+    dialect == .clickhouse ? "toInt64(\(literal))" : String(literal)
+  }
+
+  /// `FIRST_VALUE(expression)`, to be followed by `OVER (…)`: the first row's value, NULL
+  /// included. ClickHouse's `first_value` skips NULLs (the first non-NULL value) unless told
+  /// `RESPECT NULLS`; SQL's keeps them, and the de-duplication compares a copy's value with the
+  /// first copy's, NULL or not.
+  public func firstValue(_ expression: String) -> String {
+    dialect == .clickhouse ? "FIRST_VALUE(\(expression)) RESPECT NULLS" : "FIRST_VALUE(\(expression))"
+  }
 
   /// Microseconds since the epoch of a timestamp column, read in `zone` when the column has no
   /// zone of its own (UTC leaves the value as the engine holds it).
@@ -122,7 +146,8 @@ public struct SQLSyntax: Sendable {
       case .duckdb: return "epoch_us(\(column))"
       case .postgres: return "CAST(EXTRACT(EPOCH FROM \(column)) * 1000000 AS BIGINT)"
       case .spark: return "unix_micros(\(column))"
-      case .clickhouse: return "toUnixTimestamp64Micro(\(column))"
+      // toUnixTimestamp64Micro takes DateTime64 only: a second-precision DateTime column too.
+      case .clickhouse: return "toUnixTimestamp64Micro(toDateTime64(\(column), 6))"
       case .bigquery: return "UNIX_MICROS(\(column))"
       case .snowflake: return "DATE_PART(EPOCH_MICROSECOND, \(column))"
       }
@@ -173,7 +198,8 @@ public struct SQLSyntax: Sendable {
     case .spark: return ["DROP TABLE IF EXISTS \(name);", "CREATE TABLE \(name) USING parquet AS\n\(query);"]
     case .bigquery: return ["CREATE OR REPLACE TEMP TABLE \(name) AS\n\(query);"]
     case .snowflake: return ["CREATE OR REPLACE TEMPORARY TABLE \(name) AS\n\(query);"]
-    case .clickhouse: return ["DROP TEMPORARY TABLE IF EXISTS \(name);", "CREATE TEMPORARY TABLE \(name) ENGINE = Memory AS\n\(query);"]
+    case .clickhouse:
+      return ["DROP TEMPORARY TABLE IF EXISTS \(name);", "CREATE TEMPORARY TABLE \(name) ENGINE = Memory AS\n\(query)\n\(Self.clickhouseSettings);"]
     case .duckdb, .postgres: return ["CREATE TEMPORARY TABLE \(name) AS\n\(query);"]
     }
   }
@@ -198,17 +224,41 @@ public struct SQLSyntax: Sendable {
     }
   }
 
-  /// Statements that must precede the query: ClickHouse's LEFT JOIN fills non-matches with
-  /// defaults unless told to use NULLs; PostgreSQL has no row estimates for common table
+  /// Statements that must precede the query: PostgreSQL has no row estimates for common table
   /// expressions and picks nested loops over them (the winback fixture: 349 s with them, 4.6 s
-  /// without), so they are turned off for the session.
+  /// without), so they are turned off for the session. ClickHouse needs none: what it needs is
+  /// said by the query itself (`finalQuery`).
   public var preamble: [String] {
     switch dialect {
-    case .clickhouse: return ["SET join_use_nulls = 1;"]
     case .postgres: return ["SET enable_nestloop = off;"]
     default: return []
     }
   }
+
+  /// The script's last statement: `union` (the output sections joined by `UNION ALL`) ordered by
+  /// the six key columns.
+  ///
+  /// On ClickHouse three defaults part from standard SQL, and the query is written to standard SQL:
+  /// - a trailing `ORDER BY` orders only the last SELECT of a union: the union is wrapped in
+  ///   `SELECT * FROM (…)`;
+  /// - a LEFT JOIN fills non-matches with the column type's default (0, '') rather than NULL
+  ///   unless `join_use_nulls = 1`, while the query counts and compares non-matches as NULLs (an
+  ///   arm without users, a user without rows, a week without a cap);
+  /// - an alias is visible in its own SELECT and wins over a column of the same name unless
+  ///   `prefer_column_name_to_alias = 1`: `'revenue_rows_without_value' AS value` made the
+  ///   finding's `value IS NULL` test the literal (always 0), and `MAX(lo) AS lo` beside
+  ///   `MAX(CASE WHEN k = lo …)` made every percentile cap an error (aggregate in aggregate).
+  /// The two settings are given by each statement's own `SETTINGS` clause (this query's, and each
+  /// temporary table's, `stage`), which reaches every CTE, subquery and branch and leaves the
+  /// session as it was; the session's and the server's values of the two settings do not matter.
+  public func finalQuery(_ union: String) -> String {
+    let order = "ORDER BY 1, 2, 3, 4, 5, 6"
+    guard dialect == .clickhouse else { return union + "\n" + order + ";" }
+    return "SELECT * FROM (\n" + union + "\n)\n" + order + "\n" + Self.clickhouseSettings + ";"
+  }
+
+  /// The settings every ClickHouse statement of the script gives itself (`finalQuery`).
+  static let clickhouseSettings = "SETTINGS join_use_nulls = 1, prefer_column_name_to_alias = 1"
 }
 
 extension String {

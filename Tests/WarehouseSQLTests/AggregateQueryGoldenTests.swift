@@ -7,7 +7,8 @@ import WarehouseSQL
 /// The SQL of each dialect for the winback fixture, against committed golden files
 /// (`Tests/WarehouseSQLTests/Golden/winback.<dialect>.sql`). A change to the query shows as a line
 /// diff; regenerate with `HOLDOUT_UPDATE_SNAPSHOTS=1 swift test --filter AggregateQueryGoldenTests`
-/// and review the diff. `.ci/warehouse` runs the same scripts on DuckDB, PostgreSQL and Spark.
+/// and review the diff. `.ci/warehouse` runs the same scripts on DuckDB, PostgreSQL, Spark and
+/// ClickHouse (chDB).
 @Suite struct AggregateQueryGoldenTests {
   static let experiment = TestPaths.repository("fixtures/winback/experiment.json")
 
@@ -56,6 +57,56 @@ import WarehouseSQL
       experiment: ExperimentFileDecoder.load(path: Self.experiment, for: .warehouse), asOf: 0, dialect: .postgres, digest: "d"
     ).script()
     #expect(!plain.contains(" AS ord"))
+  }
+
+  /// An experiment with every construct ClickHouse's defaults part from SQL on: percentile caps
+  /// (an alias beside a column of the same name), a count metric beside a revenue metric (unsigned
+  /// and signed sums in one CASE), row order, the weekly history (a joined cap table's `cutoff`).
+  static let everyConstruct = """
+    {"key": "k", "arms": [{"name": "a", "weight": 0.5, "control": true}, {"name": "b", "weight": 0.5}],
+     "as_of": "2026-11-16T00:00:00Z", "exposure": ["sms_delivered"],
+     "metrics": [{"name": "orders", "kind": "count", "event": "order", "window_days": 30},
+                 {"name": "revenue", "kind": "revenue", "event": "order", "window_days": 30, "cap_percentile": 0.95},
+                 {"name": "converted", "kind": "conversion", "event": "order", "window_days": 7},
+                 {"name": "revenue_14d", "kind": "revenue", "event": "order", "window_days": 14, "cap": 50}],
+     "segments": ["tier"], "costs": {"sms": 0.01}, "analysis": {"return_events": ["order"]},
+     "warehouse": {"time_zone": "Europe/Rome", "tables": {"events": {"name": "e", "columns": {"row_order": "seq"}}}}}
+    """
+
+  @Test func theClickHouseScriptNeedsNoSessionSettingAndKeepsSQLsNulls() throws {
+    let scratch = Scratch()
+    let path = scratch.write("experiment.json", Self.everyConstruct)
+    let experiment = try ExperimentFileDecoder.load(path: path, for: .warehouse)
+    var query = try AggregateQuery(experiment: experiment, asOf: experiment.asOf!, dialect: .clickhouse, digest: "d")
+    query.weekly = true
+    let script = try query.script()
+    func count(_ text: String) -> Int { script.components(separatedBy: text).count - 1 }
+    // No SET: what each statement needs it says itself, to that statement only (the temporary
+    // tables, two statements each, then the query).
+    let statements = try SQLLexer(dialect: .clickhouse).tokens(script).filter { $0 == .semicolon }.count
+    let staged = try query.stagedTables()
+    #expect(!staged.isEmpty && staged.contains("h_activity") && !staged.contains("h_deduped"))
+    #expect(SQLSyntax(.clickhouse).preamble.isEmpty && statements == 1 + 2 * staged.count && count("SET ") == 0)
+    #expect(count("SETTINGS join_use_nulls = 1, prefer_column_name_to_alias = 1;") == 1 + staged.count)
+    #expect(script.hasSuffix(")\nORDER BY 1, 2, 3, 4, 5, 6\nSETTINGS join_use_nulls = 1, prefer_column_name_to_alias = 1;\n"))
+    #expect(count("\nSELECT * FROM (\n") == 1)
+    // Every cast keeps NULL (ClickHouse's default cast_keep_nullable = 0 refuses NULL otherwise).
+    #expect(count("CAST(") > 50 && count("CAST(") == count(" AS Nullable("))
+    // first_value skips NULLs unless told to respect them.
+    // (the cohort's first arm, and user, event, time and value per keyed table: 1 + 2 × 4).
+    #expect(count("FIRST_VALUE(") == 9 && count("FIRST_VALUE(") == count(") RESPECT NULLS OVER ("))
+    // Count and conversion increments are signed, so a count metric's sum meets a revenue sum.
+    #expect(count("THEN toInt64(1000000) ELSE 0 END") == 4 && count("THEN 1000000 ELSE") == 0)
+    #expect(script.contains("toUnixTimestamp64Micro(toDateTime64(toString(`timestamp`), 6, 'Europe/Rome'))"))
+    #expect(script.contains("SELECT w.cutoff AS cutoff, w.arm"))
+    // Other dialects are untouched by all of it.
+    for dialect in WarehouseDefinition.Dialect.allCases where dialect != .clickhouse {
+      var other = try AggregateQuery(experiment: experiment, asOf: experiment.asOf!, dialect: dialect, digest: "d")
+      other.weekly = true
+      let text = try other.script()
+      #expect(!text.contains("Nullable") && !text.contains("RESPECT NULLS") && !text.contains("SETTINGS") && !text.contains("toInt64"), "\(dialect)")
+      #expect(text.hasSuffix("\nORDER BY 1, 2, 3, 4, 5, 6;\n") && text.contains("THEN 1000000 ELSE 0 END"), "\(dialect)")
+    }
   }
 
   @Test func theDigestNamesTheExperimentFilesBytes() throws {

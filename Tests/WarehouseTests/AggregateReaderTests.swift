@@ -36,6 +36,24 @@ import WarehouseSQL
     #expect(markdown.contains("does not recompute the hash"))
   }
 
+  @Test func aNullWrittenAsBackslashNIsAnEmptyNumber() throws {
+    // ClickHouse's CSV writes NULL as \N (an arm without users has no first entry): the same file
+    // with \N in every empty number column reads as the file with them empty.
+    let fixture = try TinyAggregates.Fixture()
+    let plain = try fixture.read(fixture.rows())
+    let nulls = fixture.rows().map { row in row.enumerated().map { k, cell in k >= AggregateColumns.firstNumber && cell.isEmpty ? "\\N" : cell } }
+    #expect(nulls.joined().filter { $0 == "\\N" }.count > 100)
+    let measurement = try fixture.read(nulls)
+    #expect(measurement.users == plain.users && measurement.exposure.exposed == plain.exposure.exposed)
+    #expect(measurement.metrics.map { $0.arms.map(\.count) } == plain.metrics.map { $0.arms.map(\.count) })
+    #expect(measurement.metrics.map { $0.arms.map(\.mean) } == plain.metrics.map { $0.arms.map(\.mean) })
+    #expect(measurement.metrics[1].appliedCap == plain.metrics[1].appliedCap)
+    // Only a number column: \N as an arm name is still an unknown arm.
+    var rows = fixture.rows()
+    rows[5][1] = "\\N"
+    #expect(throws: WarehouseError.self) { try fixture.read(rows) }
+  }
+
   /// (what is changed, the error's expected line and words)
   static let corruptions: [(String, @Sendable ([[String]]) -> [[String]], Int?, String)] = [
     ("another layout version", { r in var r = r; r[0][4] = "holdout-aggregates/0"; return r }, 2, "this Holdout reads holdout-aggregates/1"),

@@ -1,43 +1,44 @@
 -- Holdout aggregates query (holdout-aggregates/1) for experiment winback-2026, dialect clickhouse.
 -- Experiment file digest fnv1a64:afa69bda9c18c14f; as_of 2026-11-16T00:00:00Z.
 -- Save the result of the last statement as CSV with a header and run: holdout report EXPERIMENT --aggregates FILE
-SET join_use_nulls = 1;
 DROP TEMPORARY TABLE IF EXISTS h_cohort_all;
 CREATE TEMPORARY TABLE h_cohort_all ENGINE = Memory AS
-  SELECT r.*, CASE WHEN valid = 1 THEN ROW_NUMBER() OVER (PARTITION BY valid, user_id ORDER BY t0, arm_name, seg_0) ELSE 0 END AS copy, FIRST_VALUE(arm_name) OVER (PARTITION BY valid, user_id ORDER BY t0, arm_name, seg_0) AS first_arm
+  SELECT r.*, CASE WHEN valid = 1 THEN ROW_NUMBER() OVER (PARTITION BY valid, user_id ORDER BY t0, arm_name, seg_0) ELSE 0 END AS copy, FIRST_VALUE(arm_name) RESPECT NULLS OVER (PARTITION BY valid, user_id ORDER BY t0, arm_name, seg_0) AS first_arm
   FROM (
     SELECT r.*, CASE WHEN user_id IS NOT NULL AND user_id <> '' AND t0 IS NOT NULL AND arm_name IN ('holdout', 'sms', 'sms_email', 'excluded') THEN 1 ELSE 0 END AS valid
     FROM (
-      SELECT CAST(`user_id` AS String) AS user_id, toUnixTimestamp64Micro(`entered_at`) AS t0,
-        CAST(`arm` AS String) AS arm_name,
-        COALESCE(CAST(`segment` AS String), '') AS seg_0
+      SELECT CAST(`user_id` AS Nullable(String)) AS user_id, toUnixTimestamp64Micro(toDateTime64(`entered_at`, 6)) AS t0,
+        CAST(`arm` AS Nullable(String)) AS arm_name,
+        COALESCE(CAST(`segment` AS Nullable(String)), '') AS seg_0
       FROM `cohort`
     ) r
-  ) r;
+  ) r
+SETTINGS join_use_nulls = 1, prefer_column_name_to_alias = 1;
 DROP TEMPORARY TABLE IF EXISTS h_cohort;
 CREATE TEMPORARY TABLE h_cohort ENGINE = Memory AS
   SELECT user_id, t0, CASE arm_name WHEN 'holdout' THEN 0 WHEN 'sms' THEN 1 WHEN 'sms_email' THEN 2 END AS arm, seg_0,
     CASE WHEN t0 >= 1794787200000000 THEN 'entered_after_as_of' WHEN arm_name = 'excluded' THEN 'outside_coverage' ELSE 'used' END AS fate
-  FROM h_cohort_all WHERE valid = 1 AND copy = 1;
+  FROM h_cohort_all WHERE valid = 1 AND copy = 1
+SETTINGS join_use_nulls = 1, prefer_column_name_to_alias = 1;
 DROP TEMPORARY TABLE IF EXISTS h_activity;
 CREATE TEMPORARY TABLE h_activity ENGINE = Memory AS
 WITH h_deduped AS (
   SELECT v.*,
       CASE WHEN reject <> 0 OR key_a IS NULL OR key_a = '' THEN 1 ELSE ROW_NUMBER() OVER (PARTITION BY reject, key_a, key_b, CASE WHEN key_a IS NULL OR key_a = '' THEN user_id END ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST) END AS copy,
       CASE WHEN reject <> 0 OR key_a IS NULL OR key_a = '' THEN 0
-        WHEN user_id <> FIRST_VALUE(user_id) OVER (PARTITION BY reject, key_a, key_b, CASE WHEN key_a IS NULL OR key_a = '' THEN user_id END ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST) OR event <> FIRST_VALUE(event) OVER (PARTITION BY reject, key_a, key_b, CASE WHEN key_a IS NULL OR key_a = '' THEN user_id END ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST)
-          OR ts <> FIRST_VALUE(ts) OVER (PARTITION BY reject, key_a, key_b, CASE WHEN key_a IS NULL OR key_a = '' THEN user_id END ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST)
-          OR COALESCE(value, -1) <> COALESCE(FIRST_VALUE(value) OVER (PARTITION BY reject, key_a, key_b, CASE WHEN key_a IS NULL OR key_a = '' THEN user_id END ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST), -1) THEN 1 ELSE 0 END AS conflicting
+        WHEN user_id <> FIRST_VALUE(user_id) RESPECT NULLS OVER (PARTITION BY reject, key_a, key_b, CASE WHEN key_a IS NULL OR key_a = '' THEN user_id END ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST) OR event <> FIRST_VALUE(event) RESPECT NULLS OVER (PARTITION BY reject, key_a, key_b, CASE WHEN key_a IS NULL OR key_a = '' THEN user_id END ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST)
+          OR ts <> FIRST_VALUE(ts) RESPECT NULLS OVER (PARTITION BY reject, key_a, key_b, CASE WHEN key_a IS NULL OR key_a = '' THEN user_id END ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST)
+          OR COALESCE(value, -1) <> COALESCE(FIRST_VALUE(value) RESPECT NULLS OVER (PARTITION BY reject, key_a, key_b, CASE WHEN key_a IS NULL OR key_a = '' THEN user_id END ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST), -1) THEN 1 ELSE 0 END AS conflicting
     FROM (
       SELECT v.*, CASE WHEN user_id IS NULL OR user_id = '' THEN 1 WHEN event IS NULL OR event = '' THEN 2 WHEN ts IS NULL THEN 3 ELSE 0 END AS reject
       FROM (
-        SELECT 'messages' AS role, CAST(`user_id` AS String) AS user_id, CAST(`event` AS String) AS event,
-        toUnixTimestamp64Micro(`timestamp`) AS ts, CAST(NULL AS Int64) AS value,
-        CASE WHEN CAST(`channel` AS String) IS NOT NULL AND CAST(`channel` AS String) <> '' AND CAST(`channel` AS String) <> 'customer' THEN CAST(`channel` AS String)
-          WHEN position(CAST(`event` AS String), '_') = 0 THEN NULLIF(CAST(`event` AS String), '')
-          WHEN position(CAST(`event` AS String), '_') > 1 THEN substring(CAST(`event` AS String), 1, position(CAST(`event` AS String), '_') - 1)
-          ELSE CAST(NULL AS String) END AS channel,
-        CAST(`message_id` AS String) AS key_a, CAST(`event` AS String) AS key_b
+        SELECT 'messages' AS role, CAST(`user_id` AS Nullable(String)) AS user_id, CAST(`event` AS Nullable(String)) AS event,
+        toUnixTimestamp64Micro(toDateTime64(`timestamp`, 6)) AS ts, CAST(NULL AS Nullable(Int64)) AS value,
+        CASE WHEN CAST(`channel` AS Nullable(String)) IS NOT NULL AND CAST(`channel` AS Nullable(String)) <> '' AND CAST(`channel` AS Nullable(String)) <> 'customer' THEN CAST(`channel` AS Nullable(String))
+          WHEN position(CAST(`event` AS Nullable(String)), '_') = 0 THEN NULLIF(CAST(`event` AS Nullable(String)), '')
+          WHEN position(CAST(`event` AS Nullable(String)), '_') > 1 THEN substring(CAST(`event` AS Nullable(String)), 1, position(CAST(`event` AS Nullable(String)), '_') - 1)
+          ELSE CAST(NULL AS Nullable(String)) END AS channel,
+        CAST(`message_id` AS Nullable(String)) AS key_a, CAST(`event` AS Nullable(String)) AS key_b
       FROM `messages`
       ) v
     ) v
@@ -45,33 +46,33 @@ WITH h_deduped AS (
   SELECT v.*,
       CASE WHEN reject <> 0 OR key_a IS NULL OR key_a = '' THEN 1 ELSE ROW_NUMBER() OVER (PARTITION BY reject, key_a, key_b, CASE WHEN key_a IS NULL OR key_a = '' THEN user_id END ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST) END AS copy,
       CASE WHEN reject <> 0 OR key_a IS NULL OR key_a = '' THEN 0
-        WHEN user_id <> FIRST_VALUE(user_id) OVER (PARTITION BY reject, key_a, key_b, CASE WHEN key_a IS NULL OR key_a = '' THEN user_id END ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST) OR event <> FIRST_VALUE(event) OVER (PARTITION BY reject, key_a, key_b, CASE WHEN key_a IS NULL OR key_a = '' THEN user_id END ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST)
-          OR ts <> FIRST_VALUE(ts) OVER (PARTITION BY reject, key_a, key_b, CASE WHEN key_a IS NULL OR key_a = '' THEN user_id END ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST)
-          OR COALESCE(value, -1) <> COALESCE(FIRST_VALUE(value) OVER (PARTITION BY reject, key_a, key_b, CASE WHEN key_a IS NULL OR key_a = '' THEN user_id END ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST), -1) THEN 1 ELSE 0 END AS conflicting
+        WHEN user_id <> FIRST_VALUE(user_id) RESPECT NULLS OVER (PARTITION BY reject, key_a, key_b, CASE WHEN key_a IS NULL OR key_a = '' THEN user_id END ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST) OR event <> FIRST_VALUE(event) RESPECT NULLS OVER (PARTITION BY reject, key_a, key_b, CASE WHEN key_a IS NULL OR key_a = '' THEN user_id END ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST)
+          OR ts <> FIRST_VALUE(ts) RESPECT NULLS OVER (PARTITION BY reject, key_a, key_b, CASE WHEN key_a IS NULL OR key_a = '' THEN user_id END ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST)
+          OR COALESCE(value, -1) <> COALESCE(FIRST_VALUE(value) RESPECT NULLS OVER (PARTITION BY reject, key_a, key_b, CASE WHEN key_a IS NULL OR key_a = '' THEN user_id END ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST), -1) THEN 1 ELSE 0 END AS conflicting
     FROM (
       SELECT v.*, CASE WHEN user_id IS NULL OR user_id = '' THEN 1 WHEN event IS NULL OR event = '' THEN 2 WHEN ts IS NULL THEN 3 ELSE 0 END AS reject
       FROM (
-        SELECT 'events' AS role, CAST(`user_id` AS String) AS user_id, CAST(`event` AS String) AS event,
-        toUnixTimestamp64Micro(`timestamp`) AS ts, toInt64(round(toDecimal128(`value`, 9) * 1000000)) AS value,
-        CAST(NULL AS String) AS channel, CAST(`event_id` AS String) AS key_a, CAST(NULL AS String) AS key_b
+        SELECT 'events' AS role, CAST(`user_id` AS Nullable(String)) AS user_id, CAST(`event` AS Nullable(String)) AS event,
+        toUnixTimestamp64Micro(toDateTime64(`timestamp`, 6)) AS ts, toInt64(round(toDecimal128(`value`, 9) * 1000000)) AS value,
+        CAST(NULL AS Nullable(String)) AS channel, CAST(`event_id` AS Nullable(String)) AS key_a, CAST(NULL AS Nullable(String)) AS key_b
       FROM `events`
       ) v
     ) v
 )
   SELECT x.used_by AS user_id, x.role, x.fate, COUNT(*) AS n,
-    MAX(CASE WHEN x.event IN ('order') AND x.off >= 0 AND x.off < 1209600000000 THEN 1000000 ELSE 0 END) AS post_0,
-    MAX(CASE WHEN x.event IN ('order') AND x.off < 0 AND x.off >= -1209600000000 THEN 1000000 ELSE 0 END) AS pre_0,
+    MAX(CASE WHEN x.event IN ('order') AND x.off >= 0 AND x.off < 1209600000000 THEN toInt64(1000000) ELSE 0 END) AS post_0,
+    MAX(CASE WHEN x.event IN ('order') AND x.off < 0 AND x.off >= -1209600000000 THEN toInt64(1000000) ELSE 0 END) AS pre_0,
     SUM(CASE WHEN x.event IN ('order') AND x.off >= 0 AND x.off < 2592000000000 THEN COALESCE(x.value, 0) ELSE 0 END) AS post_1,
     SUM(CASE WHEN x.event IN ('order') AND x.off < 0 AND x.off >= -2592000000000 THEN COALESCE(x.value, 0) ELSE 0 END) AS pre_1,
-    MAX(CASE WHEN x.event IN ('session') AND x.off >= 604800000000 AND x.off < 1209600000000 THEN 1000000 ELSE 0 END) AS post_2,
-    MAX(CASE WHEN x.event IN ('session') AND x.off < 0 AND x.off >= -604800000000 THEN 1000000 ELSE 0 END) AS pre_2,
-    MAX(CASE WHEN x.event IN ('session') AND x.off >= 2592000000000 AND x.off < 3196800000000 THEN 1000000 ELSE 0 END) AS post_3,
-    MAX(CASE WHEN x.event IN ('session') AND x.off < 0 AND x.off >= -604800000000 THEN 1000000 ELSE 0 END) AS pre_3,
-    MAX(CASE WHEN x.event IN ('sms_unsubscribed', 'email_unsubscribed') AND x.off >= 0 AND x.off < 1209600000000 THEN 1000000 ELSE 0 END) AS post_4,
-    MAX(CASE WHEN x.event IN ('sms_unsubscribed', 'email_unsubscribed') AND x.off < 0 AND x.off >= -1209600000000 THEN 1000000 ELSE 0 END) AS pre_4,
+    MAX(CASE WHEN x.event IN ('session') AND x.off >= 604800000000 AND x.off < 1209600000000 THEN toInt64(1000000) ELSE 0 END) AS post_2,
+    MAX(CASE WHEN x.event IN ('session') AND x.off < 0 AND x.off >= -604800000000 THEN toInt64(1000000) ELSE 0 END) AS pre_2,
+    MAX(CASE WHEN x.event IN ('session') AND x.off >= 2592000000000 AND x.off < 3196800000000 THEN toInt64(1000000) ELSE 0 END) AS post_3,
+    MAX(CASE WHEN x.event IN ('session') AND x.off < 0 AND x.off >= -604800000000 THEN toInt64(1000000) ELSE 0 END) AS pre_3,
+    MAX(CASE WHEN x.event IN ('sms_unsubscribed', 'email_unsubscribed') AND x.off >= 0 AND x.off < 1209600000000 THEN toInt64(1000000) ELSE 0 END) AS post_4,
+    MAX(CASE WHEN x.event IN ('sms_unsubscribed', 'email_unsubscribed') AND x.off < 0 AND x.off >= -1209600000000 THEN toInt64(1000000) ELSE 0 END) AS pre_4,
     MIN(CASE WHEN x.role = 'messages' AND x.event IN ('sms_delivered', 'email_delivered') AND x.off >= 0 THEN x.ts END) AS first_exposure,
     SUM(CASE WHEN x.role = 'messages' AND x.event IN ('sms_delivered', 'email_delivered') AND x.off >= 0 THEN CASE x.channel WHEN 'email' THEN 1000 WHEN 'sms' THEN 7500 ELSE 0 END ELSE 0 END) AS spend,
-    MIN(CASE WHEN x.role = 'messages' AND x.event IN ('sms_delivered', 'email_delivered') AND x.off >= 0 THEN leftPad(CAST(x.off AS String), 19, '0') || CASE WHEN x.channel IS NULL THEN '1' ELSE '0' || x.channel END END) AS first_channel,
+    MIN(CASE WHEN x.role = 'messages' AND x.event IN ('sms_delivered', 'email_delivered') AND x.off >= 0 THEN leftPad(CAST(x.off AS Nullable(String)), 19, '0') || CASE WHEN x.channel IS NULL THEN '1' ELSE '0' || x.channel END END) AS first_channel,
     MIN(CASE WHEN x.event IN ('session') AND x.off >= 0 AND x.off < 2592000000000 THEN x.ts END) AS first_return,
     SUM(CASE WHEN x.copy = 1 AND x.ts < 1794787200000000 AND x.member_fate = 'used' AND x.role = 'messages' AND x.event IN ('sms_delivered', 'email_delivered') AND x.off < 0 THEN 1 ELSE 0 END) AS finding_0,
     SUM(CASE WHEN x.copy = 1 AND x.ts < 1794787200000000 AND x.member_fate = 'used' AND x.role = 'messages' AND x.event IN ('sms_delivered', 'email_delivered') AND x.off >= 0 THEN 1 ELSE 0 END) AS finding_1,
@@ -104,7 +105,8 @@ WITH h_deduped AS (
       ) j
     ) f
   ) x
-  GROUP BY x.used_by, x.role, x.fate;
+  GROUP BY x.used_by, x.role, x.fate
+SETTINGS join_use_nulls = 1, prefer_column_name_to_alias = 1;
 DROP TEMPORARY TABLE IF EXISTS h_users;
 CREATE TEMPORARY TABLE h_users ENGINE = Memory AS
   SELECT c.user_id, c.t0, c.arm, c.seg_0,
@@ -117,7 +119,8 @@ CREATE TEMPORARY TABLE h_users ENGINE = Memory AS
       MIN(first_channel) AS first_channel
     FROM h_activity WHERE user_id IS NOT NULL GROUP BY user_id
   ) a ON a.user_id = c.user_id
-  WHERE c.fate = 'used';
+  WHERE c.fate = 'used'
+SETTINGS join_use_nulls = 1, prefer_column_name_to_alias = 1;
 DROP TEMPORARY TABLE IF EXISTS h_measured;
 CREATE TEMPORARY TABLE h_measured ENGINE = Memory AS
   SELECT u.*,
@@ -136,7 +139,9 @@ CREATE TEMPORARY TABLE h_measured ENGINE = Memory AS
     CASE WHEN u.t0 + 1209600000000 <= 1794787200000000 THEN 1 ELSE 0 END AS mature_4,
     u.post_4 AS x_4,
     u.pre_4 AS p_4
-  FROM h_users u;
+  FROM h_users u
+SETTINGS join_use_nulls = 1, prefer_column_name_to_alias = 1;
+SELECT * FROM (
 SELECT 'meta' AS section, '' AS arm, 'version' AS metric, '' AS segment, 'holdout-aggregates/1' AS value, '' AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 UNION ALL
 SELECT 'meta' AS section, '' AS arm, 'experiment' AS metric, '' AS segment, 'winback-2026' AS value, '' AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
@@ -147,10 +152,10 @@ SELECT 'meta' AS section, '' AS arm, 'dialect' AS metric, '' AS segment, 'clickh
 UNION ALL
 SELECT 'meta' AS section, '' AS arm, 'as_of' AS metric, '' AS segment, '1794787200000000' AS value, '' AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 UNION ALL
-SELECT 'users' AS section, CASE a.arm WHEN 0 THEN 'holdout' WHEN 1 THEN 'sms' WHEN 2 THEN 'sms_email' END AS arm, '' AS metric, '' AS segment, '' AS value, CAST(COUNT(u.user_id) AS String) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, CAST(COUNT(u.first_exposure) AS String) AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, CAST(MIN(u.t0) AS String) AS first_entry, CAST(MAX(u.t0) AS String) AS last_entry
+SELECT 'users' AS section, CASE a.arm WHEN 0 THEN 'holdout' WHEN 1 THEN 'sms' WHEN 2 THEN 'sms_email' END AS arm, '' AS metric, '' AS segment, '' AS value, CAST(COUNT(u.user_id) AS Nullable(String)) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, CAST(COUNT(u.first_exposure) AS Nullable(String)) AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, CAST(MIN(u.t0) AS Nullable(String)) AS first_entry, CAST(MAX(u.t0) AS Nullable(String)) AS last_entry
 FROM (SELECT 0 AS arm UNION ALL SELECT 1 AS arm UNION ALL SELECT 2 AS arm) a LEFT JOIN h_users u ON u.arm = a.arm GROUP BY a.arm
 UNION ALL
-SELECT 'metric' AS section, CASE a.arm WHEN 0 THEN 'holdout' WHEN 1 THEN 'sms' WHEN 2 THEN 'sms_email' END AS arm, CASE m.k WHEN 0 THEN 'conversion_14d' WHEN 1 THEN 'revenue_30d' WHEN 2 THEN 'retained_d7' WHEN 3 THEN 'retained_d30' WHEN 4 THEN 'unsubscribed_14d' END AS metric, '' AS segment, '' AS value, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN 1 ELSE 0 END), 0) AS String) AS n, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.x AS Int128) END), 0) AS String) AS sum, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.x AS Int128) * CAST(t.x AS Int128) END), 0) AS String) AS sum_squares, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.p AS Int128) END), 0) AS String) AS pre_sum, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.p AS Int128) * CAST(t.p AS Int128) END), 0) AS String) AS pre_sum_squares, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.x AS Int128) * CAST(t.p AS Int128) END), 0) AS String) AS sum_products, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 AND t.first_exposure IS NOT NULL THEN 1 ELSE 0 END), 0) AS String) AS exposed_n, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 AND t.first_exposure IS NOT NULL THEN CAST(t.x AS Int128) END), 0) AS String) AS exposed_sum, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 AND t.first_exposure IS NOT NULL THEN CAST(t.x AS Int128) * CAST(t.x AS Int128) END), 0) AS String) AS exposed_sum_squares, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 AND t.first_exposure IS NOT NULL THEN CAST(t.p AS Int128) END), 0) AS String) AS exposed_pre_sum, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 AND t.first_exposure IS NOT NULL THEN CAST(t.p AS Int128) * CAST(t.p AS Int128) END), 0) AS String) AS exposed_pre_sum_squares, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 AND t.first_exposure IS NOT NULL THEN CAST(t.x AS Int128) * CAST(t.p AS Int128) END), 0) AS String) AS exposed_sum_products, CAST(COALESCE(SUM(CASE WHEN t.mature = 0 THEN 1 ELSE 0 END), 0) AS String) AS open, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.spend AS Int128) END), 0) AS String) AS spend, '' AS first_entry, '' AS last_entry
+SELECT 'metric' AS section, CASE a.arm WHEN 0 THEN 'holdout' WHEN 1 THEN 'sms' WHEN 2 THEN 'sms_email' END AS arm, CASE m.k WHEN 0 THEN 'conversion_14d' WHEN 1 THEN 'revenue_30d' WHEN 2 THEN 'retained_d7' WHEN 3 THEN 'retained_d30' WHEN 4 THEN 'unsubscribed_14d' END AS metric, '' AS segment, '' AS value, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN 1 ELSE 0 END), 0) AS Nullable(String)) AS n, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.x AS Nullable(Int128)) END), 0) AS Nullable(String)) AS sum, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.x AS Nullable(Int128)) * CAST(t.x AS Nullable(Int128)) END), 0) AS Nullable(String)) AS sum_squares, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.p AS Nullable(Int128)) END), 0) AS Nullable(String)) AS pre_sum, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.p AS Nullable(Int128)) * CAST(t.p AS Nullable(Int128)) END), 0) AS Nullable(String)) AS pre_sum_squares, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.x AS Nullable(Int128)) * CAST(t.p AS Nullable(Int128)) END), 0) AS Nullable(String)) AS sum_products, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 AND t.first_exposure IS NOT NULL THEN 1 ELSE 0 END), 0) AS Nullable(String)) AS exposed_n, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 AND t.first_exposure IS NOT NULL THEN CAST(t.x AS Nullable(Int128)) END), 0) AS Nullable(String)) AS exposed_sum, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 AND t.first_exposure IS NOT NULL THEN CAST(t.x AS Nullable(Int128)) * CAST(t.x AS Nullable(Int128)) END), 0) AS Nullable(String)) AS exposed_sum_squares, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 AND t.first_exposure IS NOT NULL THEN CAST(t.p AS Nullable(Int128)) END), 0) AS Nullable(String)) AS exposed_pre_sum, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 AND t.first_exposure IS NOT NULL THEN CAST(t.p AS Nullable(Int128)) * CAST(t.p AS Nullable(Int128)) END), 0) AS Nullable(String)) AS exposed_pre_sum_squares, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 AND t.first_exposure IS NOT NULL THEN CAST(t.x AS Nullable(Int128)) * CAST(t.p AS Nullable(Int128)) END), 0) AS Nullable(String)) AS exposed_sum_products, CAST(COALESCE(SUM(CASE WHEN t.mature = 0 THEN 1 ELSE 0 END), 0) AS Nullable(String)) AS open, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.spend AS Nullable(Int128)) END), 0) AS Nullable(String)) AS spend, '' AS first_entry, '' AS last_entry
 FROM (SELECT 0 AS arm UNION ALL SELECT 1 AS arm UNION ALL SELECT 2 AS arm) a CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1 AS k UNION ALL SELECT 2 AS k UNION ALL SELECT 3 AS k UNION ALL SELECT 4 AS k) m LEFT JOIN (SELECT u.arm, k.k, CASE k.k WHEN 0 THEN u.mature_0 WHEN 1 THEN u.mature_1 WHEN 2 THEN u.mature_2 WHEN 3 THEN u.mature_3 WHEN 4 THEN u.mature_4 END AS mature, CASE k.k WHEN 0 THEN u.x_0 WHEN 1 THEN u.x_1 WHEN 2 THEN u.x_2 WHEN 3 THEN u.x_3 WHEN 4 THEN u.x_4 END AS x, CASE k.k WHEN 0 THEN u.p_0 WHEN 1 THEN u.p_1 WHEN 2 THEN u.p_2 WHEN 3 THEN u.p_3 WHEN 4 THEN u.p_4 END AS p, u.first_exposure, u.spend FROM h_measured u CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1 AS k UNION ALL SELECT 2 AS k UNION ALL SELECT 3 AS k UNION ALL SELECT 4 AS k) k) t ON t.arm = a.arm AND t.k = m.k GROUP BY a.arm, m.k
 UNION ALL
 SELECT 'cap' AS section, '' AS arm, 'revenue_30d' AS metric, '' AS segment, '1000000000' AS value, '' AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
@@ -158,55 +163,57 @@ UNION ALL
 SELECT 'segment_value' AS section, '' AS arm, '' AS metric, 'segment' AS segment, seg_0 AS value, '' AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM h_cohort GROUP BY seg_0
 UNION ALL
-SELECT 'segment_users' AS section, CASE arm WHEN 0 THEN 'holdout' WHEN 1 THEN 'sms' WHEN 2 THEN 'sms_email' END AS arm, '' AS metric, 'segment' AS segment, seg_0 AS value, CAST(COUNT(*) AS String) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+SELECT 'segment_users' AS section, CASE arm WHEN 0 THEN 'holdout' WHEN 1 THEN 'sms' WHEN 2 THEN 'sms_email' END AS arm, '' AS metric, 'segment' AS segment, seg_0 AS value, CAST(COUNT(*) AS Nullable(String)) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM h_users GROUP BY arm, seg_0
 UNION ALL
-SELECT 'segment_metric' AS section, CASE t.arm WHEN 0 THEN 'holdout' WHEN 1 THEN 'sms' WHEN 2 THEN 'sms_email' END AS arm, CASE t.k WHEN 0 THEN 'conversion_14d' WHEN 1 THEN 'revenue_30d' WHEN 2 THEN 'retained_d7' WHEN 3 THEN 'retained_d30' WHEN 4 THEN 'unsubscribed_14d' END AS metric, 'segment' AS segment, t.seg AS value, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN 1 ELSE 0 END), 0) AS String) AS n, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.x AS Int128) END), 0) AS String) AS sum, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.x AS Int128) * CAST(t.x AS Int128) END), 0) AS String) AS sum_squares, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.p AS Int128) END), 0) AS String) AS pre_sum, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.p AS Int128) * CAST(t.p AS Int128) END), 0) AS String) AS pre_sum_squares, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.x AS Int128) * CAST(t.p AS Int128) END), 0) AS String) AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+SELECT 'segment_metric' AS section, CASE t.arm WHEN 0 THEN 'holdout' WHEN 1 THEN 'sms' WHEN 2 THEN 'sms_email' END AS arm, CASE t.k WHEN 0 THEN 'conversion_14d' WHEN 1 THEN 'revenue_30d' WHEN 2 THEN 'retained_d7' WHEN 3 THEN 'retained_d30' WHEN 4 THEN 'unsubscribed_14d' END AS metric, 'segment' AS segment, t.seg AS value, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN 1 ELSE 0 END), 0) AS Nullable(String)) AS n, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.x AS Nullable(Int128)) END), 0) AS Nullable(String)) AS sum, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.x AS Nullable(Int128)) * CAST(t.x AS Nullable(Int128)) END), 0) AS Nullable(String)) AS sum_squares, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.p AS Nullable(Int128)) END), 0) AS Nullable(String)) AS pre_sum, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.p AS Nullable(Int128)) * CAST(t.p AS Nullable(Int128)) END), 0) AS Nullable(String)) AS pre_sum_squares, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.x AS Nullable(Int128)) * CAST(t.p AS Nullable(Int128)) END), 0) AS Nullable(String)) AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM (SELECT u.arm, k.k, CASE k.k WHEN 0 THEN u.mature_0 WHEN 1 THEN u.mature_1 WHEN 2 THEN u.mature_2 WHEN 3 THEN u.mature_3 WHEN 4 THEN u.mature_4 END AS mature, CASE k.k WHEN 0 THEN u.x_0 WHEN 1 THEN u.x_1 WHEN 2 THEN u.x_2 WHEN 3 THEN u.x_3 WHEN 4 THEN u.x_4 END AS x, CASE k.k WHEN 0 THEN u.p_0 WHEN 1 THEN u.p_1 WHEN 2 THEN u.p_2 WHEN 3 THEN u.p_3 WHEN 4 THEN u.p_4 END AS p, u.first_exposure, u.spend, u.seg_0 AS seg FROM h_measured u CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1 AS k UNION ALL SELECT 2 AS k UNION ALL SELECT 3 AS k UNION ALL SELECT 4 AS k) k) t GROUP BY t.arm, t.k, t.seg
 UNION ALL
-SELECT 'channel' AS section, CASE arm WHEN 0 THEN 'holdout' WHEN 1 THEN 'sms' WHEN 2 THEN 'sms_email' END AS arm, '' AS metric, '' AS segment, first_channel AS value, CAST(COUNT(*) AS String) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+SELECT 'channel' AS section, CASE arm WHEN 0 THEN 'holdout' WHEN 1 THEN 'sms' WHEN 2 THEN 'sms_email' END AS arm, '' AS metric, '' AS segment, first_channel AS value, CAST(COUNT(*) AS Nullable(String)) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM h_measured WHERE first_channel IS NOT NULL GROUP BY arm, first_channel
 UNION ALL
-SELECT 'survival' AS section, CASE s.arm WHEN 0 THEN 'holdout' WHEN 1 THEN 'sms' WHEN 2 THEN 'sms_email' END AS arm, CASE WHEN s.returned = 1 THEN 'event' ELSE 'censored' END AS metric, '' AS segment, CAST(s.days AS String) AS value, CAST(COUNT(*) AS String) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+SELECT 'survival' AS section, CASE s.arm WHEN 0 THEN 'holdout' WHEN 1 THEN 'sms' WHEN 2 THEN 'sms_email' END AS arm, CASE WHEN s.returned = 1 THEN 'event' ELSE 'censored' END AS metric, '' AS segment, CAST(s.days AS Nullable(String)) AS value, CAST(COUNT(*) AS Nullable(String)) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM (SELECT arm, CASE WHEN first_return IS NOT NULL AND first_return - t0 <= CASE WHEN 1794787200000000 - t0 < 2592000000000 THEN 1794787200000000 - t0 ELSE 2592000000000 END THEN 1 ELSE 0 END AS returned,
   CASE WHEN first_return IS NOT NULL AND first_return - t0 <= CASE WHEN 1794787200000000 - t0 < 2592000000000 THEN 1794787200000000 - t0 ELSE 2592000000000 END
     THEN CASE WHEN CASE WHEN first_return - t0 <= 0 THEN 0 ELSE first_return - t0 - 1 - modulo(first_return - t0 - 1, 300000000) + 300000000 END < 2592000000000 THEN CASE WHEN first_return - t0 <= 0 THEN 0 ELSE first_return - t0 - 1 - modulo(first_return - t0 - 1, 300000000) + 300000000 END ELSE 2592000000000 END
     ELSE CASE WHEN 1794787200000000 - t0 < 2592000000000 THEN 1794787200000000 - t0 ELSE 2592000000000 END - modulo(CASE WHEN 1794787200000000 - t0 < 2592000000000 THEN 1794787200000000 - t0 ELSE 2592000000000 END, 300000000) END AS days
 FROM h_users) s GROUP BY s.arm, s.returned, s.days
 UNION ALL
-SELECT 'rows' AS section, '' AS arm, '' AS metric, 'cohort' AS segment, r.reason AS value, CAST(COUNT(*) AS String) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+SELECT 'rows' AS section, '' AS arm, '' AS metric, 'cohort' AS segment, r.reason AS value, CAST(COUNT(*) AS Nullable(String)) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM (SELECT CASE WHEN user_id IS NULL OR user_id = '' THEN 'empty_user_id' WHEN t0 IS NULL THEN 'bad_timestamp' ELSE 'unknown_arm' END AS reason FROM h_cohort_all WHERE valid = 0) r GROUP BY r.reason
 UNION ALL
-SELECT 'rows' AS section, '' AS arm, '' AS metric, 'cohort' AS segment, 'duplicate_user' AS value, CAST(COUNT(*) AS String) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+SELECT 'rows' AS section, '' AS arm, '' AS metric, 'cohort' AS segment, 'duplicate_user' AS value, CAST(COUNT(*) AS Nullable(String)) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM h_cohort_all WHERE valid = 1 AND copy > 1
 UNION ALL
-SELECT 'rows' AS section, '' AS arm, '' AS metric, 'cohort' AS segment, fate AS value, CAST(COUNT(*) AS String) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+SELECT 'rows' AS section, '' AS arm, '' AS metric, 'cohort' AS segment, fate AS value, CAST(COUNT(*) AS Nullable(String)) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM h_cohort GROUP BY fate
 UNION ALL
-SELECT 'rows' AS section, '' AS arm, '' AS metric, role AS segment, CASE fate WHEN 11 THEN 'empty_user_id' WHEN 12 THEN 'empty_event' WHEN 13 THEN 'missing_field' END AS value, CAST(SUM(n) AS String) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+SELECT 'rows' AS section, '' AS arm, '' AS metric, role AS segment, CASE fate WHEN 11 THEN 'empty_user_id' WHEN 12 THEN 'empty_event' WHEN 13 THEN 'missing_field' END AS value, CAST(SUM(n) AS Nullable(String)) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM h_activity WHERE fate > 10 GROUP BY role, fate
 UNION ALL
-SELECT 'rows' AS section, '' AS arm, '' AS metric, role AS segment, CASE fate WHEN 0 THEN 'used' WHEN 1 THEN 'duplicate' WHEN 2 THEN 'after_as_of' WHEN 3 THEN 'user_not_in_cohort' WHEN 4 THEN 'user_not_analysed' WHEN 5 THEN 'event_not_measured' WHEN 6 THEN 'outside_windows' END AS value, CAST(SUM(n) AS String) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+SELECT 'rows' AS section, '' AS arm, '' AS metric, role AS segment, CASE fate WHEN 0 THEN 'used' WHEN 1 THEN 'duplicate' WHEN 2 THEN 'after_as_of' WHEN 3 THEN 'user_not_in_cohort' WHEN 4 THEN 'user_not_analysed' WHEN 5 THEN 'event_not_measured' WHEN 6 THEN 'outside_windows' END AS value, CAST(SUM(n) AS Nullable(String)) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM h_activity WHERE fate < 10 GROUP BY role, fate
 UNION ALL
-SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'users_in_several_arms' AS value, CAST(COALESCE(SUM(CASE WHEN valid = 1 AND copy > 1 AND arm_name <> first_arm THEN 1 ELSE 0 END), 0) AS String) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'users_in_several_arms' AS value, CAST(COALESCE(SUM(CASE WHEN valid = 1 AND copy > 1 AND arm_name <> first_arm THEN 1 ELSE 0 END), 0) AS Nullable(String)) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM h_cohort_all
 UNION ALL
-SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'exposures_before_entry' AS value, CAST(COALESCE(SUM(finding_0), 0) AS String) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'exposures_before_entry' AS value, CAST(COALESCE(SUM(finding_0), 0) AS Nullable(String)) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM h_activity
 UNION ALL
-SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'exposures_after_entry' AS value, CAST(COALESCE(SUM(finding_1), 0) AS String) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'exposures_after_entry' AS value, CAST(COALESCE(SUM(finding_1), 0) AS Nullable(String)) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM h_activity
 UNION ALL
-SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'revenue_rows_without_value' AS value, CAST(COALESCE(SUM(finding_2), 0) AS String) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'revenue_rows_without_value' AS value, CAST(COALESCE(SUM(finding_2), 0) AS Nullable(String)) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM h_activity
 UNION ALL
-SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'times_before_floor' AS value, CAST(COALESCE(SUM(finding_3), 0) AS String) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'times_before_floor' AS value, CAST(COALESCE(SUM(finding_3), 0) AS Nullable(String)) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM h_activity
 UNION ALL
-SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'times_far_after_as_of' AS value, CAST(COALESCE(SUM(finding_4), 0) AS String) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'times_far_after_as_of' AS value, CAST(COALESCE(SUM(finding_4), 0) AS Nullable(String)) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM h_activity
 UNION ALL
-SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'conflicting_duplicates' AS value, CAST(COALESCE(SUM(finding_5), 0) AS String) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'conflicting_duplicates' AS value, CAST(COALESCE(SUM(finding_5), 0) AS Nullable(String)) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM h_activity
-ORDER BY 1, 2, 3, 4, 5, 6;
+)
+ORDER BY 1, 2, 3, 4, 5, 6
+SETTINGS join_use_nulls = 1, prefer_column_name_to_alias = 1;

@@ -1,8 +1,8 @@
 -- Holdout aggregates query (holdout-aggregates/1) for experiment winback-2026, dialect spark.
 -- Experiment file digest fnv1a64:afa69bda9c18c14f; as_of 2026-11-16T00:00:00Z.
 -- Save the result of the last statement as CSV with a header and run: holdout report EXPERIMENT --aggregates FILE
-DROP VIEW IF EXISTS h_cohort_all;
-CACHE TABLE h_cohort_all AS
+DROP TABLE IF EXISTS h_cohort_all;
+CREATE TABLE h_cohort_all USING parquet AS
   SELECT r.*, CASE WHEN valid = 1 THEN ROW_NUMBER() OVER (PARTITION BY valid, user_id ORDER BY t0, arm_name, seg_0) ELSE 0 END AS copy, FIRST_VALUE(arm_name) OVER (PARTITION BY valid, user_id ORDER BY t0, arm_name, seg_0) AS first_arm
   FROM (
     SELECT r.*, CASE WHEN user_id IS NOT NULL AND user_id <> '' AND t0 IS NOT NULL AND arm_name IN ('holdout', 'sms', 'sms_email', 'excluded') THEN 1 ELSE 0 END AS valid
@@ -13,13 +13,13 @@ CACHE TABLE h_cohort_all AS
       FROM `cohort`
     ) r
   ) r;
-DROP VIEW IF EXISTS h_cohort;
-CACHE TABLE h_cohort AS
+DROP TABLE IF EXISTS h_cohort;
+CREATE TABLE h_cohort USING parquet AS
   SELECT user_id, t0, CASE arm_name WHEN 'holdout' THEN 0 WHEN 'sms' THEN 1 WHEN 'sms_email' THEN 2 END AS arm, seg_0,
     CASE WHEN t0 >= 1794787200000000 THEN 'entered_after_as_of' WHEN arm_name = 'excluded' THEN 'outside_coverage' ELSE 'used' END AS fate
   FROM h_cohort_all WHERE valid = 1 AND copy = 1;
-DROP VIEW IF EXISTS h_activity;
-CACHE TABLE h_activity AS
+DROP TABLE IF EXISTS h_activity;
+CREATE TABLE h_activity USING parquet AS
 WITH h_deduped AS (
   SELECT v.*,
       CASE WHEN reject <> 0 OR key_a IS NULL OR key_a = '' THEN 1 ELSE ROW_NUMBER() OVER (PARTITION BY reject, key_a, key_b, CASE WHEN key_a IS NULL OR key_a = '' THEN user_id END ORDER BY ts, user_id, event, value NULLS FIRST, channel NULLS FIRST) END AS copy,
@@ -104,8 +104,8 @@ WITH h_deduped AS (
     ) f
   ) x
   GROUP BY x.used_by, x.role, x.fate;
-DROP VIEW IF EXISTS h_users;
-CACHE TABLE h_users AS
+DROP TABLE IF EXISTS h_users;
+CREATE TABLE h_users USING parquet AS
   SELECT c.user_id, c.t0, c.arm, c.seg_0,
     COALESCE(a.post_0, 0) AS post_0, COALESCE(a.pre_0, 0) AS pre_0, COALESCE(a.post_1, 0) AS post_1, COALESCE(a.pre_1, 0) AS pre_1, COALESCE(a.post_2, 0) AS post_2, COALESCE(a.pre_2, 0) AS pre_2, COALESCE(a.post_3, 0) AS post_3, COALESCE(a.pre_3, 0) AS pre_3, COALESCE(a.post_4, 0) AS post_4, COALESCE(a.pre_4, 0) AS pre_4,
     a.first_exposure, COALESCE(a.spend, 0) AS spend, a.first_return,
@@ -117,8 +117,8 @@ CACHE TABLE h_users AS
     FROM h_activity WHERE user_id IS NOT NULL GROUP BY user_id
   ) a ON a.user_id = c.user_id
   WHERE c.fate = 'used';
-DROP VIEW IF EXISTS h_measured;
-CACHE TABLE h_measured AS
+DROP TABLE IF EXISTS h_measured;
+CREATE TABLE h_measured USING parquet AS
   SELECT u.*,
     CASE WHEN u.t0 + 1209600000000 <= 1794787200000000 THEN 1 ELSE 0 END AS mature_0,
     u.post_0 AS x_0,
