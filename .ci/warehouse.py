@@ -51,10 +51,10 @@ TABLES = {
 }
 # `_row` is the row's position in the export (a sync's sequence column): mapped as row_order in
 # the `conflicts` case, so that the first copy of a key wins as in the file path.
-PG_TYPES = {"VARCHAR": "TEXT", "TS": "TIMESTAMPTZ", "DECIMAL(18,6)": "NUMERIC(18,6)", "ROW": "BIGINT"}
+PG_TYPES = {"VARCHAR": "TEXT", "TS": "TIMESTAMPTZ", "DECIMAL(18,6)": "NUMERIC(18,6)", "ROW": "BIGINT", "DATE": "DATE"}
 # ClickHouse as a sync creates the tables: every column Nullable (a sync cannot promise a value).
 CH_TYPES = {"VARCHAR": "Nullable(String)", "TS": "Nullable(DateTime64(6, 'UTC'))", "DECIMAL(18,6)": "Nullable(Decimal(18, 6))",
-            "ROW": "Nullable(Int64)"}
+            "ROW": "Nullable(Int64)", "DATE": "Nullable(Date32)"}
 
 
 def load(con, files, segments):
@@ -261,7 +261,8 @@ def on_spark(case, names, script, out):
                  .config("spark.sql.shuffle.partitions", "4").config("spark.ui.showConsoleProgress", "false").getOrCreate())
         SPARK.sparkContext.setLogLevel("ERROR")
     for name in names:
-        SPARK.read.parquet(f"{WORK}/{case}/{name}.parquet").createOrReplaceTempView(name)
+        by_day = f"{WORK}/{case}/{name}-by-day"
+        SPARK.read.parquet(by_day if os.path.isdir(by_day) else f"{WORK}/{case}/{name}.parquet").createOrReplaceTempView(name)
     statements = spark_statements(script)
     counts = collections.Counter()
     for statement in statements[:-1]:
@@ -279,6 +280,9 @@ def on_spark(case, names, script, out):
     return counts
 
 
+PARTITION_FILTERS = {}  # raw table → the partition filters of its last Spark scan (bounded case)
+
+
 def spark_scans(frame):
     """How many times the physical plan of `frame` reads each raw table's Parquet files: file
     scans in the tree, through adaptive plans, not inside a cached table (a cached table's scan
@@ -291,8 +295,11 @@ def spark_scans(frame):
         if kind == "FileSourceScanExec":
             text = node.toString()
             for table in RAW_TABLES:
-                if f"/{table}.parquet" in text:
+                if f"/{table}.parquet" in text or f"/{table}-by-day" in text:
                     counts[table] += 1
+                    # A bounded read of a table partitioned by day prunes on the partition column.
+                    if f"/{table}-by-day" in text:
+                        PARTITION_FILTERS[table] = str(node.partitionFilters().mkString(", "))
         if kind == "AdaptiveSparkPlanExec":
             walk(node.executedPlan())
             return
@@ -495,6 +502,57 @@ def conflicts_case():
     return f"{out}/experiment.json"
 
 
+def bounded_case():
+    """The winback fixture read with time bounds (`warehouse.since`, docs/warehouse.md): since is
+    the first cohort entry, and the message and event tables carry the day of each row's time
+    (`event_date`, the partition date: Spark reads them as Parquet partitioned by it). The
+    metrics, curves, history and checks must equal the file path's; the row accounting counts
+    only the rows the bounds let in, which DuckDB counts independently here."""
+    out = f"{WORK}/bounded-data"
+    os.makedirs(out, exist_ok=True)
+    spec = json.load(open("fixtures/winback/experiment.json"))
+    for name in ("cohort", "messages", "events"):
+        spec["inputs"][name] = os.path.abspath(f"fixtures/winback/{spec['inputs'][name]}")
+    con = duckdb.connect()
+    con.execute("SET TimeZone='UTC'")
+    first = con.execute(f"SELECT MIN({ts('entered_at')}) FROM read_csv('{spec['inputs']['cohort']}', all_varchar=true, header=true)").fetchall()[0][0]
+    spec["warehouse"] = {"since": first.strftime("%Y-%m-%dT%H:%M:%SZ"), "tables": {
+        n: {"name": n, "columns": {"partition_date": "event_date"}} for n in ("messages", "events")}}
+    json.dump(spec, open(f"{out}/experiment.json", "w"), indent=2)
+    return f"{out}/experiment.json"
+
+
+BOUNDED_EXCLUDED = (".data", ".checks")
+
+
+def bounded_problems(con, file_report, warehouse_report, dropped, engine):
+    """The bounded case's comparison: everything but the data section and the checks exactly as
+    the other cases; each table's rows equal the typed table's rows inside the bounds the
+    report states (counted here by DuckDB), and fewer than the file path read (the bounds
+    must cut something, or the case tests nothing); on Spark, the scans prune on event_date."""
+    problems = [p for p in compare(file_report, warehouse_report, dropped) if not p.startswith((".data", "data", ".checks", "check", "the checks"))]
+    b = json.load(open(warehouse_report))
+    a = json.load(open(file_report))
+    source = b["data"]["source"]
+    if "reads_from" not in source:
+        return problems + ["the warehouse report does not state its time bounds"]
+    files_a = {f["input"]: f for f in a["data"]["files"]}
+    for f in b["data"]["files"]:
+        if f["input"] not in ("messages", "events"):
+            continue
+        inside = con.execute(f"""SELECT COUNT(*) FROM {f['input']} WHERE "timestamp" >= TIMESTAMPTZ '{source['reads_from']}'
+            AND "timestamp" < TIMESTAMPTZ '{source['reads_until']}'""").fetchall()[0][0]
+        if f["rows"] != inside:
+            problems.append(f"bounded {f['input']}: the query counted {f['rows']} rows, {inside} lie inside the bounds")
+        if not inside < files_a[f["input"]]["rows"] - dropped.get(f["input"], 0):
+            problems.append(f"bounded {f['input']}: the bounds left out no row; the case tests nothing")
+    if engine == "spark":
+        for table in ("messages", "events"):
+            if "event_date" not in PARTITION_FILTERS.get(table, ""):
+                problems.append(f"bounded {table}: Spark's scan has no partition filter on event_date ({PARTITION_FILTERS.get(table)!r})")
+    return problems
+
+
 def simulated_case():
     """A simulated experiment with a percentile cap, a fixed cap, counts, CUPED pre-periods and
     several segments' worth of users: the rules the fixtures use least."""
@@ -534,6 +592,8 @@ def main():
             experiment = simulated_case()
         elif case == "conflicts":
             experiment = conflicts_case()
+        elif case == "bounded":
+            experiment = bounded_case()
         else:
             experiment = f"fixtures/{case}/experiment.json"
         spec = json.load(open(experiment))
@@ -552,11 +612,16 @@ def main():
             json.dump(spec, open(experiment, "w"), indent=2)
         else:
             inputs = spec["inputs"]
-            files = {"cohort": f"{base}/{inputs['cohort']}", "messages": f"{base}/{inputs['messages']}",
-                     "events": f"{base}/{inputs['events']}"}
+            files = {n: os.path.join(base, inputs[n]) for n in ("cohort", "messages", "events")}
             dropped = load(con, files, segments)
-        export(con, case_dir, files.keys())
         columns = {n: TABLES[n] + ([(s, "VARCHAR") for s in segments] if n == "cohort" else []) for n in files}
+        if case == "bounded":
+            # The partition date a sync adds (the row's UTC day), and Parquet partitioned by it for Spark.
+            for n in ("messages", "events"):
+                con.execute(f'CREATE OR REPLACE TABLE {n} AS SELECT *, CAST("timestamp" AS DATE) AS event_date FROM {n}').fetchall()
+                columns[n] = columns[n] + [("event_date", "DATE")]
+                con.execute(f"COPY {n} TO '{case_dir}/{n}-by-day' (FORMAT parquet, PARTITION_BY (event_date), OVERWRITE)").fetchall()
+        export(con, case_dir, files.keys())
         for engine in ENGINES:
             script_path = f"{case_dir}/{engine}.sql"
             script = holdout_sql(experiment, engine, script_path)
@@ -589,7 +654,8 @@ def main():
             if result.returncode != 0:
                 problems = [result.stderr.strip()]
             else:
-                problems = compare(file_report, f"{report_dir}/report.json", dropped)
+                problems = (bounded_problems(con, file_report, f"{report_dir}/report.json", dropped, engine) if case == "bounded"
+                            else compare(file_report, f"{report_dir}/report.json", dropped))
             # Each raw table read once, from the engine's own plan.
             for table in RAW_TABLES:
                 if scans.get(table, 0) != 1:

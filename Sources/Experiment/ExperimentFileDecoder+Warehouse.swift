@@ -2,7 +2,7 @@ import Ingest
 
 extension ExperimentFileDecoder {
   /// Decodes `warehouse` (docs/warehouse.md): `dialect`, `tables` (role → a name, or an object
-  /// with `name` and `columns`), `time_zone`. Without the object, or for what it leaves out, the
+  /// with `name` and `columns`), `since`, `time_zone`. Without the object, or for what it leaves out, the
   /// defaults are the Holdout CSV names: tables `cohort`, `messages`, `events`; the messages
   /// table is read only when the experiment measures exposure.
   static func decodeWarehouse(
@@ -30,6 +30,12 @@ extension ExperimentFileDecoder {
         }
       }
       try tables.rejectUnknownKeys()
+    }
+    if let text = try reader.optionalString("since") {
+      guard let instant = Timestamp.parse(text) else {
+        throw reader.invalid("since", "'\(text)' is not an ISO-8601 date or time (2026-08-01 or 2026-08-01T00:00:00Z)")
+      }
+      warehouse.since = instant
     }
     if let zone = try reader.optionalString("time_zone") {
       guard TimeZoneRule(zone) != nil else {
@@ -65,7 +71,7 @@ extension ExperimentFileDecoder {
     var table = WarehouseDefinition.Table(name: try parts(name, line: reader.line, key: key + ".name"))
     if let columnsNode = try reader.optionalNode("columns") {
       var columns = try ObjectReader(columnsNode, path: path, keyPath: key + ".columns")
-      let known = role.columns + [WarehouseDefinition.Role.rowOrder] + (role == .cohort ? segments : [])
+      let known = role.columns + [WarehouseDefinition.Role.rowOrder] + (role == .cohort ? segments : [WarehouseDefinition.Role.partitionDate])
       for logical in columns.keys {
         guard known.contains(logical) else {
           throw columns.invalid(logical, "is not a column of the \(role.rawValue) table; its columns are \(known.joined(separator: ", "))")

@@ -30,6 +30,11 @@ public struct WarehouseDefinition: Sendable, Equatable {
     /// that the first copy of a key wins as in files. Read only when mapped.
     public static let rowOrder = "row_order"
 
+    /// The optional date column a message or event table is partitioned by (`event_date`,
+    /// the day of the row's timestamp in the table's zone): with `since`, the reads are bounded
+    /// on it too, so that an engine skips whole partitions. Read only when mapped.
+    public static let partitionDate = "partition_date"
+
     /// The logical columns a table may lack (mapped to `null` in `columns`): the table then has
     /// no channel, no de-duplication key or no value, as a file without that column.
     public var optionalColumns: [String] {
@@ -80,6 +85,11 @@ public struct WarehouseDefinition: Sendable, Equatable {
   public var messages: Table? = Table(name: ["messages"])
   /// The behaviour-events table.
   public var events = Table(name: ["events"])
+  /// No cohort member entered before this instant (microseconds since the epoch; the
+  /// experiment file's `since`). With it, every message and event read is bounded in time, from
+  /// `since` minus the longest look-back a metric needs to `as_of` (`AggregateQuery.timeBounds`),
+  /// and the query counts cohort entries before it, which `report --aggregates` refuses.
+  public var since: Int64? = nil
   /// The zone in which timestamp columns without a zone are read (`TIMESTAMP` rather than
   /// `TIMESTAMP WITH TIME ZONE`); UTC by default.
   public var timeZone = "UTC"
@@ -94,5 +104,23 @@ public struct WarehouseDefinition: Sendable, Equatable {
     case .messages: return messages
     case .events: return events
     }
+  }
+}
+
+extension ExperimentDefinition {
+  /// The instants between which the warehouse query reads message and event rows, when
+  /// `warehouse.since` bounds it: from `since` minus the longest look-back any metric needs (its
+  /// pre-period: the window's length before entry), less one day, to `asOf` plus one day
+  /// (exclusive). The day on each side keeps the bounds a superset whatever zone an engine reads
+  /// a zone-less column or literal in (offsets are at most 14 hours); rows inside the margin are
+  /// read and counted by their fate as usual. Whole seconds, widened outward.
+  public func warehouseReadBounds(asOf: Int64) -> (from: Int64, until: Int64)? {
+    guard let since = warehouse.since else { return nil }
+    let day: Int64 = 86_400_000_000, second: Int64 = 1_000_000
+    let lookBack = metrics.map { max($0.windowLength, -$0.windowStart) }.max() ?? 0
+    let from = since - lookBack - day
+    let until = asOf + day
+    func floorSecond(_ t: Int64) -> Int64 { t >= 0 ? t / second * second : -((-t + second - 1) / second) * second }
+    return (floorSecond(from), -floorSecond(-until))
   }
 }

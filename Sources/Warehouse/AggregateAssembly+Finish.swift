@@ -49,6 +49,11 @@ extension AggregateAssembly {
     survival: [[(days: Double, returned: Bool, users: Int)]], ledgers: [Reconciliation], findings: [String: Int],
     meta: [String: (String, Int)]
   ) throws(WarehouseError) -> Measurement {
+    if let early = findings["entries_before_since"], early > 0, let since = experiment.warehouse.since {
+      throw WarehouseError.badAggregates(
+        path: file, line: 1,
+        message: "\(early) cohort entries are before warehouse.since (\(Timestamp.format(since))): the query did not read the rows their pre-periods need; set since to the first entry or earlier and run holdout sql again")
+    }
     var curves: Measurement.Survival? = nil
     if !experiment.returnEvents.isEmpty {
       var times: [[Double]] = [], returned: [[Bool]] = []

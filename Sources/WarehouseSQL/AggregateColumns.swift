@@ -34,6 +34,6 @@ public enum AggregateColumns {
   /// The data-quality counts of the `finding` section, as in report.json's data section.
   public static let findings = [
     "exposures_before_entry", "exposures_after_entry", "revenue_rows_without_value", "times_before_floor",
-    "times_far_after_as_of", "conflicting_duplicates", "users_in_several_arms",
+    "times_far_after_as_of", "conflicting_duplicates", "users_in_several_arms", "entries_before_since",
   ]
 }

@@ -177,7 +177,7 @@ struct QueryParts {
       SELECT 'events' AS role, \(text(try column(.events, "user_id"))) AS user_id, \(text(try column(.events, "event"))) AS event,
               \(try micros(try column(.events, "timestamp"))) AS ts, \(valueMicros(try column(.events, "value"))) AS value,
               \(none) AS channel, \(text(try column(.events, "event_id"))) AS key_a, \(none) AS key_b\(try orderColumn(.events))
-            FROM \(try table(.events))
+            FROM \(try table(.events))\(try timeFilter(.events))
       """
     let eventRows = deduplicated(events, keyed: hasKey(.events))
     guard hasMessages else { return "h_deduped AS (\n  \(eventRows)\n)" }
@@ -196,7 +196,7 @@ struct QueryParts {
               \(try micros(try column(.messages, "timestamp"))) AS ts, \(syntax.cast("NULL", syntax.bigint)) AS value,
               \(channelCase) AS channel,
               \(text(try column(.messages, "message_id"))) AS key_a, \(event) AS key_b\(try orderColumn(.messages))
-            FROM \(try table(.messages))
+            FROM \(try table(.messages))\(try timeFilter(.messages))
       """
     return """
       h_deduped AS (
@@ -205,6 +205,27 @@ struct QueryParts {
         \(eventRows)
       )
       """
+  }
+
+  /// The bound on a message or event table's read when the experiment file gives
+  /// `warehouse.since` (`ExperimentDefinition.warehouseReadBounds`): its timestamp column, and
+  /// its partition date column when mapped, compared with constants, which an engine can prune
+  /// partitions and row groups on. The constants are untyped literals, so each engine reads
+  /// them as the column's own type (no cast on the column). Empty without `since`.
+  func timeFilter(_ role: WarehouseDefinition.Role) throws(WarehouseError) -> String {
+    guard let bounds = experiment.warehouseReadBounds(asOf: query.asOf) else { return "" }
+    func literal(_ t: Int64, date: Bool) -> String {
+      let text = Timestamp.format(t)  // 2026-08-01T00:00:00Z
+      let day = String(text.prefix(10))
+      return date ? "'\(day)'" : "'\(day) \(text.dropFirst(11).prefix(8))'"
+    }
+    let time = try column(role, "timestamp")
+    var filter = "\n            WHERE \(time) >= \(literal(bounds.from, date: false)) AND \(time) < \(literal(bounds.until, date: false))"
+    if let name = experiment.warehouse.table(role)?.columns[WarehouseDefinition.Role.partitionDate] {
+      let partition = try syntax.identifier(name)
+      filter += " AND \(partition) >= \(literal(bounds.from, date: true)) AND \(partition) <= \(literal(bounds.until, date: true))"
+    }
+    return filter
   }
 
   /// True when the role's table has its de-duplication key column.

@@ -22,8 +22,9 @@ public enum TinyAggregates {
     public let experiment: ExperimentDefinition
     public let digest: String
 
-    public init() throws {
-      experimentPath = scratch.write("experiment.json", TinyAggregates.experimentText)
+    /// The tiny experiment, or another experiment file's text.
+    public init(text: String = TinyAggregates.experimentText) throws {
+      experimentPath = scratch.write("experiment.json", text)
       experiment = try ExperimentFileDecoder.load(path: experimentPath, for: .warehouse)
       digest = try ExperimentDigest.of(path: experimentPath)
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Ingest
 import MeasurementModel
 import Platforms
@@ -36,6 +37,28 @@ import WarehouseSQL
     #expect(markdown.contains("does not recompute the hash"))
   }
 
+  @Test func aBoundedQueryIsRefusedWhenTheCohortEnteredBeforeSinceAndStatedWhenNot() throws {
+    let text = TinyAggregates.experimentText.replacingOccurrences(
+      of: #""segments": ["tier"]"#, with: #""segments": ["tier"], "warehouse": {"since": "2026-10-01"}"#)
+    let fixture = try TinyAggregates.Fixture(text: text)
+    #expect(fixture.experiment.warehouse.since == Timestamp.parse("2026-10-01T00:00:00Z"))
+    // Within the bounds: read, and every report says which rows the query read (since less the
+    // 7-day look-back and a day, as_of plus a day).
+    let measurement = try fixture.read(fixture.rows())
+    let report = ExperimentReport(measurement: measurement)
+    #expect(MarkdownReportRenderer.render(report).contains("timed from 2026-09-23T00:00:00Z until 2026-11-17T00:00:00Z"))
+    #expect(JSONReportRenderer.render(report).contains(#""reads_from": "2026-09-23T00:00:00Z""#))
+    #expect(HTMLReportRenderer.render(report).contains("until 2026-11-17T00:00:00Z"))
+    // Entries before since needed rows the query did not read: refused, saying how to fix it.
+    let early = fixture.rows().map { $0[0] == "finding" && $0[4] == "entries_before_since" ? Array($0[..<5]) + ["3"] + $0[6...] : $0 }
+    do {
+      _ = try fixture.read(early)
+      Issue.record("aggregates with entries before since were read")
+    } catch {
+      #expect("\(error)".contains("3 cohort entries are before warehouse.since (2026-10-01T00:00:00Z)"))
+    }
+  }
+
   @Test func aNullWrittenAsBackslashNIsAnEmptyNumber() throws {
     // ClickHouse's CSV writes NULL as \N (an arm without users has no first entry): the same file
     // with \N in every empty number column reads as the file with them empty.
@@ -68,7 +91,7 @@ import WarehouseSQL
     ("a sum that no n values give", { r in var r = r; r[9][7] = "1"; return r }, 11, "n·Σx² < (Σx)²"),
     ("n without open", { r in var r = r; r[9][5] = "9"; return r }, 11, "n + open must equal"),
     ("a fractional sum", { r in var r = r; r[9][6] = "20000000.5"; return r }, 11, "is not an integer"),
-    ("an unknown section", { r in r + [["bogus"] + Array(repeating: "", count: 20)] }, 34, "unknown section 'bogus'"),
+    ("an unknown section", { r in r + [["bogus"] + Array(repeating: "", count: 20)] }, 35, "unknown section 'bogus'"),
     ("a survival total that is not the arm's users", { r in var r = r; r[17][5] = "2"; return r }, nil, "count 9 users, the arm has 10"),
     ("an unknown fate", { r in var r = r; r[21][4] = "lost"; return r }, 23, "neither a fate nor a rejection reason"),
     ("a missing finding", { r in Array(r.dropLast()) }, nil, "no finding row"),

@@ -250,6 +250,9 @@ public enum HTMLReportRenderer {
     out += "<section aria-labelledby=\"data\"><h2 id=\"data\">Data</h2>\n"
     if let origin = report.measurement.origin {
       out += "<p>The numbers were computed in the warehouse (\(e(origin.dialect)) query from <code>holdout sql</code>, experiment file digest <code>\(e(origin.digest))</code>) and read from <code>\(e(origin.file))</code>. Rows are accounted for as the query counted them; examples of rejected rows are not collected in SQL.</p>\n"
+      if let bounds = report.experiment.warehouseReadBounds(asOf: report.asOf) {
+        out += "<p>The query read only message and event rows timed from \(Timestamp.format(bounds.from)) until \(Timestamp.format(bounds.until)) (<code>warehouse.since</code> \(Timestamp.format(report.experiment.warehouse.since ?? 0)), less the longest pre-period and a day; as_of plus a day): rows outside were not read and are not in the accounting.</p>\n"
+      }
     } else {
       out += "<p>Every row of every input is accounted for.</p>\n"
     }

@@ -157,7 +157,9 @@ public enum JSONReportRenderer {
       .object([
         ("kind", .string("warehouse")), ("dialect", .string(origin.dialect)), ("digest", .string(origin.digest)),
         ("aggregates", .string(origin.file)),
-      ])
+      ] + (measurement.experiment.warehouseReadBounds(asOf: measurement.asOf).map { bounds in
+        [("reads_from", JSONValue.string(Timestamp.format(bounds.from))), ("reads_until", .string(Timestamp.format(bounds.until)))]
+      } ?? []))
     } ?? .object([("kind", .string("files"))])
     let sourceFiles: [JSONValue] = measurement.findings.sourceFiles.map { summary in
       .object([

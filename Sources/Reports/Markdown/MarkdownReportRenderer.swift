@@ -226,6 +226,9 @@ public enum MarkdownReportRenderer {
     out += "## Data\n\n"
     if let origin = report.measurement.origin {
       out += "The numbers were computed in the warehouse (\(MarkdownText.plain(origin.dialect)) query from `holdout sql`, experiment file digest `\(origin.digest)`) and read from \(MarkdownText.code(origin.file)). The tables' rows are accounted for as the query counted them; examples of rejected rows are not collected in SQL.\n\n"
+      if let bounds = report.experiment.warehouseReadBounds(asOf: report.asOf) {
+        out += "The query read only message and event rows timed from \(Timestamp.format(bounds.from)) until \(Timestamp.format(bounds.until)) (`warehouse.since` \(Timestamp.format(report.experiment.warehouse.since ?? 0)), less the longest pre-period and a day; as_of plus a day): rows outside were not read and are not in the accounting below.\n\n"
+      }
     } else {
       out += "Every row of every input is accounted for; each file's fates add up to the rows read.\n\n"
     }
