@@ -7,8 +7,9 @@ Compared per arm: analysed users and reached (exposed) users exactly; per metric
 exactly, and sum, sum_squares and pre_mean (pre_sum / n) to 1e-9 relative (report.json prints
 12 significant digits). The pre-period sums of squares and the sums of products are not in
 report.json; they are checked through CUPED's θ, which Holdout reports for every comparison it
-adjusts: θ = pooled sample covariance / pooled pre-period variance (population p(1 − p) for
-conversion and retention, sample variance for count and revenue), as in
+adjusts: θ = pooled covariance / pooled pre-period variance (population forms, divisor n, for
+conversion and retention: p(1 − p) and Σxp/n − x̄p̄; sample forms, divisor n − 1, for count and
+revenue), as in
 Sources/Statistics/ArmStatistic.swift. The tools must also agree with each other on every
 number to 1e-12 relative (they compute exact integer sums). Exits 1 on any disagreement.
 """
@@ -34,11 +35,13 @@ def theta(arms, kind):
     sxp = sum(a["sum_product"] for a in arms)
     spp = sum(a["pre_sum_squares"] for a in arms)
     sxx = sum(a["sum_squares"] for a in arms)
-    cov = (sxp - sx * sp / n) / (n - 1)
     if kind in ("conversion", "retention"):
+        # gbstats at 8f1db44 (PR #4250): a 0/1 metric's covariance has divisor n, like its variance.
+        cov = (sxp - sx * sp / n) / n
         pm, m = sp / n, sx / n
         pre_var, var = max(0.0, pm * (1 - pm)), max(0.0, m * (1 - m))
     else:
+        cov = (sxp - sx * sp / n) / (n - 1)
         pre_var = (spp - sp * sp / n) / (n - 1)
         var = (sxx - sx * sx / n) / (n - 1)
     if pre_var <= 0 or var <= 0:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Holdout against the plain DuckDB query an analyst writes, on exports in three row orders, and
+# Holdout against the plain DuckDB query as an expert writes it, on exports in three row orders, and
 # against DuckDB and pandas reimplementing every row rule, and the byte floor (cat, wc -l).
 #
 # Usage: bench/run.sh [small] [large]      (default: small large; from any directory)
@@ -18,7 +18,8 @@
 #    user (grouped by user). RUNS rounds, interleaved, of:
 #      holdout     .build/release/holdout report EXPERIMENT --out DIR   (the whole report, 2 threads)
 #      holdout-1t  the same with --threads 1
-#      duckdb      bench/duckdb_naive.py EXPERIMENT OUT.json 2   (the plain query, 2 threads)
+#      duckdb      bench/duckdb_naive.py EXPERIMENT OUT.json 2   (the plain query over the CSV files:
+#                  typed reads, one join, one GROUP BY per user; 2 threads)
 #      duckdb-1t   the same with 1 thread
 #      cat, wc     cat / wc -l of the three files
 #    bench/check_stats.py checks that the plain query's numbers equal Holdout's report.json (on
