@@ -141,12 +141,12 @@ extension QueryParts {
     out.append(row(
       "finding", value: "'users_in_several_arms'",
       ["n": "COALESCE(SUM(CASE WHEN valid = 1 AND copy > 1 AND arm_name <> first_arm THEN 1 ELSE 0 END), 0)"], from: "FROM h_cohort_all"))
-    if let since = experiment.warehouse.since {
-      // The guard of the time bounds: entries before `since` need rows the query did not read.
-      out.append(row(
-        "finding", value: "'entries_before_since'",
-        ["n": "COALESCE(SUM(CASE WHEN valid = 1 AND t0 < \(since) THEN 1 ELSE 0 END), 0)"], from: "FROM h_cohort_all"))
-    }
+    // The guard of the time bounds: entries before `since` need rows the query did not read
+    // (always 0 without `since`; every finding row is always written).
+    let early = experiment.warehouse.since.map { "valid = 1 AND t0 < \($0)" } ?? "1 = 0"
+    out.append(row(
+      "finding", value: "'entries_before_since'",
+      ["n": "COALESCE(SUM(CASE WHEN \(early) THEN 1 ELSE 0 END), 0)"], from: "FROM h_cohort_all"))
     for (k, finding) in rowFindings.enumerated() {
       out.append(row("finding", value: "'\(finding.name)'", ["n": "COALESCE(SUM(finding_\(k)), 0)"], from: "FROM h_activity"))
     }

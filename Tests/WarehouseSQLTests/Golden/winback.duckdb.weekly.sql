@@ -201,6 +201,9 @@ UNION ALL
 SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'users_in_several_arms' AS value, CAST(COALESCE(SUM(CASE WHEN valid = 1 AND copy > 1 AND arm_name <> first_arm THEN 1 ELSE 0 END), 0) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM h_cohort_all
 UNION ALL
+SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'entries_before_since' AS value, CAST(COALESCE(SUM(CASE WHEN 1 = 0 THEN 1 ELSE 0 END), 0) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM h_cohort_all
+UNION ALL
 SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'exposures_before_entry' AS value, CAST(COALESCE(SUM(finding_0), 0) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM h_activity
 UNION ALL
