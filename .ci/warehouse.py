@@ -236,9 +236,10 @@ def on_postgres(case, names, columns, script_path, out):
 SPARK = None
 
 
-def spark_statements(script):
-    """The script's statements, as spark-sql -f reads them: comment lines dropped, split where a
-    line ends in `;` (a literal never spans lines: holdout sql writes line breaks as escapes)."""
+def script_statements(script):
+    """The script's statements in order (Spark and ClickHouse run them one by one): comment lines
+    dropped, split where a line ends in `;` (a literal never spans lines: holdout sql writes line
+    breaks as escapes)."""
     statements, current = [], []
     for line in script.splitlines():
         if line.startswith("--"):
@@ -263,7 +264,7 @@ def on_spark(case, names, script, out):
     for name in names:
         by_day = f"{WORK}/{case}/{name}-by-day"
         SPARK.read.parquet(by_day if os.path.isdir(by_day) else f"{WORK}/{case}/{name}.parquet").createOrReplaceTempView(name)
-    statements = spark_statements(script)
+    statements = script_statements(script)
     counts = collections.Counter()
     for statement in statements[:-1]:
         if statement.startswith("CREATE TABLE"):
@@ -337,7 +338,7 @@ def on_clickhouse(case, names, columns, script, out):
         CH.query(f"INSERT INTO `{name}` ({listed}) SELECT {listed} FROM file('{WORK}/{case}/{name}.parquet', Parquet)")
     # The script's statements in order (temporary tables, then the query), as
     # clickhouse-client --multiquery runs them; each statement's plan says which tables it reads.
-    statements = spark_statements(script)
+    statements = script_statements(script)
     counts = collections.Counter()
     for statement in statements:
         select = statement.split(" AS\n", 1)[1] if statement.startswith("CREATE TEMPORARY TABLE") else statement

@@ -1,3 +1,5 @@
+import Ingest
+
 /// The grid on which the return curves count follow-up time, the same for the file path and
 /// the warehouse path, so that both give the same curves and tests and a warehouse returns a
 /// bounded number of survival rows whatever the number of users.
@@ -21,7 +23,7 @@ public enum SurvivalResolution {
     let perKind = Int64(maximumRows / (2 * max(1, arms)))
     func fits(_ r: Int64) -> Bool { window / r + 2 <= perKind }
     if let step = steps.first(where: fits) { return step }
-    let day: Int64 = 86_400_000_000
+    let day = Timestamp.microsecondsPerDay
     var days: Int64 = 1
     while !fits(days * day) { days += 1 }
     return days * day

@@ -1,3 +1,5 @@
+import Ingest
+
 /// Where an experiment's rows live in a warehouse (the experiment file's `warehouse` object,
 /// docs/warehouse.md): the dialect, the three tables and their column names, and the time zone
 /// of timestamp columns that carry none.
@@ -87,7 +89,7 @@ public struct WarehouseDefinition: Sendable, Equatable {
   public var events = Table(name: ["events"])
   /// No cohort member entered before this instant (microseconds since the epoch; the
   /// experiment file's `since`). With it, every message and event read is bounded in time, from
-  /// `since` minus the longest look-back a metric needs to `as_of` (`AggregateQuery.timeBounds`),
+  /// `since` minus the longest look-back a metric needs to `as_of` (`warehouseReadBounds`),
   /// and the query counts cohort entries before it, which `report --aggregates` refuses.
   public var since: Int64? = nil
   /// The zone in which timestamp columns without a zone are read (`TIMESTAMP` rather than
@@ -116,7 +118,7 @@ extension ExperimentDefinition {
   /// read and counted by their fate as usual. Whole seconds, widened outward.
   public func warehouseReadBounds(asOf: Int64) -> (from: Int64, until: Int64)? {
     guard let since = warehouse.since else { return nil }
-    let day: Int64 = 86_400_000_000, second: Int64 = 1_000_000
+    let day = Timestamp.microsecondsPerDay, second: Int64 = 1_000_000
     let lookBack = metrics.map { max($0.windowLength, -$0.windowStart) }.max() ?? 0
     let from = since - lookBack - day
     let until = asOf + day

@@ -78,15 +78,15 @@ public struct AggregateQuery: Sendable {
     let tables = try parts.commonTables()
     if syntax.keepsCommonTables {
       lines.append("WITH")
-      lines.append(tables.map { "\($0.name) AS (\n\($0.body)\n)" }.joined(separator: ",\n"))
+      lines.append(tables.map(\.definition).joined(separator: ",\n"))
     } else {
-      var pending: [(name: String, body: String)] = []
+      var pending: [QueryParts.CommonTable] = []
       for table in tables {
-        if QueryParts.streamed.contains(table.name) {
+        if table.isStreamed {
           pending.append(table)
           continue
         }
-        let with = pending.isEmpty ? "" : "WITH " + pending.map { "\($0.name) AS (\n\($0.body)\n)" }.joined(separator: ",\n") + "\n"
+        let with = pending.isEmpty ? "" : "WITH " + pending.map(\.definition).joined(separator: ",\n") + "\n"
         lines.append(contentsOf: syntax.stage(table.name, with + table.body))
         pending = []
       }
@@ -99,7 +99,7 @@ public struct AggregateQuery: Sendable {
   /// engine keeps common tables, `SQLSyntax.keepsCommonTables`).
   public func stagedTables() throws(WarehouseError) -> [String] {
     guard !syntax.keepsCommonTables else { return [] }
-    return try QueryParts(query: self).commonTables().map(\.name).filter { !QueryParts.streamed.contains($0) }
+    return try QueryParts(query: self).commonTables().filter { !$0.isStreamed }.map(\.name)
   }
 
   /// Text safe inside a `--` comment: one line, printable.

@@ -12,14 +12,13 @@ extension QueryParts {
   /// the same order as `Measurer.percentileCap`, so the same double.
   func percentileCap(
     name: String, level: Double, value: String, from: String, mature: String, partition: String? = nil
-  ) -> String {
+  ) -> CommonTable {
     let double = syntax.double
     let interpolated = "\(syntax.cast("x_lo", double)) + (pos - \(syntax.cast("lo", double))) * \(syntax.cast("x_hi - x_lo", double))"
     let over = partition.map { "PARTITION BY \($0) " } ?? ""
     let key = partition.map { "\($0), " } ?? ""
     let group = partition.map { " GROUP BY \($0)" } ?? ""
-    return """
-      \(name) AS (
+    return CommonTable(name, """
         SELECT \(key)CASE WHEN x_lo IS NULL THEN \(MeasurementLimits.maximumMagnitude)
           ELSE \(syntax.cast("CASE WHEN \(interpolated) >= 0 THEN FLOOR(\(interpolated) + 0.5) ELSE CEIL(\(interpolated) - 0.5) END", syntax.bigint)) END AS cap
         FROM (
@@ -36,7 +35,6 @@ extension QueryParts {
             ) s2
           ) s3\(group)
         ) s4
-      )
-      """
+      """)
   }
 }

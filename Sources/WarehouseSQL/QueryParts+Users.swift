@@ -28,7 +28,7 @@ extension QueryParts {
   /// form one group per user and role with the user's metric values, first exposure and its
   /// channel, spend and first return; every other row falls in the group of its role and fate
   /// (user NULL), which keeps only counts. Each group also counts its rows' findings.
-  func activityTable(fate: String) throws(WarehouseError) -> String {
+  func activityTable(fate: String) throws(WarehouseError) -> CommonTable {
     var values: [String] = []
     for (m, metric) in experiment.metrics.enumerated() {
       let w = windows[m]
@@ -54,8 +54,7 @@ extension QueryParts {
     let findings = rowFindings.enumerated().map { k, finding in
       "SUM(CASE WHEN \(finding.condition) THEN 1 ELSE 0 END) AS finding_\(k)"
     }
-    return """
-      h_activity AS (
+    return CommonTable("h_activity", """
         SELECT x.used_by AS user_id, x.role, x.fate, COUNT(*) AS n,
           \(values.joined(separator: ",\n    ")),
           MIN(CASE WHEN \(exposure) THEN x.ts END) AS first_exposure,
@@ -75,12 +74,11 @@ extension QueryParts {
           ) f
         ) x
         GROUP BY x.used_by, x.role, x.fate
-      )
-      """
+      """)
   }
 
   /// The per-user tables: `h_users`, the percentile caps and `h_measured`.
-  func userTables() throws(WarehouseError) -> [String] {
+  func userTables() throws(WarehouseError) -> [CommonTable] {
     let segmentNames = experiment.segments.indices.map { ", c.seg_\($0)" }.joined()
     var perUser: [String] = []
     var values: [String] = []
@@ -91,8 +89,7 @@ extension QueryParts {
         values.append("COALESCE(a.\(part)_\(m), 0) AS \(part)_\(m)")
       }
     }
-    let users = """
-      h_users AS (
+    let users = CommonTable("h_users", """
         SELECT c.user_id, c.t0, c.arm\(segmentNames),
           \(values.joined(separator: ", ")),
           a.first_exposure, COALESCE(a.spend, 0) AS spend, a.first_return,
@@ -104,8 +101,7 @@ extension QueryParts {
           FROM h_activity WHERE user_id IS NOT NULL GROUP BY user_id
         ) a ON a.user_id = c.user_id
         WHERE c.fate = 'used'
-      )
-      """
+      """)
     var tables = [users]
     var joins = ""
     var columns: [String] = []
@@ -128,13 +124,11 @@ extension QueryParts {
         columns.append("u.pre_\(m) AS p_\(m)")
       }
     }
-    tables.append("""
-      h_measured AS (
+    tables.append(CommonTable("h_measured", """
         SELECT u.*,
           \(columns.joined(separator: ",\n    "))
         FROM h_users u\(joins)
-      )
-      """)
+      """))
     return tables
   }
 }

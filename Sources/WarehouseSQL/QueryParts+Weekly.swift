@@ -12,24 +12,20 @@ extension QueryParts {
   /// user's value does not depend on c: every row in its window, and its pre-period, is before c.
   /// So the per-user values are computed once, and only maturity and the percentile caps (pooled
   /// over the users measured at c) are per cutoff.
-  func weeklyTables() -> [String] {
+  func weeklyTables() -> [CommonTable] {
     let week: Int64 = 7 * 86_400_000_000
     let digits = "(" + (0...9).map { "SELECT \($0) AS d" }.joined(separator: " UNION ALL ") + ")"
     let offset = "(a.d * 100 + b.d * 10 + c.d + 1) * \(week)"
     var tables = [
-      """
-      h_cutoffs AS (
+      CommonTable("h_cutoffs", """
         SELECT s.start + \(offset) AS cutoff
         FROM (SELECT MIN(t0) - \(syntax.mod("MIN(t0)", "86400000000")) AS start FROM h_users) s
           CROSS JOIN \(digits) a CROSS JOIN \(digits) b CROSS JOIN \(digits) c
         WHERE s.start + \(offset) < \(asOf)
-      )
-      """,
-      """
-      h_weeks AS (
+      """),
+      CommonTable("h_weeks", """
         SELECT u.*, w.cutoff FROM h_users u JOIN h_cutoffs w ON u.t0 < w.cutoff
-      )
-      """,
+      """),
     ]
     for (m, metric) in experiment.metrics.enumerated() {
       guard let level = metric.capPercentile, metric.cap == nil else { continue }

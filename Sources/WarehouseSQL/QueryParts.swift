@@ -17,7 +17,7 @@ import Experiment
 /// Tables read by several sections (`h_cohort_all`, `h_cohort`, `h_activity`, `h_users`) are
 /// small beside the raw tables (a user or a few rows per user); engines that do not keep a
 /// common table expression read more than once get them as temporary tables
-/// (`SQLSyntax.stages`).
+/// (`SQLSyntax.stage`).
 struct QueryParts {
   let query: AggregateQuery
   let syntax: SQLSyntax
@@ -104,23 +104,33 @@ struct QueryParts {
   /// message and event rows, as many as the raw tables hold).
   static let streamed: Set<String> = ["h_deduped"]
 
-  /// All common table expressions, in order, as (name, the query in its parentheses).
-  func commonTables() throws(WarehouseError) -> [(name: String, body: String)] {
+  /// One common table expression: its name and the query in its parentheses.
+  struct CommonTable {
+    let name: String
+    let body: String
+
+    init(_ name: String, _ body: String) {
+      self.name = name
+      self.body = body
+    }
+
+    /// `name AS (…)`, as a `WITH` clause lists it.
+    var definition: String { "\(name) AS (\n\(body)\n)" }
+    /// True when only the next table reads it (`streamed`): it stays inside that table's statement.
+    var isStreamed: Bool { QueryParts.streamed.contains(name) }
+  }
+
+  /// All common table expressions, in order.
+  func commonTables() throws(WarehouseError) -> [CommonTable] {
     var tables = try cohortTables()
     tables.append(try rowsTable())
     tables.append(contentsOf: try classifiedTables())
     tables.append(contentsOf: try userTables())
     if query.weekly { tables.append(contentsOf: weeklyTables()) }
-    return tables.map { text in
-      // Each is written `name AS (\n…\n)`: the name is its first word.
-      let name = String(text.prefix { $0 != " " })
-      var body = String(text.dropFirst(name.count + " AS (\n".count))
-      body.removeLast(body.hasSuffix("\n)") ? 2 : 1)
-      return (name, body)
-    }
+    return tables
   }
 
-  private func cohortTables() throws(WarehouseError) -> [String] {
+  private func cohortTables() throws(WarehouseError) -> [CommonTable] {
     let segmentSelect = try experiment.segments.indices.map { k throws(WarehouseError) in
       "COALESCE(\(text(segmentColumns[k])), '') AS seg_\(k)"
     }
@@ -134,8 +144,7 @@ struct QueryParts {
     let segmentNames = experiment.segments.indices.map { ", seg_\($0)" }.joined()
     let cohortOrder = try rowOrder(.cohort)
     let order = "PARTITION BY valid, user_id ORDER BY \(cohortOrder == nil ? "" : "ord NULLS LAST, ")t0, \(syntax.bytewise("arm_name"))\(segmentOrder)"
-    let all = """
-      h_cohort_all AS (
+    let all = CommonTable("h_cohort_all", """
         SELECT r.*, CASE WHEN valid = 1 THEN ROW_NUMBER() OVER (\(order)) ELSE 0 END AS copy, \(syntax.firstValue("arm_name")) OVER (\(order)) AS first_arm
         FROM (
           SELECT r.*, CASE WHEN user_id IS NOT NULL AND user_id <> '' AND t0 IS NOT NULL AND arm_name IN (\(known)) THEN 1 ELSE 0 END AS valid
@@ -145,15 +154,12 @@ struct QueryParts {
             FROM \(try table(.cohort))
           ) r
         ) r
-      )
-      """
-    let cohort = """
-      h_cohort AS (
+      """)
+    let cohort = CommonTable("h_cohort", """
         SELECT user_id, t0, \(armCase) AS arm\(segmentNames),
           CASE WHEN t0 >= \(asOf) THEN 'entered_after_as_of' WHEN arm_name = 'excluded' THEN 'outside_coverage' ELSE 'used' END AS fate
         FROM h_cohort_all WHERE valid = 1 AND copy = 1
-      )
-      """
+      """)
     return [all, cohort]
   }
 
@@ -167,11 +173,17 @@ struct QueryParts {
   ]
   static let rejectedFate = 10
 
+  /// The code of fate (or, in `rejections`, rejection) `name`: the SQL's CASE expressions and the
+  /// accounting's names are written from the same list.
+  static func code(of name: String, in list: [(Int, String)] = fates) -> Int {
+    list.first { $0.1 == name }!.0
+  }
+
   /// `h_deduped`: the message and event rows, typed, each with its rejection code (`reject`)
   /// and, per table, its copy number among the rows sharing its de-duplication key and whether
   /// it conflicts with the first copy. The window runs per table, and not at all for a table
   /// without a key column (mapped to `null`).
-  private func rowsTable() throws(WarehouseError) -> String {
+  private func rowsTable() throws(WarehouseError) -> CommonTable {
     let none = syntax.cast("NULL", syntax.text)
     let events = """
       SELECT 'events' AS role, \(text(try column(.events, "user_id"))) AS user_id, \(text(try column(.events, "event"))) AS event,
@@ -180,7 +192,7 @@ struct QueryParts {
             FROM \(try table(.events))\(try timeFilter(.events))
       """
     let eventRows = deduplicated(events, keyed: hasKey(.events))
-    guard hasMessages else { return "h_deduped AS (\n  \(eventRows)\n)" }
+    guard hasMessages else { return CommonTable("h_deduped", "  \(eventRows)") }
     let event = text(try column(.messages, "event"))
     let channel = text(try column(.messages, "channel"))
     // ChannelName's rule: the event name before the first separator, or all of it.
@@ -198,13 +210,11 @@ struct QueryParts {
               \(text(try column(.messages, "message_id"))) AS key_a, \(event) AS key_b\(try orderColumn(.messages))
             FROM \(try table(.messages))\(try timeFilter(.messages))
       """
-    return """
-      h_deduped AS (
+    return CommonTable("h_deduped", """
         \(deduplicated(messages, keyed: hasKey(.messages)))
         UNION ALL
         \(eventRows)
-      )
-      """
+      """)
   }
 
   /// The bound on a message or event table's read when the experiment file gives
@@ -238,7 +248,9 @@ struct QueryParts {
   /// value, channel) is copy 1; a later copy conflicts when its user, event, time or value
   /// differs from the first's. Rows without a key (or rejected) are each copy 1.
   private func deduplicated(_ select: String, keyed: Bool) -> String {
-    let reject = "CASE WHEN user_id IS NULL OR user_id = '' THEN 1 WHEN event IS NULL OR event = '' THEN 2 WHEN ts IS NULL THEN 3 ELSE 0 END"
+    let reject = "CASE WHEN user_id IS NULL OR user_id = '' THEN \(Self.code(of: "empty_user_id", in: Self.rejections))"
+      + " WHEN event IS NULL OR event = '' THEN \(Self.code(of: "empty_event", in: Self.rejections))"
+      + " WHEN ts IS NULL THEN \(Self.code(of: "missing_field", in: Self.rejections)) ELSE 0 END"
     guard keyed else {
       return """
         SELECT v.*, \(reject) AS reject, 1 AS copy, 0 AS conflicting
@@ -285,19 +297,19 @@ struct QueryParts {
     return conditions.joined(separator: "\n        OR ")
   }
 
-  private func classifiedTables() throws(WarehouseError) -> [String] {
+  private func classifiedTables() throws(WarehouseError) -> [CommonTable] {
     let measuredEvents = try syntax.literals(Array(Set(experiment.metrics.flatMap(\.events) + experiment.returnEvents)).sorted())
     let measured = "(role = 'messages' AND \(isIn("event", exposureEvents))) OR \(isIn("event", measuredEvents))"
     let fate = """
       CASE
                 WHEN reject <> 0 THEN \(Self.rejectedFate) + reject
-                WHEN copy > 1 THEN 1
-                WHEN ts >= \(asOf) THEN 2
-                WHEN member IS NULL THEN 3
-                WHEN member_fate <> 'used' THEN 4
-                WHEN NOT (\(measured)) THEN 5
-                WHEN \(inSomeWindow()) THEN 0
-                ELSE 6 END
+                WHEN copy > 1 THEN \(Self.code(of: "duplicate"))
+                WHEN ts >= \(asOf) THEN \(Self.code(of: "after_as_of"))
+                WHEN member IS NULL THEN \(Self.code(of: "user_not_in_cohort"))
+                WHEN member_fate <> 'used' THEN \(Self.code(of: "user_not_analysed"))
+                WHEN NOT (\(measured)) THEN \(Self.code(of: "event_not_measured"))
+                WHEN \(inSomeWindow()) THEN \(Self.code(of: "used"))
+                ELSE \(Self.code(of: "outside_windows")) END
       """
     return [try activityTable(fate: fate)]
   }
