@@ -14,6 +14,8 @@
 //   Enrollment       → Join, Platforms, TextOutput, ...      `holdout cohort`
 //   WarehouseSQL → Experiment, Ingest; Warehouse → WarehouseSQL, MeasurementModel
 //   Simulation       → Assignment, Ingest
+//   Signatures, HTTPServer                       leaves: SHA-256/HMAC; HTTP/1.1 on POSIX sockets
+//   Collector        → HTTPServer, Signatures, Ingest        `holdout serve`: webhooks → hourly files
 //   HoldoutCLI       → everything above; `holdout` is a thin executable over HoldoutCLI.
 // No package dependencies, by design.
 import PackageDescription
@@ -29,6 +31,8 @@ let package = Package(
     .target(name: "Statistics", exclude: ["README.md"]),
     .target(name: "Assignment", exclude: ["README.md"]),
     .target(name: "Compression", exclude: ["README.md"]),
+    .target(name: "Signatures", exclude: ["README.md"]),
+    .target(name: "HTTPServer", exclude: ["README.md"]),
     .target(name: "Ingest", dependencies: ["Compression"], exclude: ["README.md"]),
     .target(name: "TextOutput", dependencies: ["Ingest"], exclude: ["README.md"]),
     .target(name: "Experiment", dependencies: ["Assignment", "Ingest", "Statistics"], exclude: ["README.md"]),
@@ -38,6 +42,7 @@ let package = Package(
     .target(name: "Reduction", dependencies: ["Join", "MeasurementModel", "Experiment", "Ingest", "Statistics"], exclude: ["README.md"]),
     .target(name: "Reports", dependencies: ["MeasurementModel", "Platforms", "Experiment", "Statistics", "Ingest", "TextOutput"], exclude: ["README.md"]),
     .target(name: "Simulation", dependencies: ["Assignment", "Ingest"], exclude: ["README.md"]),
+    .target(name: "Collector", dependencies: ["HTTPServer", "Signatures", "Ingest"], exclude: ["README.md"]),
     .target(
       name: "Enrollment",
       dependencies: ["Join", "MeasurementModel", "Experiment", "Assignment", "Ingest", "TextOutput"],
@@ -48,7 +53,7 @@ let package = Package(
       name: "HoldoutCLI",
       dependencies: [
         "Assignment", "Ingest", "TextOutput", "Experiment", "MeasurementModel", "Platforms", "Join", "Reduction",
-        "Statistics", "Reports", "Simulation", "Enrollment", "WarehouseSQL", "Warehouse",
+        "Statistics", "Reports", "Simulation", "Enrollment", "WarehouseSQL", "Warehouse", "Collector",
       ],
       exclude: ["README.md"]),
     .executableTarget(name: "holdout", dependencies: ["HoldoutCLI"], exclude: ["README.md"]),
@@ -62,6 +67,9 @@ let package = Package(
     .testTarget(
       name: "AssignmentTests", dependencies: ["Assignment", "TestSupport"],
       exclude: ["Fixtures"]),
+    .testTarget(name: "SignaturesTests", dependencies: ["Signatures", "TestSupport"]),
+    .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
+    .testTarget(name: "CollectorTests", dependencies: ["Collector", "HTTPServer", "Signatures", "Ingest", "TestSupport"]),
     .testTarget(name: "CompressionTests", dependencies: ["Compression", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "IngestTests", dependencies: ["Ingest", "Compression", "Simulation", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "ExperimentTests", dependencies: ["Experiment", "TestSupport"]),
