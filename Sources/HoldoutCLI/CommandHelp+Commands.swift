@@ -2,7 +2,7 @@
 /// accepts.
 extension CommandHelp {
   /// Every command, in the order `holdout help` lists them.
-  static let all: [CommandHelp] = [cohort, assign, report, validate, sql, simulate, stats, plan, inspect]
+  static let all: [CommandHelp] = [cohort, assign, report, validate, sql, serve, simulate, stats, plan, inspect]
 
   /// The command named `name`.
   static func named(_ name: String) -> CommandHelp? { all.first { $0.name == name } }
@@ -37,6 +37,29 @@ extension CommandHelp {
       ("the shipped fixture, all three documents", "holdout report fixtures/winback/experiment.json --out reports/winback"),
       ("Markdown to the terminal, as of an earlier day", "holdout report fixtures/winback/experiment.json --as-of 2026-11-01"),
       ("CI: fail when the committed report is out of date", "holdout report fixtures/winback/experiment.json --out reports/winback --check"),
+    ])
+
+  static let serve = CommandHelp(
+    name: "serve",
+    usage: ["serve --data DIR [--listen HOST:PORT] [--secrets FILE] [--reports DIR] [--tolerance S] [--max-body BYTES] [--max-connections N] [--request-timeout S] [--idle-timeout S] [--hour-grace S]"],
+    summary:
+      "Run the exposure collector: an HTTP/1.1 server that receives the platforms' webhooks (POST /v1/customerio, /v1/klaviyo, /v1/iterable, /v1/braze, /v1/events/<name>), checks each as the platform signs it, and writes every accepted event, verbatim with its receipt time, into hourly files DIR/<endpoint>/date=YYYY-MM-DD-HH/*.jsonl that the report's folder sources read. A 2xx is sent only after the events are on disk (fsync, shared by concurrent requests). GET /healthz answers 200 once requests are accepted; GET /metrics gives Prometheus text. Runs until SIGTERM or SIGINT, then finishes in-flight requests, closes the files and exits 0. Secrets are never logged. See docs/collector.md.",
+    options: [
+      .value("data", "DIR", "The folder the events are written into (required; created if missing). A file left open by a killed run is repaired at start: a torn last line is moved to DIR/<endpoint>/_torn/ and counted."),
+      .value("listen", "HOST:PORT", "The numeric address to listen on (default 127.0.0.1:8787; [::1]:PORT for IPv6). An address other than loopback is refused unless every enabled endpoint has a secret; terminate TLS in a reverse proxy."),
+      .value("secrets", "FILE", "A JSON object of endpoint name → secret: customerio and klaviyo signing secrets, iterable, braze, events (every /v1/events/<name>) or events/<name> tokens; null enables an endpoint without a credential (loopback only). HOLDOUT_SECRET_CUSTOMERIO, _KLAVIYO, _ITERABLE, _BRAZE and _EVENTS override it. An endpoint with no secret anywhere is disabled (404)."),
+      .value("reports", "DIR", "Also answer GET /reports/… with the files of this folder, read-only (no path outside it, no symlink out of it)."),
+      .value("tolerance", "S", "How far a signed request's timestamp (X-CIO-Timestamp, Klaviyo-Timestamp) may be from this server's clock, in seconds (default 300); older requests are refused as replays."),
+      .value("max-body", "BYTES", "The largest request body accepted (default 10485760); larger ones get 413, which makes Braze send smaller batches."),
+      .value("max-connections", "N", "Connections served at once (default 512); one more is answered 503."),
+      .value("request-timeout", "S", "Seconds from a request's first byte to its last (default 30); a slower client gets 408 and is closed."),
+      .value("idle-timeout", "S", "Seconds a kept-alive connection may wait for its next request (default 15)."),
+      .value("hour-grace", "S", "Seconds after an hour ends before its file is closed and visible to reports (default 120)."),
+      .flag("no-fsync", "Answer without waiting for the disk (benchmarks only: a crash can lose acknowledged events)."),
+    ],
+    examples: [
+      ("Customer.io and Braze on loopback, behind a TLS proxy", "holdout serve --data /var/lib/holdout/events --secrets /etc/holdout/secrets.json"),
+      ("the weekly report's folder source reads what it wrote", "holdout report journeys/cart-recovery.json --out reports/cart-recovery"),
     ])
 
   static let cohort = CommandHelp(

@@ -50,6 +50,7 @@ public enum Holdout {
       case "validate": return try ValidateCommand.run(rest, console: console)
       case "cohort": return try CohortCommand.run(rest, console: console)
       case "sql": return try SQLCommand.run(rest, console: console)
+      case "serve": return try ServeCommand.run(rest, console: console)
       case "help", "--help", "-h":
         guard let topic = rest.first else {
           console.out(usage)

@@ -1,0 +1,104 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The count of open connections and the drain flag, shared by the accepting thread, the
+/// connection threads and `stop()`; a condition wakes `waitUntilIdle` when the last one closes.
+final class ServerState: @unchecked Sendable {
+  private var mutex = pthread_mutex_t()
+  private var changed = pthread_cond_t()
+  private var openCount = 0
+  private var drainFlag = false
+
+  init() {
+    pthread_mutex_init(&mutex, nil)
+    var attributes = pthread_condattr_t()
+    pthread_condattr_init(&attributes)
+    pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
+    pthread_cond_init(&changed, &attributes)
+    pthread_condattr_destroy(&attributes)
+  }
+
+  deinit {
+    pthread_cond_destroy(&changed)
+    pthread_mutex_destroy(&mutex)
+  }
+
+  private func locked<R>(_ body: () -> R) -> R {
+    pthread_mutex_lock(&mutex)
+    defer { pthread_mutex_unlock(&mutex) }
+    return body()
+  }
+
+  var open: Int { locked { openCount } }
+  var draining: Bool { locked { drainFlag } }
+
+  /// Takes a connection slot; false at the limit or while draining.
+  func admit(limit: Int) -> Bool {
+    locked {
+      guard !drainFlag, openCount < limit else { return false }
+      openCount += 1
+      return true
+    }
+  }
+
+  func leave() {
+    locked {
+      openCount -= 1
+      if openCount == 0 { pthread_cond_broadcast(&changed) }
+    }
+  }
+
+  func beginDrain() {
+    locked { drainFlag = true }
+  }
+
+  /// Waits until no connection is open, at most `timeoutSeconds`.
+  func waitUntilIdle(timeoutSeconds: Double) -> Bool {
+    var deadline = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &deadline)
+    let total = Int(deadline.tv_nsec) + Int(timeoutSeconds * 1e9)
+    deadline.tv_sec += total / 1_000_000_000
+    deadline.tv_nsec = total % 1_000_000_000
+    return locked {
+      while openCount > 0 {
+        if pthread_cond_timedwait(&changed, &mutex, &deadline) == ETIMEDOUT { return openCount == 0 }
+      }
+      return true
+    }
+  }
+}
+
+/// A thread that runs one closure and is never joined (pthread, detached, 1 MiB of stack).
+enum DetachedThread {
+  private final class Box {
+    let body: @Sendable () -> Void
+    init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+  }
+
+  /// False when no thread could be made (out of memory, the process's thread limit).
+  @discardableResult
+  static func start(name: String, _ body: @escaping @Sendable () -> Void) -> Bool {
+    var attributes = pthread_attr_t()
+    pthread_attr_init(&attributes)
+    pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+    pthread_attr_setstacksize(&attributes, 1 << 20)
+    defer { pthread_attr_destroy(&attributes) }
+    let context = Unmanaged.passRetained(Box(body)).toOpaque()
+    var thread = pthread_t()
+    let created = pthread_create(&thread, &attributes, { raw in
+      let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
+      box.body()
+      return nil
+    }, context)
+    if created != 0 { Unmanaged<Box>.fromOpaque(context).release() }
+    return created == 0
+  }
+
+  /// Seconds on the monotonic clock.
+  static func now() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+  }
+}
