@@ -19,7 +19,7 @@ import Testing
   @Test func anEventIsStoredVerbatimBehindItsReceiptTime() throws {
     #expect(try lines(#"{"event_id":"a","metric":"sent"}"#, .customerio) == [#"{"holdout_received_at":"2026-12-07T17:00:00.123456Z","event_id":"a","metric":"sent"}"#])
     // Pretty-printed: the line breaks between tokens become spaces; the values are untouched.
-    #expect(try lines("{\n  \"a\": \"x y\",\r\n  \"b\": [1,\n2]\n}", .customerio) == [#"{"holdout_received_at":"2026-12-07T17:00:00.123456Z",  "a": "x y",    "b": [1, 2] }"#])
+    #expect(try lines("{\n  \"a\": \"x y\",\r\n  \"b\": [1,\n2]\n}", .customerio) == [#"{"holdout_received_at":"2026-12-07T17:00:00.123456Z",   "a": "x y",    "b": [1, 2] }"#])
     #expect(try lines("{ }", .customerio) == [#"{"holdout_received_at":"2026-12-07T17:00:00.123456Z" }"#])
   }
 

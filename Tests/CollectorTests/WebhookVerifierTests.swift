@@ -15,9 +15,7 @@ import Testing
   static let now: Int64 = 1_796_835_600
 
   func request(_ headers: [(String, String)], body: [UInt8]) -> HTTPRequest {
-    var head = HTTPRequestHead()
-    head.method = "POST"
-    head.headers = headers.map { HTTPHeader(name: $0.0, value: $0.1) }
+    let head = HTTPRequestHead(method: "POST", target: "/v1/x", headers: headers.map { HTTPHeader(name: $0.0, value: $0.1) })
     return HTTPRequest(head: head, body: body)
   }
 
