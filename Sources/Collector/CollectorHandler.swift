@@ -62,6 +62,11 @@ public final class CollectorHandler: HTTPHandler, @unchecked Sendable {
     return response
   }
 
+  /// Refuses a `--reports` folder that does not exist (before anything is opened).
+  public static func checkReportsFolder(_ folder: String) throws(CollectorError) {
+    _ = try ReportFiles(folder: folder)
+  }
+
   public func answerBeforeBody(_ head: HTTPRequestHead, peer: String) -> HTTPResponse? {
     guard let endpoint = Endpoint.at(path: head.path) else { return .text(404, "no such endpoint") }
     if head.method != "POST" { return Self.methodNotAllowed("POST") }

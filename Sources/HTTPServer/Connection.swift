@@ -32,9 +32,10 @@ struct Connection {
               _ = Self.sendAll(early.serialized(keepAlive: false), to: fd, timeoutSeconds: options.writeSeconds)
               return
             }
-            guard Self.sendAll(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), to: fd, timeoutSeconds: options.writeSeconds) else { return }
+            guard Self.sendAll(HTTPResponse.continueBytes, to: fd, timeoutSeconds: options.writeSeconds) else { return }
           case .request(let request):
-            let response = server.handler.respond(to: request, peer: peer)
+            var response = server.handler.respond(to: request, peer: peer)
+            response.headers.append(HTTPHeader(name: "Date", value: HTTPDate.now()))
             let keepAlive = request.head.keepAlive && !server.isDraining && response.status < 500
             let bytes = response.serialized(keepAlive: keepAlive, headOnly: request.head.method == "HEAD")
             guard Self.sendAll(bytes, to: fd, timeoutSeconds: options.writeSeconds), keepAlive else { return }

@@ -166,6 +166,13 @@ import Testing
     #expect(server.openConnections == 0)
   }
 
+  @Test func dateHeaderIsIMFFixdate() {
+    // RFC 9110 §5.6.7's example.
+    #expect(HTTPDate.format(784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
+    #expect(HTTPDate.format(0) == "Thu, 01 Jan 1970 00:00:00 GMT")
+    #expect(HTTPDate.format(1_796_662_800) == "Mon, 07 Dec 2026 17:00:00 GMT")
+  }
+
   @Test func listenAddresses() {
     #expect((try? ListenAddress.parse("127.0.0.1:8787").get())?.isLoopback == true)
     #expect((try? ListenAddress.parse("[::1]:80").get())?.isLoopback == true)

@@ -36,18 +36,10 @@ enum ServeCommand {
         throw CollectorError.configuration("no endpoint is enabled: give --secrets FILE (a JSON object such as {\"customerio\": \"<signing secret>\"}) or HOLDOUT_SECRET_<ENDPOINT> variables")
       }
       try credentials.checkListen(loopback: address.isLoopback, address: address.description)
+      if let reports { try CollectorHandler.checkReportsFolder(reports) }
       if credentials.warnIfReadableByOthers, let secretsFile {
         console.err("warning: \(secretsFile) can be read by other users; chmod 600 it\n")
       }
-      // Signals are taken by sigwait on this thread: block them before any thread starts, so
-      // every thread inherits the mask. A peer's reset must not kill the process.
-      var signals = sigset_t()
-      sigemptyset(&signals)
-      sigaddset(&signals, SIGTERM)
-      sigaddset(&signals, SIGINT)
-      pthread_sigmask(SIG_BLOCK, &signals, nil)
-      signal(SIGPIPE, SIG_IGN)
-
       let metrics = CollectorMetrics()
       let store = try EventStore(
         data: data, options: EventStore.Options(syncs: !noSync, closeGrace: Int64(hourGrace) * 1_000_000, onFsync: metrics.fsyncObserver))
@@ -59,6 +51,14 @@ enum ServeCommand {
         limits: HTTPLimits(maxBodyBytes: maxBody), maxConnections: maxConnections, requestSeconds: Double(requestTimeout),
         idleSeconds: Double(idleTimeout))
       let server = HTTPServer(address: address, options: options, handler: handler)
+      // Signals are taken by sigwait on this thread: block them before any thread starts, so
+      // every thread inherits the mask. A peer's reset must not kill the process.
+      var signals = sigset_t()
+      sigemptyset(&signals)
+      sigaddset(&signals, SIGTERM)
+      sigaddset(&signals, SIGINT)
+      pthread_sigmask(SIG_BLOCK, &signals, nil)
+      signal(SIGPIPE, SIG_IGN)
       metrics.openConnections = { server.openConnections }
       do { try server.start() } catch { throw CollectorError.configuration(error.description) }
       if noSync { console.err("warning: --no-fsync: a 2xx no longer means the events are on disk (benchmarks only)\n") }
