@@ -53,7 +53,7 @@ let package = Package(
       name: "HoldoutCLI",
       dependencies: [
         "Assignment", "Ingest", "TextOutput", "Experiment", "MeasurementModel", "Platforms", "Join", "Reduction",
-        "Statistics", "Reports", "Simulation", "Enrollment", "WarehouseSQL", "Warehouse", "Collector",
+        "Statistics", "Reports", "Simulation", "Enrollment", "WarehouseSQL", "Warehouse", "Collector", "HTTPServer",
       ],
       exclude: ["README.md"]),
     .executableTarget(name: "holdout", dependencies: ["HoldoutCLI"], exclude: ["README.md"]),
