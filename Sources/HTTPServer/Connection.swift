@@ -20,6 +20,9 @@ struct Connection {
     let options = server.options
     var requestStart: Double? = nil
     var idleSince = DetachedThread.now()
+    // Bytes read since the last answered request, counted against the server's budget.
+    var held = 0
+    defer { server.release(held) }
     while true {
       // Everything the bytes so far give, in order (pipelined requests included).
       do {
@@ -41,6 +44,10 @@ struct Connection {
             guard Self.sendAll(bytes, to: fd, timeoutSeconds: options.writeSeconds), keepAlive else { return }
             requestStart = parser.hasBufferedBytes ? DetachedThread.now() : nil
             idleSince = DetachedThread.now()
+            // What the answered request consumed is no longer held; a pipelined rest still is.
+            let rest = min(parser.unconsumedByteCount, held)
+            server.release(held - rest)
+            held = rest
           }
         }
       } catch {
@@ -78,6 +85,13 @@ struct Connection {
         if errno == EINTR || errno == EAGAIN { continue }
         return
       }
+      guard server.hold(count) else {
+        server.handler.refused(status: 503, peer: peer)
+        let busy = HTTPResponse(status: 503, headers: [HTTPHeader(name: "Retry-After", value: "1")], body: Array("the server holds too many request bytes; retry\n".utf8))
+        _ = Self.sendAll(busy.serialized(keepAlive: false), to: fd, timeoutSeconds: 1)
+        return
+      }
+      held += count
       if requestStart == nil { requestStart = DetachedThread.now() }
       buffer.withUnsafeBytes { parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
     }

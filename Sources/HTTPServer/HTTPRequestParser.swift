@@ -88,6 +88,9 @@ public struct HTTPRequestParser: Sendable {
   /// Whether any byte of a request not yet returned has been received: a partial line, a
   /// finished head whose body is still coming, or blank lines before a request line. The server
   /// waits with its idle deadline while this is false and with its request deadline while true.
+  /// Bytes received and not yet consumed by a returned request (the start of the next one).
+  public var unconsumedByteCount: Int { buffer.count - start }
+
   public var hasBufferedBytes: Bool {
     start < buffer.count || stage != .requestLine || emptyLinesBeforeRequest > 0
   }

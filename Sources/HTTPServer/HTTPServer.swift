@@ -90,6 +90,13 @@ public final class HTTPServer: @unchecked Sendable {
 
   var isDraining: Bool { state.draining }
 
+  /// Request bytes held across connections (for tests and metrics).
+  public var heldRequestBytes: Int { state.held }
+
+  /// Counts request bytes a connection holds against `ServerOptions.maxBufferedBytes`.
+  func hold(_ count: Int) -> Bool { state.hold(count, limit: options.maxBufferedBytes) }
+  func release(_ count: Int) { state.release(count) }
+
   private func acceptLoop() {
     var poller = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
     while !state.draining {

@@ -14,11 +14,16 @@ public struct ServerOptions: Sendable {
   public var writeSeconds: Double
   /// On shutdown, how long in-flight requests get to finish.
   public var drainSeconds: Double
+  /// Request bytes held across all connections at once (heads and bodies not yet answered); a
+  /// read that would pass it is answered 503 and closed, so many large bodies arriving together
+  /// cannot exhaust memory (`maxConnections` × `maxBodyBytes` could).
+  public var maxBufferedBytes: Int
 
   public init(
     limits: HTTPLimits = HTTPLimits(), maxConnections: Int = 512, requestSeconds: Double = 30, idleSeconds: Double = 15,
-    writeSeconds: Double = 10, drainSeconds: Double = 20
+    writeSeconds: Double = 10, drainSeconds: Double = 20, maxBufferedBytes: Int = 256 << 20
   ) {
+    self.maxBufferedBytes = maxBufferedBytes
     self.limits = limits
     self.maxConnections = maxConnections
     self.requestSeconds = requestSeconds

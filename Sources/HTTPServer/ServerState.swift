@@ -9,6 +9,7 @@ final class ServerState: @unchecked Sendable {
   private var changed = pthread_cond_t()
   private var openCount = 0
   private var drainFlag = false
+  private var bufferedBytes = 0
 
   init() {
     pthread_mutex_init(&mutex, nil)
@@ -48,6 +49,24 @@ final class ServerState: @unchecked Sendable {
       if openCount == 0 { pthread_cond_broadcast(&changed) }
     }
   }
+
+  /// Counts `count` more request bytes held; false (nothing counted) when that would pass `limit`.
+  func hold(_ count: Int, limit: Int) -> Bool {
+    locked {
+      guard bufferedBytes + count <= limit else { return false }
+      bufferedBytes += count
+      return true
+    }
+  }
+
+  /// Returns request bytes that are no longer held.
+  func release(_ count: Int) {
+    guard count > 0 else { return }
+    locked { bufferedBytes -= count }
+  }
+
+  /// Request bytes held now, across connections.
+  var held: Int { locked { bufferedBytes } }
 
   func beginDrain() {
     locked { drainFlag = true }

@@ -183,3 +183,24 @@ import Testing
     }
   }
 }
+
+extension ServerTests {
+  @Test func requestBytesHeldAcrossConnectionsAreBounded() throws {
+    let server = try started(ServerOptions(maxBufferedBytes: 1000))
+    defer {
+      server.stop()
+      server.waitUntilDrained()
+    }
+    // A body arriving slowly holds its bytes; a second connection that would pass the budget
+    // is answered 503 and closed, and the first still completes.
+    let first = Client(port: server.boundPort)
+    first.send("POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 900\r\n\r\n" + String(repeating: "a", count: 600))
+    usleep(200_000)
+    let second = Client(port: server.boundPort)
+    second.send("POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 600\r\n\r\n" + String(repeating: "b", count: 600))
+    #expect(second.receive(responses: 1).hasPrefix("HTTP/1.1 503 "))
+    first.send(String(repeating: "a", count: 300))
+    #expect(first.receive(responses: 1).contains("POST /a 900"))
+    #expect(server.heldRequestBytes == 0)
+  }
+}
