@@ -14,7 +14,7 @@ enum FuzzTargets {
       ("tzif", tzif), ("posix-rule", posixRule), ("decimal", decimal),
       ("csv-chunks-differential", ChunkDifferential.run), ("json-differential", JSONDifferential.run),
     ] + MeasurementTargets.all + WarehouseTargets.all + AvroTargets.all + CompressionTargets.all + FileTreeTargets.all
-      + HTTPTargets.all
+      + HTTPTargets.all + CollectorTargets.all
 
   nonisolated(unsafe) static let selected: ([UInt8]) -> Void = {
     let name = getenv("FUZZ_TARGET").map { String(cString: $0) } ?? ""

@@ -76,8 +76,12 @@ package struct ParsedBatch: Sendable {
   /// row can be several, which the arrays then grow for), so they do not grow by copying while
   /// the chunk is parsed (a guess of one record per 48 bytes was short for event lines of ~42
   /// bytes: every batch's arrays were copied once as they doubled).
+  ///
+  /// Small files handed over unread have no line count yet: their records are guessed from
+  /// their size at one per 40 bytes (event lines run 40–120), so a chunk of a few hundred
+  /// hourly files does not grow its arrays by doubling from one record (every doubling copies).
   package mutating func reserve(for chunk: ChunkReader.Chunk) {
-    let expected = chunk.lines + 1
+    let expected = chunk.wholeFiles.isEmpty ? chunk.lines + 1 : chunk.wholeFileBytes / 40 + chunk.wholeFiles.count
     records.reserveCapacity(expected)
     lookups.reserveCapacity(expected)
     lookupRecords.reserveCapacity(expected)
