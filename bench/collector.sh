@@ -9,6 +9,9 @@
 #   THREADS=2        wrk threads;  CONNECTIONS=64  wrk connections
 #   RATE=5000        requests/s of the paced runs
 #   NOFSYNC=1        also run holdout with --no-fsync (the cost of durability); 0 to skip
+#   SWEEP="32 128 256"  also run holdout at maximum throughput with these connection counts,
+#                    SWEEP_DURATION (20) s each: group commit gathers more events per fsync
+#                    with more concurrent requests (default: no sweep)
 #   HOLDOUT_BIN=…    the binary to measure (default .build/release/holdout, built if missing)
 #
 # Runs, one fresh server and data folder each:
@@ -40,6 +43,8 @@ THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
 RATE=${RATE:-5000}
 NOFSYNC=${NOFSYNC:-1}
+SWEEP=${SWEEP:-}
+SWEEP_DURATION=${SWEEP_DURATION:-20}
 [ "$DURATION" -ge 1 ] && [ "$DURATION" -le 240 ] || { echo "DURATION must be 1..240 s (signatures are made at the start of a run; the server accepts 300 s)" >&2; exit 64; }
 
 need=()
@@ -192,7 +197,7 @@ if lines != ok200 or lines != events: problems.append(f"{lines} lines stored but
 if not twoxx <= lines <= twoxx + connections: problems.append(f"{lines} lines stored for {twoxx} 2xx counted by wrk (in flight at the end: at most {connections})")
 elapsed = float(t1) - float(t0)
 fsyncs = int(float(f1)) - int(float(f0))
-row = dict(name=name, server="holdout", rate=int(rate), rps=twoxx / (wrk["duration_us"] / 1e6), requests=wrk["requests"], twoxx=twoxx,
+row = dict(name=name, server="holdout", rate=int(rate), connections=connections, duration=wrk["duration_us"] / 1e6, rps=twoxx / (wrk["duration_us"] / 1e6), requests=wrk["requests"], twoxx=twoxx,
            p50=wrk["p50_us"] / 1000, p99=wrk["p99_us"] / 1000, p999=wrk["p999_us"] / 1000, max=wrk["max_us"] / 1000,
            late=wrk["late"], late_max=wrk["late_max_ms"], scheduled=wrk["scheduled"],
            cpu=(int(cpu1) - int(cpu0)) / tick, elapsed=elapsed, rss_mb=int(hwm) / 1024, wrk_cpu=wrk_cpu,
@@ -257,7 +262,7 @@ def seconds(text):
 wrk_cpu = sum(seconds(t) for t in open(f"{work}/{name}.wrkcpu").read().split())
 server = (int(cpu1) - int(cpu0)) / tick
 twoxx = wrk["requests"] - wrk["status_errors"]
-print(json.dumps(dict(name=name, server="nginx", rate=int(rate), rps=twoxx / (wrk["duration_us"] / 1e6), requests=wrk["requests"], twoxx=twoxx,
+print(json.dumps(dict(name=name, server="nginx", rate=int(rate), connections=None, rps=twoxx / (wrk["duration_us"] / 1e6), requests=wrk["requests"], twoxx=twoxx,
                       p50=wrk["p50_us"] / 1000, p99=wrk["p99_us"] / 1000, p999=wrk["p999_us"] / 1000, max=wrk["max_us"] / 1000,
                       late=wrk["late"], late_max=wrk["late_max_ms"], scheduled=wrk["scheduled"], cpu=server, rss_mb=int(hwm) / 1024,
                       wrk_cpu=wrk_cpu, other_cpu=(int(busy1) - int(busy0)) / tick - server - wrk_cpu, fsyncs=None, fsync_ms=None,
@@ -274,6 +279,11 @@ nginx_run "nginx-max" 0
 [ "$NOFSYNC" = 1 ] && holdout_run "holdout-nofsync" 0 --no-fsync
 holdout_run "holdout-$RATE" "$RATE"
 nginx_run "nginx-$RATE" "$RATE"
+if [ -n "$SWEEP" ]; then
+  main_connections=$CONNECTIONS main_duration=$DURATION
+  for c in $SWEEP; do CONNECTIONS=$c DURATION=$SWEEP_DURATION holdout_run "holdout-max-c$c" 0; done
+  CONNECTIONS=$main_connections DURATION=$main_duration
+fi
 
 python3 - "$results" "$RATE" "$DURATION" "$THREADS" "$CONNECTIONS" <<'EOF'
 import json, sys
@@ -290,6 +300,8 @@ for r in rows:
     label += ", max" if r["rate"] == 0 else f", {r['rate']:,}/s paced"
     if r["name"].endswith("nofsync"):
         label = "holdout serve --no-fsync, max"
+    if r.get("connections") not in (None, int(connections)):
+        label += f", {r['connections']} connections, {r['duration']:.0f} s"
     per_fsync = r["twoxx"] / r["fsyncs"] if r["fsyncs"] else None
     late = "—" if r["rate"] == 0 else f"{r['late']:,} (max {r['late_max']:.0f} ms)"
     stored = "—" if r["stored"] is None else ("yes" if not r["problems"] else "**NO**") + f" ({r['stored']:,} lines)"
