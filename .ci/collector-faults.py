@@ -85,8 +85,8 @@ def signed(event_id, index):
 class Server:
     """One `holdout serve` on a data folder and port, restartable; every start's stderr in its own log."""
 
-    def __init__(self, data, work, port):
-        self.data, self.work, self.port = data, work, port
+    def __init__(self, name, data, work, port):
+        self.name, self.data, self.work, self.port = name, data, work, port
         self.proc = None
         self.starts = 0
         secrets = os.path.join(work, "secrets.json")
@@ -97,7 +97,7 @@ class Server:
 
     def start(self):
         self.starts += 1
-        self.log = os.path.join(self.work, f"serve-{self.starts}.log")
+        self.log = os.path.join(self.work, f"serve-{self.name}-{self.starts}.log")
         self.proc = subprocess.Popen([BINARY, "serve", "--listen", f"127.0.0.1:{self.port}", "--data", self.data,
                                       "--secrets", self.secrets], stderr=open(self.log, "w"))
         deadline = time.time() + 20
@@ -303,7 +303,7 @@ servers = []
 def main():
     # ---- 1. kill -9 under load
     data = os.path.join(work, "data")
-    server = Server(data, work, free_port())
+    server = Server("kill", data, work, free_port())
     servers.append(server)
     recoveries = [server.start()]
     clients = Clients(server.port, args.clients, "k")
@@ -395,7 +395,7 @@ def disk_full(mount_point):
     with open(filler, "wb") as f:
         f.write(b"\0" * (3 << 20))  # 3 MiB of the 4: room for about 2,000 stored events
     data = os.path.join(mount_point, "data")
-    server = Server(data, work, free_port())
+    server = Server("diskfull", data, work, free_port())
     servers.append(server)
     server.start()
     clients = Clients(server.port, 4, "d")
@@ -445,6 +445,8 @@ def disk_full(mount_point):
     errors = sum(1 for _, _, r in entries if r == "error")
     check(errors == 0, f"disk full: no connection failed ({errors})")
     prove_ledger(entries, counts, "disk full")
+    logged = sum(1 for line in open(server.log) if "answered 503" in line)
+    print(f"note the server wrote {logged:,} lines to standard error for the {n503:,} 503s (one per refused request)", flush=True)
     report_reads_everything(data, stored, work, "diskfull")
     table = ["| phase | requests | 2xx | 503 | other | stored |", "|---|---:|---:|---:|---:|---:|"]
     names = {0: "filling the 4 MiB tmpfs (3 MiB taken by a filler file)", 1: "full, 2 s more", 2: "filler deleted"}
