@@ -382,6 +382,7 @@ def main():
         return
     try:
         disk_full(mount_point)
+        restart_when_full(mount_point)
     finally:
         for s in servers:
             if s.alive():
@@ -458,6 +459,64 @@ def disk_full(mount_point):
     table.append(f"| all ({freed - first_503:.1f} s from the first 503 to freeing) | {len(entries):,} | {sum(1 for _, _, r in entries if r == 200):,} | "
                  f"{n503:,} | {sum(1 for _, _, r in entries if r not in (200, 503)):,} | {stored:,} |")
     tables.append(("disk full", table))
+
+
+def restart_when_full(mount_point):
+    """A server killed with a torn last line, restarted while the disk is full: it must start
+    (requests get 503, not a refused connection), leave the torn file as .tmp (unread), and
+    repair it at the first start after space is freed."""
+    data = os.path.join(mount_point, "data-restart")
+    hour = os.path.join(data, "customerio", "date=2026-01-01-00")
+    os.makedirs(hour)
+    whole = json.dumps({"event_id": "r-whole", "object_type": "email", "metric": "sent", "timestamp": 1789949259,
+                        "data": {"customer_id": "c1"}}).encode() + b"\n"
+    torn = b'{"event_id":"r-torn","object_'
+    planted = os.path.join(hour, "part-planted.jsonl.tmp")
+    with open(planted, "wb") as f:
+        f.write(whole + torn)
+    filler = os.path.join(mount_point, "filler-restart")
+    # Unbuffered, so the write that finds the disk full is the one that fails (a buffered file
+    # would raise again when closed).
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o644)
+    try:
+        while True:
+            os.write(fd, b"\0" * 4096)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+    server = Server("restart-full", data, work, free_port())
+    servers.append(server)
+    try:
+        server.start()
+        started = True
+    except RuntimeError as error:
+        started = False
+        print(f"     {error}", flush=True)
+    first = open(server.log).readline()
+    check(started, "restart on a full disk with a torn file left by a kill: the server starts and answers /healthz")
+    if not started:
+        return
+    check("left as .tmp" in first, f"restart on a full disk: the start line says the torn file waits for space ({first.strip()!r})")
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    body, headers = signed("r-new", 0)
+    conn.request("POST", "/v1/customerio", body=body, headers=headers)
+    status = conn.getresponse().status
+    conn.close()
+    check(status == 503, f"restart on a full disk: a webhook is answered 503 ({status})")
+    check(server.term() == 0, "restart on a full disk: SIGTERM exits 0")
+    check(os.path.exists(planted), "restart on a full disk: the torn file stays .tmp (reports skip it)")
+    os.unlink(filler)
+    recovery = server.start()
+    check(recovery["files"] == 1 and recovery["torn_lines"] == 1 and recovery["torn_bytes"] == len(torn),
+          f"after freeing space the next start repairs it: {recovery}")
+    check(server.term() == 0, "after the repair: SIGTERM exits 0")
+    closed = os.path.join(hour, "part-planted.jsonl")
+    check(os.path.exists(closed) and open(closed, "rb").read() == whole and not os.path.exists(planted),
+          "the repaired file holds exactly its whole line, as .jsonl")
+    parts = os.listdir(os.path.join(data, "customerio", "_torn"))
+    check(len(parts) == 1 and open(os.path.join(data, "customerio", "_torn", parts[0]), "rb").read() == torn,
+          f"the torn bytes are under _torn/ ({parts})")
 
 
 try:

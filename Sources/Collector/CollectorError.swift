@@ -33,7 +33,7 @@ public enum CollectorError: Error, Sendable, Equatable, CustomStringConvertible 
     case .storage(let path, let operation, let code):
       return "\(path): \(operation) failed: \(String(cString: strerror(code))) (errno \(code)); check the data folder's permissions and disk"
     case .diskFull(let path):
-      return "\(path): the disk is full; nothing of this request was stored; free space or move --data"
+      return "\(path): the disk is full (nothing was written); free space or move --data"
     }
   }
 }

@@ -100,7 +100,7 @@ public final class CollectorHandler: HTTPHandler, @unchecked Sendable {
     let lines = batch.lines(receivedAt: now)
     if !lines.isEmpty {
       do { try store.append(endpoint: endpoint.name, lines: lines, receivedAt: now) } catch {
-        log("\(endpoint.path): \(lines.count) event(s) not stored, answered 503: \(error.description)")
+        logStorageFailure("\(endpoint.path): \(lines.count) event(s) not stored, answered 503: \(error.description)", now: now)
         var why = "the events could not be written"
         if case .diskFull = error { why = "the disk is full" }
         return HTTPResponse(status: 503, headers: [HTTPHeader(name: "Retry-After", value: "30")], body: Array("nothing stored: \(why); retry later\n".utf8))
@@ -108,6 +108,23 @@ public final class CollectorHandler: HTTPHandler, @unchecked Sendable {
     }
     metrics.events(endpoint: endpoint.name, count: lines.count)
     return .json(200, Array("{\"stored\":\(lines.count)}\n".utf8))
+  }
+
+  /// Storage failures logged: the first at once, then at most one line per 10 s with the count
+  /// of those not logged since (a disk full for hours must not flood the log).
+  private let storageFailures = Locked((lastLogged: Int64.min, suppressed: 0))
+
+  private func logStorageFailure(_ message: String, now: Int64) {
+    let line: String? = storageFailures.withLock { state in
+      guard state.lastLogged == .min || now - state.lastLogged >= 10_000_000 else {
+        state.suppressed += 1
+        return nil
+      }
+      let more = state.suppressed > 0 ? " (and \(state.suppressed) more failed request(s) since the last line)" : ""
+      state = (now, 0)
+      return message + more
+    }
+    if let line { log(line) }
   }
 
   static func methodNotAllowed(_ allow: String) -> HTTPResponse {

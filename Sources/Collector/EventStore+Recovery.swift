@@ -14,6 +14,9 @@ extension EventStore {
     public var tornLines = 0
     /// Their bytes.
     public var tornBytes: Int64 = 0
+    /// Files left as `.tmp` (so never read) because the disk was too full to set their torn
+    /// tail aside; the next start repairs them.
+    public var filesDeferred = 0
 
     public init() {}
 
@@ -21,6 +24,7 @@ extension EventStore {
       "recovered \(filesClosed) file(s) left open by an earlier run"
         + (emptyFilesRemoved > 0 ? ", removed \(emptyFilesRemoved) empty one(s)" : "")
         + "; \(tornLines) torn line(s), \(tornBytes) byte(s), kept under _torn/"
+        + (filesDeferred > 0 ? "; \(filesDeferred) file(s) left as .tmp (unread) because the disk is full: they are repaired at the next start" : "")
     }
   }
 
@@ -52,7 +56,14 @@ extension EventStore {
       } else if (info.st_mode & S_IFMT) == S_IFREG && name.hasSuffix(".jsonl.tmp")
         && folderName.hasPrefix("date=")
       {
-        try recoverFile(folder: folder, dateFolder: folderName, name: name, into: &summary)
+        do {
+          try recoverFile(folder: folder, dateFolder: folderName, name: name, into: &summary)
+        } catch .diskFull {
+          // The torn tail could not be set aside: the file stays `.tmp`, which reports skip, and
+          // the server still starts (requests get a 503 while the disk is full, rather than a
+          // refused connection). Nothing was cut off it yet.
+          summary.filesDeferred += 1
+        }
       }
     }
   }

@@ -116,9 +116,11 @@ public final class HTTPServer: @unchecked Sendable {
       let peer = Self.describe(&peerAddress)
       var one: Int32 = 1
       setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-      guard state.admit(limit: options.maxConnections) else {
+      let admission = state.admit(limit: options.maxConnections)
+      guard admission == .admitted else {
         handler.refused(status: 503, peer: peer)
-        let busy = HTTPResponse(status: 503, headers: [HTTPHeader(name: "Retry-After", value: "1")], body: Array("too many connections\n".utf8))
+        let why = admission == .draining ? "the server is shutting down" : "too many connections"
+        let busy = HTTPResponse(status: 503, headers: [HTTPHeader(name: "Retry-After", value: "1")], body: Array("\(why)\n".utf8))
         Connection.sendAll(busy.serialized(keepAlive: false), to: client, timeoutSeconds: 1)
         close(client)
         continue

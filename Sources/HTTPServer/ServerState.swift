@@ -34,12 +34,16 @@ final class ServerState: @unchecked Sendable {
   var open: Int { locked { openCount } }
   var draining: Bool { locked { drainFlag } }
 
-  /// Takes a connection slot; false at the limit or while draining.
-  func admit(limit: Int) -> Bool {
+  /// Whether a new connection gets a slot.
+  enum Admission { case admitted, full, draining }
+
+  /// Takes a connection slot, unless the limit is reached or the server drains.
+  func admit(limit: Int) -> Admission {
     locked {
-      guard !drainFlag, openCount < limit else { return false }
+      if drainFlag { return .draining }
+      guard openCount < limit else { return .full }
       openCount += 1
-      return true
+      return .admitted
     }
   }
 

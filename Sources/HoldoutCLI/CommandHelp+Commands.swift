@@ -41,7 +41,7 @@ extension CommandHelp {
 
   static let serve = CommandHelp(
     name: "serve",
-    usage: ["serve --data DIR [--listen HOST:PORT] [--secrets FILE] [--reports DIR] [--tolerance S] [--max-body BYTES] [--max-connections N] [--request-timeout S] [--idle-timeout S] [--hour-grace S]"],
+    usage: ["serve --data DIR [--listen HOST:PORT] [--secrets FILE] [--reports DIR] [--tolerance S] [--max-body BYTES] [--max-connections N] [--request-timeout S] [--idle-timeout S] [--hour-grace S] [--no-fsync]"],
     summary:
       "Run the exposure collector: an HTTP/1.1 server that receives the platforms' webhooks (POST /v1/customerio, /v1/klaviyo, /v1/iterable, /v1/braze, /v1/events/<name>), checks each as the platform signs it, and writes every accepted event, verbatim with its receipt time, into hourly files DIR/<endpoint>/date=YYYY-MM-DD-HH/*.jsonl that the report's folder sources read. A 2xx is sent only after the events are on disk (fsync, shared by concurrent requests). GET /healthz answers 200 once requests are accepted; GET /metrics gives Prometheus text. Runs until SIGTERM or SIGINT, then finishes in-flight requests, closes the files and exits 0. Secrets are never logged. See docs/collector.md.",
     options: [
