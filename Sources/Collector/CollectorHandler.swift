@@ -41,7 +41,7 @@ public final class CollectorHandler: HTTPHandler, @unchecked Sendable {
     let path = request.head.path
     if let endpoint = Endpoint.at(path: path) {
       let response = webhook(endpoint, request)
-      metrics.request(endpoint: endpoint.name, status: response.status, bytes: request.body.count)
+      metrics.request(endpoint: label(endpoint, authenticated: response.status == 200), status: response.status, bytes: request.body.count)
       return response
     }
     let response: HTTPResponse
@@ -85,7 +85,7 @@ public final class CollectorHandler: HTTPHandler, @unchecked Sendable {
     let now = clock()
     let verifier = WebhookVerifier(endpoint: endpoint, check: check, toleranceSeconds: toleranceSeconds)
     if case .refused(let status, let reason) = verifier.verify(request, nowSeconds: now / 1_000_000) {
-      if status == 401 { metrics.signatureRejected(endpoint: endpoint.name) }
+      if status == 401 { metrics.signatureRejected(endpoint: label(endpoint, authenticated: false)) }
       return .text(status, reason)
     }
     let batch: EventBatch
@@ -93,7 +93,7 @@ public final class CollectorHandler: HTTPHandler, @unchecked Sendable {
     if endpoint == .klaviyo, case .secret = check {
       let header = request.head.headers.values(named: "Klaviyo-Webhook-Id")
       guard header.count == 1, let id = batch.webhookID, id == header[0] else {
-        metrics.signatureRejected(endpoint: endpoint.name)
+        metrics.signatureRejected(endpoint: label(endpoint, authenticated: false))
         return .text(401, "meta.klaviyo_webhook_id must equal the Klaviyo-Webhook-Id header")
       }
     }
@@ -125,6 +125,16 @@ public final class CollectorHandler: HTTPHandler, @unchecked Sendable {
       return message + more
     }
     if let line { log(line) }
+  }
+
+  /// The metrics label of a request to `endpoint`. Labels must stay few whatever clients send
+  /// (each new label value is a series kept for the life of the process): a generic endpoint
+  /// is named only when its own `events/<name>` secret exists or the request was accepted;
+  /// other generic names are `events/*`, and endpoints that are not enabled are `other`.
+  func label(_ endpoint: Endpoint, authenticated: Bool) -> String {
+    guard case .generic = endpoint else { return credentials.check(for: endpoint) == .disabled ? "other" : endpoint.name }
+    if credentials.check(for: endpoint) == .disabled { return "other" }
+    return authenticated || credentials.hasOwnEntry(endpoint) ? endpoint.name : "events/*"
   }
 
   static func methodNotAllowed(_ allow: String) -> HTTPResponse {

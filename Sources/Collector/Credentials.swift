@@ -95,6 +95,12 @@ public struct Credentials: Sendable {
     return entry.secret.map { .secret($0) } ?? .open
   }
 
+  /// Whether `endpoint` has an entry of its own (not only the `events` one every generic
+  /// endpoint shares).
+  public func hasOwnEntry(_ endpoint: Endpoint) -> Bool {
+    entries.contains { $0.name == endpoint.name }
+  }
+
   /// Whether no endpoint is enabled.
   public var isEmpty: Bool { entries.isEmpty }
 

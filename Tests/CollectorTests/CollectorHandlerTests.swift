@@ -69,6 +69,24 @@ import Testing
     #expect(storedLines(folder).isEmpty)
   }
 
+  @Test func metricLabelsStayFewWhateverTheClientSends() throws {
+    let folder = TemporaryFolder()
+    let handler = try handler(folder, secrets: ["customerio": "cio", "events": "tok", "events/orders": "own"])
+    for k in 0..<50 {
+      let head = HTTPRequestHead(method: "POST", target: "/v1/events/guess\(k)", headers: [HTTPHeader(name: "Authorization", value: "Bearer wrong")])
+      #expect(handler.respond(to: HTTPRequest(head: head, body: Array("{}".utf8)), peer: "t").status == 401)
+    }
+    let accepted = HTTPRequestHead(method: "POST", target: "/v1/events/visits", headers: [HTTPHeader(name: "Authorization", value: "Bearer tok")])
+    #expect(handler.respond(to: HTTPRequest(head: accepted, body: Array("{}".utf8)), peer: "t").status == 200)
+    _ = handler.respond(to: HTTPRequest(head: HTTPRequestHead(method: "POST", target: "/v1/klaviyo"), body: []), peer: "t")
+    let text = handler.metrics.exposition(diskFree: nil)
+    #expect(!text.contains("guess"))
+    #expect(text.contains(#"holdout_requests_total{endpoint="events/*",status="401"} 50"#))
+    #expect(text.contains(#"holdout_signature_rejections_total{endpoint="events/*"} 50"#))
+    #expect(text.contains(#"holdout_requests_total{endpoint="events/visits",status="200"} 1"#))
+    #expect(text.contains(#"holdout_requests_total{endpoint="other",status="404"} 1"#))
+  }
+
   @Test func routesMethodsAndDisabledEndpoints() throws {
     let folder = TemporaryFolder()
     let handler = try handler(folder)
