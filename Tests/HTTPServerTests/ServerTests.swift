@@ -2,15 +2,22 @@
   import Glibc
 #endif
 import Foundation
+import Synchronization
 import Testing
 
 @testable import HTTPServer
 
 /// The socket server, in process, over real loopback connections.
 @Suite struct ServerTests {
+  /// Set when a `/slow` request reaches the handler (the drain test waits for it).
+  static let slowStarted = Mutex(false)
+
   struct Echo: HTTPHandler {
     func respond(to request: HTTPRequest, peer: String) -> HTTPResponse {
-      if request.head.path == "/slow" { usleep(300_000) }
+      if request.head.path == "/slow" {
+        ServerTests.slowStarted.withLock { $0 = true }
+        usleep(300_000)
+      }
       return .text(200, "\(request.head.method) \(request.head.target) \(request.body.count)")
     }
   }
@@ -157,7 +164,9 @@ import Testing
     let server = try started()
     let client = Client(port: server.boundPort)
     client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
-    usleep(100_000)
+    // Stop only once the request is in the handler (a loaded machine may take a while to read it).
+    let deadline = DetachedThread.now() + 5
+    while !ServerTests.slowStarted.withLock({ $0 }) && DetachedThread.now() < deadline { usleep(1000) }
     server.stop()
     let text = client.receive(responses: 1)
     #expect(text.contains("GET /slow 0"))
