@@ -1,6 +1,7 @@
 #if canImport(Glibc)
   import Glibc
 #endif
+import HTTPServer
 import Ingest
 
 /// A thread that closes the store's files of finished hours (`EventStore.closeFinishedHours`)
@@ -19,17 +20,8 @@ public final class HourCloser: @unchecked Sendable {
   }
 
   public func start() {
-    var thread = pthread_t()
-    let context = Unmanaged.passRetained(self).toOpaque()
-    let created = pthread_create(&thread, nil, { raw in
-      let closer = Unmanaged<HourCloser>.fromOpaque(raw!).takeRetainedValue()
-      closer.loop()
-      return nil
-    }, context)
-    if created == 0 {
-      pthread_detach(thread)
-    } else {
-      Unmanaged<HourCloser>.fromOpaque(context).release()
+    let closer = self
+    if !DetachedThread.start(name: "hours", { closer.loop() }) {
       log("could not start the thread that closes finished hours; files close at shutdown")
     }
   }

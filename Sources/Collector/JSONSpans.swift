@@ -1,3 +1,5 @@
+import Ingest
+
 /// A strict JSON checker (RFC 8259) that returns where values are, not what they are: the
 /// collector stores events byte for byte, so it needs each event's byte range inside a batch
 /// (`{"events": [ … ]}`, `{"data": [ … ]}`, a JSON array, JSON lines) and a few string fields,
@@ -68,37 +70,13 @@ struct JSONSpans {
     }
   }
 
-  /// The text of a string value's range (escapes decoded for the simple cases the collector
-  /// compares: ids; a string with escapes compares by its decoded text).
+  /// The text of a string value's range (a range `single`, `members` or `elements` returned),
+  /// its escapes decoded as Ingest's scanner decodes them (`JSONScanner.unescape`).
   func text(of range: Range<Int>) -> String? {
-    guard range.count >= 2, bytes[range.lowerBound] == UInt8(ascii: "\"") else { return nil }
-    let inner = bytes[(range.lowerBound + 1)..<(range.upperBound - 1)]
-    guard inner.contains(UInt8(ascii: "\\")) else { return String(decoding: inner, as: UTF8.self) }
+    guard range.count >= 2, bytes[range.lowerBound] == UInt8(ascii: "\""), bytes[range.upperBound - 1] == UInt8(ascii: "\"") else { return nil }
     var out: [UInt8] = []
-    var k = inner.startIndex
-    while k < inner.endIndex {
-      let c = inner[k]
-      if c != UInt8(ascii: "\\") {
-        out.append(c)
-        k += 1
-        continue
-      }
-      let e = inner[k + 1]
-      switch e {
-      case UInt8(ascii: "n"): out.append(10)
-      case UInt8(ascii: "t"): out.append(9)
-      case UInt8(ascii: "r"): out.append(13)
-      case UInt8(ascii: "b"): out.append(8)
-      case UInt8(ascii: "f"): out.append(12)
-      case UInt8(ascii: "u"):
-        let hex = String(decoding: inner[(k + 2)..<(k + 6)], as: UTF8.self)
-        guard let scalar = UInt32(hex, radix: 16).flatMap(Unicode.Scalar.init) else { return nil }
-        out.append(contentsOf: Array(String(Character(scalar)).utf8))
-        k += 6
-        continue
-      default: out.append(e)
-      }
-      k += 2
+    bytes.withUnsafeBufferPointer { all in
+      JSONScanner.unescape(UnsafeBufferPointer(rebasing: all[(range.lowerBound + 1)..<(range.upperBound - 1)]), into: &out)
     }
     return String(decoding: out, as: UTF8.self)
   }
@@ -196,7 +174,7 @@ struct JSONSpans {
           UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
           i += 2
         case UInt8(ascii: "u"):
-          guard i + 6 <= end, bytes[(i + 2)..<(i + 6)].allSatisfy({ Self.isHex($0) }) else {
+          guard i + 6 <= end, bytes[(i + 2)..<(i + 6)].allSatisfy({ JSONEscape.hexValue($0) != nil }) else {
             throw Failure(reason: "a \\u escape needs four hex digits", offset: i)
           }
           i += 6
@@ -206,7 +184,8 @@ struct JSONSpans {
       case 0..<0x20:
         throw Failure(reason: "a control character (or line break) inside a string", offset: i)
       case 0x80...:
-        let length = Self.utf8Length(bytes, at: i, end: end)
+        // Ingest's rule (RFC 3629: no overlongs, no surrogates), within this value's end.
+        let length = bytes.withUnsafeBufferPointer { JSONScanner.utf8SequenceLength(UnsafeBufferPointer(rebasing: $0[..<end]), at: i) }
         guard length > 0 else { throw Failure(reason: "a string is not valid UTF-8", offset: i) }
         i += length
       default:
@@ -214,28 +193,5 @@ struct JSONSpans {
       }
     }
     throw Failure(reason: "a string is not closed", offset: start)
-  }
-
-  private static func isHex(_ c: UInt8) -> Bool {
-    (c >= 0x30 && c <= 0x39) || (c | 0x20 >= 0x61 && c | 0x20 <= 0x66)
-  }
-
-  /// The length of the well-formed UTF-8 sequence at `i` (RFC 3629, no overlongs, no
-  /// surrogates), or 0.
-  static func utf8Length(_ b: [UInt8], at i: Int, end: Int) -> Int {
-    let lead = b[i]
-    func continuation(_ k: Int, _ low: UInt8 = 0x80, _ high: UInt8 = 0xBF) -> Bool {
-      i + k < end && b[i + k] >= low && b[i + k] <= high
-    }
-    switch lead {
-    case 0xC2...0xDF: return continuation(1) ? 2 : 0
-    case 0xE0: return continuation(1, 0xA0) && continuation(2) ? 3 : 0
-    case 0xE1...0xEC, 0xEE...0xEF: return continuation(1) && continuation(2) ? 3 : 0
-    case 0xED: return continuation(1, 0x80, 0x9F) && continuation(2) ? 3 : 0
-    case 0xF0: return continuation(1, 0x90) && continuation(2) && continuation(3) ? 4 : 0
-    case 0xF1...0xF3: return continuation(1) && continuation(2) && continuation(3) ? 4 : 0
-    case 0xF4: return continuation(1, 0x80, 0x8F) && continuation(2) && continuation(3) ? 4 : 0
-    default: return 0
-    }
   }
 }

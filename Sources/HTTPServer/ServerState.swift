@@ -92,8 +92,9 @@ final class ServerState: @unchecked Sendable {
   }
 }
 
-/// A thread that runs one closure and is never joined (pthread, detached, 1 MiB of stack).
-enum DetachedThread {
+/// A thread that runs one closure and is never joined (pthread, detached, 1 MiB of stack): the
+/// server's accepting and connection threads, and the collector's hour closer.
+public enum DetachedThread {
   private final class Box {
     let body: @Sendable () -> Void
     init(_ body: @escaping @Sendable () -> Void) { self.body = body }
@@ -101,7 +102,7 @@ enum DetachedThread {
 
   /// False when no thread could be made (out of memory, the process's thread limit).
   @discardableResult
-  static func start(name: String, _ body: @escaping @Sendable () -> Void) -> Bool {
+  public static func start(name: String, _ body: @escaping @Sendable () -> Void) -> Bool {
     var attributes = pthread_attr_t()
     pthread_attr_init(&attributes)
     pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
@@ -119,7 +120,7 @@ enum DetachedThread {
   }
 
   /// Seconds on the monotonic clock.
-  static func now() -> Double {
+  public static func now() -> Double {
     var time = timespec()
     clock_gettime(CLOCK_MONOTONIC, &time)
     return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9

@@ -42,6 +42,9 @@ import Testing
     let batch = try EventBatch(body: Array(body.utf8), endpoint: .klaviyo)
     #expect(batch.events.count == 2)
     #expect(batch.webhookID == "wh_1")
+    // Escapes decode as Ingest's scanner decodes them, surrogate pairs included.
+    let pair = #"{"data":[],"meta":{"klaviyo_webhook_id":"wh_\uD83D\uDE00"}}"#
+    #expect(try EventBatch(body: Array(pair.utf8), endpoint: .klaviyo).webhookID == "wh_\u{1F600}")
   }
 
   @Test func genericTakesLinesArraysAndOneObject() throws {

@@ -8,7 +8,7 @@
 /// as invalid UTF-8 does everywhere in Holdout. Both readers give the same string for the same
 /// bytes (`Tests/Fuzz/JSONDifferential.swift` checks it); before this type the tree parser
 /// refused what the scanner replaced.
-enum JSONEscape {
+package enum JSONEscape {
   /// The byte a one-character escape stands for (`n` → 0x0A, `"` → `"`), or nil (`u`, or not an
   /// escape).
   @inline(__always)
@@ -26,7 +26,7 @@ enum JSONEscape {
 
   /// A hexadecimal digit's value, or nil.
   @inline(__always)
-  static func hexValue(_ c: UInt8) -> UInt32? {
+  package static func hexValue(_ c: UInt8) -> UInt32? {
     switch c {
     case 0x30...0x39: return UInt32(c - 0x30)
     case 0x41...0x46: return UInt32(c - 0x41 + 10)

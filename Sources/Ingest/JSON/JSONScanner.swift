@@ -269,7 +269,8 @@ public struct JSONScanner {
   }
 
   /// The length of the valid UTF-8 sequence starting with a non-ASCII byte at `i`, or 0.
-  static func utf8SequenceLength(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
+  /// (Also the collector's JSON checker's rule.)
+  package static func utf8SequenceLength(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
     let c = b[i]
     let n = b.count
     func continuation(_ k: Int, _ low: UInt8 = 0x80, _ high: UInt8 = 0xBF) -> Bool {
@@ -288,8 +289,8 @@ public struct JSONScanner {
   }
 
   /// Decodes the escapes of a validated string body into UTF-8. An unpaired surrogate becomes
-  /// U+FFFD.
-  static func unescape(_ s: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+  /// U+FFFD. (Also used by the collector's JSON checker for the strings it compares.)
+  package static func unescape(_ s: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
     var k = 0
     while k < s.count {
       let c = s[k]
