@@ -124,6 +124,8 @@ extension QueryParts {
   /// The row accounting per table, and the data-quality counts SQL can make.
   private func accounting() -> [String] {
     var out: [String] = []
+    // `h_deduped.role`: 0 for the message rows, 1 for the event rows.
+    let roleName = "CASE role WHEN 0 THEN 'messages' ELSE 'events' END"
     let cohortReason = "CASE WHEN user_id IS NULL OR user_id = '' THEN 'empty_user_id' WHEN t0 IS NULL THEN 'bad_timestamp' ELSE 'unknown_arm' END"
     out.append(row(
       "rows", segment: "'cohort'", value: "r.reason", ["n": "COUNT(*)"],
@@ -133,11 +135,11 @@ extension QueryParts {
     out.append(row("rows", segment: "'cohort'", value: "fate", ["n": "COUNT(*)"], from: "FROM h_cohort GROUP BY fate"))
     let rejection = "CASE fate" + Self.rejections.map { " WHEN \(Self.rejectedFate + $0.0) THEN '\($0.1)'" }.joined() + " END"
     out.append(row(
-      "rows", segment: "role", value: rejection, ["n": "SUM(n)"],
+      "rows", segment: roleName, value: rejection, ["n": "SUM(n)"],
       from: "FROM h_activity WHERE fate > \(Self.rejectedFate) GROUP BY role, fate"))
     let fate = "CASE fate" + Self.fates.map { " WHEN \($0.0) THEN '\($0.1)'" }.joined() + " END"
     out.append(row(
-      "rows", segment: "role", value: fate, ["n": "SUM(n)"], from: "FROM h_activity WHERE fate < \(Self.rejectedFate) GROUP BY role, fate"))
+      "rows", segment: roleName, value: fate, ["n": "SUM(n)"], from: "FROM h_activity WHERE fate < \(Self.rejectedFate) GROUP BY role, fate"))
     out.append(row(
       "finding", value: "'users_in_several_arms'",
       ["n": "COALESCE(SUM(CASE WHEN valid = 1 AND copy > 1 AND arm_name <> first_arm THEN 1 ELSE 0 END), 0)"], from: "FROM h_cohort_all"))
@@ -148,7 +150,7 @@ extension QueryParts {
       "finding", value: "'entries_before_since'",
       ["n": "COALESCE(SUM(CASE WHEN \(early) THEN 1 ELSE 0 END), 0)"], from: "FROM h_cohort_all"))
     for (k, finding) in rowFindings.enumerated() {
-      out.append(row("finding", value: "'\(finding.name)'", ["n": "COALESCE(SUM(finding_\(k)), 0)"], from: "FROM h_activity"))
+      out.append(row("finding", value: "'\(finding.name)'", ["n": findingCount(k)], from: "FROM h_activity"))
     }
     return out
   }

@@ -2,91 +2,23 @@ import Ingest
 import Experiment
 
 extension QueryParts {
-  /// The condition that a row of `h_activity`'s input is an exposure after entry.
-  private var exposure: String { "x.role = 'messages' AND \(isIn("x.event", exposureEvents)) AND x.off >= 0" }
-
-  /// The data-quality findings counted over the message and event rows, each a condition on one
-  /// row of `h_activity`'s input (`x`): its code, copy, time, user's fate, offset and value.
-  var rowFindings: [(name: String, condition: String)] {
-    let reached = "x.copy = 1 AND x.ts < \(asOf) AND x.member_fate = 'used' AND x.role = 'messages' AND \(isIn("x.event", exposureEvents))"
-    let revenue = experiment.metrics.enumerated().filter { $0.element.kind == .revenue }.map { m, _ in
-      "(\(isIn("x.event", metricEvents[m])) AND ((x.off >= \(windows[m].start) AND x.off < \(windows[m].end)) OR (x.off < 0 AND x.off >= -\(windows[m].length))))"
-    }
-    return [
-      ("exposures_before_entry", "\(reached) AND x.off < 0"),
-      ("exposures_after_entry", "\(reached) AND x.off >= 0"),
-      ("revenue_rows_without_value", "x.fate = 0 AND x.value IS NULL AND (\(revenue.isEmpty ? "1 = 0" : revenue.joined(separator: " OR ")))"),
-      ("times_before_floor", "x.reject = 0 AND x.copy = 1 AND x.ts < \(MeasurementLimits.timeFloor)"),
-      // MeasurementLimits.futureLimit, written as horizon + margin.
-      ("times_far_after_as_of", "x.reject = 0 AND x.copy = 1 AND x.ts > \(max(query.asOf, experiment.asOf ?? query.asOf)) + \(MeasurementLimits.futureMargin)"),
-      ("conflicting_duplicates", "x.copy > 1 AND x.conflicting = 1"),
-    ]
-  }
-
-  /// `h_activity`: the message and event rows read once, each joined to the cohort and given its
-  /// fate (`fate`, a code of `fates`), aggregated by (analysed user, role, fate). The rows used
-  /// form one group per user and role with the user's metric values, first exposure and its
-  /// channel, spend and first return; every other row falls in the group of its role and fate
-  /// (user NULL), which keeps only counts. Each group also counts its rows' findings.
-  func activityTable(fate: String) throws(WarehouseError) -> CommonTable {
-    var values: [String] = []
-    for (m, metric) in experiment.metrics.enumerated() {
-      let w = windows[m]
-      let events = isIn("x.event", metricEvents[m])
-      let increment = metric.kind == .revenue ? "COALESCE(x.value, 0)" : syntax.signed(1_000_000)
-      let aggregate = metric.kind.isBinary ? "MAX" : "SUM"
-      values.append("\(aggregate)(CASE WHEN \(events) AND x.off >= \(w.start) AND x.off < \(w.end) THEN \(increment) ELSE 0 END) AS post_\(m)")
-      values.append("\(aggregate)(CASE WHEN \(events) AND x.off < 0 AND x.off >= -\(w.length) THEN \(increment) ELSE 0 END) AS pre_\(m)")
-    }
-    var costCase = "0"
-    if !experiment.costs.isEmpty {
-      costCase = "CASE x.channel"
-      for cost in experiment.costs {
-        let name = try syntax.literal(cost.channel)
-        costCase += " WHEN \(name) THEN \(Decimal.micros(cost.cost))"
-      }
-      costCase += " ELSE 0 END"
-    }
-    // The first exposure's channel as one sortable text: the offset in 19 digits, then "0" and
-    // the channel, or "1" for none (the file path's order: time, then channel bytewise, none last).
-    let channelKey = syntax.bytewise(
-      syntax.leftPad(text("x.off"), 19, "0") + " || CASE WHEN x.channel IS NULL THEN '1' ELSE '0' || x.channel END")
-    let findings = rowFindings.enumerated().map { k, finding in
-      "SUM(CASE WHEN \(finding.condition) THEN 1 ELSE 0 END) AS finding_\(k)"
-    }
-    return CommonTable("h_activity", """
-        SELECT x.used_by AS user_id, x.role, x.fate, COUNT(*) AS n,
-          \(values.joined(separator: ",\n    ")),
-          MIN(CASE WHEN \(exposure) THEN x.ts END) AS first_exposure,
-          SUM(CASE WHEN \(exposure) THEN \(costCase) ELSE 0 END) AS spend,
-          MIN(CASE WHEN \(exposure) THEN \(channelKey) END) AS first_channel,
-          MIN(CASE WHEN \(isIn("x.event", returnEvents)) AND x.off >= 0 AND x.off < \(survivalWindow) THEN x.ts END) AS first_return,
-          \(findings.joined(separator: ",\n    "))
-        FROM (
-          SELECT f.*, CASE WHEN f.fate = 0 THEN f.member END AS used_by
-          FROM (
-            SELECT j.*, \(fate) AS fate
-            FROM (
-              SELECT d.role, d.event, d.ts, d.value, d.channel, d.copy, d.conflicting, d.reject, c.user_id AS member,
-                c.fate AS member_fate, d.ts - c.t0 AS off
-              FROM h_deduped d LEFT JOIN h_cohort c ON c.user_id = d.user_id
-            ) j
-          ) f
-        ) x
-        GROUP BY x.used_by, x.role, x.fate
-      """)
-  }
-
   /// The per-user tables: `h_users`, the percentile caps and `h_measured`.
   func userTables() throws(WarehouseError) -> [CommonTable] {
     let segmentNames = experiment.segments.indices.map { ", c.seg_\($0)" }.joined()
-    var perUser: [String] = []
+    // Binary metrics from the OR of their bits over the user's groups, additive ones summed.
+    var perUser = terms.columns.map { "\(syntax.bitOrAggregate($0)) AS \($0)" }
     var values: [String] = []
     for (m, metric) in experiment.metrics.enumerated() {
-      let aggregate = metric.kind.isBinary ? "MAX" : "SUM"
-      for part in ["post", "pre"] {
-        perUser.append("\(aggregate)(\(part)_\(m)) AS \(part)_\(m)")
-        values.append("COALESCE(a.\(part)_\(m), 0) AS \(part)_\(m)")
+      let term = terms.metricTerms[m]
+      for (part, bit) in [("post", term.post), ("pre", term.pre)] {
+        if metric.kind.isBinary {
+          let place = terms.place(bit)
+          let set = "\(syntax.bitAnd("COALESCE(a.\(place.column), 0)", syntax.signed(place.bit))) <> 0"
+          values.append("CASE WHEN \(set) THEN \(syntax.signed(1_000_000)) ELSE 0 END AS \(part)_\(m)")
+        } else {
+          perUser.append("SUM(\(part)_\(m)) AS \(part)_\(m)")
+          values.append("COALESCE(a.\(part)_\(m), 0) AS \(part)_\(m)")
+        }
       }
     }
     let users = CommonTable("h_users", """

@@ -29,10 +29,8 @@ struct QueryParts {
   let segmentColumns: [String]
   /// Per metric: its window start, end and length after entry, in microseconds.
   let windows: [(start: Int64, end: Int64, length: Int64)]
-  /// Per metric: the events that count, as an `IN` list.
-  let metricEvents: [String]
-  let exposureEvents: String
-  let returnEvents: String
+  /// The event codes and window bits of the message and event rows.
+  let terms: ActivityTerms
   let survivalWindow: Int64
   let hasMessages: Bool
 
@@ -48,18 +46,9 @@ struct QueryParts {
     }
     segmentColumns = segments
     windows = experiment.metrics.map { ($0.windowStart, $0.windowEnd, $0.windowLength) }
-    var events: [String] = []
-    for metric in experiment.metrics { events.append(try syntax.literals(metric.events)) }
-    metricEvents = events
-    exposureEvents = try syntax.literals(experiment.exposure)
-    returnEvents = try syntax.literals(experiment.returnEvents)
+    terms = ActivityTerms(experiment: experiment)
     survivalWindow = MetricDefinition.micros(days: experiment.analysis.survivalDays)
     hasMessages = experiment.warehouse.messages != nil
-  }
-
-  /// `expression IN (list)`, or a false condition for an empty list.
-  func isIn(_ expression: String, _ list: String) -> String {
-    list.isEmpty ? "1 = 0" : "\(expression) IN (\(list))"
   }
 
   /// A table's column, quoted, for a logical column name.
@@ -124,7 +113,7 @@ struct QueryParts {
   func commonTables() throws(WarehouseError) -> [CommonTable] {
     var tables = try cohortTables()
     tables.append(try rowsTable())
-    tables.append(contentsOf: try classifiedTables())
+    tables.append(try activityTable())
     tables.append(contentsOf: try userTables())
     if query.weekly { tables.append(contentsOf: weeklyTables()) }
     return tables
@@ -157,7 +146,8 @@ struct QueryParts {
       """)
     let cohort = CommonTable("h_cohort", """
         SELECT user_id, t0, \(armCase) AS arm\(segmentNames),
-          CASE WHEN t0 >= \(asOf) THEN 'entered_after_as_of' WHEN arm_name = 'excluded' THEN 'outside_coverage' ELSE 'used' END AS fate
+          CASE WHEN t0 >= \(asOf) THEN 'entered_after_as_of' WHEN arm_name = 'excluded' THEN 'outside_coverage' ELSE 'used' END AS fate,
+          CASE WHEN t0 >= \(asOf) OR arm_name = 'excluded' THEN 0 ELSE 1 END AS analysed
         FROM h_cohort_all WHERE valid = 1 AND copy = 1
       """)
     return [all, cohort]
@@ -186,7 +176,8 @@ struct QueryParts {
   private func rowsTable() throws(WarehouseError) -> CommonTable {
     let none = syntax.cast("NULL", syntax.text)
     let events = """
-      SELECT 'events' AS role, \(text(try column(.events, "user_id"))) AS user_id, \(text(try column(.events, "event"))) AS event,
+      SELECT 1 AS role, \(text(try column(.events, "user_id"))) AS user_id, \(text(try column(.events, "event"))) AS event,
+              \(try eventCode(text(try column(.events, "event")))) AS code,
               \(try micros(try column(.events, "timestamp"))) AS ts, \(valueMicros(try column(.events, "value"))) AS value,
               \(none) AS channel, \(text(try column(.events, "event_id"))) AS key_a, \(none) AS key_b\(try orderColumn(.events))
             FROM \(try table(.events))\(try timeFilter(.events))
@@ -204,7 +195,7 @@ struct QueryParts {
                 ELSE \(none) END
       """
     let messages = """
-      SELECT 'messages' AS role, \(text(try column(.messages, "user_id"))) AS user_id, \(event) AS event,
+      SELECT 0 AS role, \(text(try column(.messages, "user_id"))) AS user_id, \(event) AS event, \(try eventCode(event)) AS code,
               \(try micros(try column(.messages, "timestamp"))) AS ts, \(syntax.cast("NULL", syntax.bigint)) AS value,
               \(channelCase) AS channel,
               \(text(try column(.messages, "message_id"))) AS key_a, \(event) AS key_b\(try orderColumn(.messages))
@@ -283,34 +274,5 @@ struct QueryParts {
   private func orderColumn(_ role: WarehouseDefinition.Role) throws(WarehouseError) -> String {
     guard hasRowOrder else { return "" }
     return ", " + (try rowOrder(role) ?? syntax.cast("NULL", syntax.bigint)) + " AS ord"
-  }
-
-  /// The condition that a classified row falls in some window (exposure, metric, pre-period,
-  /// return), given that its user is analysed and its event measured.
-  private func inSomeWindow() -> String {
-    var conditions = ["(role = 'messages' AND \(isIn("event", exposureEvents)) AND off >= 0)"]
-    for (m, window) in windows.enumerated() {
-      conditions.append(
-        "(\(isIn("event", metricEvents[m])) AND ((off >= \(window.start) AND off < \(window.end)) OR (off < 0 AND off >= -\(window.length))))")
-    }
-    conditions.append("(\(isIn("event", returnEvents)) AND off >= 0 AND off < \(survivalWindow))")
-    return conditions.joined(separator: "\n        OR ")
-  }
-
-  private func classifiedTables() throws(WarehouseError) -> [CommonTable] {
-    let measuredEvents = try syntax.literals(Array(Set(experiment.metrics.flatMap(\.events) + experiment.returnEvents)).sorted())
-    let measured = "(role = 'messages' AND \(isIn("event", exposureEvents))) OR \(isIn("event", measuredEvents))"
-    let fate = """
-      CASE
-                WHEN reject <> 0 THEN \(Self.rejectedFate) + reject
-                WHEN copy > 1 THEN \(Self.code(of: "duplicate"))
-                WHEN ts >= \(asOf) THEN \(Self.code(of: "after_as_of"))
-                WHEN member IS NULL THEN \(Self.code(of: "user_not_in_cohort"))
-                WHEN member_fate <> 'used' THEN \(Self.code(of: "user_not_analysed"))
-                WHEN NOT (\(measured)) THEN \(Self.code(of: "event_not_measured"))
-                WHEN \(inSomeWindow()) THEN \(Self.code(of: "used"))
-                ELSE \(Self.code(of: "outside_windows")) END
-      """
-    return [try activityTable(fate: fate)]
   }
 }

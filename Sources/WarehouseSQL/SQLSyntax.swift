@@ -178,6 +178,24 @@ public struct SQLSyntax: Sendable {
     dialect == .clickhouse ? "modulo(\(a), \(b))" : "MOD(\(a), \(b))"
   }
 
+  /// The bitwise AND of two integers.
+  public func bitAnd(_ a: String, _ b: String) -> String {
+    switch dialect {
+    case .clickhouse: return "bitAnd(\(a), \(b))"
+    case .snowflake: return "BITAND(\(a), \(b))"
+    case .duckdb, .postgres, .spark, .bigquery: return "(\(a) & \(b))"
+    }
+  }
+
+  /// The aggregate bitwise OR of an integer column (NULLs skipped).
+  public func bitOrAggregate(_ expression: String) -> String {
+    switch dialect {
+    case .clickhouse: return "groupBitOr(\(expression))"
+    case .snowflake: return "BITOR_AGG(\(expression))"
+    case .duckdb, .postgres, .spark, .bigquery: return "BIT_OR(\(expression))"
+    }
+  }
+
   /// The first `length` characters of `text`.
   public func prefix(_ text: String, _ length: String) -> String {
     dialect == .clickhouse ? "substring(\(text), 1, \(length))" : "SUBSTR(\(text), 1, \(length))"
