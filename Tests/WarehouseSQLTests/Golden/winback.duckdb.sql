@@ -16,7 +16,8 @@ h_cohort_all AS (
 ),
 h_cohort AS (
   SELECT user_id, t0, CASE arm_name WHEN 'holdout' THEN 0 WHEN 'sms' THEN 1 WHEN 'sms_email' THEN 2 END AS arm, seg_0,
-    CASE WHEN t0 >= 1794787200000000 THEN 'entered_after_as_of' WHEN arm_name = 'excluded' THEN 'outside_coverage' ELSE 'used' END AS fate
+    CASE WHEN t0 >= 1794787200000000 THEN 'entered_after_as_of' WHEN arm_name = 'excluded' THEN 'outside_coverage' ELSE 'used' END AS fate,
+    CASE WHEN t0 >= 1794787200000000 OR arm_name = 'excluded' THEN 0 ELSE 1 END AS analysed
   FROM h_cohort_all WHERE valid = 1 AND copy = 1
 ),
 h_deduped AS (
@@ -29,7 +30,7 @@ h_deduped AS (
     FROM (
       SELECT v.*, CASE WHEN user_id IS NULL OR user_id = '' THEN 1 WHEN event IS NULL OR event = '' THEN 2 WHEN ts IS NULL THEN 3 ELSE 0 END AS reject
       FROM (
-        SELECT 'messages' AS role, CAST("user_id" AS VARCHAR) AS user_id, CAST("event" AS VARCHAR) AS event,
+        SELECT 0 AS role, CAST("user_id" AS VARCHAR) AS user_id, CAST("event" AS VARCHAR) AS event, CASE CAST("event" AS VARCHAR) WHEN 'sms_delivered' THEN 1 WHEN 'email_delivered' THEN 2 WHEN 'order' THEN 3 WHEN 'session' THEN 4 WHEN 'sms_unsubscribed' THEN 5 WHEN 'email_unsubscribed' THEN 6 ELSE 0 END AS code,
         epoch_us("timestamp") AS ts, CAST(NULL AS BIGINT) AS value,
         CASE WHEN CAST("channel" AS VARCHAR) IS NOT NULL AND CAST("channel" AS VARCHAR) <> '' AND CAST("channel" AS VARCHAR) <> 'customer' THEN CAST("channel" AS VARCHAR)
           WHEN STRPOS(CAST("event" AS VARCHAR), '_') = 0 THEN NULLIF(CAST("event" AS VARCHAR), '')
@@ -49,7 +50,8 @@ h_deduped AS (
     FROM (
       SELECT v.*, CASE WHEN user_id IS NULL OR user_id = '' THEN 1 WHEN event IS NULL OR event = '' THEN 2 WHEN ts IS NULL THEN 3 ELSE 0 END AS reject
       FROM (
-        SELECT 'events' AS role, CAST("user_id" AS VARCHAR) AS user_id, CAST("event" AS VARCHAR) AS event,
+        SELECT 1 AS role, CAST("user_id" AS VARCHAR) AS user_id, CAST("event" AS VARCHAR) AS event,
+        CASE CAST("event" AS VARCHAR) WHEN 'sms_delivered' THEN 1 WHEN 'email_delivered' THEN 2 WHEN 'order' THEN 3 WHEN 'session' THEN 4 WHEN 'sms_unsubscribed' THEN 5 WHEN 'email_unsubscribed' THEN 6 ELSE 0 END AS code,
         epoch_us("timestamp") AS ts, CAST(ROUND(CAST("value" AS DECIMAL(38,9)) * 1000000) AS BIGINT) AS value,
         CAST(NULL AS VARCHAR) AS channel, CAST("event_id" AS VARCHAR) AS key_a, CAST(NULL AS VARCHAR) AS key_b
       FROM "events"
@@ -57,61 +59,64 @@ h_deduped AS (
     ) v
 ),
 h_activity AS (
-  SELECT x.used_by AS user_id, x.role, x.fate, COUNT(*) AS n,
-    MAX(CASE WHEN x.event IN ('order') AND x.off >= 0 AND x.off < 1209600000000 THEN 1000000 ELSE 0 END) AS post_0,
-    MAX(CASE WHEN x.event IN ('order') AND x.off < 0 AND x.off >= -1209600000000 THEN 1000000 ELSE 0 END) AS pre_0,
-    SUM(CASE WHEN x.event IN ('order') AND x.off >= 0 AND x.off < 2592000000000 THEN COALESCE(x.value, 0) ELSE 0 END) AS post_1,
-    SUM(CASE WHEN x.event IN ('order') AND x.off < 0 AND x.off >= -2592000000000 THEN COALESCE(x.value, 0) ELSE 0 END) AS pre_1,
-    MAX(CASE WHEN x.event IN ('session') AND x.off >= 604800000000 AND x.off < 1209600000000 THEN 1000000 ELSE 0 END) AS post_2,
-    MAX(CASE WHEN x.event IN ('session') AND x.off < 0 AND x.off >= -604800000000 THEN 1000000 ELSE 0 END) AS pre_2,
-    MAX(CASE WHEN x.event IN ('session') AND x.off >= 2592000000000 AND x.off < 3196800000000 THEN 1000000 ELSE 0 END) AS post_3,
-    MAX(CASE WHEN x.event IN ('session') AND x.off < 0 AND x.off >= -604800000000 THEN 1000000 ELSE 0 END) AS pre_3,
-    MAX(CASE WHEN x.event IN ('sms_unsubscribed', 'email_unsubscribed') AND x.off >= 0 AND x.off < 1209600000000 THEN 1000000 ELSE 0 END) AS post_4,
-    MAX(CASE WHEN x.event IN ('sms_unsubscribed', 'email_unsubscribed') AND x.off < 0 AND x.off >= -1209600000000 THEN 1000000 ELSE 0 END) AS pre_4,
-    MIN(CASE WHEN x.role = 'messages' AND x.event IN ('sms_delivered', 'email_delivered') AND x.off >= 0 THEN x.ts END) AS first_exposure,
-    SUM(CASE WHEN x.role = 'messages' AND x.event IN ('sms_delivered', 'email_delivered') AND x.off >= 0 THEN CASE x.channel WHEN 'email' THEN 1000 WHEN 'sms' THEN 7500 ELSE 0 END ELSE 0 END) AS spend,
-    MIN(CASE WHEN x.role = 'messages' AND x.event IN ('sms_delivered', 'email_delivered') AND x.off >= 0 THEN LPAD(CAST(x.off AS VARCHAR), 19, '0') || CASE WHEN x.channel IS NULL THEN '1' ELSE '0' || x.channel END END) AS first_channel,
-    MIN(CASE WHEN x.event IN ('session') AND x.off >= 0 AND x.off < 2592000000000 THEN x.ts END) AS first_return,
-    SUM(CASE WHEN x.copy = 1 AND x.ts < 1794787200000000 AND x.member_fate = 'used' AND x.role = 'messages' AND x.event IN ('sms_delivered', 'email_delivered') AND x.off < 0 THEN 1 ELSE 0 END) AS finding_0,
-    SUM(CASE WHEN x.copy = 1 AND x.ts < 1794787200000000 AND x.member_fate = 'used' AND x.role = 'messages' AND x.event IN ('sms_delivered', 'email_delivered') AND x.off >= 0 THEN 1 ELSE 0 END) AS finding_1,
-    SUM(CASE WHEN x.fate = 0 AND x.value IS NULL AND ((x.event IN ('order') AND ((x.off >= 0 AND x.off < 2592000000000) OR (x.off < 0 AND x.off >= -2592000000000)))) THEN 1 ELSE 0 END) AS finding_2,
-    SUM(CASE WHEN x.reject = 0 AND x.copy = 1 AND x.ts < 946684800000000 THEN 1 ELSE 0 END) AS finding_3,
-    SUM(CASE WHEN x.reject = 0 AND x.copy = 1 AND x.ts > 1794787200000000 + 2592000000000 THEN 1 ELSE 0 END) AS finding_4,
-    SUM(CASE WHEN x.copy > 1 AND x.conflicting = 1 THEN 1 ELSE 0 END) AS finding_5
+  SELECT x.used_by AS user_id, x.role, x.fate, x.fb, COUNT(*) AS n,
+    BIT_OR(x.w_0) AS w_0,
+    SUM(CASE WHEN (x.w_0 & 4) <> 0 THEN COALESCE(x.value, 0) ELSE 0 END) AS post_1,
+    SUM(CASE WHEN (x.w_0 & 8) <> 0 THEN COALESCE(x.value, 0) ELSE 0 END) AS pre_1,
+    MIN(CASE WHEN (x.w_0 & 1024) <> 0 THEN x.ts END) AS first_exposure,
+    SUM(CASE WHEN (x.w_0 & 1024) <> 0 THEN CASE x.channel WHEN 'email' THEN 1000 WHEN 'sms' THEN 7500 ELSE 0 END ELSE 0 END) AS spend,
+    MIN(CASE WHEN (x.w_0 & 1024) <> 0 THEN LPAD(CAST(x.off AS VARCHAR), 19, '0') || CASE WHEN x.channel IS NULL THEN '1' ELSE '0' || x.channel END END) AS first_channel,
+    MIN(CASE WHEN (x.w_0 & 2048) <> 0 THEN x.ts END) AS first_return
   FROM (
-    SELECT f.*, CASE WHEN f.fate = 0 THEN f.member END AS used_by
+    SELECT f.*, CASE WHEN f.fate = 0 THEN f.member END AS used_by,
+      CASE WHEN f.copy = 1 AND f.ts < 1794787200000000 AND f.member_analysed = 1 AND f.role = 0 AND f.code IN (1, 2) AND f.off < 0 THEN 1 ELSE 0 END
+      + CASE WHEN f.copy = 1 AND f.ts < 1794787200000000 AND f.member_analysed = 1 AND f.role = 0 AND f.code IN (1, 2) AND f.off >= 0 THEN 2 ELSE 0 END
+      + CASE WHEN f.fate = 0 AND f.value IS NULL AND ((f.w_0 & 4) <> 0 OR (f.w_0 & 8) <> 0) THEN 4 ELSE 0 END
+      + CASE WHEN f.reject = 0 AND f.copy = 1 AND f.ts < 946684800000000 THEN 8 ELSE 0 END
+      + CASE WHEN f.reject = 0 AND f.copy = 1 AND f.ts > 1794787200000000 + 2592000000000 THEN 16 ELSE 0 END
+      + CASE WHEN f.copy > 1 AND f.conflicting = 1 THEN 32 ELSE 0 END AS fb
     FROM (
       SELECT j.*, CASE
           WHEN reject <> 0 THEN 10 + reject
           WHEN copy > 1 THEN 1
           WHEN ts >= 1794787200000000 THEN 2
           WHEN member IS NULL THEN 3
-          WHEN member_fate <> 'used' THEN 4
-          WHEN NOT ((role = 'messages' AND event IN ('sms_delivered', 'email_delivered')) OR event IN ('email_unsubscribed', 'order', 'session', 'sms_unsubscribed')) THEN 5
-          WHEN (role = 'messages' AND event IN ('sms_delivered', 'email_delivered') AND off >= 0)
-        OR (event IN ('order') AND ((off >= 0 AND off < 1209600000000) OR (off < 0 AND off >= -1209600000000)))
-        OR (event IN ('order') AND ((off >= 0 AND off < 2592000000000) OR (off < 0 AND off >= -2592000000000)))
-        OR (event IN ('session') AND ((off >= 604800000000 AND off < 1209600000000) OR (off < 0 AND off >= -604800000000)))
-        OR (event IN ('session') AND ((off >= 2592000000000 AND off < 3196800000000) OR (off < 0 AND off >= -604800000000)))
-        OR (event IN ('sms_unsubscribed', 'email_unsubscribed') AND ((off >= 0 AND off < 1209600000000) OR (off < 0 AND off >= -1209600000000)))
-        OR (event IN ('session') AND off >= 0 AND off < 2592000000000) THEN 0
+          WHEN member_analysed = 0 THEN 4
+          WHEN NOT ((role = 0 AND code IN (1, 2)) OR code IN (3, 4, 5, 6)) THEN 5
+          WHEN w_0 <> 0 THEN 0
           ELSE 6 END AS fate
       FROM (
-        SELECT d.role, d.event, d.ts, d.value, d.channel, d.copy, d.conflicting, d.reject, c.user_id AS member,
-          c.fate AS member_fate, d.ts - c.t0 AS off
-        FROM h_deduped d LEFT JOIN h_cohort c ON c.user_id = d.user_id
+        SELECT j.*,
+          CASE WHEN code = 0 THEN 0 ELSE
+            CASE WHEN code = 3 AND off >= 0 AND off < 1209600000000 THEN 1 ELSE 0 END
+            + CASE WHEN code = 3 AND off < 0 AND off >= -1209600000000 THEN 2 ELSE 0 END
+            + CASE WHEN code = 3 AND off >= 0 AND off < 2592000000000 THEN 4 ELSE 0 END
+            + CASE WHEN code = 3 AND off < 0 AND off >= -2592000000000 THEN 8 ELSE 0 END
+            + CASE WHEN code = 4 AND off >= 604800000000 AND off < 1209600000000 THEN 16 ELSE 0 END
+            + CASE WHEN code = 4 AND off < 0 AND off >= -604800000000 THEN 32 ELSE 0 END
+            + CASE WHEN code = 4 AND off >= 2592000000000 AND off < 3196800000000 THEN 64 ELSE 0 END
+            + CASE WHEN code = 4 AND off < 0 AND off >= -604800000000 THEN 128 ELSE 0 END
+            + CASE WHEN code IN (5, 6) AND off >= 0 AND off < 1209600000000 THEN 256 ELSE 0 END
+            + CASE WHEN code IN (5, 6) AND off < 0 AND off >= -1209600000000 THEN 512 ELSE 0 END
+            + CASE WHEN role = 0 AND code IN (1, 2) AND off >= 0 THEN 1024 ELSE 0 END
+            + CASE WHEN code = 4 AND off >= 0 AND off < 2592000000000 THEN 2048 ELSE 0 END END AS w_0
+        FROM (
+          SELECT d.role, d.code, d.ts, d.value, d.channel, d.copy, d.conflicting, d.reject, c.user_id AS member,
+            c.analysed AS member_analysed, d.ts - c.t0 AS off
+          FROM h_deduped d LEFT JOIN h_cohort c ON c.user_id = d.user_id
+        ) j
       ) j
     ) f
   ) x
-  GROUP BY x.used_by, x.role, x.fate
+  GROUP BY x.used_by, x.role, x.fate, x.fb
 ),
 h_users AS (
   SELECT c.user_id, c.t0, c.arm, c.seg_0,
-    COALESCE(a.post_0, 0) AS post_0, COALESCE(a.pre_0, 0) AS pre_0, COALESCE(a.post_1, 0) AS post_1, COALESCE(a.pre_1, 0) AS pre_1, COALESCE(a.post_2, 0) AS post_2, COALESCE(a.pre_2, 0) AS pre_2, COALESCE(a.post_3, 0) AS post_3, COALESCE(a.pre_3, 0) AS pre_3, COALESCE(a.post_4, 0) AS post_4, COALESCE(a.pre_4, 0) AS pre_4,
+    CASE WHEN (COALESCE(a.w_0, 0) & 1) <> 0 THEN 1000000 ELSE 0 END AS post_0, CASE WHEN (COALESCE(a.w_0, 0) & 2) <> 0 THEN 1000000 ELSE 0 END AS pre_0, COALESCE(a.post_1, 0) AS post_1, COALESCE(a.pre_1, 0) AS pre_1, CASE WHEN (COALESCE(a.w_0, 0) & 16) <> 0 THEN 1000000 ELSE 0 END AS post_2, CASE WHEN (COALESCE(a.w_0, 0) & 32) <> 0 THEN 1000000 ELSE 0 END AS pre_2, CASE WHEN (COALESCE(a.w_0, 0) & 64) <> 0 THEN 1000000 ELSE 0 END AS post_3, CASE WHEN (COALESCE(a.w_0, 0) & 128) <> 0 THEN 1000000 ELSE 0 END AS pre_3, CASE WHEN (COALESCE(a.w_0, 0) & 256) <> 0 THEN 1000000 ELSE 0 END AS post_4, CASE WHEN (COALESCE(a.w_0, 0) & 512) <> 0 THEN 1000000 ELSE 0 END AS pre_4,
     a.first_exposure, COALESCE(a.spend, 0) AS spend, a.first_return,
     CASE WHEN SUBSTR(a.first_channel, 20, 1) = '0' THEN SUBSTR(a.first_channel, 21) END AS first_channel
   FROM h_cohort c LEFT JOIN (
-    SELECT user_id, MAX(post_0) AS post_0, MAX(pre_0) AS pre_0, SUM(post_1) AS post_1, SUM(pre_1) AS pre_1, MAX(post_2) AS post_2, MAX(pre_2) AS pre_2, MAX(post_3) AS post_3, MAX(pre_3) AS pre_3, MAX(post_4) AS post_4, MAX(pre_4) AS pre_4,
+    SELECT user_id, BIT_OR(w_0) AS w_0, SUM(post_1) AS post_1, SUM(pre_1) AS pre_1,
       MIN(first_exposure) AS first_exposure, SUM(spend) AS spend, MIN(first_return) AS first_return,
       MIN(first_channel) AS first_channel
     FROM h_activity WHERE user_id IS NOT NULL GROUP BY user_id
@@ -183,10 +188,10 @@ UNION ALL
 SELECT 'rows' AS section, '' AS arm, '' AS metric, 'cohort' AS segment, fate AS value, CAST(COUNT(*) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM h_cohort GROUP BY fate
 UNION ALL
-SELECT 'rows' AS section, '' AS arm, '' AS metric, role AS segment, CASE fate WHEN 11 THEN 'empty_user_id' WHEN 12 THEN 'empty_event' WHEN 13 THEN 'missing_field' END AS value, CAST(SUM(n) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+SELECT 'rows' AS section, '' AS arm, '' AS metric, CASE role WHEN 0 THEN 'messages' ELSE 'events' END AS segment, CASE fate WHEN 11 THEN 'empty_user_id' WHEN 12 THEN 'empty_event' WHEN 13 THEN 'missing_field' END AS value, CAST(SUM(n) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM h_activity WHERE fate > 10 GROUP BY role, fate
 UNION ALL
-SELECT 'rows' AS section, '' AS arm, '' AS metric, role AS segment, CASE fate WHEN 0 THEN 'used' WHEN 1 THEN 'duplicate' WHEN 2 THEN 'after_as_of' WHEN 3 THEN 'user_not_in_cohort' WHEN 4 THEN 'user_not_analysed' WHEN 5 THEN 'event_not_measured' WHEN 6 THEN 'outside_windows' END AS value, CAST(SUM(n) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+SELECT 'rows' AS section, '' AS arm, '' AS metric, CASE role WHEN 0 THEN 'messages' ELSE 'events' END AS segment, CASE fate WHEN 0 THEN 'used' WHEN 1 THEN 'duplicate' WHEN 2 THEN 'after_as_of' WHEN 3 THEN 'user_not_in_cohort' WHEN 4 THEN 'user_not_analysed' WHEN 5 THEN 'event_not_measured' WHEN 6 THEN 'outside_windows' END AS value, CAST(SUM(n) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM h_activity WHERE fate < 10 GROUP BY role, fate
 UNION ALL
 SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'users_in_several_arms' AS value, CAST(COALESCE(SUM(CASE WHEN valid = 1 AND copy > 1 AND arm_name <> first_arm THEN 1 ELSE 0 END), 0) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
@@ -195,21 +200,21 @@ UNION ALL
 SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'entries_before_since' AS value, CAST(COALESCE(SUM(CASE WHEN 1 = 0 THEN 1 ELSE 0 END), 0) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM h_cohort_all
 UNION ALL
-SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'exposures_before_entry' AS value, CAST(COALESCE(SUM(finding_0), 0) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'exposures_before_entry' AS value, CAST(COALESCE(SUM(CASE WHEN (fb & 1) <> 0 THEN n ELSE 0 END), 0) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM h_activity
 UNION ALL
-SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'exposures_after_entry' AS value, CAST(COALESCE(SUM(finding_1), 0) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'exposures_after_entry' AS value, CAST(COALESCE(SUM(CASE WHEN (fb & 2) <> 0 THEN n ELSE 0 END), 0) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM h_activity
 UNION ALL
-SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'revenue_rows_without_value' AS value, CAST(COALESCE(SUM(finding_2), 0) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'revenue_rows_without_value' AS value, CAST(COALESCE(SUM(CASE WHEN (fb & 4) <> 0 THEN n ELSE 0 END), 0) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM h_activity
 UNION ALL
-SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'times_before_floor' AS value, CAST(COALESCE(SUM(finding_3), 0) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'times_before_floor' AS value, CAST(COALESCE(SUM(CASE WHEN (fb & 8) <> 0 THEN n ELSE 0 END), 0) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM h_activity
 UNION ALL
-SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'times_far_after_as_of' AS value, CAST(COALESCE(SUM(finding_4), 0) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'times_far_after_as_of' AS value, CAST(COALESCE(SUM(CASE WHEN (fb & 16) <> 0 THEN n ELSE 0 END), 0) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM h_activity
 UNION ALL
-SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'conflicting_duplicates' AS value, CAST(COALESCE(SUM(finding_5), 0) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'conflicting_duplicates' AS value, CAST(COALESCE(SUM(CASE WHEN (fb & 32) <> 0 THEN n ELSE 0 END), 0) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM h_activity
 ORDER BY 1, 2, 3, 4, 5, 6;
