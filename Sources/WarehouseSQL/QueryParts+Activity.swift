@@ -182,10 +182,10 @@ extension QueryParts {
               FROM (
                 SELECT d.role, d.code, d.ts, d.value, d.channel, d.copy, d.conflicting, d.reject, c.user_id AS member,
                   c.analysed AS member_analysed, d.ts - c.t0 AS off
-                FROM h_deduped d LEFT JOIN h_cohort c ON c.user_id = d.user_id
-              ) j
-            ) j
-          ) f
+                FROM h_deduped d LEFT JOIN h_cohort c ON c.user_id = d.user_id\(syntax.fence)
+              ) j\(syntax.fence)
+            ) j\(syntax.fence)
+          ) f\(syntax.fence)
         ) x
         GROUP BY x.used_by, x.role, x.fate, x.fb
       """)

@@ -39,13 +39,20 @@ extension QueryParts {
     ]
   }
 
-  /// Per user and metric k: maturity, capped value and pre-period value, from `h_measured`.
-  func unpivoted(_ extra: String) -> String {
-    let count = experiment.metrics.count
-    func pick(_ column: String) -> String {
-      "CASE k.k " + (0..<count).map { "WHEN \($0) THEN u.\(column)_\($0)" }.joined(separator: " ") + " END"
-    }
-    return "SELECT u.arm, k.k, \(pick("mature")) AS mature, \(pick("x")) AS x, \(pick("p")) AS p, u.first_exposure, u.spend\(extra) FROM h_measured u CROSS JOIN \(indexList(count, "k")) k"
+  /// The per-metric sums `columns` of `h_measured`, grouped by arm (and `extra`, a column of
+  /// `h_measured` named `seg`): one aggregation per metric k over that metric's maturity, capped
+  /// value and pre-period value (`t.mature`, `t.x`, `t.p`), the branches joined by `UNION ALL`,
+  /// each row with its `k`. Aggregating each metric's columns in place, rather than first
+  /// repeating every user once per metric and grouping by (arm, metric), keeps the rows each
+  /// engine groups at one per user, and leaves PostgreSQL no users × metrics rows to sort.
+  func perMetric(_ columns: [String: String], extra: String? = nil) -> String {
+    let names = columns.keys.sorted()
+    let seg = extra.map { ", u.\($0) AS seg" } ?? ""
+    let group = extra == nil ? "t.arm" : "t.arm, t.seg"
+    return experiment.metrics.indices.map { k in
+      let select = names.map { "\(columns[$0]!) AS \($0)" }.joined(separator: ", ")
+      return "SELECT \(group), \(k) AS k, \(select) FROM (SELECT u.arm, u.mature_\(k) AS mature, u.x_\(k) AS x, u.p_\(k) AS p, u.first_exposure, u.spend\(seg) FROM h_measured u) t GROUP BY \(group)"
+    }.joined(separator: "\nUNION ALL\n")
   }
 
   /// Every output section, each one SELECT.
@@ -68,9 +75,12 @@ extension QueryParts {
     var metric = sums("", "t.mature = 1").merging(sums("exposed_", "t.mature = 1 AND t.first_exposure IS NOT NULL")) { a, _ in a }
     metric["open"] = "COALESCE(SUM(CASE WHEN t.mature = 0 THEN 1 ELSE 0 END), 0)"
     metric["spend"] = "COALESCE(SUM(CASE WHEN t.mature = 1 THEN \(wide("t.spend")) END), 0)"
+    // Every (arm, metric) gets a row, zeros where an arm has no users.
+    var filled: [String: String] = [:]
+    for name in metric.keys { filled[name] = "COALESCE(s.\(name), 0)" }
     out.append(row(
-      "metric", arm: try names("a.arm", armNames), metric: try names("m.k", metricNames), metric,
-      from: "FROM \(arms) a CROSS JOIN \(indexList(metricNames.count, "k")) m LEFT JOIN (\(unpivoted(""))) t ON t.arm = a.arm AND t.k = m.k GROUP BY a.arm, m.k"))
+      "metric", arm: try names("a.arm", armNames), metric: try names("m.k", metricNames), filled,
+      from: "FROM \(arms) a CROSS JOIN \(indexList(metricNames.count, "k")) m LEFT JOIN (\n\(perMetric(metric))\n) s ON s.arm = a.arm AND s.k = m.k"))
 
     for (m, definition) in experiment.metrics.enumerated() {
       if let cap = definition.cap {
@@ -86,10 +96,12 @@ extension QueryParts {
       out.append(row(
         "segment_users", arm: try names("arm", armNames), segment: name, value: "seg_\(k)", ["n": "COUNT(*)"],
         from: "FROM h_users GROUP BY arm, seg_\(k)"))
+      var segmentSums: [String: String] = [:]
+      for column in sums("", "t.mature = 1").keys { segmentSums[column] = "s.\(column)" }
       out.append(row(
-        "segment_metric", arm: try names("t.arm", armNames), metric: try names("t.k", metricNames), segment: name,
-        value: "t.seg", sums("", "t.mature = 1"),
-        from: "FROM (\(unpivoted(", u.seg_\(k) AS seg"))) t GROUP BY t.arm, t.k, t.seg"))
+        "segment_metric", arm: try names("s.arm", armNames), metric: try names("s.k", metricNames), segment: name,
+        value: "s.seg", segmentSums,
+        from: "FROM (\n\(perMetric(sums("", "t.mature = 1"), extra: "seg_\(k)"))\n) s"))
     }
 
     if hasMessages {

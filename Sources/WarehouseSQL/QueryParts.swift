@@ -246,7 +246,7 @@ struct QueryParts {
       return """
         SELECT v.*, \(reject) AS reject, 1 AS copy, 0 AS conflicting
           FROM (
-            \(select)
+            \(select)\(syntax.fence)
           ) v
         """
     }
@@ -263,7 +263,7 @@ struct QueryParts {
           FROM (
             SELECT v.*, \(reject) AS reject
             FROM (
-              \(select)
+              \(select)\(syntax.fence)
             ) v
           ) v
       """
