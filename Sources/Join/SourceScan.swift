@@ -11,8 +11,10 @@ public struct ScannedRecord: Sendable, Equatable {
   public enum Status: Sendable, Equatable {
     /// Read, resolved and not a duplicate.
     case record
-    /// Repeats the de-duplication key of the record on this line.
-    case duplicate(of: Int)
+    /// Repeats the de-duplication key of the record on line `of`: of the same file, or, for a
+    /// folder or pattern source whose first copy is in another file, of `file` (its path inside
+    /// the folder).
+    case duplicate(of: Int, file: String? = nil)
     /// Rejected: the reason's key (`bad_timestamp`) and a detail.
     case rejected(String, String)
     /// Its aliases are not in the identities file.
@@ -106,7 +108,7 @@ public enum SourceScan {
       switch fate {
       case .rejected(let reason, let detail): item.status = .rejected(reason.key, detail)
       case .notAnEvent: item.status = .notAnEvent
-      case .duplicate(let line): item.status = .duplicate(of: line)
+      case .duplicate(let line, let first): item.status = .duplicate(of: line, file: first == file ? nil : first)
       case .unresolved: item.status = .unresolved
       case .ambiguous: item.status = .ambiguous
       case .record(let user): item.user = user
@@ -128,8 +130,8 @@ public enum SourceScan {
   package enum Fate {
     /// Read, resolved (to the user) and not a duplicate.
     case record(user: String?)
-    /// Repeats the key of the record on this line.
-    case duplicate(of: Int)
+    /// Repeats the key of the record on line `of` of file `file` (nil for a single file).
+    case duplicate(of: Int, file: String?)
     /// Rejected, with the reason and a detail.
     case rejected(Reconciliation.Reason, String)
     /// Its aliases are not in the identities file.
@@ -153,9 +155,10 @@ public enum SourceScan {
     let tree = try readingInput(path: spec.path) { try FileTree(spec.path) }
     let resolver = try IdentityResolver(layout: SourceReader(spec: spec, role: joinRole).layout, source: spec, identities: table)
     var seen = ByteKeyTable(capacity: 256)
-    var firstLines: [Int] = []
+    // The first copy of each key: its line and its file's index in `tree.files`.
+    var firstLines: [(line: Int, file: Int32)] = []
     var going = true
-    for file in tree.files where going {
+    for (index, file) in tree.files.enumerated() where going {
       let reader = SourceReader(spec: spec, role: joinRole, file: file, in: tree)
       let name = tree.isTree ? file.relative : nil
       try readingInput(path: file.path) {
@@ -171,7 +174,12 @@ public enum SourceScan {
           }
           if let key = r.dedup {
             let (id, inserted) = seen.intern(r.text[key])
-            if inserted { firstLines.append(r.line) } else { return give(.duplicate(of: firstLines[Int(id)])) }
+            if inserted {
+              firstLines.append((r.line, Int32(index)))
+            } else {
+              let first = firstLines[Int(id)]
+              return give(.duplicate(of: first.line, file: tree.isTree ? tree.files[Int(first.file)].relative : nil))
+            }
           }
           switch resolver.resolve(r) {
           case .direct(let range): return give(.record(user: names ? r.string(range) : nil))

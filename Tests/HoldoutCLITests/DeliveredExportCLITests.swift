@@ -62,6 +62,22 @@ import Testing
     #expect(used == 2, "each member's 10 rows are used")
   }
 
+  /// Over a folder, a repeated key names the file of its first copy, not only its line (line 2
+  /// of which file, among thousands?); within one file the line alone is enough.
+  @Test func inspectNamesTheFirstCopysFileWhenADuplicateIsInAnotherFile() throws {
+    let scratch = Scratch("holdout-delivered")
+    let header = "user_id,event,timestamp,event_id\n"
+    for day in ["01", "02"] {
+      try FileManager.default.createDirectory(atPath: scratch.path + "/export/day=\(day)", withIntermediateDirectories: true)
+    }
+    scratch.write("export/day=01/part-0.csv", header + "u1,order,2026-01-01T10:00:00Z,e1\nu2,order,2026-01-01T11:00:00Z,e2\n")
+    scratch.write("export/day=02/part-0.csv", header + "u1,order,2026-01-01T10:00:00Z,e1\nu3,order,2026-01-02T09:00:00Z,e3\nu3,order,2026-01-02T09:00:00Z,e3\n")
+    let run = CapturedRun(["inspect", scratch.path + "/export", "--format", "holdout"])
+    #expect(run.status == 0, "\(run.err)")
+    #expect(run.out.contains("| day=02/part-0.csv | 2 | duplicate of day=01/part-0.csv:2 |"), "\(run.out)")
+    #expect(run.out.contains("| day=02/part-0.csv | 4 | duplicate of line 3 |"), "\(run.out)")
+  }
+
   @Test func aZipBombIsRefusedBeforeAnythingIsDecompressed() throws {
     let (scratch, _) = HostileFileTests.scratch(events: [])
     let path = scratch.write("bomb.json", HostileFileTests.experiment.replacingOccurrences(of: "events.csv", with: "events.zip"))

@@ -132,7 +132,7 @@ import Testing
         guard let line = lines[r.line] else { return nil }
         var moved = r
         moved.line = line
-        if case .duplicate(let of) = r.status { moved.status = .duplicate(of: lines[of] ?? -1) }
+        if case .duplicate(let of, _) = r.status { moved.status = .duplicate(of: lines[of] ?? -1) }
         return moved
       }
       #expect(reference.count == lines.count)

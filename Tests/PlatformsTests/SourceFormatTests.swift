@@ -37,7 +37,7 @@ import Testing
       switch r.status {
       case .record:
         return "L\(r.line) record user=\(r.user ?? "-") event=\(r.event ?? "-") time=\(r.time.map(Timestamp.format) ?? "-") value=\(r.value.map(Decimal.format) ?? "null") channel=\(r.channel ?? "null") control=\(r.control)"
-      case .duplicate(let of): return "L\(r.line) duplicate of \(of)"
+      case .duplicate(let of, _): return "L\(r.line) duplicate of \(of)"
       case .rejected(let reason, _): return "L\(r.line) rejected \(reason)"
       case .unresolved: return "L\(r.line) unresolved"
       case .ambiguous: return "L\(r.line) ambiguous"

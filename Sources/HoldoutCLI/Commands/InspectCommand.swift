@@ -132,7 +132,7 @@ enum InspectCommand {
       let status: String
       switch r.status {
       case .record: status = "record"
-      case .duplicate(let of): status = "duplicate of line \(of)"
+      case .duplicate(let of, let file): status = "duplicate of \(file.map { "\($0):" } ?? "line ")\(of)"
       case .rejected(let reason, let detail): status = "rejected (\(reason)): \(detail)"
       case .unresolved: status = "identity not resolved"
       case .ambiguous: status = "identity ambiguous"
