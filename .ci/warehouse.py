@@ -577,6 +577,32 @@ def simulated_case():
     return f"{out}/experiment-warehouse.json"
 
 
+def many_metrics_case():
+    """The simulated users with 34 metrics: 70 window terms, more than one 62-bit column of the
+    query's window bits (`w_0`, `w_1`), binary and additive metrics on both sides of the split."""
+    simulated_case()
+    out = f"{WORK}/simulated"
+    experiment = json.load(open(f"{out}/experiment.json"))
+    metrics = []
+    for k in range(34):
+        event = "order" if k % 2 == 0 else "session"
+        window = 3 + k % 11
+        if k % 4 == 0:
+            metric = {"kind": "conversion", "event": event, "window_days": window}
+        elif k % 4 == 1:
+            metric = {"kind": "retention", "event": event, "day": 1 + k % 9, "window_days": window}
+        elif k % 4 == 2:
+            metric = {"kind": "revenue", "event": "order", "window_days": window, "cap": 40 + k}
+        else:
+            metric = {"kind": "count", "event": event, "window_days": window}
+        metric.update({"name": f"m{k:02d}_{metric['kind']}_{window}d", "role": "primary" if k == 0 else "secondary"})
+        metrics.append(metric)
+    experiment["metrics"] = metrics
+    experiment["analysis"] = {"return_events": ["session"], "compare": [{"arm": "sms_email", "against": "sms"}]}
+    json.dump(experiment, open(f"{out}/experiment-many-metrics.json", "w"), indent=2)
+    return f"{out}/experiment-many-metrics.json"
+
+
 def main():
     global HOLDOUT, WORK, ENGINES, CASES
     HOLDOUT, WORK = sys.argv[1], sys.argv[2]
@@ -595,6 +621,8 @@ def main():
             experiment = conflicts_case()
         elif case == "bounded":
             experiment = bounded_case()
+        elif case == "many-metrics":
+            experiment = many_metrics_case()
         else:
             experiment = f"fixtures/{case}/experiment.json"
         spec = json.load(open(experiment))

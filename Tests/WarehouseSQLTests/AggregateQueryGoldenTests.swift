@@ -36,6 +36,27 @@ import WarehouseSQL
     try Self.expectGolden(script, "winback.duckdb.weekly.sql")
   }
 
+  /// Each window a row can fall in is a bit of `w_k`, 62 to a column: 31 metrics make 64 terms
+  /// (62 metric terms, the exposure and the return window), so the exposure is bit 0 of a second
+  /// column, which every place that reads the bits must name. `.ci/warehouse`'s `many-metrics`
+  /// case runs such a query on every engine against the file path.
+  @Test func moreThan62WindowTermsSpillIntoASecondBitColumn() throws {
+    let scratch = Scratch()
+    let metrics = (0..<31).map { #"{"name": "m\#($0)", "kind": "\#($0 % 2 == 0 ? "conversion" : "revenue")", "event": "order", "window_days": \#(3 + $0 % 9)}"# }
+    let path = scratch.write("experiment.json", """
+      {"key": "k", "arms": [{"name": "a", "weight": 0.5, "control": true}, {"name": "b", "weight": 0.5}],
+       "as_of": "2026-11-16T00:00:00Z", "exposure": ["sms_delivered"], "metrics": [\(metrics.joined(separator: ", "))]}
+      """)
+    let experiment = try ExperimentFileDecoder.load(path: path, for: .warehouse)
+    let script = try AggregateQuery(experiment: experiment, asOf: experiment.asOf!, dialect: .duckdb, digest: "d").script()
+    #expect(script.contains("BIT_OR(x.w_0) AS w_0") && script.contains("BIT_OR(x.w_1) AS w_1"))
+    #expect(script.contains("WHEN w_0 <> 0 OR w_1 <> 0 THEN 0"))
+    // Metric 30's pre-period is term 61, the last bit of w_0; the exposure is term 62, bit 0 of w_1.
+    #expect(script.contains("THEN 2305843009213693952 ELSE 0 END"))
+    #expect(script.contains("MIN(CASE WHEN (x.w_1 & 1) <> 0 THEN x.ts END) AS first_exposure"))
+    #expect(!script.contains("w_2"))
+  }
+
   @Test func aMappedRowOrderIsTheFirstTieBreakOfEveryDeduplication() throws {
     let scratch = Scratch()
     let path = scratch.write("experiment.json", """
