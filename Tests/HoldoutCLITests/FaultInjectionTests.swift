@@ -192,6 +192,18 @@ struct FaultInjectionTests {
     #expect(alone.out == good.out)
   }
 
+  /// The simulator writes its gzip'd platform exports in process too: with nothing on the PATH
+  /// the files are written and read back.
+  @Test func theSimulatorWritesGzipWithNoGzipProgramInstalled() throws {
+    let scratch = Scratch()
+    let run = ChildRun.shell(
+      "PATH=/nonexistent exec \(ChildRun.quote(ChildRun.binary)) simulate --scenario cart-recovery --users 300 --seed 4 --out \(ChildRun.quote(scratch.path))")
+    #expect(run.status == 0, "\(run.err)")
+    let report = ChildRun.shell("PATH=/nonexistent exec \(ChildRun.quote(ChildRun.binary)) report \(ChildRun.quote(scratch.path + "/experiment.json")) --format json")
+    #expect(report.status == 0, "\(report.err)")
+    #expect(report.out.contains("\"file\": \"events.json.gz\""), "\(report.out.prefix(300))")
+  }
+
   @Test func aCorruptArchiveNamesTheByteWhereItBreaks() throws {
     let (scratch, path) = try Self.gzipExperiment()
     let file = scratch.path + "/events.csv.gz"

@@ -6,7 +6,7 @@ import Ingest
 import TestSupport
 import Testing
 
-/// Line-oriented streaming, transparent gzip through `gzip -dc`, and their failures.
+/// Line-oriented streaming, transparent gzip (decoded in process), and their failures.
 @Suite struct StreamTests {
   static func lines(_ path: String, blockSize: Int = 5) throws -> [(Int, String)] {
     var reader = try LineReader(path: path, blockSize: blockSize)
@@ -53,7 +53,7 @@ import Testing
     let result = try Self.lines(path, blockSize: 64)
     #expect(result.count == 2000)
     #expect(result.last?.1 == "{\"n\":2000}")
-    // The same text compresses to the same bytes (gzip -n: no name or time stamp).
+    // The same text compresses to the same bytes (no name or time stamp in the header).
     let again = try Self.gzip(text, in: scratch, name: "b.jsonl.gz")
     #expect(try ByteSource(path: path).readAll() == ByteSource(path: again).readAll())
     let compressedA = scratch.read("a.jsonl.gz").map { Array($0.utf8) }
