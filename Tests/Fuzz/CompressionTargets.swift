@@ -5,8 +5,31 @@
 enum CompressionTargets {
   static let all: [(name: String, run: ([UInt8]) -> Void)] = [
     ("inflate", { stream($0, .raw) }), ("gzip", { stream($0, .gzip) }), ("zlib", { stream($0, .zlib) }),
-    ("zip-directory", zipDirectory),
+    ("zip-directory", zipDirectory), ("deflate-roundtrip", deflateRoundTrip),
   ]
+
+  /// The encoder on any bytes (`GzipEncoder`, `Deflater`): the gzip member decodes back to them
+  /// exactly, and the raw stream is the same whether the bytes come whole or in pieces whose
+  /// sizes the input's first byte picks.
+  static func deflateRoundTrip(_ bytes: [UInt8]) {
+    var encoder = GzipEncoder()
+    let member = bytes.withUnsafeBytes { encoder.compress($0) } + encoder.finish()
+    let decoded = Result { () throws(CompressionError) in try Inflate.gzip(member, limit: bytes.count + 1) }
+    FuzzTargets.check((try? decoded.get()) == bytes, "the gzip member does not decode to the input (\(decoded))")
+    var whole = Deflater()
+    let one = bytes.withUnsafeBytes { whole.compress($0) } + whole.finish()
+    var split = Deflater()
+    var pieces: [UInt8] = []
+    let step = 1 + Int(bytes.first ?? 0) * 5
+    var at = 0
+    while at < bytes.count {
+      let end = min(bytes.count, at + step)
+      pieces += Array(bytes[at..<end]).withUnsafeBytes { split.compress($0) }
+      at = end
+    }
+    pieces += split.finish()
+    FuzzTargets.check(one == pieces, "whole and split input encode differently")
+  }
 
   /// The output cap: hostile input may expand about 1,000 times; keep each run fast.
   static let limit = 1 << 22
