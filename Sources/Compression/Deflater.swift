@@ -29,11 +29,15 @@ public struct Deflater: Sendable {
 
   public init() {}
 
-  /// Adds `input`; returns the compressed bytes completed so far.
+  /// Adds `input`; returns the compressed bytes completed so far. The input is taken a block at
+  /// a time, so a large piece costs no more memory than a block and its window.
   public mutating func compress(_ input: UnsafeRawBufferPointer) -> [UInt8] {
-    data.append(contentsOf: input)
-    while data.count - start >= Self.blockSize {
-      encodeBlock(end: start + Self.blockSize, final: false)
+    var offset = 0
+    while offset < input.count {
+      let take = min(input.count - offset, Self.blockSize - (data.count - start))
+      data.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[offset..<(offset + take)]))
+      offset += take
+      if data.count - start == Self.blockSize { encodeBlock(end: data.count, final: false) }
     }
     return bits.take()
   }
