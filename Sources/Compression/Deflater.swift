@@ -42,11 +42,6 @@ public struct Deflater: Sendable {
     return bits.take()
   }
 
-  /// Adds `input`; returns the compressed bytes completed so far.
-  public mutating func compress(_ input: [UInt8]) -> [UInt8] {
-    input.withUnsafeBytes { compress($0) }
-  }
-
   /// Encodes what is pending as the final block and returns the rest of the stream (padded to
   /// a byte). The encoder must not be used after.
   public mutating func finish() -> [UInt8] {
@@ -136,8 +131,8 @@ public struct Deflater: Sendable {
 }
 
 /// Bits written least significant first into bytes, as DEFLATE packs them, with the fixed
-/// Huffman codes of RFC 1951 §3.2.6 (each code's bits reversed, as Huffman codes go most
-/// significant bit first).
+/// Huffman codes of RFC 1951 §3.2.6; the length and distance tables are the decoder's
+/// (`HuffmanTable`), so both sides read one copy of the RFC's numbers.
 struct BitWriter: Sendable {
   private var out: [UInt8] = []
   private var buffer: UInt64 = 0
@@ -153,35 +148,26 @@ struct BitWriter: Sendable {
     }
   }
 
-  /// A Huffman code of `length` bits, most significant bit first.
-  private static func reversed(_ code: Int, length: Int) -> Int {
-    var out = 0
-    for k in 0..<length where code & (1 << k) != 0 { out |= 1 << (length - 1 - k) }
-    return out
-  }
-
-  /// Each literal/length symbol's fixed code (bits already reversed) and its length.
+  /// Each literal/length symbol's fixed code (bits reversed, as Huffman codes go most
+  /// significant bit first: `HuffmanTable.reverse`) and its length.
   private static let literalCodes: [(bits: Int, length: Int)] = (0..<288).map { symbol in
     switch symbol {
-    case 0...143: return (reversed(0x30 + symbol, length: 8), 8)
-    case 144...255: return (reversed(0x190 + symbol - 144, length: 9), 9)
-    case 256...279: return (reversed(symbol - 256, length: 7), 7)
-    default: return (reversed(0xC0 + symbol - 280, length: 8), 8)
+    case 0...143: return (HuffmanTable.reverse(0x30 + symbol, 8), 8)
+    case 144...255: return (HuffmanTable.reverse(0x190 + symbol - 144, 9), 9)
+    case 256...279: return (HuffmanTable.reverse(symbol - 256, 7), 7)
+    default: return (HuffmanTable.reverse(0xC0 + symbol - 280, 8), 8)
     }
   }
-  /// For each match length 3–258 (index length − 3), its code (0–28 of `lengthBase`).
+  /// For each match length 3–258 (index length − 3), its code: the last of
+  /// `HuffmanTable.lengthBase` (RFC 1951 §3.2.5, the decoder's table) not above it.
   private static let lengthCodes: [Int] = (3...258).map { length in
-    var code = 0
-    while code + 1 < lengthBase.count && lengthBase[code + 1] <= length { code += 1 }
-    return code
+    HuffmanTable.lengthBase.lastIndex { Int($0) <= length }!
   }
-  /// For each distance 1–32768 (index distance − 1), its code (0–29 of `distanceBase`).
+  /// For each distance 1–32768 (index distance − 1), its code in `HuffmanTable.distanceBase`.
   private static let distanceCodes: [UInt8] = (1...32_768).map { distance in
-    var code = 0
-    while code + 1 < distanceBase.count && distanceBase[code + 1] <= distance { code += 1 }
-    return UInt8(code)
+    UInt8(HuffmanTable.distanceBase.lastIndex { Int($0) <= distance }!)
   }
-  private static let distanceReversed: [Int] = (0..<30).map { reversed($0, length: 5) }
+  private static let distanceReversed: [Int] = (0..<30).map { HuffmanTable.reverse($0, 5) }
 
   /// Literal/length symbol `symbol` (0–287) in the fixed code.
   mutating func writeLiteral(_ symbol: Int) {
@@ -193,14 +179,16 @@ struct BitWriter: Sendable {
   mutating func writeLength(_ length: Int) {
     let code = Self.lengthCodes[length - 3]
     writeLiteral(257 + code)
-    if Self.lengthExtra[code] > 0 { write(length - Self.lengthBase[code], count: Self.lengthExtra[code]) }
+    let extra = Int(HuffmanTable.lengthExtra[code])
+    if extra > 0 { write(length - Int(HuffmanTable.lengthBase[code]), count: extra) }
   }
 
   /// Distance 1–32768: its 5-bit fixed code (0–29) and extra bits.
   mutating func writeDistance(_ distance: Int) {
     let code = Int(Self.distanceCodes[distance - 1])
     write(Self.distanceReversed[code], count: 5)
-    if Self.distanceExtra[code] > 0 { write(distance - Self.distanceBase[code], count: Self.distanceExtra[code]) }
+    let extra = Int(HuffmanTable.distanceExtra[code])
+    if extra > 0 { write(distance - Int(HuffmanTable.distanceBase[code]), count: extra) }
   }
 
   mutating func padToByte() {
@@ -212,15 +200,6 @@ struct BitWriter: Sendable {
     defer { out.removeAll(keepingCapacity: true) }
     return out
   }
-
-  // RFC 1951 §3.2.5. Length 258 has its own code (285) with no extra bits.
-  static let lengthBase = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258]
-  static let lengthExtra = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0]
-  static let distanceBase = [
-    1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193,
-    12289, 16385, 24577,
-  ]
-  static let distanceExtra = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13]
 }
 
 /// A gzip member (RFC 1952) around `Deflater`'s stream: a header without name or time stamp
