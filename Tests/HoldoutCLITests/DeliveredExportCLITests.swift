@@ -78,6 +78,32 @@ import Testing
     #expect(run.out.contains("| day=02/part-0.csv | 4 | duplicate of line 3 |"), "\(run.out)")
   }
 
+  /// Over a folder of more than 1,024 files the listing and report.json's per-file accounts are
+  /// made on several threads: the documents are byte for byte those of one thread.
+  @Test func aReportOverThousandsOfFilesIsTheSameOnAnyNumberOfThreads() throws {
+    let (scratch, _) = HostileFileTests.scratch(events: [])
+    for hour in 0..<1_100 {
+      let folder = "export/date=2026-01-\(hour / 24 + 2 < 10 ? "0" : "")\(hour / 24 + 2)-\(hour % 24 < 10 ? "0" : "")\(hour % 24)"
+      try FileManager.default.createDirectory(atPath: scratch.path + "/" + folder, withIntermediateDirectories: true)
+      // A rejected row now and then, so examples are written too.
+      let bad = hour % 97 == 0 ? "u3,order,not-a-time,1\n" : ""
+      scratch.write(folder + "/part-0.csv", Self.header + "u\(hour % 40 + 1),order,2026-01-02T00:00:00Z,\(hour % 9)\n" + bad)
+    }
+    let path = scratch.write("folder.json", HostileFileTests.experiment.replacingOccurrences(of: "events.csv", with: "export"))
+    var documents: [[String]] = []
+    for threads in [1, 2, 4] {
+      let out = scratch.path + "/out-\(threads)"
+      let run = CapturedRun(["report", path, "--out", out, "--threads", "\(threads)"])
+      #expect(run.status == 0, "\(run.err)")
+      documents.append(try ["report.json", "report.md", "report.html"].map { try String(contentsOfFile: out + "/" + $0, encoding: .utf8) })
+    }
+    #expect(documents[1] == documents[0])
+    #expect(documents[2] == documents[0])
+    let json = documents[0][0]
+    #expect(json.components(separatedBy: #"{"input": "events", "file": "export/date="#).count - 1 == 1_100)
+    #expect(json.contains(#""rejected_by_reason": {"bad_timestamp": 1}, "examples": ["export/date=2026-01-02-00/part-0.csv:3: "#), "\(json.prefix(2000))")
+  }
+
   @Test func aZipBombIsRefusedBeforeAnythingIsDecompressed() throws {
     let (scratch, _) = HostileFileTests.scratch(events: [])
     let path = scratch.write("bomb.json", HostileFileTests.experiment.replacingOccurrences(of: "events.csv", with: "events.zip"))

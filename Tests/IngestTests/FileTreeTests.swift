@@ -124,6 +124,42 @@ import TestSupport
     #expect(listing.skipped.contains(.init(relative: "dangling", reason: .notRegular)))
   }
 
+  /// Folders of one depth are listed on several threads, and a big folder's names statted on
+  /// several: the listing is the one a one-thread walk gives, in order, skipped names included.
+  @Test func theListingIsTheSameOnAnyNumberOfThreads() throws {
+    let s = tree()
+    // 300 hourly folders at the top (past the 256 names statted on one thread), some with a
+    // marker, an empty file or a nested folder, and a loop deep down.
+    for hour in 0..<300 {
+      let folder = "hourly/date=2026-10-\(String(format: "%02d", hour / 24 + 1))-\(String(format: "%02d", hour % 24))"
+      try FileManager.default.createDirectory(atPath: s.path + "/" + folder + "/inner", withIntermediateDirectories: true)
+      s.write(folder + "/part-\(hour % 3).csv", String(repeating: "x", count: hour + 1))
+      if hour % 7 == 0 { s.write(folder + "/_SUCCESS", "") }
+      if hour % 11 == 0 { s.write(folder + "/empty.csv", "") }
+      if hour % 13 == 0 { s.write(folder + "/inner/deep.csv", "y") }
+    }
+    symlink(s.path + "/hourly", s.path + "/hourly/date=2026-10-01-05/inner/loop")
+    for path in [s.path, s.path + "/hourly", s.path + "/hourly/**/*.csv", s.path + "/hourly/date=2026-10-0[1-3]-1?/*.csv"] {
+      let one = try FileTree(path, threads: 1)
+      for threads in [2, 3, 8] {
+        let many = try FileTree(path, threads: threads)
+        #expect(many.files == one.files, "\(path), \(threads) threads")
+        #expect(many.skipped == one.skipped, "\(path), \(threads) threads")
+      }
+    }
+    let all = try FileTree(s.path + "/hourly", threads: 2)
+    #expect(all.files.count == 300 + 24)
+    #expect(all.files.first?.relative == "date=2026-10-01-00/inner/deep.csv")
+    #expect(all.files[1].relative == "date=2026-10-01-00/part-0.csv")
+    #expect(all.skipped.contains(.init(relative: "date=2026-10-01-05/inner/loop", reason: .symlinkLoop)))
+    #expect(all.skippedByReason.map(\.count) == [43, 28, 1])
+  }
+
+  @Test func aZipIsRecognisedByItsSuffixInAnyCase() {
+    for name in ["a.zip", "A.ZIP", "export.Zip", ".zip"] { #expect(FileTree.Walk.hasZipSuffix(name), "\(name)") }
+    for name in ["zip", "a.zipx", "a_zip", "a.gz", "a.zi", "a.z\u{0130}p"] { #expect(!FileTree.Walk.hasZipSuffix(name), "\(name)") }
+  }
+
   @Test func aSingleFileIsItselfAndNeverSkipped() throws {
     let s = tree()
     let path = s.path + "/b/part.json.tmp"

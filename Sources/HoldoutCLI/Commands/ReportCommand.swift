@@ -175,7 +175,7 @@ enum ReportCommand {
       switch chosen[k].0 {
       case "md": return MarkdownReportRenderer.render(report)
       case "html": return HTMLReportRenderer.render(report)
-      default: return JSONReportRenderer.render(report)
+      default: return JSONReportRenderer.render(report, threads: threads)
       }
     }
     guard threads > 1 && chosen.count > 1 else { return chosen.indices.map { (chosen[$0].1, document($0)) } }

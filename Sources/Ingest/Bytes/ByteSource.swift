@@ -207,6 +207,26 @@ public final class ByteSource {
   /// Stops with `.tooLarge` past `limit` bytes; `what` names the kind of file in that message.
   public func readAll(limit: Int = 64 << 20, what: String = "this kind of file") throws(IngestError) -> [UInt8] {
     var result: [UInt8] = []
+    if let expected = byteCount, expected <= limit, memory == nil, inflater == nil, member == nil, replay.isEmpty {
+      // A plain file of known size (the many small files of a folder): read straight into the
+      // result, with no zeroed buffer to copy from; one more read sees the end (or a file that
+      // grew, read on below).
+      var failure: IngestError?
+      result = [UInt8](unsafeUninitializedCapacity: expected + 1) { buffer, count in
+        while count < buffer.count {
+          let n: Int
+          do throws(IngestError) { n = try readRaw(buffer.baseAddress! + count, buffer.count - count) } catch {
+            failure = error
+            return
+          }
+          if n == 0 { return }
+          count += n
+        }
+      }
+      if let failure { throw failure }
+      if result.count <= expected { return result }
+      if result.count > limit { throw .tooLarge(path: path, limit: limit, what: what) }
+    }
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {
       var failure: IngestError?
