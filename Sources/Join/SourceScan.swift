@@ -218,22 +218,7 @@ public enum SourceScan {
   /// Every field name `spec`'s layout reads (ids, event, time, value, de-duplication, channel,
   /// holdout markers, type): the names a `key=value` folder can fill (`SourceLayout.partitions`).
   public static func fieldNames(of spec: SourceSpec, role: String = "events") -> Set<String> {
-    let layout = SourceReader(spec: spec, role: role == "messages" ? .messages : .events).layout
-    var names = Set(layout.ids.map(\.field) + layout.times + layout.values + layout.dedup.flatMap { $0 })
-    switch layout.event {
-    case .field(let fields, _): names.formUnion(fields)
-    case .joined(let a, let b): names.formUnion([a, b])
-    case .constant: break
-    }
-    if let (price, quantity) = layout.valueProduct { names.formUnion([price, quantity]) }
-    if let required = layout.dedupRequires { names.insert(required) }
-    switch layout.channel {
-    case .field(let name), .fieldOrEventPrefix(let name): names.insert(name)
-    default: break
-    }
-    names.formUnion(layout.control.flatMap(\.fields))
-    if let only = layout.onlyType { names.insert(only.field) }
-    return names
+    SourceReader(spec: spec, role: role == "messages" ? .messages : .events).layout.fieldNames
   }
 
   /// How `spec`'s records map to Holdout's parts, as (part, fields) lines for display.

@@ -89,10 +89,14 @@ import Testing
     let rows = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
     let reordered = rows.map { $0.reversed().joined(separator: ",") }
     try Data((reordered.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: middle))
-    let after = try Self.measure([folder], threads: 2, chunkSize: 1 << 13)
-    #expect(after.metrics.map { "\($0.arms)" } == before.metrics.map { "\($0.arms)" })
-    #expect(after.files.map(\.fates) == before.files.map(\.fates))
-    let account = try #require(after.files.first { $0.name.hasSuffix("e2.csv") })
-    #expect(account[Reconciliation.Fate.used] > 1000)
+    // Read in chunks (8 KiB), and whole (8 MiB: the three files in one chunk, one parse thread
+    // reading them one after the other with a header compiled for the first).
+    for chunkSize in [1 << 13, 1 << 23] {
+      let after = try Self.measure([folder], threads: 2, chunkSize: chunkSize)
+      #expect(after.metrics.map { "\($0.arms)" } == before.metrics.map { "\($0.arms)" }, "chunk \(chunkSize)")
+      #expect(after.files.map(\.fates) == before.files.map(\.fates), "chunk \(chunkSize)")
+      let account = try #require(after.files.first { $0.name.hasSuffix("e2.csv") })
+      #expect(account[Reconciliation.Fate.used] > 1000)
+    }
   }
 }

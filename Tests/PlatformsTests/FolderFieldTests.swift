@@ -2,6 +2,7 @@ import Experiment
 import Foundation
 import Ingest
 import Join
+import Platforms
 import TestSupport
 import Testing
 
@@ -43,6 +44,45 @@ import Testing
       "channel=email/part-0.csv:2 u2 delivered 2026-10-01T09:00:00Z email",
       "channel=email/part-0.csv:3 rejected missing_field",
       "channel=sms/part-0.csv:2 u1 delivered 2026-10-01T08:00:00Z sms",
+    ])
+  }
+
+  /// A parse thread compiles a folder's CSV header once for the files that share it, but uses it
+  /// only while the folder values the mapping reads are the same: each file keeps its own channel,
+  /// and a file whose columns are in another order is read by its own header.
+  @Test func aHeaderCompiledOnceForAFolderStillTakesEachFilesOwnFolderValues() throws {
+    let scratch = Scratch("folder-fields")
+    try Self.write(scratch, "sends/channel=email/date=01/part-0.csv", "user_id,event,timestamp\nu1,delivered,2026-10-01T01:00:00Z\n")
+    try Self.write(scratch, "sends/channel=email/date=02/part-0.csv", "user_id,event,timestamp\nu2,delivered,2026-10-01T02:00:00Z\n")
+    try Self.write(scratch, "sends/channel=sms/date=01/part-0.csv", "user_id,event,timestamp\nu3,delivered,2026-10-01T03:00:00Z\n")
+    try Self.write(scratch, "sends/channel=sms/date=02/part-0.csv", "timestamp,event,user_id\n2026-10-01T04:00:00Z,opened,u4\n")
+    try Self.write(scratch, "sends/channel=sms/date=03/part-0.csv", "user_id,event,timestamp\nu5,delivered,2026-10-01T05:00:00Z\n")
+    var spec = SourceSpec(path: scratch.path + "/sends", format: .csv)
+    spec.ids = [.init(field: "user_id")]
+    spec.fields.event = "event"
+    spec.fields.time = "timestamp"
+    spec.fields.channel = "channel"
+    let tree = try FileTree(spec.path)
+    let cache = CSVHeaderCache()
+    var seen: [String] = []
+    for file in tree.files {
+      let reader = SourceReader(spec: spec, role: .messages, file: file, in: tree)
+      _ = try reader.forEachRecordOfWholeFile(limit: 1 << 20, cache: cache) { record, extraction in
+        guard case .record = extraction else {
+          seen.append("\(file.relative) \(extraction)")
+          return true
+        }
+        seen.append(
+          "\(file.relative) \(record.string(record.event)) \(Timestamp.format(record.time)) \(record.channel.map(record.string) ?? "null")")
+        return true
+      }
+    }
+    #expect(seen == [
+      "channel=email/date=01/part-0.csv delivered 2026-10-01T01:00:00Z email",
+      "channel=email/date=02/part-0.csv delivered 2026-10-01T02:00:00Z email",
+      "channel=sms/date=01/part-0.csv delivered 2026-10-01T03:00:00Z sms",
+      "channel=sms/date=02/part-0.csv opened 2026-10-01T04:00:00Z sms",
+      "channel=sms/date=03/part-0.csv delivered 2026-10-01T05:00:00Z sms",
     ])
   }
 

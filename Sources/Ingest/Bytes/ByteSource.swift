@@ -48,6 +48,70 @@ public final class ByteSource {
     byteCount = bytes.count
   }
 
+  /// A source over a whole file already read (`readWhole`), told apart by its first bytes as
+  /// `init(path:allowing:)` tells a file: a binary container is refused unless `allowing` names
+  /// it, and gzip is decompressed (from memory) as it is read.
+  public init(wholeFile bytes: [UInt8], path: String, allowing: Set<ContainerMagic> = []) throws(IngestError) {
+    self.path = path
+    descriptor = -1
+    ownsDescriptor = false
+    checkedStandardInput = true
+    if let container = ContainerMagic.of(bytes.prefix(16)) {
+      guard allowing.contains(container) else { throw container.refusal(path: path) }
+      self.container = container
+    }
+    guard bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B else {
+      isCompressed = false
+      memory = bytes
+      byteCount = bytes.count
+      return
+    }
+    isCompressed = true
+    byteCount = nil
+    var offset = 0
+    inflater = DecompressingReader(wrapper: .gzip) { buffer in
+      let n = min(buffer.count, bytes.count - offset)
+      bytes.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + offset, byteCount: n) }
+      offset += n
+      return n
+    }
+  }
+
+  /// The bytes of the file at `path`, read whole with as few system calls as can be: `open`,
+  /// `read` into a buffer of `expectedSize` + 1 bytes (the size listed; a file that grew is read
+  /// on), one `read` that sees the end, `close` (no `fstat`, no look at the first bytes apart).
+  /// A folder is `.notAFile`; more than `limit` bytes is `.tooLarge` (`what` names the kind).
+  public static func readWhole(path: String, expectedSize: Int, limit: Int, what: String) throws(IngestError) -> [UInt8] {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw .reading(path, errno: errno) }
+    defer { close(fd) }
+    var result: [UInt8] = []
+    var want = min(max(expectedSize, 0), limit) + 1
+    while true {
+      var failure: Int32 = 0
+      let piece = [UInt8](unsafeUninitializedCapacity: want) { buffer, count in
+        while count < buffer.count {
+          let n = Glibc.read(fd, buffer.baseAddress! + count, buffer.count - count)
+          if n < 0 {
+            if errno == EINTR { continue }
+            failure = errno
+            return
+          }
+          if n == 0 { return }
+          count += n
+        }
+      }
+      if failure == EISDIR { throw .notAFile(path: path, kind: "a directory") }
+      if failure != 0 { throw .reading(path, errno: failure) }
+      let full = piece.count == want
+      if result.isEmpty { result = piece } else { result += piece }
+      if result.count > limit { throw .tooLarge(path: path, limit: limit, what: what) }
+      // Short of the buffer: the end was seen. Full: the file grew since it was listed.
+      if !full { return result }
+      want = max(want, 1 << 16)
+    }
+  }
+
   /// Reads a member of a zip archive (`FileTree` lists them); `path` names it in messages
   /// (`export.zip:2026/a.json.gz`). A member that is itself gzip-compressed is decompressed too.
   public init(member: FileTree.ZipMember, path: String) throws(IngestError) {
@@ -207,6 +271,16 @@ public final class ByteSource {
   /// Stops with `.tooLarge` past `limit` bytes; `what` names the kind of file in that message.
   public func readAll(limit: Int = 64 << 20, what: String = "this kind of file") throws(IngestError) -> [UInt8] {
     var result: [UInt8] = []
+    if let memory, inflater == nil {
+      // Bytes in memory (a whole file read ahead): what is left of them, without copying twice.
+      result = replayOffset < replay.count ? Array(replay[replayOffset...]) : []
+      if result.isEmpty && memoryOffset == 0 { result = memory } else { result += memory[memoryOffset...] }
+      replay = []
+      replayOffset = 0
+      memoryOffset = memory.count
+      if result.count > limit { throw .tooLarge(path: path, limit: limit, what: what) }
+      return result
+    }
     if let expected = byteCount, expected <= limit, memory == nil, inflater == nil, member == nil, replay.isEmpty {
       // A plain file of known size (the many small files of a folder): read straight into the
       // result, with no zeroed buffer to copy from; one more read sees the end (or a file that

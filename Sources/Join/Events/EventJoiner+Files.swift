@@ -166,9 +166,11 @@ extension EventJoiner {
     ) throws -> Bool {
       guard !chunk.wholeFiles.isEmpty else { return try context.readers[chunk.file].forEachRecord(in: chunk, header: header, body) }
       var saw = false
+      // The folder's files share a header: compiled once for the chunk's files, not per file.
+      let headers = CSVHeaderCache()
       for file in chunk.wholeFiles {
         start(file)
-        saw = try context.readers[file].forEachRecordOfWholeFile(limit: wholeFileLimit, body) || saw
+        saw = try context.readers[file].forEachRecordOfWholeFile(limit: wholeFileLimit, cache: headers, body) || saw
       }
       return saw
     }

@@ -121,6 +121,26 @@ package struct SourceLayout: Sendable {
   /// record's own value wins. On a repeated key the innermost folder counts.
   package var partitions: [FileTree.Partition] = []
 
+  /// Every field name the layout reads (ids, event, time, value, de-duplication, channel,
+  /// holdout markers, type): the names a `key=value` folder can fill.
+  package var fieldNames: Set<String> {
+    var names = Set(ids.map(\.field) + times + values + dedup.flatMap { $0 })
+    switch event {
+    case .field(let fields, _): names.formUnion(fields)
+    case .joined(let a, let b): names.formUnion([a, b])
+    case .constant: break
+    }
+    if let (price, quantity) = valueProduct { names.formUnion([price, quantity]) }
+    if let dedupRequires { names.insert(dedupRequires) }
+    switch channel {
+    case .field(let name), .fieldOrEventPrefix(let name): names.insert(name)
+    default: break
+    }
+    names.formUnion(control.flatMap(\.fields))
+    if let onlyType { names.insert(onlyType.field) }
+    return names
+  }
+
   /// The value the file's folders give field `name`, if any (`partitions`).
   package func partitionValue(of name: String) -> String? {
     partitions.last { $0.key == name }?.value

@@ -19,16 +19,33 @@ package struct CSVSourceReader {
   }
 
   /// Reads `reader`'s records; its header is read first unless `given` (a later chunk).
+  /// A header compiled once for the files of a folder is taken from `cache` (`CSVHeaderCache`).
   package func forEachRecord(
-    _ reader: inout CSVReader, header given: [String]?, _ body: (inout SourceRecord, Extraction) throws -> Bool
+    _ reader: inout CSVReader, header given: [String]?, cache: CSVHeaderCache? = nil,
+    _ body: (inout SourceRecord, Extraction) throws -> Bool
   ) throws {
-    let header = try (given ?? reader.readHeader()).map(Self.normalized)
-    let fieldCount = header.count
+    let raw = try given ?? reader.readHeader()
+    let compiled: CSVHeaderCache.Compiled
+    if let kept = cache?.lookup(raw: raw, layout: layout) {
+      compiled = kept
+    } else {
+      compiled = try compile(raw, reader: reader)
+      cache?.store(compiled, raw: raw, layout: layout, typeColumn: PlatformFormat.of(spec.format).wideMetrics?.typeColumn)
+    }
+    var record = SourceRecord()
+    do {
+      try forEachRow(
+        &reader, fieldCount: compiled.header.count, extractor: compiled.extractor, wide: compiled.wide, record: &record, body)
+    } catch is StopReading {}
+  }
+
+  /// The header's names normalized, the layout compiled against them, the required columns
+  /// checked, and for a wide export (Customer.io's) one extractor per metric time column.
+  private func compile(_ raw: [String], reader: borrowing CSVReader) throws(IngestError) -> CSVHeaderCache.Compiled {
+    let header = raw.map(Self.normalized)
     func slot(_ name: String) -> Int { header.firstIndex(of: Self.normalized(name)) ?? -1 }
     let extractor = RecordExtractor(layout: layout, zone: zone, slot: slot)
     try requireColumns(header: header, reader: reader)
-
-    // A wide export (Customer.io's): one extractor per metric time column.
     var wide: [RecordExtractor] = []
     if let metrics = PlatformFormat.of(spec.format).wideMetrics {
       let typeColumn = slot(metrics.typeColumn)
@@ -37,10 +54,7 @@ package struct CSVSourceReader {
         wide.append(extractor.wide(eventField: typeColumn, suffix: String(name.dropLast(3)), timeSlot: index))
       }
     }
-    var record = SourceRecord()
-    do {
-      try forEachRow(&reader, fieldCount: fieldCount, extractor: extractor, wide: wide, record: &record, body)
-    } catch is StopReading {}
+    return CSVHeaderCache.Compiled(header: header, extractor: extractor, wide: wide)
   }
 
   /// Thrown to stop reading when the caller has seen enough.

@@ -16,6 +16,8 @@ package struct SourceReader: Sendable {
   package let zone: TimeZoneRule?
   /// For a member of a zip archive: the member (`spec.path` is then `archive.zip:member`).
   package let zip: FileTree.ZipMember?
+  /// The file's size when its folder was listed (nil for a file named directly).
+  package private(set) var listedSize: Int? = nil
 
   /// A reader of the file `spec.path`. `partitions` are the Hive-style `key=value` folder names
   /// on the way to it (`FileTree`); nil reads them from `spec.path`.
@@ -42,6 +44,7 @@ package struct SourceReader: Sendable {
     var fileSpec = spec
     fileSpec.path = file.readablePath
     self.init(spec: fileSpec, role: role, partitions: tree.isTree ? file.partitions : nil, zip: file.zip)
+    if tree.isTree { listedSize = file.size }
   }
 
   /// The reader of the first file of `spec`'s source (what `inspect` shows of a folder).
@@ -90,7 +93,22 @@ package struct SourceReader: Sendable {
   package func open() throws(IngestError) -> Opened {
     if spec.format.isJSONAPIPages { return .pages }
     let source = try openBytes(allowing: [.avro])
-    let container = zip == nil && spec.path != "-" ? source.container : try Self.sniff(source)
+    return try opened(source, container: zip == nil && spec.path != "-" ? source.container : try Self.sniff(source))
+  }
+
+  /// Opens a listed file of a folder read whole (`forEachRecordOfWholeFile`): its bytes are read
+  /// first, with no `fstat` and no separate look at its first bytes (over 8,760 hourly files
+  /// those system calls cost more than parsing), then told apart as `open()` tells them. A zip
+  /// member, standard input, Klaviyo pages or a file named directly are opened by `open()`.
+  package func openWhole(limit: Int) throws(IngestError) -> Opened {
+    guard zip == nil, spec.path != "-", !spec.format.isJSONAPIPages, let size = listedSize else { return try open() }
+    let bytes = try ByteSource.readWhole(path: spec.path, expectedSize: size, limit: limit, what: "a file of a folder read whole")
+    let source = try ByteSource(wholeFile: bytes, path: spec.path, allowing: [.avro])
+    return try opened(source, container: source.container)
+  }
+
+  /// What `source` holds, by its first bytes' `container`: Avro, JSON records or other bytes.
+  private func opened(_ source: ByteSource, container: ContainerMagic?) throws(IngestError) -> Opened {
     if let container {
       guard container == .avro else { throw container.refusal(path: spec.path) }
       guard spec.format.isJSONRecords else { throw Self.avroRefused(spec) }
@@ -142,11 +160,12 @@ package struct SourceReader: Sendable {
   /// worker does with a small file of a folder (`ChunkReader.Chunk.wholeFiles`). Any form the
   /// file takes is read: gzip, Avro (transcoded), CSV, JSON lines, arrays or documents.
   /// Returns false when the file held no line.
+  /// `cache` keeps a CSV header compiled for the next file of the folder (`CSVHeaderCache`).
   package func forEachRecordOfWholeFile(
-    limit: Int, _ body: (inout SourceRecord, Extraction) throws -> Bool
+    limit: Int, cache: CSVHeaderCache? = nil, _ body: (inout SourceRecord, Extraction) throws -> Bool
   ) throws -> Bool {
     let source: ByteSource
-    switch try open() {
+    switch try openWhole(limit: limit) {
     case .avro(let avro): return try forEachRecord(ofAvro: avro, body)
     case .pages: throw IngestError.undecodable(path: spec.path, reason: "Klaviyo pages are not read whole")
     case .json(let json): source = json.source
@@ -166,7 +185,7 @@ package struct SourceReader: Sendable {
         return saw
       }
     }
-    return try forEachRecord(in: ChunkReader.Chunk(bytes: bytes, linesBefore: 0, index: 0), header: nil, body)
+    return try forEachRecord(in: ChunkReader.Chunk(bytes: bytes, linesBefore: 0, index: 0), header: nil, cache: cache, body)
   }
 
   /// The file's bytes: the file at `spec.path`, or the zip member.
@@ -236,7 +255,8 @@ package struct SourceReader: Sendable {
   /// line at all.
   @discardableResult
   package func forEachRecord(
-    in chunk: ChunkReader.Chunk, header: [String]?, _ body: (inout SourceRecord, Extraction) throws -> Bool
+    in chunk: ChunkReader.Chunk, header: [String]?, cache: CSVHeaderCache? = nil,
+    _ body: (inout SourceRecord, Extraction) throws -> Bool
   ) throws -> Bool {
     if spec.format.isCSV {
       // Parsed where the chunk lies: no copy into a reader's buffer.
@@ -244,7 +264,7 @@ package struct SourceReader: Sendable {
         var reader = CSVReader(borrowing: bytes, path: spec.path)
         if chunk.index > 0, let header { reader.assumeHeader(header) }
         try CSVSourceReader(spec: spec, layout: layout, zone: zone)
-          .forEachRecord(&reader, header: chunk.index > 0 ? header : nil, body)
+          .forEachRecord(&reader, header: chunk.index > 0 ? header : nil, cache: cache, body)
       }
       return true
     }
