@@ -44,6 +44,11 @@ public struct SharedJoin {
   /// Joins `requests`' inputs (each request's own `asOf`, cohort, identities and sources; the
   /// first request's threads, chunk size and progress are used for the shared reads).
   public init(_ requests: [JoinRequest]) throws(MeasurementError) {
+    // Folder sources are listed while the cohorts load (`TreePrefetch`).
+    let trees = TreePrefetch(
+      paths: requests.flatMap { request in
+        (request.experiment.inputs.map { $0.messages + $0.events } ?? []).map(\.path)
+      }, threads: requests.first?.threads ?? 1)
     var states: [State] = []
     for request in requests { states.append(try request.startJoin()) }
     var reads: [Read] = []
@@ -53,6 +58,7 @@ public struct SharedJoin {
       let step = states[lead].steps[states[lead].next]
       Self.separateTables(key: key.dedupKey, parts: parts, states: &states)
       var joiner = states[lead].joiner
+      joiner.trees = trees
       if let progress = requests[lead].progress {
         let path = step.source.path
         joiner.progress = { bytes, total in progress(.reading(path: path, bytes: bytes, totalBytes: total)) }

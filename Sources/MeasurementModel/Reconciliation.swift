@@ -176,7 +176,7 @@ public struct Reconciliation: Sendable, Equatable {
   }
 
   /// The number of rows with `fate`.
-  public subscript(fate: Fate) -> Int { fates[fate.rawValue] }
+  public subscript(fate: Fate) -> Int { fateCounts[fate.rawValue] }
 
   /// The number of rows rejected for `reason`.
   public subscript(reason: Reason) -> Int { reasons[reason.rawValue] }
@@ -191,8 +191,10 @@ public struct Reconciliation: Sendable, Equatable {
   /// Records `count` rows with `fate` at once (row accounting computed elsewhere, such as in a
   /// warehouse query; rejected rows go through `reject(_:count:)`).
   public mutating func record(_ fate: Fate, count: Int) {
-    rowsRead += count
-    fates[fate.rawValue] += count
+    // The stored arrays, not the `fates` property: a get-and-set of the property copies the
+    // array on every change.
+    rows += count
+    fateCounts[fate.rawValue] += count
   }
 
   /// Records `count` rows rejected for `reason`, without examples.
@@ -217,8 +219,8 @@ public struct Reconciliation: Sendable, Equatable {
 
   /// Adds another account of the same file (e.g. a chunk processed in parallel).
   public mutating func merge(_ other: Reconciliation) {
-    rowsRead += other.rowsRead
-    for i in fates.indices { fates[i] += other.fates[i] }
+    rows += other.rows
+    for i in fateCounts.indices { fateCounts[i] += other.fateCounts[i] }
     for i in reasons.indices {
       reasons[i] += other.reasons[i]
       exampleLists[i].merge(other.exampleLists[i])

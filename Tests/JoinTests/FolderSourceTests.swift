@@ -100,3 +100,34 @@ import Testing
     }
   }
 }
+
+/// Folder sources are listed ahead while the cohort loads; the listing and the errors are those
+/// the join would have met, where it would have met them.
+@Suite struct TreePrefetchTests {
+  @Test func aListingMadeAheadIsTheJoinsOwnAndItsErrorWaitsForTheJoin() throws {
+    let (_, folder) = try FolderSourceTests.folder()
+    let missing = folder + "/../no-such-folder"
+    let trees = TreePrefetch(paths: [folder, missing, folder, "-"], threads: 2)
+    let ahead = try #require(try trees.tree(for: folder))
+    let now = try FileTree(folder, threads: 1)
+    #expect(ahead.files == now.files && ahead.skipped == now.skipped && ahead.isTree)
+    #expect(throws: IngestError.fileNotFound(path: missing)) { try trees.tree(for: missing) }
+    #expect(try trees.tree(for: "-") == nil)
+    #expect(try trees.tree(for: folder + "/date=2026-10-01") == nil)
+  }
+
+  @Test func aBadCohortIsStillReportedBeforeAMissingEventFolder() throws {
+    let (_, folder) = try FolderSourceTests.folder()
+    var definition = try SharedJoinTests.experiment(key: "folder", events: [folder + "/../no-such-folder"])
+    var inputs = try #require(definition.inputs)
+    inputs.cohort = folder + "/../no-such-cohort.csv"
+    definition.inputs = inputs
+    do {
+      _ = try SharedJoin([JoinRequest(experiment: definition, asOf: definition.asOf!, threads: 2)])
+      Issue.record("a join without its cohort ran")
+    } catch {
+      #expect("\(error)".contains("no-such-cohort.csv"), "\(error)")
+      #expect(!"\(error)".contains("no-such-folder"), "\(error)")
+    }
+  }
+}

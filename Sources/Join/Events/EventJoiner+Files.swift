@@ -21,7 +21,7 @@ extension EventJoiner {
     source: SourceSpec, role: Role, participants: [Participant], targets: inout [Target]
   ) throws(MeasurementError) -> [[Reconciliation]] {
     precondition(!participants.isEmpty && participants.count == targets.count)
-    var tree = try readingInput(path: source.path) { try FileTree(source.path, threads: threads) }
+    var tree = try readingInput(path: source.path) { try trees?.tree(for: source.path) ?? FileTree(source.path, threads: threads) }
     let layout = SourceReader(spec: source, role: role).layout
     var pruned: [String] = []
     if prunes {

@@ -33,6 +33,8 @@ package struct EventJoiner {
   package var prunes = true
   /// Called with the bytes read so far and the input's size when known, for progress.
   package var progress: (@Sendable (Int, Int?) -> Void)? = nil
+  /// The sources' listings made ahead (`SharedJoin`); a source not in it is listed when read.
+  package var trees: TreePrefetch? = nil
 
   /// What each known event name means: the metrics it feeds and whether it is an exposure.
   package struct EventMeaning {

@@ -152,19 +152,18 @@ public struct JourneyChecks: Sendable {
 
     // Identity and rows.
     let findings = measurement.findings
-    let files = measurement.files.filter { $0.role == "messages" || $0.role == "events" }
-    let eventRows = files.reduce(0) { $0 + $1.rowsRead }
-    let ambiguous = files.reduce(0) { $0 + $1[.ambiguousIdentity] }
+    // Per source: a folder's files together (thousands of small hourly files would otherwise
+    // make one file's few rows decide the check, and the same rows delivered as one file and as
+    // a folder must pass or fail alike). The totals over sources are the totals over files.
+    let sources = report.inputGroups.filter { $0.role == "messages" || $0.role == "events" }.map(\.total)
+    let eventRows = sources.reduce(0) { $0 + $1.rowsRead }
+    let ambiguous = sources.reduce(0) { $0 + $1[.ambiguousIdentity] }
     let ambiguousShare = eventRows > 0 ? Double(ambiguous) / Double(eventRows) : 0
     add(
       "identity_collisions", "Few events carry an alias shared by several units",
       ambiguousShare > limits.maxAmbiguousEvents ? .fail : .pass,
       "\(NumberFormat.grouped(findings.identityCollisions)) shared aliases; \(NumberFormat.grouped(ambiguous)) events carry one (\(percent(ambiguousShare)))",
       "at most \(percent(limits.maxAmbiguousEvents)) of events", findings.collisionExamples)
-    // Per source: a folder's files together (thousands of small hourly files would otherwise
-    // make one file's few rows decide the check, and the same rows delivered as one file and as
-    // a folder must pass or fail alike).
-    let sources = report.inputGroups.filter { $0.role == "messages" || $0.role == "events" }.map(\.total)
     var worstDuplicates: (file: String, share: Double)? = nil
     var worstRejected: (file: String, share: Double)? = nil
     for file in sources where file.rowsRead > 0 {
