@@ -44,11 +44,14 @@ public struct SharedJoin {
   /// Joins `requests`' inputs (each request's own `asOf`, cohort, identities and sources; the
   /// first request's threads, chunk size and progress are used for the shared reads).
   public init(_ requests: [JoinRequest]) throws(MeasurementError) {
-    // Folder sources are listed while the cohorts load (`TreePrefetch`).
-    let trees = TreePrefetch(
-      paths: requests.flatMap { request in
-        (request.experiment.inputs.map { $0.messages + $0.events } ?? []).map(\.path)
-      }, threads: requests.first?.threads ?? 1)
+    // Folder sources are listed while the cohorts load (`TreePrefetch`), on a thread of their
+    // own: not when one thread was asked for.
+    let threads = requests.first?.threads ?? 1
+    let trees = threads > 1
+      ? TreePrefetch(
+        paths: requests.flatMap { request in (request.experiment.inputs.map { $0.messages + $0.events } ?? []).map(\.path) },
+        threads: threads)
+      : nil
     var states: [State] = []
     for request in requests { states.append(try request.startJoin()) }
     var reads: [Read] = []
