@@ -2,8 +2,10 @@ import Testing
 
 @testable import Ingest
 
-/// Braze Currents: files under the exact schemas of Braze's sample files
-/// (`Fixtures/avro/braze/<event>.avsc`, from the headers of Appboy/currents-examples
+/// Braze Currents: files under the schemas of Braze's sample files (`Fixtures/avro/braze/<event>.avsc`:
+/// record and field names, namespaces, types and defaults as in the headers of Appboy/currents-examples,
+/// whose licence forbids redistribution, so Braze's `doc` and `owner` texts are replaced by
+/// neutral ones of the same shape; from
 /// `sample-data/Avro/<event>.avro`; the synthetic records are by `make_fixtures.py`), read through
 /// `JSONScanner` as the JSON-lines pipeline reads them, with the fields Holdout's Braze format
 /// maps (`Sources/Platforms/Formats/Braze.swift`).

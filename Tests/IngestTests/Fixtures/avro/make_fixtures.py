@@ -13,8 +13,10 @@ Usage: .build/venv-avro/bin/python Tests/IngestTests/Fixtures/avro/make_fixtures
 - top-level-long.avro: a file whose top-level type is not a record.
 - header-only.avro: a header and no block (a valid empty file).
 - bzip2.avro: codec bzip2, which Holdout refuses by name.
-- braze/<event>.avro: synthetic events under the exact schemas of Braze Currents' sample files
-  (braze/<event>.avsc, copied byte for byte from the headers of Appboy/currents-examples
+- braze/<event>.avro: synthetic events under the schemas of Braze Currents' sample files
+  (braze/<event>.avsc: names, namespaces, types and defaults as in the headers of
+  Appboy/currents-examples, with Braze's `doc` and `owner` texts replaced by neutral ones of the
+  same shape, since that repository's licence forbids redistribution; taken from the headers of Appboy/currents-examples
   sample-data/Avro/<event>.avro; the samples themselves may not be redistributed), with no
   avro.codec entry, as Braze writes them.
 """
