@@ -81,8 +81,13 @@ public final class ByteSource {
   /// `read` into a buffer of `expectedSize` + 1 bytes (the size listed; a file that grew is read
   /// on), one `read` that sees the end, `close` (no `fstat`, no look at the first bytes apart).
   /// A folder is `.notAFile`; more than `limit` bytes is `.tooLarge` (`what` names the kind).
-  public static func readWhole(path: String, expectedSize: Int, limit: Int, what: String) throws(IngestError) -> [UInt8] {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
+  /// With `folder`, the file is opened as `relative` under it (`OpenFolder`); `path` names it in
+  /// errors either way.
+  public static func readWhole(
+    path: String, in folder: OpenFolder? = nil, relative: String? = nil, expectedSize: Int, limit: Int, what: String
+  ) throws(IngestError) -> [UInt8] {
+    let fd: Int32
+    if let folder, let relative { fd = folder.open(relative, flags: O_RDONLY) } else { fd = open(path, O_RDONLY | O_CLOEXEC) }
     guard fd >= 0 else { throw .reading(path, errno: errno) }
     defer { close(fd) }
     var result: [UInt8] = []

@@ -88,6 +88,9 @@ public struct FileTree: Sendable {
   public let root: String
   /// True when the path named more than one file: a folder or a pattern.
   public let isTree: Bool
+  /// The root folder held open, for opening its files by their relative paths (nil for a single
+  /// file or a zip archive named directly).
+  public let folder: OpenFolder?
   /// The files, in order.
   public private(set) var files: [File]
   /// The names skipped, in order.
@@ -102,6 +105,7 @@ public struct FileTree: Sendable {
     var info = stat()
     if path == "-" || (!PathPattern.isPattern(path) && stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFDIR) {
       root = ""
+      folder = nil
       let size = path == "-" ? 0 : Int(info.st_size)
       let name = Self.lastComponent(path)
       // Only a regular file is sniffed: opening a FIFO (or a device) to look and closing it
@@ -135,6 +139,8 @@ public struct FileTree: Sendable {
     }
     root = rootPath
     isTree = true
+    let open = OpenFolder(rootPath.isEmpty ? "." : rootPath)
+    folder = open
     let walk = Walk(pattern: pattern, rootName: rootPath.isEmpty || rootPath == "." ? "." : Self.lastComponent(rootPath))
     (files, skipped) = try walk.list(folder: rootPath.isEmpty ? "." : rootPath, info: info, threads: threads)
     if files.isEmpty {

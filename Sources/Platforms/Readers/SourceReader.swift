@@ -18,6 +18,9 @@ package struct SourceReader: Sendable {
   package let zip: FileTree.ZipMember?
   /// The file's size when its folder was listed (nil for a file named directly).
   package private(set) var listedSize: Int? = nil
+  /// The listed folder held open and the file's path under it, to open it relative to the
+  /// folder (`OpenFolder`); nil for a file named directly or a zip member.
+  package private(set) var under: (folder: OpenFolder, relative: String)? = nil
 
   /// A reader of the file `spec.path`. `partitions` are the Hive-style `key=value` folder names
   /// on the way to it (`FileTree`); nil reads them from `spec.path`.
@@ -45,6 +48,7 @@ package struct SourceReader: Sendable {
     fileSpec.path = file.readablePath
     self.init(spec: fileSpec, role: role, partitions: tree.isTree ? file.partitions : nil, zip: file.zip)
     if tree.isTree { listedSize = file.size }
+    if tree.isTree, file.zip == nil, let folder = tree.folder { under = (folder, file.relative) }
   }
 
   /// The reader of the first file of `spec`'s source (what `inspect` shows of a folder).
@@ -102,7 +106,9 @@ package struct SourceReader: Sendable {
   /// member, standard input, Klaviyo pages or a file named directly are opened by `open()`.
   package func openWhole(limit: Int) throws(IngestError) -> Opened {
     guard zip == nil, spec.path != "-", !spec.format.isJSONAPIPages, let size = listedSize else { return try open() }
-    let bytes = try ByteSource.readWhole(path: spec.path, expectedSize: size, limit: limit, what: "a file of a folder read whole")
+    let bytes = try ByteSource.readWhole(
+      path: spec.path, in: under?.folder, relative: under?.relative, expectedSize: size, limit: limit,
+      what: "a file of a folder read whole")
     let source = try ByteSource(wholeFile: bytes, path: spec.path, allowing: [.avro])
     return try opened(source, container: source.container)
   }
