@@ -2,7 +2,9 @@
 
 /// Fuzz targets of the folder and pattern sources.
 enum FileTreeTargets {
-  static let all: [(name: String, run: ([UInt8]) -> Void)] = [("path-pattern", pathPattern)]
+  static let all: [(name: String, run: ([UInt8]) -> Void)] = [
+    ("path-pattern", pathPattern), ("file-tree-listing", FileTreeListingTarget.listing),
+  ]
 
   /// `PathPattern.matchName` (iterative, one backtrack point) against a plain recursive reading
   /// of the same glob rules, on a pattern and a name cut from the input at its first 0 byte (at
