@@ -28,17 +28,23 @@ import Testing
     }
   }
 
+  /// A CSV source of `sends/` under `scratch`, its channel a field a folder can give.
+  static func sends(_ scratch: Scratch) -> SourceSpec {
+    var spec = SourceSpec(path: scratch.path + "/sends", format: .csv)
+    spec.ids = [.init(field: "user_id")]
+    spec.fields.event = "event"
+    spec.fields.time = "timestamp"
+    spec.fields.channel = "channel"
+    return spec
+  }
+
   @Test func aCSVWithoutTheColumnTakesItFromItsFolder() throws {
     let scratch = Scratch("folder-fields")
     // No channel column at all; the time column is absent from the second folder's file and
     // comes from its `day=` folder, which the mapping names as the time field.
     try Self.write(scratch, "sends/channel=sms/part-0.csv", "user_id,event,timestamp\nu1,delivered,2026-10-01T08:00:00Z\n")
     try Self.write(scratch, "sends/channel=email/part-0.csv", "user_id,event,timestamp\nu2,delivered,2026-10-01T09:00:00Z\nu3,delivered,\n")
-    var spec = SourceSpec(path: scratch.path + "/sends", format: .csv)
-    spec.ids = [.init(field: "user_id")]
-    spec.fields.event = "event"
-    spec.fields.time = "timestamp"
-    spec.fields.channel = "channel"
+    let spec = Self.sends(scratch)
     let records = try SourceScan.records(of: spec, role: "messages")
     #expect(Self.described(records) == [
       "channel=email/part-0.csv:2 u2 delivered 2026-10-01T09:00:00Z email",
@@ -57,11 +63,7 @@ import Testing
     try Self.write(scratch, "sends/channel=sms/date=01/part-0.csv", "user_id,event,timestamp\nu3,delivered,2026-10-01T03:00:00Z\n")
     try Self.write(scratch, "sends/channel=sms/date=02/part-0.csv", "timestamp,event,user_id\n2026-10-01T04:00:00Z,opened,u4\n")
     try Self.write(scratch, "sends/channel=sms/date=03/part-0.csv", "user_id,event,timestamp\nu5,delivered,2026-10-01T05:00:00Z\n")
-    var spec = SourceSpec(path: scratch.path + "/sends", format: .csv)
-    spec.ids = [.init(field: "user_id")]
-    spec.fields.event = "event"
-    spec.fields.time = "timestamp"
-    spec.fields.channel = "channel"
+    let spec = Self.sends(scratch)
     let tree = try FileTree(spec.path)
     let cache = CSVHeaderCache()
     var seen: [String] = []
