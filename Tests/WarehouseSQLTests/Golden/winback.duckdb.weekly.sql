@@ -142,14 +142,68 @@ h_measured AS (
     u.pre_4 AS p_4
   FROM h_users u
 ),
+h_week_start AS (
+  SELECT MIN(t0) - MOD(MIN(t0), 86400000000) AS start FROM h_users
+),
 h_cutoffs AS (
   SELECT s.start + (a.d * 100 + b.d * 10 + c.d + 1) * 604800000000 AS cutoff
-  FROM (SELECT MIN(t0) - MOD(MIN(t0), 86400000000) AS start FROM h_users) s
+  FROM h_week_start s
     CROSS JOIN (SELECT 0 AS d UNION ALL SELECT 1 AS d UNION ALL SELECT 2 AS d UNION ALL SELECT 3 AS d UNION ALL SELECT 4 AS d UNION ALL SELECT 5 AS d UNION ALL SELECT 6 AS d UNION ALL SELECT 7 AS d UNION ALL SELECT 8 AS d UNION ALL SELECT 9 AS d) a CROSS JOIN (SELECT 0 AS d UNION ALL SELECT 1 AS d UNION ALL SELECT 2 AS d UNION ALL SELECT 3 AS d UNION ALL SELECT 4 AS d UNION ALL SELECT 5 AS d UNION ALL SELECT 6 AS d UNION ALL SELECT 7 AS d UNION ALL SELECT 8 AS d UNION ALL SELECT 9 AS d) b CROSS JOIN (SELECT 0 AS d UNION ALL SELECT 1 AS d UNION ALL SELECT 2 AS d UNION ALL SELECT 3 AS d UNION ALL SELECT 4 AS d UNION ALL SELECT 5 AS d UNION ALL SELECT 6 AS d UNION ALL SELECT 7 AS d UNION ALL SELECT 8 AS d UNION ALL SELECT 9 AS d) c
   WHERE s.start + (a.d * 100 + b.d * 10 + c.d + 1) * 604800000000 < 1794787200000000
 ),
-h_weeks AS (
-  SELECT u.*, w.cutoff FROM h_users u JOIN h_cutoffs w ON u.t0 < w.cutoff
+h_week_users AS (
+  SELECT w.cutoff AS cutoff, g.arm AS arm, SUM(g.n) AS n
+  FROM h_cutoffs w JOIN (
+    SELECT t.arm, t.at, COUNT(*) AS n
+    FROM (SELECT u.arm AS arm, s.start + (u.t0 - s.start) - MOD((u.t0 - s.start), 604800000000) + 604800000000 AS at FROM h_users u CROSS JOIN h_week_start s) t
+    GROUP BY t.arm, t.at
+  ) g ON g.at <= w.cutoff
+  GROUP BY w.cutoff, g.arm
+),
+h_week_sum_0 AS (
+  SELECT w.cutoff AS cutoff, g.arm AS arm, SUM(g.n) AS n, SUM(g.ps) AS ps, SUM(g.pss) AS pss, SUM(g.s) AS s, SUM(g.sp) AS sp, SUM(g.ss) AS ss
+  FROM h_cutoffs w JOIN (
+    SELECT t.arm, t.at, COUNT(*) AS n, SUM(CAST(p AS HUGEINT)) AS ps, SUM(CAST(p AS HUGEINT) * CAST(p AS HUGEINT)) AS pss, SUM(CAST(x AS HUGEINT)) AS s, SUM(CAST(x AS HUGEINT) * CAST(p AS HUGEINT)) AS sp, SUM(CAST(x AS HUGEINT) * CAST(x AS HUGEINT)) AS ss
+    FROM (SELECT u.arm AS arm, s.start + (u.t0 + 1209600000000 - s.start) + MOD(604800000000 - MOD((u.t0 + 1209600000000 - s.start), 604800000000), 604800000000) AS at, u.post_0 AS x, u.pre_0 AS p FROM h_users u CROSS JOIN h_week_start s) t
+    GROUP BY t.arm, t.at
+  ) g ON g.at <= w.cutoff
+  GROUP BY w.cutoff, g.arm
+),
+h_week_sum_1 AS (
+  SELECT w.cutoff AS cutoff, g.arm AS arm, SUM(g.n) AS n, SUM(g.ps) AS ps, SUM(g.pss) AS pss, SUM(g.s) AS s, SUM(g.sp) AS sp, SUM(g.ss) AS ss
+  FROM h_cutoffs w JOIN (
+    SELECT t.arm, t.at, COUNT(*) AS n, SUM(CAST(p AS HUGEINT)) AS ps, SUM(CAST(p AS HUGEINT) * CAST(p AS HUGEINT)) AS pss, SUM(CAST(x AS HUGEINT)) AS s, SUM(CAST(x AS HUGEINT) * CAST(p AS HUGEINT)) AS sp, SUM(CAST(x AS HUGEINT) * CAST(x AS HUGEINT)) AS ss
+    FROM (SELECT u.arm AS arm, s.start + (u.t0 + 2592000000000 - s.start) + MOD(604800000000 - MOD((u.t0 + 2592000000000 - s.start), 604800000000), 604800000000) AS at, CASE WHEN u.post_1 < 1000000000 THEN u.post_1 ELSE 1000000000 END AS x, CASE WHEN u.pre_1 < 1000000000 THEN u.pre_1 ELSE 1000000000 END AS p FROM h_users u CROSS JOIN h_week_start s) t
+    GROUP BY t.arm, t.at
+  ) g ON g.at <= w.cutoff
+  GROUP BY w.cutoff, g.arm
+),
+h_week_sum_2 AS (
+  SELECT w.cutoff AS cutoff, g.arm AS arm, SUM(g.n) AS n, SUM(g.ps) AS ps, SUM(g.pss) AS pss, SUM(g.s) AS s, SUM(g.sp) AS sp, SUM(g.ss) AS ss
+  FROM h_cutoffs w JOIN (
+    SELECT t.arm, t.at, COUNT(*) AS n, SUM(CAST(p AS HUGEINT)) AS ps, SUM(CAST(p AS HUGEINT) * CAST(p AS HUGEINT)) AS pss, SUM(CAST(x AS HUGEINT)) AS s, SUM(CAST(x AS HUGEINT) * CAST(p AS HUGEINT)) AS sp, SUM(CAST(x AS HUGEINT) * CAST(x AS HUGEINT)) AS ss
+    FROM (SELECT u.arm AS arm, s.start + (u.t0 + 1209600000000 - s.start) + MOD(604800000000 - MOD((u.t0 + 1209600000000 - s.start), 604800000000), 604800000000) AS at, u.post_2 AS x, u.pre_2 AS p FROM h_users u CROSS JOIN h_week_start s) t
+    GROUP BY t.arm, t.at
+  ) g ON g.at <= w.cutoff
+  GROUP BY w.cutoff, g.arm
+),
+h_week_sum_3 AS (
+  SELECT w.cutoff AS cutoff, g.arm AS arm, SUM(g.n) AS n, SUM(g.ps) AS ps, SUM(g.pss) AS pss, SUM(g.s) AS s, SUM(g.sp) AS sp, SUM(g.ss) AS ss
+  FROM h_cutoffs w JOIN (
+    SELECT t.arm, t.at, COUNT(*) AS n, SUM(CAST(p AS HUGEINT)) AS ps, SUM(CAST(p AS HUGEINT) * CAST(p AS HUGEINT)) AS pss, SUM(CAST(x AS HUGEINT)) AS s, SUM(CAST(x AS HUGEINT) * CAST(p AS HUGEINT)) AS sp, SUM(CAST(x AS HUGEINT) * CAST(x AS HUGEINT)) AS ss
+    FROM (SELECT u.arm AS arm, s.start + (u.t0 + 3196800000000 - s.start) + MOD(604800000000 - MOD((u.t0 + 3196800000000 - s.start), 604800000000), 604800000000) AS at, u.post_3 AS x, u.pre_3 AS p FROM h_users u CROSS JOIN h_week_start s) t
+    GROUP BY t.arm, t.at
+  ) g ON g.at <= w.cutoff
+  GROUP BY w.cutoff, g.arm
+),
+h_week_sum_4 AS (
+  SELECT w.cutoff AS cutoff, g.arm AS arm, SUM(g.n) AS n, SUM(g.ps) AS ps, SUM(g.pss) AS pss, SUM(g.s) AS s, SUM(g.sp) AS sp, SUM(g.ss) AS ss
+  FROM h_cutoffs w JOIN (
+    SELECT t.arm, t.at, COUNT(*) AS n, SUM(CAST(p AS HUGEINT)) AS ps, SUM(CAST(p AS HUGEINT) * CAST(p AS HUGEINT)) AS pss, SUM(CAST(x AS HUGEINT)) AS s, SUM(CAST(x AS HUGEINT) * CAST(p AS HUGEINT)) AS sp, SUM(CAST(x AS HUGEINT) * CAST(x AS HUGEINT)) AS ss
+    FROM (SELECT u.arm AS arm, s.start + (u.t0 + 1209600000000 - s.start) + MOD(604800000000 - MOD((u.t0 + 1209600000000 - s.start), 604800000000), 604800000000) AS at, u.post_4 AS x, u.pre_4 AS p FROM h_users u CROSS JOIN h_week_start s) t
+    GROUP BY t.arm, t.at
+  ) g ON g.at <= w.cutoff
+  GROUP BY w.cutoff, g.arm
 )
 SELECT 'meta' AS section, '' AS arm, 'version' AS metric, '' AS segment, 'holdout-aggregates/1' AS value, '' AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 UNION ALL
@@ -247,9 +301,21 @@ UNION ALL
 SELECT 'finding' AS section, '' AS arm, '' AS metric, '' AS segment, 'conflicting_duplicates' AS value, CAST(COALESCE(SUM(CASE WHEN (fb & 32) <> 0 THEN n ELSE 0 END), 0) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
 FROM h_activity
 UNION ALL
-SELECT 'weekly_users' AS section, CASE arm WHEN 0 THEN 'holdout' WHEN 1 THEN 'sms' WHEN 2 THEN 'sms_email' END AS arm, '' AS metric, '' AS segment, CAST(cutoff AS VARCHAR) AS value, CAST(COUNT(*) AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
-FROM h_weeks GROUP BY cutoff, arm
+SELECT 'weekly_users' AS section, CASE arm WHEN 0 THEN 'holdout' WHEN 1 THEN 'sms' WHEN 2 THEN 'sms_email' END AS arm, '' AS metric, '' AS segment, CAST(cutoff AS VARCHAR) AS value, CAST(n AS VARCHAR) AS n, '' AS sum, '' AS sum_squares, '' AS pre_sum, '' AS pre_sum_squares, '' AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, '' AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM h_week_users
 UNION ALL
-SELECT 'weekly_metric' AS section, CASE t.arm WHEN 0 THEN 'holdout' WHEN 1 THEN 'sms' WHEN 2 THEN 'sms_email' END AS arm, CASE t.k WHEN 0 THEN 'conversion_14d' WHEN 1 THEN 'revenue_30d' WHEN 2 THEN 'retained_d7' WHEN 3 THEN 'retained_d30' WHEN 4 THEN 'unsubscribed_14d' END AS metric, '' AS segment, CAST(t.cutoff AS VARCHAR) AS value, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN 1 ELSE 0 END), 0) AS VARCHAR) AS n, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.x AS HUGEINT) END), 0) AS VARCHAR) AS sum, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.x AS HUGEINT) * CAST(t.x AS HUGEINT) END), 0) AS VARCHAR) AS sum_squares, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.p AS HUGEINT) END), 0) AS VARCHAR) AS pre_sum, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.p AS HUGEINT) * CAST(t.p AS HUGEINT) END), 0) AS VARCHAR) AS pre_sum_squares, CAST(COALESCE(SUM(CASE WHEN t.mature = 1 THEN CAST(t.x AS HUGEINT) * CAST(t.p AS HUGEINT) END), 0) AS VARCHAR) AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, CAST(COALESCE(SUM(CASE WHEN t.mature = 0 THEN 1 ELSE 0 END), 0) AS VARCHAR) AS open, '' AS spend, '' AS first_entry, '' AS last_entry
-FROM (SELECT w.cutoff AS cutoff, w.arm, k.k, CASE k.k WHEN 0 THEN CASE WHEN w.t0 + 1209600000000 <= w.cutoff THEN 1 ELSE 0 END WHEN 1 THEN CASE WHEN w.t0 + 2592000000000 <= w.cutoff THEN 1 ELSE 0 END WHEN 2 THEN CASE WHEN w.t0 + 1209600000000 <= w.cutoff THEN 1 ELSE 0 END WHEN 3 THEN CASE WHEN w.t0 + 3196800000000 <= w.cutoff THEN 1 ELSE 0 END WHEN 4 THEN CASE WHEN w.t0 + 1209600000000 <= w.cutoff THEN 1 ELSE 0 END END AS mature, CASE k.k WHEN 0 THEN w.post_0 WHEN 1 THEN CASE WHEN w.post_1 < 1000000000 THEN w.post_1 ELSE 1000000000 END WHEN 2 THEN w.post_2 WHEN 3 THEN w.post_3 WHEN 4 THEN w.post_4 END AS x, CASE k.k WHEN 0 THEN w.pre_0 WHEN 1 THEN CASE WHEN w.pre_1 < 1000000000 THEN w.pre_1 ELSE 1000000000 END WHEN 2 THEN w.pre_2 WHEN 3 THEN w.pre_3 WHEN 4 THEN w.pre_4 END AS p FROM h_weeks w CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1 AS k UNION ALL SELECT 2 AS k UNION ALL SELECT 3 AS k UNION ALL SELECT 4 AS k) k) t GROUP BY t.cutoff, t.arm, t.k
+SELECT 'weekly_metric' AS section, CASE a.arm WHEN 0 THEN 'holdout' WHEN 1 THEN 'sms' WHEN 2 THEN 'sms_email' END AS arm, 'conversion_14d' AS metric, '' AS segment, CAST(a.cutoff AS VARCHAR) AS value, CAST(COALESCE(t.n, 0) AS VARCHAR) AS n, CAST(COALESCE(t.s, 0) AS VARCHAR) AS sum, CAST(COALESCE(t.ss, 0) AS VARCHAR) AS sum_squares, CAST(COALESCE(t.ps, 0) AS VARCHAR) AS pre_sum, CAST(COALESCE(t.pss, 0) AS VARCHAR) AS pre_sum_squares, CAST(COALESCE(t.sp, 0) AS VARCHAR) AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, CAST(a.n - COALESCE(t.n, 0) AS VARCHAR) AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM h_week_users a LEFT JOIN h_week_sum_0 t ON t.cutoff = a.cutoff AND t.arm = a.arm
+UNION ALL
+SELECT 'weekly_metric' AS section, CASE a.arm WHEN 0 THEN 'holdout' WHEN 1 THEN 'sms' WHEN 2 THEN 'sms_email' END AS arm, 'revenue_30d' AS metric, '' AS segment, CAST(a.cutoff AS VARCHAR) AS value, CAST(COALESCE(t.n, 0) AS VARCHAR) AS n, CAST(COALESCE(t.s, 0) AS VARCHAR) AS sum, CAST(COALESCE(t.ss, 0) AS VARCHAR) AS sum_squares, CAST(COALESCE(t.ps, 0) AS VARCHAR) AS pre_sum, CAST(COALESCE(t.pss, 0) AS VARCHAR) AS pre_sum_squares, CAST(COALESCE(t.sp, 0) AS VARCHAR) AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, CAST(a.n - COALESCE(t.n, 0) AS VARCHAR) AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM h_week_users a LEFT JOIN h_week_sum_1 t ON t.cutoff = a.cutoff AND t.arm = a.arm
+UNION ALL
+SELECT 'weekly_metric' AS section, CASE a.arm WHEN 0 THEN 'holdout' WHEN 1 THEN 'sms' WHEN 2 THEN 'sms_email' END AS arm, 'retained_d7' AS metric, '' AS segment, CAST(a.cutoff AS VARCHAR) AS value, CAST(COALESCE(t.n, 0) AS VARCHAR) AS n, CAST(COALESCE(t.s, 0) AS VARCHAR) AS sum, CAST(COALESCE(t.ss, 0) AS VARCHAR) AS sum_squares, CAST(COALESCE(t.ps, 0) AS VARCHAR) AS pre_sum, CAST(COALESCE(t.pss, 0) AS VARCHAR) AS pre_sum_squares, CAST(COALESCE(t.sp, 0) AS VARCHAR) AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, CAST(a.n - COALESCE(t.n, 0) AS VARCHAR) AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM h_week_users a LEFT JOIN h_week_sum_2 t ON t.cutoff = a.cutoff AND t.arm = a.arm
+UNION ALL
+SELECT 'weekly_metric' AS section, CASE a.arm WHEN 0 THEN 'holdout' WHEN 1 THEN 'sms' WHEN 2 THEN 'sms_email' END AS arm, 'retained_d30' AS metric, '' AS segment, CAST(a.cutoff AS VARCHAR) AS value, CAST(COALESCE(t.n, 0) AS VARCHAR) AS n, CAST(COALESCE(t.s, 0) AS VARCHAR) AS sum, CAST(COALESCE(t.ss, 0) AS VARCHAR) AS sum_squares, CAST(COALESCE(t.ps, 0) AS VARCHAR) AS pre_sum, CAST(COALESCE(t.pss, 0) AS VARCHAR) AS pre_sum_squares, CAST(COALESCE(t.sp, 0) AS VARCHAR) AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, CAST(a.n - COALESCE(t.n, 0) AS VARCHAR) AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM h_week_users a LEFT JOIN h_week_sum_3 t ON t.cutoff = a.cutoff AND t.arm = a.arm
+UNION ALL
+SELECT 'weekly_metric' AS section, CASE a.arm WHEN 0 THEN 'holdout' WHEN 1 THEN 'sms' WHEN 2 THEN 'sms_email' END AS arm, 'unsubscribed_14d' AS metric, '' AS segment, CAST(a.cutoff AS VARCHAR) AS value, CAST(COALESCE(t.n, 0) AS VARCHAR) AS n, CAST(COALESCE(t.s, 0) AS VARCHAR) AS sum, CAST(COALESCE(t.ss, 0) AS VARCHAR) AS sum_squares, CAST(COALESCE(t.ps, 0) AS VARCHAR) AS pre_sum, CAST(COALESCE(t.pss, 0) AS VARCHAR) AS pre_sum_squares, CAST(COALESCE(t.sp, 0) AS VARCHAR) AS sum_products, '' AS exposed_n, '' AS exposed_sum, '' AS exposed_sum_squares, '' AS exposed_pre_sum, '' AS exposed_pre_sum_squares, '' AS exposed_sum_products, CAST(a.n - COALESCE(t.n, 0) AS VARCHAR) AS open, '' AS spend, '' AS first_entry, '' AS last_entry
+FROM h_week_users a LEFT JOIN h_week_sum_4 t ON t.cutoff = a.cutoff AND t.arm = a.arm
 ORDER BY 1, 2, 3, 4, 5, 6;
