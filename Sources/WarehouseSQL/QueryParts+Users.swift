@@ -39,18 +39,16 @@ extension QueryParts {
     var columns: [String] = []
     for (m, metric) in experiment.metrics.enumerated() {
       columns.append("CASE WHEN u.t0 + \(windows[m].end) <= \(asOf) THEN 1 ELSE 0 END AS mature_\(m)")
-      var cap: String? = nil
-      if let fixed = metric.cap {
-        cap = String(Decimal.micros(fixed))
-      } else if let level = metric.capPercentile {
+      var cap = fixedCap(m)
+      if cap == nil, let level = metric.capPercentile {
         tables.append(percentileCap(
           name: "h_cap_\(m)", level: level, value: "post_\(m)", from: "h_users", mature: "t0 + \(windows[m].end) <= \(asOf)"))
         joins += " CROSS JOIN h_cap_\(m)"
         cap = "h_cap_\(m).cap"
       }
       if let cap {
-        columns.append("CASE WHEN u.post_\(m) < \(cap) THEN u.post_\(m) ELSE \(cap) END AS x_\(m)")
-        columns.append("CASE WHEN u.pre_\(m) < \(cap) THEN u.pre_\(m) ELSE \(cap) END AS p_\(m)")
+        columns.append("\(capped("u.post_\(m)", at: cap)) AS x_\(m)")
+        columns.append("\(capped("u.pre_\(m)", at: cap)) AS p_\(m)")
       } else {
         columns.append("u.post_\(m) AS x_\(m)")
         columns.append("u.pre_\(m) AS p_\(m)")

@@ -7,8 +7,13 @@ extension QueryParts {
 
   /// The metrics whose weekly sums are cumulative (`h_week_sum_<m>`): all but those capped at a
   /// percentile, whose cap is pooled over the users measured at each cutoff and so changes with it.
-  private var cumulativeMetrics: [Int] {
-    experiment.metrics.indices.filter { experiment.metrics[$0].capPercentile == nil || experiment.metrics[$0].cap != nil }
+  private var cumulativeMetrics: [Int] { experiment.metrics.indices.filter { !isCappedPerCutoff($0) } }
+
+  /// The metrics capped at a percentile (and at no fixed cap): summed per user and cutoff.
+  private var percentileMetrics: [Int] { experiment.metrics.indices.filter(isCappedPerCutoff) }
+
+  private func isCappedPerCutoff(_ m: Int) -> Bool {
+    experiment.metrics[m].capPercentile != nil && experiment.metrics[m].cap == nil
   }
 
   /// The weekly cutoffs and the per-cutoff statistics the report's history needs
@@ -57,7 +62,7 @@ extension QueryParts {
             "pss": "SUM(\(wide("p")) * \(wide("p")))", "sp": "SUM(\(wide("x")) * \(wide("p")))",
           ]))
     }
-    let percentile = experiment.metrics.indices.filter { !cumulativeMetrics.contains($0) }
+    let percentile = percentileMetrics
     guard !percentile.isEmpty else { return tables }
     tables.append(CommonTable("h_weeks", """
         SELECT u.*, w.cutoff FROM h_users u JOIN h_cutoffs w ON u.t0 < w.cutoff
@@ -83,12 +88,8 @@ extension QueryParts {
 
   /// A metric's value and pre-period value per user, under its fixed cap if any.
   private func cappedValues(_ m: Int) -> (String, String) {
-    guard let fixed = experiment.metrics[m].cap else { return ("u.post_\(m)", "u.pre_\(m)") }
-    let cap = String(Decimal.micros(fixed))
-    return (
-      "CASE WHEN u.post_\(m) < \(cap) THEN u.post_\(m) ELSE \(cap) END",
-      "CASE WHEN u.pre_\(m) < \(cap) THEN u.pre_\(m) ELSE \(cap) END"
-    )
+    guard let cap = fixedCap(m) else { return ("u.post_\(m)", "u.pre_\(m)") }
+    return (capped("u.post_\(m)", at: cap), capped("u.pre_\(m)", at: cap))
   }
 
   /// Per (cutoff, arm): the sums `sums` over the users whose first cutoff `at` is at or before
@@ -126,16 +127,15 @@ extension QueryParts {
           ],
           from: "FROM h_week_users a LEFT JOIN h_week_sum_\(m) t ON t.cutoff = a.cutoff AND t.arm = a.arm"))
     }
-    let percentile = experiment.metrics.indices.filter { !cumulativeMetrics.contains($0) }
+    let percentile = percentileMetrics
     guard !percentile.isEmpty else { return out }
     var joins = ""
     var pickX = "CASE k.k", pickP = "CASE k.k", pickMature = "CASE k.k"
     for m in percentile {
       joins += " LEFT JOIN h_week_cap_\(m) ON h_week_cap_\(m).cutoff = w.cutoff"
       let cap = "h_week_cap_\(m).cap"
-      func capped(_ column: String) -> String { "CASE WHEN w.\(column) < \(cap) THEN w.\(column) ELSE \(cap) END" }
-      pickX += " WHEN \(m) THEN \(capped("post_\(m)"))"
-      pickP += " WHEN \(m) THEN \(capped("pre_\(m)"))"
+      pickX += " WHEN \(m) THEN \(capped("w.post_\(m)", at: cap))"
+      pickP += " WHEN \(m) THEN \(capped("w.pre_\(m)", at: cap))"
       pickMature += " WHEN \(m) THEN CASE WHEN w.t0 + \(windows[m].end) <= w.cutoff THEN 1 ELSE 0 END"
     }
     let keys = "(" + percentile.map { "SELECT \($0) AS k" }.joined(separator: " UNION ALL ") + ")"

@@ -67,6 +67,12 @@ struct QueryParts {
 
   func text(_ expression: String) -> String { syntax.cast(expression, syntax.text) }
 
+  /// `value` held at most `cap` (a metric's cap): `CASE WHEN value < cap THEN value ELSE cap END`.
+  func capped(_ value: String, at cap: String) -> String { "CASE WHEN \(value) < \(cap) THEN \(value) ELSE \(cap) END" }
+
+  /// Metric `m`'s fixed cap in micro-units, as a literal; nil when it has none.
+  func fixedCap(_ m: Int) -> String? { experiment.metrics[m].cap.map { String(Decimal.micros($0)) } }
+
   /// The mapped row-order column of a role as a 64-bit integer, or nil when not mapped.
   func rowOrder(_ role: WarehouseDefinition.Role) throws(WarehouseError) -> String? {
     guard let name = experiment.warehouse.table(role)?.columns[WarehouseDefinition.Role.rowOrder] else { return nil }

@@ -93,21 +93,15 @@ public final class ByteSource {
     var result: [UInt8] = []
     var want = min(max(expectedSize, 0), limit) + 1
     while true {
-      var failure: Int32 = 0
-      let piece = [UInt8](unsafeUninitializedCapacity: want) { buffer, count in
-        while count < buffer.count {
-          let n = Glibc.read(fd, buffer.baseAddress! + count, buffer.count - count)
-          if n < 0 {
-            if errno == EINTR { continue }
-            failure = errno
-            return
-          }
-          if n == 0 { return }
-          count += n
+      let piece = try filled(want) { buffer, count throws(IngestError) in
+        while true {
+          let n = Glibc.read(fd, buffer, count)
+          if n >= 0 { return n }
+          if errno == EINTR { continue }
+          if errno == EISDIR { throw .notAFile(path: path, kind: "a directory") }
+          throw .reading(path, errno: errno)
         }
       }
-      if failure == EISDIR { throw .notAFile(path: path, kind: "a directory") }
-      if failure != 0 { throw .reading(path, errno: failure) }
       let full = piece.count == want
       if result.isEmpty { result = piece } else { result += piece }
       if result.count > limit { throw .tooLarge(path: path, limit: limit, what: what) }
@@ -115,6 +109,28 @@ public final class ByteSource {
       if !full { return result }
       want = max(want, 1 << 16)
     }
+  }
+
+  /// Up to `capacity` bytes from `read` (which fills a prefix of the buffer it is given and
+  /// returns the count, 0 at the end), read straight into the result: no zeroed buffer to copy
+  /// from. Fewer bytes than `capacity` means the end was seen.
+  private static func filled(
+    _ capacity: Int, from read: (UnsafeMutableRawPointer, Int) throws(IngestError) -> Int
+  ) throws(IngestError) -> [UInt8] {
+    var failure: IngestError?
+    let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+      while count < buffer.count {
+        let n: Int
+        do throws(IngestError) { n = try read(buffer.baseAddress! + count, buffer.count - count) } catch {
+          failure = error
+          return
+        }
+        if n == 0 { return }
+        count += n
+      }
+    }
+    if let failure { throw failure }
+    return bytes
   }
 
   /// Reads a member of a zip archive (`FileTree` lists them); `path` names it in messages
@@ -290,19 +306,7 @@ public final class ByteSource {
       // A plain file of known size (the many small files of a folder): read straight into the
       // result, with no zeroed buffer to copy from; one more read sees the end (or a file that
       // grew, read on below).
-      var failure: IngestError?
-      result = [UInt8](unsafeUninitializedCapacity: expected + 1) { buffer, count in
-        while count < buffer.count {
-          let n: Int
-          do throws(IngestError) { n = try readRaw(buffer.baseAddress! + count, buffer.count - count) } catch {
-            failure = error
-            return
-          }
-          if n == 0 { return }
-          count += n
-        }
-      }
-      if let failure { throw failure }
+      result = try Self.filled(expected + 1) { buffer, count throws(IngestError) in try readRaw(buffer, count) }
       if result.count <= expected { return result }
       if result.count > limit { throw .tooLarge(path: path, limit: limit, what: what) }
     }

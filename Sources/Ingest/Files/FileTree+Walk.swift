@@ -3,7 +3,6 @@
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import Dispatch
 
 extension FileTree {
   /// The recursive listing of a folder: the folders of one depth listed in parallel, then every
@@ -86,20 +85,11 @@ extension FileTree {
       return (files, skipped)
     }
 
-    /// The listings of `folders`, in order, on up to `threads` threads.
+    /// The listings of `folders`, in order, on up to `threads` threads: one folder a task, or the
+    /// names of a single folder (the root of 8,760 hourly folders) statted on the threads.
     private func listAll(_ folders: [Folder], threads: Int) -> [Listing] {
-      // One folder (the root of 8,760 hourly folders): its names are statted on the threads.
-      guard threads > 1 && folders.count > 1 else { return folders.map { listing($0, threads: threads) } }
-      let results = Locked([Listing](repeating: Listing(), count: folders.count))
-      let workers = min(threads, folders.count)
-      DispatchQueue.concurrentPerform(iterations: workers) { worker in
-        // Strided: neighbouring folders (often alike in size) go to different threads.
-        for k in stride(from: worker, to: folders.count, by: workers) {
-          let one = listing(folders[k], threads: 1)
-          results.withLock { $0[k] = one }
-        }
-      }
-      return results.withLock { $0 }
+      guard folders.count > 1 else { return folders.map { listing($0, threads: threads) } }
+      return folders.mapInOrder(threads: threads, chunk: 1) { listing($0, threads: 1) }
     }
 
     /// One folder's entries: files (statted), skipped names and the folders under it.
@@ -200,16 +190,7 @@ extension FileTree {
         }
         return (String(decoding: bytes, as: UTF8.self), ok ? st : nil)
       }
-      let size = 256
-      guard threads > 1 && names.count > size else { return names.map(entry) }
-      let chunks = (names.count + size - 1) / size
-      let parts: Locked<[[(String, stat?)]]> = Locked(Array(repeating: [], count: chunks))
-      let all = names
-      DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-        let part = all[chunk * size..<min(all.count, (chunk + 1) * size)].map(entry)
-        parts.withLock { $0[chunk] = part }
-      }
-      return parts.withLock { $0 }.flatMap { $0 }
+      return names.mapInOrder(threads: threads, chunk: 256, entry)
     }
   }
 }

@@ -256,18 +256,12 @@ public struct FileTree: Sendable {
 
   /// The `key=value` folder names of `path` (not its last component), values `%XX`-decoded.
   public static func partitions(_ path: some StringProtocol) -> [Partition] {
-    let parts = path.split(separator: "/")
-    return parts.dropLast().compactMap { part in
-      guard let eq = part.firstIndex(of: "="), eq != part.startIndex else { return nil }
-      let key = String(part[..<eq])
-      let raw = part[part.index(after: eq)...]
-      return raw.isEmpty ? nil : Partition(key: key, value: percentDecoded(raw))
-    }
+    path.split(separator: "/").dropLast().compactMap { partition(folderName: $0) }
   }
 
-  /// The partition a folder named `name` gives (`date=2026-10-01-09`), nil for another name:
-  /// `partitions(name + "/x")` without splitting a path.
-  static func partition(folderName name: String) -> Partition? {
+  /// The partition a folder named `name` gives (`date=2026-10-01-09`: key `date`, value
+  /// `%XX`-decoded), nil for a name without a key or a value.
+  static func partition(folderName name: some StringProtocol) -> Partition? {
     guard let eq = name.firstIndex(of: "="), eq != name.startIndex else { return nil }
     let raw = name[name.index(after: eq)...]
     return raw.isEmpty ? nil : Partition(key: String(name[..<eq]), value: percentDecoded(raw))
