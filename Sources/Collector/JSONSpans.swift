@@ -168,7 +168,9 @@ struct JSONSpans {
       case UInt8(ascii: "\""):
         return i + 1
       case UInt8(ascii: "\\"):
-        guard i + 1 < end else { break }
+        // A backslash as the last byte: the string is not closed (a `break` here left the
+        // switch, not the loop, and spun on the same byte; found by the webhook-body fuzz target).
+        guard i + 1 < end else { throw Failure(reason: "a string is not closed", offset: start) }
         switch bytes[i + 1] {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
           UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):

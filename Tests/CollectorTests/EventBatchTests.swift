@@ -37,6 +37,15 @@ import Testing
     #expect(refusal("", .customerio) == "the body is empty; send the event as JSON")
   }
 
+  /// A body cut off right after a backslash inside a string is refused, not looped on.
+  @Test func aStringEndingInABackslashIsRefused() {
+    for body in [#"{"a":"x\"#, #"{"events":[{"id":"1\"#, #""\"#] {
+      #expect(refusal(body, .braze) != nil, "\(body)")
+      #expect(refusal(body, .customerio) != nil, "\(body)")
+    }
+    #expect(refusal(#"{"a":"x\"#, .customerio) == "not valid JSON at byte 5: a string is not closed")
+  }
+
   @Test func klaviyoItemsAndTheWebhookID() throws {
     let body = #"{"data":[{"external_id":"e1"},{"external_id":"e2"}],"meta":{"klaviyo_webhook_id":"wh_\u0031"}}"#
     let batch = try EventBatch(body: Array(body.utf8), endpoint: .klaviyo)
